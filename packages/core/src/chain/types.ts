@@ -1,0 +1,201 @@
+import type { Signer } from '../util/signer.js';
+
+/** Amounts are rao (1 TAO = 1e9 rao) or alpha rao, always bigint. */
+export type Rao = bigint;
+
+export interface AxonInfo {
+  /** IPv4/IPv6 address as text, e.g. "127.0.0.1". */
+  ip: string;
+  port: number;
+  /** 4 or 6. */
+  ipType: 4 | 6;
+  protocol: number;
+  version: number;
+  block: number;
+}
+
+export interface BlockHeader {
+  number: number;
+  hash: string;
+  parentHash: string;
+  /** Milliseconds since the Unix epoch (the block's timestamp). */
+  timestamp: number;
+}
+
+export interface ChainEvent {
+  /** e.g. "SubtensorModule". */
+  pallet: string;
+  /** subtensor's event name, e.g. "NeuronRegistered", "WeightsSet", "StakeAdded". */
+  name: string;
+  data: Record<string, unknown>;
+  /** index of the extrinsic in the block, or null for block-level (coinbase, epoch) events. */
+  extrinsicIndex: number | null;
+}
+
+/** The subnet hyperparameters the runtimes need (subtensor names, camelCased). */
+export interface SubnetHyperparameters {
+  tempo: number;
+  rho: number;
+  kappa: number;
+  immunityPeriod: number;
+  minAllowedWeights: number;
+  maxWeightsLimit: number;
+  maxAllowedUids: number;
+  maxAllowedValidators: number;
+  weightsVersion: bigint;
+  weightsRateLimit: number;
+  activityCutoff: number;
+  registrationAllowed: boolean;
+  targetRegistrationsPerInterval: number;
+  maxRegistrationsPerBlock: number;
+  adjustmentInterval: number;
+  adjustmentAlpha: bigint;
+  minBurn: Rao;
+  maxBurn: Rao;
+  burn: Rao;
+  bondsMovingAvg: bigint;
+  bondsPenalty: number;
+  commitRevealWeightsEnabled: boolean;
+  commitRevealPeriod: number;
+  liquidAlphaEnabled: boolean;
+  alphaHigh: number;
+  alphaLow: number;
+  yuma3Enabled: boolean;
+  bondsResetEnabled: boolean;
+  servingRateLimit: number;
+  stakeThreshold: Rao;
+  [extra: string]: unknown;
+}
+
+export interface SubnetInfo {
+  netuid: number;
+  name: string;
+  owner: string;
+  ownerHotkey: string;
+  n: number;
+  maxN: number;
+  tempo: number;
+  registeredAt: number;
+  /** Blocks since the last epoch. */
+  blocksSinceLastStep: number;
+  burn: Rao;
+  /** TAO in the pool (rao), alpha in the pool, alpha outstanding. */
+  taoIn: Rao;
+  alphaIn: Rao;
+  alphaOut: Rao;
+  /** Price of alpha in TAO, as a float for display only (never used in consensus). */
+  price: number;
+  emissionPerBlock: Rao;
+}
+
+/** A subnet's metagraph, the SDK's fields; per-uid arrays are all of length n. */
+export interface Metagraph {
+  netuid: number;
+  block: number;
+  n: number;
+  uids: number[];
+  hotkeys: string[];
+  coldkeys: string[];
+  /** Alpha stake per uid (rao of alpha). */
+  alphaStake: Rao[];
+  /** Root (TAO) stake per uid. */
+  taoStake: Rao[];
+  /** Stake weight used by consensus (alpha + tao_weight · root), rao. */
+  totalStake: Rao[];
+  /** u16-normalised scores as numbers in [0, 1]. */
+  ranks: number[];
+  trust: number[];
+  consensus: number[];
+  validatorTrust: number[];
+  incentive: number[];
+  dividends: number[];
+  /** Emission at the last epoch, rao of alpha. */
+  emission: Rao[];
+  active: boolean[];
+  validatorPermit: boolean[];
+  lastUpdate: number[];
+  blockAtRegistration: number[];
+  pruningScore: number[];
+  axons: (AxonInfo | null)[];
+  /** Present when asked for: sparse rows of [uid, u16]. */
+  weights?: [number, number][][];
+  bonds?: [number, number][][];
+}
+
+export interface StakeInfo {
+  hotkey: string;
+  coldkey: string;
+  netuid: number;
+  /** Alpha held. */
+  stake: Rao;
+}
+
+/** Every state change the runtimes make, as subtensor calls. */
+export type ChainCall =
+  | { pallet: 'Balances'; method: 'transfer_keep_alive' | 'transfer_allow_death'; args: { dest: string; value: Rao } }
+  | { pallet: 'SubtensorModule'; method: 'register_network'; args: { hotkey: string } }
+  | { pallet: 'SubtensorModule'; method: 'burned_register'; args: { netuid: number; hotkey: string } }
+  | {
+      pallet: 'SubtensorModule';
+      method: 'serve_axon';
+      args: { netuid: number; version: number; ip: string; port: number; ipType: 4 | 6; protocol: number };
+    }
+  | {
+      pallet: 'SubtensorModule';
+      method: 'set_weights';
+      args: { netuid: number; dests: number[]; weights: number[]; versionKey: bigint };
+    }
+  | { pallet: 'SubtensorModule'; method: 'commit_weights'; args: { netuid: number; commitHash: string } }
+  | {
+      pallet: 'SubtensorModule';
+      method: 'reveal_weights';
+      args: { netuid: number; uids: number[]; values: number[]; salt: number[]; versionKey: bigint };
+    }
+  | { pallet: 'SubtensorModule'; method: 'add_stake'; args: { hotkey: string; netuid: number; amountStaked: Rao } }
+  | { pallet: 'SubtensorModule'; method: 'remove_stake'; args: { hotkey: string; netuid: number; amountUnstaked: Rao } }
+  | { pallet: 'SubtensorModule'; method: 'start_call'; args: { netuid: number } }
+  | {
+      pallet: 'AdminUtils';
+      method: 'set_hyperparameter';
+      /** `name` is the subtensor hyperparameter (e.g. "tempo", "weights_rate_limit"). */
+      args: { netuid: number; name: string; value: bigint | number | boolean };
+    };
+
+export interface ExtrinsicResult {
+  blockNumber: number;
+  blockHash: string;
+  /** The events the extrinsic emitted. */
+  events: ChainEvent[];
+}
+
+export type Unsubscribe = () => void;
+
+/**
+ * The chain, as every runtime sees it. Two backends implement it: the embedded local chain
+ * (default) and @polkadot/api against a subtensor node. Queries read the latest finalised
+ * state; `submit` signs with the given key and resolves once the extrinsic is in a block, or
+ * rejects with a SubnetkitError whose `details.chainError` is subtensor's error name.
+ */
+export interface Chain {
+  readonly kind: 'local' | 'subtensor';
+  blockNumber(): Promise<number>;
+  blockHash(number?: number): Promise<string>;
+  balance(address: string): Promise<Rao>;
+  totalIssuance(): Promise<Rao>;
+  subnets(): Promise<SubnetInfo[]>;
+  subnet(netuid: number): Promise<SubnetInfo | null>;
+  hyperparameters(netuid: number): Promise<SubnetHyperparameters>;
+  metagraph(netuid: number, options?: { weights?: boolean; bonds?: boolean }): Promise<Metagraph>;
+  /** The uid of a hotkey on a subnet, or null. */
+  uidOf(netuid: number, hotkey: string): Promise<number | null>;
+  stake(hotkey: string, coldkey: string, netuid: number): Promise<Rao>;
+  stakesOf(coldkey: string): Promise<StakeInfo[]>;
+  /** Current burn to register a neuron on `netuid`. */
+  burnCost(netuid: number): Promise<Rao>;
+  /** Current lock cost to register a subnet. */
+  networkLockCost(): Promise<Rao>;
+  submit(signer: Signer, call: ChainCall): Promise<ExtrinsicResult>;
+  onBlock(listener: (header: BlockHeader) => void): Unsubscribe;
+  onEvents(listener: (events: ChainEvent[], header: BlockHeader) => void): Unsubscribe;
+  close(): Promise<void>;
+}

@@ -1,0 +1,75 @@
+/**
+ * The one catalog of Subnetkit error codes. A released code never changes meaning:
+ * callers branch on `code`, never on message text. Each entry says what went wrong in general;
+ * the thrown error's message says what to do about this particular case.
+ */
+export const ERROR_CODES = {
+  // plugin
+  SK_PLUGIN_INVALID: 'A subnet definition does not match the plugin contract.',
+  SK_PLUGIN_API_VERSION: 'A subnet targets a plugin apiVersion this core does not support.',
+  SK_PLUGIN_BAD_NAME: 'A subnet name is not a lowercase slug.',
+  SK_PLUGIN_MISSING_HANDLER: 'A subnet lacks miner.handle, validator.challenge or validator.reward.',
+  SK_PLUGIN_DUPLICATE_CORE: 'A subnet package resolved a second copy of @subnetkit/core.',
+  SK_PLUGIN_DUPLICATE_NAME: 'Two subnets with the same name were loaded into one host.',
+  SK_PLUGIN_NOT_FOUND: 'A subnet package or path could not be resolved.',
+  SK_PLUGIN_LOAD_FAILED: 'A subnet module threw or had no default export while loading.',
+  SK_PLUGIN_PEER_RANGE: 'A subnet package requires a @subnetkit/core version this host is not.',
+  SK_PLUGIN_BAD_OPTIONS: "A subnet's options do not match its options schema.",
+  SK_PLUGIN_BAD_OUTPUT: 'A plugin function returned a value that breaks the contract.',
+  // config
+  SK_CONFIG_INVALID: 'The project configuration does not match its schema.',
+  SK_CONFIG_UNREADABLE: 'A configuration file could not be read or parsed.',
+  // cli
+  SK_CLI_USAGE: 'A command was called with wrong arguments.',
+  SK_CLI_NOT_AVAILABLE: 'A command exists but its feature is not implemented yet.',
+  SK_CLI_ABORTED: 'The user declined a confirmation.',
+  // di
+  SK_DI_RESOLVE: 'A service could not be resolved from the container.',
+  // chain
+  SK_CHAIN_EXTRINSIC_FAILED: 'An extrinsic was rejected by the chain (details.chainError names it).',
+  SK_CHAIN_BAD_SIGNATURE: 'An extrinsic signature does not verify.',
+  SK_CHAIN_BAD_NONCE: 'An extrinsic nonce is stale or from the future.',
+  SK_CHAIN_INSUFFICIENT_BALANCE: 'An account cannot pay for the call.',
+  SK_CHAIN_NOT_FOUND: 'A subnet, neuron or account does not exist.',
+  SK_CHAIN_BAD_INPUT: 'An extrinsic or query has malformed arguments.',
+  SK_CHAIN_STORAGE: 'The chain database failed or is corrupt.',
+  SK_CHAIN_CONNECTION: 'The chain endpoint could not be reached or dropped.',
+  SK_CHAIN_TIMEOUT: 'A chain call did not complete in time.',
+  // consensus
+  SK_CONSENSUS_BAD_SCENARIO: 'A consensus scenario file is malformed.',
+  // wallet
+  SK_WALLET_BAD_PASSWORD: 'A keyfile could not be decrypted with the given password.',
+  SK_WALLET_BAD_MNEMONIC: 'A mnemonic has a wrong word, word count or checksum.',
+  SK_WALLET_KEYFILE_CORRUPT: 'A keyfile is truncated, corrupted or in an unknown format.',
+  SK_WALLET_KEY_EXISTS: 'A key already exists and --overwrite was not given.',
+  SK_WALLET_NOT_FOUND: 'A wallet or key file does not exist.',
+  SK_WALLET_PERMISSION: 'A wallet file or folder cannot be read or written.',
+  SK_WALLET_NO_PASSWORD: 'An encrypted key needs a password and none was available.',
+  SK_WALLET_BAD_URI: 'A secret URI or derivation path is malformed.',
+  // protocol
+  SK_PROTOCOL_BAD_SIGNATURE: 'A request or response signature does not verify.',
+  SK_PROTOCOL_BAD_REQUEST: 'A synapse request is malformed.',
+  SK_PROTOCOL_TIMEOUT: 'A synapse call timed out.',
+  SK_PROTOCOL_UNREACHABLE: 'An axon could not be reached.',
+  SK_PROTOCOL_BAD_RESPONSE: 'An axon answered with a response that fails the schema.',
+  // models
+  SK_MODEL_NOT_FOUND: 'A model was not found locally and remote loading is off or failed.',
+  SK_MODEL_LOAD_FAILED: 'A model file is corrupt or its layout is not supported.',
+  SK_MODEL_BAD_INPUT: 'A model input is empty, of the wrong type or over its limits.',
+  SK_MODEL_DEVICE: 'The requested device is not available.',
+  SK_MODEL_CANCELLED: 'A model call was cancelled.',
+  SK_MODEL_OVERLOADED: 'A model queue is full.',
+  // neuron
+  SK_NEURON_NOT_REGISTERED: 'The hotkey is not registered on the subnet.',
+  SK_NEURON_DEREGISTERED: 'The hotkey was deregistered while running.',
+  SK_NEURON_STATE_CORRUPT: 'Persisted validator state could not be read.',
+  // scaffold
+  SK_SCAFFOLD_BAD_NAME: 'A package name breaks npm naming rules.',
+  SK_SCAFFOLD_EXISTS: 'The target directory exists and --force was not given.',
+  SK_SCAFFOLD_BAD_KIND: 'An unknown subnet template kind was requested.',
+  SK_SCAFFOLD_FAILED: 'Generating a package failed; nothing was written.',
+  // generic
+  SK_INTERNAL: 'An unexpected internal failure (a bug: please report it).',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

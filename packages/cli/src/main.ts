@@ -1,4 +1,55 @@
-/** Runs the CLI and returns the exit code. */
-export async function main(_argv: string[]): Promise<number> {
-  return 0;
+import { SubnetkitError } from '@subnetkit/core';
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands/index.js';
+import type { CliContext } from './context.js';
+import { createOutput, EXIT, reportError } from './output.js';
+
+export interface MainOptions {
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  shutdown?: AbortSignal;
+}
+
+/** Builds the command tree (exported for tests and `--help` docs). */
+export function createProgram(ctx: CliContext): Command {
+  const program = new Command('subnetkit')
+    .description('Build, run and publish Bittensor-style subnets in TypeScript')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => ctx.out.write(s),
+      writeErr: (s) => ctx.out.info(s.trimEnd()),
+    })
+    .exitOverride();
+  registerCommands(program, ctx);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+const VERSION = '0.1.0';
+
+/** Runs the CLI and returns the exit code (0 ok, 1 failure, 2 usage). */
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  const stderr = options.stderr ?? process.stderr;
+  const ctx: CliContext = {
+    out: createOutput(options.stdout, stderr),
+    env: options.env ?? process.env,
+    cwd: options.cwd ?? process.cwd(),
+    shutdown: options.shutdown ?? new AbortController().signal,
+  };
+  const program = createProgram(ctx);
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit through here with code 0
+      if (err.exitCode === 0) return EXIT.OK;
+      return reportError(new SubnetkitError('SK_CLI_USAGE', err.message.replace(/^error: /, '')), stderr, json);
+    }
+    return reportError(err, stderr, json);
+  }
 }

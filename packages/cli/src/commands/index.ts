@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { registerConsensusCommand } from './consensus.js';
+import { registerLocalnetCommand } from './localnet.js';
+import { registerWalletCommand } from './wallet.js';
+
+/** Each command area lives in its own module and registers itself here. */
+export function registerCommands(program: Command, ctx: CliContext): void {
+  registerLocalnetCommand(program, ctx);
+  registerWalletCommand(program, ctx);
+  registerConsensusCommand(program, ctx);
+}

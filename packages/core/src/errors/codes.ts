@@ -46,6 +46,11 @@ export const ERROR_CODES = {
   SK_WALLET_PERMISSION: 'A wallet file or folder cannot be read or written.',
   SK_WALLET_NO_PASSWORD: 'An encrypted key needs a password and none was available.',
   SK_WALLET_BAD_URI: 'A secret URI or derivation path is malformed.',
+  SK_WALLET_BAD_NAME: 'A wallet or hotkey name is not a plain file name.',
+  SK_WALLET_WEAK_PASSWORD: 'A new keyfile password is too short or too simple.',
+  SK_WALLET_NOT_READY: 'Wallet crypto was used before `await initCrypto()`.',
+  SK_WALLET_BAD_ADDRESS: 'An SS58 address or public key is malformed or has a bad checksum.',
+  SK_WALLET_UNSUPPORTED_FORMAT: 'A keyfile uses a legacy format that cannot be decrypted.',
   // protocol
   SK_PROTOCOL_BAD_SIGNATURE: 'A request or response signature does not verify.',
   SK_PROTOCOL_BAD_REQUEST: 'A synapse request is malformed.',
@@ -59,6 +64,8 @@ export const ERROR_CODES = {
   SK_MODEL_DEVICE: 'The requested device is not available.',
   SK_MODEL_CANCELLED: 'A model call was cancelled.',
   SK_MODEL_OVERLOADED: 'A model queue is full.',
+  SK_MODEL_INFERENCE_FAILED: 'A loaded model failed while running a request.',
+  SK_MODEL_DISPOSED: 'The model runtime was shut down.',
   // neuron
   SK_NEURON_NOT_REGISTERED: 'The hotkey is not registered on the subnet.',
   SK_NEURON_DEREGISTERED: 'The hotkey was deregistered while running.',

@@ -1,1 +1,3 @@
-export {};
+import 'reflect-metadata';
+
+export { type CapturedLogs, captureLogs } from './capture-logs.js';

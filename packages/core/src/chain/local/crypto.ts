@@ -1,0 +1,56 @@
+import { Keyring } from '@polkadot/keyring';
+import { checkAddress, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
+import { sr25519Verify, waitReady } from '@polkadot/wasm-crypto';
+import type { Signer } from '../../util/signer.js';
+
+let ready: Promise<void> | null = null;
+
+/** Initialises the wasm sr25519 backend once (the pure-JS path is several times slower). */
+export function initCrypto(): Promise<void> {
+  ready ??= waitReady().then((ok) => {
+    if (!ok) throw new Error('@polkadot/wasm-crypto failed to initialise');
+  });
+  return ready;
+}
+
+/** Verifies an sr25519 signature with the wasm backend; `initCrypto()` must have resolved. */
+export function verifySr25519(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  try {
+    return sr25519Verify(signature, message, publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/** The 32-byte public key of an SS58-42 address, or null if it is not one. */
+export function publicKeyOf(address: unknown): Uint8Array | null {
+  if (typeof address !== 'string' || address.length < 46 || address.length > 50) return null;
+  const [ok] = checkAddress(address, 42);
+  if (!ok) return null;
+  try {
+    const pk = decodeAddress(address);
+    return pk.length === 32 ? pk : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True for a valid SS58 address with prefix 42. */
+export function isAddress(address: unknown): address is string {
+  return publicKeyOf(address) !== null;
+}
+
+/** SS58-42 address of a public key. */
+export function addressOf(publicKey: Uint8Array): string {
+  return encodeAddress(publicKey, 42);
+}
+
+/**
+ * A Signer from a dev secret URI such as "//Alice" (sr25519, SS58 42). For tests and local dev
+ * accounts only; real keys come from the wallet module.
+ */
+export function createDevSigner(uri: string): Signer {
+  const pair = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(uri);
+  return { address: pair.address, publicKey: pair.publicKey, sign: (message) => pair.sign(message) };
+}

@@ -1,0 +1,125 @@
+import { blake2Big, canonicalEncode } from './codec.js';
+
+const ABSENT: unique symbol = Symbol('absent');
+type Old = unknown | typeof ABSENT;
+const MOD = 1n << 256n;
+
+/** One key's change in a block: the new canonical value, or null when deleted. */
+export type StoreWrite = [key: string, value: string | null];
+
+/**
+ * The chain state as one key-value map of immutable values, with two journals: a per-extrinsic
+ * savepoint (so a failing call is undone completely) and a per-block dirty set (what the block
+ * commits to disk and folds into the state hash). Values must never be mutated in place: writers
+ * always store a fresh object, so the journals can keep references to old values.
+ *
+ * The state hash is the sum mod 2^256 of blake2(key ‖ value) over all entries: order-free, and
+ * updated in O(changed keys) per block.
+ */
+export class Store {
+  readonly #data = new Map<string, unknown>();
+  #dirty = new Map<string, Old>();
+  #journal: [string, Old][] | null = null;
+  #acc = 0n;
+
+  get<T>(key: string): T | undefined {
+    return this.#data.get(key) as T | undefined;
+  }
+
+  has(key: string): boolean {
+    return this.#data.has(key);
+  }
+
+  set(key: string, value: unknown): void {
+    this.#touch(key);
+    this.#data.set(key, value);
+  }
+
+  delete(key: string): void {
+    if (!this.#data.has(key)) return;
+    this.#touch(key);
+    this.#data.delete(key);
+  }
+
+  #touch(key: string): void {
+    const old: Old = this.#data.has(key) ? this.#data.get(key) : ABSENT;
+    if (this.#journal) this.#journal.push([key, old]);
+    if (!this.#dirty.has(key)) this.#dirty.set(key, old);
+  }
+
+  /** Starts an extrinsic-level savepoint. */
+  savepoint(): void {
+    this.#journal = [];
+  }
+
+  /** Undoes everything since `savepoint()`. */
+  rollback(): void {
+    const journal = this.#journal ?? [];
+    for (let i = journal.length - 1; i >= 0; i--) {
+      const [key, old] = journal[i] as [string, Old];
+      if (old === ABSENT) this.#data.delete(key);
+      else this.#data.set(key, old);
+    }
+    this.#journal = null;
+  }
+
+  /** Keeps everything since `savepoint()`. */
+  release(): void {
+    this.#journal = null;
+  }
+
+  /** Undoes the whole block being built. */
+  discardBlock(): void {
+    for (const [key, old] of this.#dirty) {
+      if (old === ABSENT) this.#data.delete(key);
+      else this.#data.set(key, old);
+    }
+    this.#dirty = new Map();
+    this.#journal = null;
+  }
+
+  /** Closes the block: returns its writes and the new state hash. */
+  commitBlock(): { writes: StoreWrite[]; stateHash: string } {
+    const writes: StoreWrite[] = [];
+    const keys = [...this.#dirty.keys()].sort();
+    for (const key of keys) {
+      const old = this.#dirty.get(key);
+      const oldText = old === ABSENT ? null : canonicalEncode(old);
+      const now = this.#data.has(key) ? canonicalEncode(this.#data.get(key)) : null;
+      if (oldText === now) continue;
+      if (oldText !== null) this.#acc = (this.#acc - entryHash(key, oldText) + MOD) % MOD;
+      if (now !== null) this.#acc = (this.#acc + entryHash(key, now)) % MOD;
+      writes.push([key, now]);
+    }
+    this.#dirty = new Map();
+    this.#journal = null;
+    return { writes, stateHash: this.stateHash() };
+  }
+
+  /** 0x-hex state hash of the committed state. */
+  stateHash(): string {
+    return `0x${this.#acc.toString(16).padStart(64, '0')}`;
+  }
+
+  /** Loads committed entries (at startup) and recomputes the hash from scratch. */
+  load(entries: Iterable<[string, string]>, decode: (text: string) => unknown): void {
+    this.#data.clear();
+    this.#acc = 0n;
+    for (const [key, text] of entries) {
+      this.#data.set(key, decode(text));
+      this.#acc = (this.#acc + entryHash(key, text)) % MOD;
+    }
+    this.#dirty = new Map();
+  }
+
+  /** Keys with a prefix, sorted (for queries and invariant checks; O(state)). */
+  keysWithPrefix(prefix: string): string[] {
+    const out: string[] = [];
+    for (const key of this.#data.keys()) if (key.startsWith(prefix)) out.push(key);
+    return out.sort();
+  }
+}
+
+function entryHash(key: string, text: string): bigint {
+  return blake2Big(`${key}\u0000${text}`);
+}

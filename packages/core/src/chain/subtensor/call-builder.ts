@@ -1,0 +1,237 @@
+import type { Call } from '@polkadot/types/interfaces';
+import type { IMethod } from '@polkadot/types/types';
+import { stringCamelCase } from '@polkadot/util';
+import { decodeAddress } from '@polkadot/util-crypto';
+import { SubnetkitError } from '../../errors/subnetkit-error.js';
+import type { ChainCall } from '../types.js';
+
+/** What a decorated call function exposes: `api.tx.x.y` and `expandMetadata(...).tx.x.y` both fit. */
+export interface CallFunctionLike {
+  (...args: unknown[]): IMethod | Call;
+  readonly meta: { readonly args: ReadonlyArray<{ readonly name: { toString(): string } }> };
+}
+
+/** `api.tx` or the `tx` of `expandMetadata`: section → method → call function. */
+export type DecoratedCalls = Record<string, Record<string, CallFunctionLike> | undefined>;
+
+/** A call resolved against one runtime's metadata: the function and its positional arguments. */
+export interface ResolvedCall {
+  section: string;
+  method: string;
+  fn: CallFunctionLike;
+  args: unknown[];
+}
+
+/**
+ * Hyperparameter → setter call name, where the setter is not simply `sudo_set_<name>`.
+ * Names are subtensor's (snake_case); `set_hyperparameter` also accepts camelCase.
+ */
+const SETTER_ALIASES: Record<string, string[]> = {
+  tempo: ['SubtensorModule.set_tempo', 'AdminUtils.sudo_set_tempo'],
+  activity_cutoff_factor: ['SubtensorModule.set_activity_cutoff_factor'],
+  weights_version: ['AdminUtils.sudo_set_weights_version_key'],
+  weights_version_key: ['AdminUtils.sudo_set_weights_version_key'],
+  weights_rate_limit: ['AdminUtils.sudo_set_weights_set_rate_limit'],
+  weights_set_rate_limit: ['AdminUtils.sudo_set_weights_set_rate_limit'],
+  max_uids: ['AdminUtils.sudo_set_max_allowed_uids'],
+  max_validators: ['AdminUtils.sudo_set_max_allowed_validators'],
+  bonds_moving_avg: ['AdminUtils.sudo_set_bonds_moving_average'],
+  commit_reveal_period: ['AdminUtils.sudo_set_commit_reveal_weights_interval'],
+  target_regs_per_interval: ['AdminUtils.sudo_set_target_registrations_per_interval'],
+  max_regs_per_block: ['AdminUtils.sudo_set_max_registrations_per_block'],
+  registration_allowed: ['AdminUtils.sudo_set_network_registration_allowed'],
+  pow_registration_allowed: ['AdminUtils.sudo_set_network_pow_registration_allowed'],
+  yuma_version: ['AdminUtils.sudo_set_yuma3_enabled'],
+  transfers_enabled: ['AdminUtils.sudo_set_toggle_transfer'],
+  subnet_is_active: ['AdminUtils.sudo_set_subtoken_enabled'],
+};
+
+/** camelCase or snake_case → snake_case. */
+export function toSnakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** The setter calls to try for a hyperparameter, most specific first, as "Pallet.call". */
+export function hyperparameterSetters(name: string): string[] {
+  const snake = toSnakeCase(name);
+  const aliases = SETTER_ALIASES[snake] ?? [];
+  return [...aliases, `AdminUtils.sudo_set_${snake}`, `SubtensorModule.set_${snake}`];
+}
+
+/** An IPv4 or IPv6 text address as the u128 subtensor stores in `AxonInfo.ip`. */
+export function ipToBigInt(ip: string, ipType: 4 | 6): bigint {
+  if (ipType === 4) {
+    const parts = ip.split('.');
+    if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) {
+      throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `"${ip}" is not an IPv4 address.`, { ip });
+    }
+    return parts.reduce((acc, p) => (acc << 8n) | BigInt(p), 0n);
+  }
+  const halves = ip.split('::');
+  if (halves.length > 2) throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `"${ip}" is not an IPv6 address.`, { ip });
+  const head = halves[0] ? (halves[0] as string).split(':') : [];
+  const tail = halves.length === 2 && halves[1] ? (halves[1] as string).split(':') : [];
+  const missing = 8 - head.length - tail.length;
+  if ((halves.length === 1 && missing !== 0) || missing < 0) {
+    throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `"${ip}" is not an IPv6 address.`, { ip });
+  }
+  const groups = [...head, ...Array<string>(missing).fill('0'), ...tail];
+  return groups.reduce((acc, g) => {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) {
+      throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `"${ip}" is not an IPv6 address.`, { ip });
+    }
+    return (acc << 16n) | BigInt(`0x${g}`);
+  }, 0n);
+}
+
+/** The u128 of `AxonInfo.ip` back to text. */
+export function bigIntToIp(value: bigint, ipType: number): string {
+  if (ipType === 4) {
+    return [24n, 16n, 8n, 0n].map((s) => ((value >> s) & 0xffn).toString()).join('.');
+  }
+  const groups: string[] = [];
+  for (let s = 112n; s >= 0n; s -= 16n) groups.push(((value >> s) & 0xffffn).toString(16));
+  return groups.join(':');
+}
+
+function assertAddress(address: string, field: string): string {
+  try {
+    decodeAddress(address);
+    return address;
+  } catch (cause) {
+    throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `${field} "${address}" is not an SS58 address or 32-byte hex key.`, { field }, { cause });
+  }
+}
+
+function assertHash(value: string, field: string): string {
+  if (!/^0x[0-9a-fA-F]{64}$/.test(value)) {
+    throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `${field} must be a 0x-prefixed 32-byte hex hash.`, { field });
+  }
+  return value;
+}
+
+/** The call's arguments under every name a runtime version uses for them. */
+function argumentPool(call: ChainCall): { target: string[]; values: Record<string, unknown> } {
+  switch (call.pallet) {
+    case 'Balances':
+      return {
+        target: [`Balances.${call.method}`, ...(call.method === 'transfer_allow_death' ? ['Balances.transfer'] : [])],
+        values: { dest: assertAddress(call.args.dest, 'dest'), value: call.args.value },
+      };
+    case 'AdminUtils': {
+      const { netuid, name, value } = call.args;
+      return { target: hyperparameterSetters(name), values: { netuid, __value: typeof value === 'boolean' ? value : BigInt(value) } };
+    }
+    case 'SubtensorModule':
+      break;
+  }
+  const target = [`SubtensorModule.${call.method}`];
+  switch (call.method) {
+    case 'register_network':
+      return { target, values: { hotkey: assertAddress(call.args.hotkey, 'hotkey') } };
+    case 'burned_register':
+      return { target, values: { netuid: call.args.netuid, hotkey: assertAddress(call.args.hotkey, 'hotkey') } };
+    case 'serve_axon': {
+      const a = call.args;
+      return {
+        target,
+        values: {
+          netuid: a.netuid,
+          version: a.version,
+          ip: ipToBigInt(a.ip, a.ipType),
+          port: a.port,
+          ip_type: a.ipType,
+          protocol: a.protocol,
+          placeholder1: 0,
+          placeholder2: 0,
+        },
+      };
+    }
+    case 'set_weights':
+      if (call.args.dests.length !== call.args.weights.length) {
+        throw new SubnetkitError('SK_CHAIN_BAD_INPUT', 'set_weights: dests and weights must have the same length.', {
+          dests: call.args.dests.length,
+          weights: call.args.weights.length,
+        });
+      }
+      return {
+        target,
+        values: { netuid: call.args.netuid, dests: call.args.dests, weights: call.args.weights, version_key: call.args.versionKey },
+      };
+    case 'commit_weights':
+      return { target, values: { netuid: call.args.netuid, commit_hash: assertHash(call.args.commitHash, 'commitHash') } };
+    case 'reveal_weights':
+      return {
+        target,
+        values: {
+          netuid: call.args.netuid,
+          uids: call.args.uids,
+          values: call.args.values,
+          salt: call.args.salt,
+          version_key: call.args.versionKey,
+        },
+      };
+    case 'add_stake':
+      return {
+        target,
+        values: { hotkey: assertAddress(call.args.hotkey, 'hotkey'), netuid: call.args.netuid, amount_staked: call.args.amountStaked },
+      };
+    case 'remove_stake':
+      return {
+        target,
+        values: { hotkey: assertAddress(call.args.hotkey, 'hotkey'), netuid: call.args.netuid, amount_unstaked: call.args.amountUnstaked },
+      };
+    case 'start_call':
+      return { target, values: { netuid: call.args.netuid } };
+  }
+}
+
+/**
+ * Resolves a `ChainCall` against a runtime's decorated calls, looking calls and arguments up by
+ * name (indices differ between runtimes). Extra values a runtime does not take are dropped
+ * (e.g. spec 219's argument-less `register_network`); a missing one is an error.
+ */
+export function resolveCall(tx: DecoratedCalls, call: ChainCall): ResolvedCall {
+  const { target, values } = argumentPool(call);
+  for (const candidate of target) {
+    const [pallet, name] = candidate.split('.') as [string, string];
+    const section = stringCamelCase(pallet);
+    const method = stringCamelCase(name);
+    const fn = tx[section]?.[method];
+    if (!fn) continue;
+    const argNames = fn.meta.args.map((a) => a.name.toString());
+    const args = argNames.map((argName, i) => {
+      if (argName in values) return values[argName];
+      // A setter's value argument has a per-call name (`tempo`, `min_burn`, `enabled`, …): it is the
+      // single argument after netuid.
+      if ('__value' in values && i === argNames.length - 1 && argNames[0] === 'netuid' && argNames.length === 2) {
+        return values.__value;
+      }
+      throw new SubnetkitError(
+        'SK_CHAIN_BAD_INPUT',
+        `${pallet}.${name} on this runtime takes "${argName}", which Subnetkit does not supply; the runtime is not supported for this call.`,
+        { call: `${pallet}.${name}`, argument: argName },
+      );
+    });
+    return { section, method, fn, args };
+  }
+  throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `The connected runtime has none of ${target.join(', ')}.`, {
+    call: `${call.pallet}.${call.method}`,
+    tried: target,
+  });
+}
+
+/** Builds the encoded call (`[pallet, call, args…]`) for a `ChainCall`. */
+export function buildCall(tx: DecoratedCalls, call: ChainCall): IMethod | Call {
+  const resolved = resolveCall(tx, call);
+  try {
+    return resolved.fn(...resolved.args);
+  } catch (cause) {
+    throw new SubnetkitError(
+      'SK_CHAIN_BAD_INPUT',
+      `${resolved.section}.${resolved.method}: an argument does not fit the runtime's type (${(cause as Error).message}).`,
+      { call: `${resolved.section}.${resolved.method}` },
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,9 @@
+export { ENV_OVERRIDES, type LoadConfigOptions, type LoadedConfig, loadConfig } from './load-config.js';
+export {
+  configSchema,
+  defineConfig,
+  durationSchema,
+  REFERENCE_SUBNETS,
+  type SubnetkitConfig,
+  type SubnetkitConfigInput,
+} from './schema.js';

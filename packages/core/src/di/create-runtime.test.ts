@@ -1,0 +1,109 @@
+import 'reflect-metadata';
+import { inject, injectable, Lifecycle } from 'tsyringe';
+import { describe, expect, test } from 'vitest';
+import { configSchema } from '../config/schema.js';
+import type { Logger } from '../log/logger.js';
+import { captureLogs } from '../testing/capture-logs.js';
+import type { Random } from '../util/random.js';
+import { Secret } from '../util/secret.js';
+import { createRuntime } from './create-runtime.js';
+import { LOGGER, NEURON, type NeuronIdentity, RANDOM } from './tokens.js';
+
+@injectable()
+class ScoreBook {
+  readonly scores = new Map<number, number>();
+  disposed = false;
+  constructor(
+    @inject(NEURON) readonly neuron: NeuronIdentity,
+    @inject(LOGGER) readonly log: Logger,
+    @inject(RANDOM) readonly random: Random,
+  ) {}
+  dispose(): void {
+    this.disposed = true;
+  }
+}
+
+const config = configSchema.parse({});
+
+describe('Runtime (composition root)', () => {
+  test('each neuron gets its own container: services, loggers and random streams never leak', async () => {
+    const logs = captureLogs();
+    const runtime = createRuntime({ config, logger: logs.logger });
+    const a = runtime.createNeuronScope({ name: 'text/miner-0', subnet: 'text', role: 'miner' });
+    const b = runtime.createNeuronScope({ name: 'text/validator-0', subnet: 'text', role: 'validator' });
+    a.register(ScoreBook, ScoreBook, { lifecycle: Lifecycle.ContainerScoped });
+    b.register(ScoreBook, ScoreBook, { lifecycle: Lifecycle.ContainerScoped });
+
+    const bookA = a.resolve(ScoreBook);
+    const bookB = b.resolve(ScoreBook);
+    expect(a.resolve(ScoreBook)).toBe(bookA); // one per container
+    expect(bookA).not.toBe(bookB);
+    bookA.scores.set(1, 0.5);
+    expect(bookB.scores.size).toBe(0);
+    expect(bookA.neuron.role).toBe('miner');
+    expect(bookB.neuron.role).toBe('validator');
+    // seeded but independent streams
+    expect(bookA.random.next()).not.toBe(bookB.random.next());
+    // a registration in one child is invisible to the other and to the root
+    a.register('only-a', { useValue: 1 });
+    expect(b.isRegistered('only-a', true)).toBe(false);
+    // per-neuron logger carries the neuron's identity
+    bookA.log.info({ event: 'x' }, 'hello');
+    expect(logs.records().at(-1)).toMatchObject({ neuron: 'text/miner-0', role: 'miner', event: 'x' });
+
+    await runtime.disposeNeuron('text/miner-0');
+    expect(bookA.disposed).toBe(true);
+    expect(bookB.disposed).toBe(false);
+    await runtime.dispose();
+    expect(bookB.disposed).toBe(true);
+  });
+
+  test('the same seed gives the same per-neuron random stream across runtimes', () => {
+    const draw = () =>
+      createRuntime({ config }).createNeuronScope({ name: 'n', subnet: 's', role: 'miner' }).resolve(RANDOM).next();
+    expect(draw()).toBe(draw());
+  });
+
+  test('overrides replace only the tokens they name', () => {
+    const fixed: Random = {
+      next: () => 0.25,
+      int: (a) => a,
+      pick: (x) => x[0]!,
+      shuffle: (x) => [...x],
+      fork: () => fixed,
+    };
+    const runtime = createRuntime({ config, override: [[RANDOM, { useValue: fixed }]] });
+    expect(runtime.resolve(RANDOM).next()).toBe(0.25);
+    expect(runtime.resolve(LOGGER)).toBeDefined();
+  });
+
+  test('two scopes with one name are refused', () => {
+    const runtime = createRuntime({ config });
+    runtime.createNeuronScope({ name: 'dup', subnet: 's', role: 'miner' });
+    expect(() => runtime.createNeuronScope({ name: 'dup', subnet: 's', role: 'miner' })).toThrow(/already/);
+  });
+});
+
+describe('secret redaction in logs', () => {
+  test('Secret values and secret-looking fields never reach a log line', () => {
+    const logs = captureLogs();
+    const mnemonic = 'abandon ability able about above absent absorb abstract absurd abuse access accident';
+    const secret = new Secret(mnemonic);
+    logs.logger.info({ wallet: 'w1', key: secret }, `loaded ${secret}`);
+    logs.logger.info({ mnemonic, password: 'hunter2', nested: { privateKey: '0xdeadbeef', seed: '0x01' } }, 'oops');
+    logs.logger.error({ err: new Error(`failed with ${secret}`) }, 'error path');
+    const text = logs.text();
+    expect(text).toContain('w1');
+    for (const leaked of [mnemonic, 'hunter2', '0xdeadbeef', 'abandon']) expect(text).not.toContain(leaked);
+    expect(text).toContain('[redacted]');
+  });
+
+  test('Secret prints as redacted in every form', async () => {
+    const { inspect } = await import('node:util');
+    const s = new Secret('top-secret');
+    for (const shown of [String(s), `${s}`, JSON.stringify({ s }), inspect(s), inspect({ s }, { depth: 5 })]) {
+      expect(shown).not.toContain('top-secret');
+    }
+    expect(s.reveal()).toBe('top-secret');
+  });
+});

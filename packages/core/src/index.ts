@@ -9,3 +9,4 @@ export { type Clock, ManualClock, systemClock } from './util/clock.js';
 export { createRandom, type Random } from './util/random.js';
 export { Secret, toSecret } from './util/secret.js';
 export type { Signer } from './util/signer.js';
+export * from './wallet/index.js';

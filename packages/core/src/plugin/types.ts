@@ -5,40 +5,17 @@
  */
 import type { z } from 'zod';
 import type { Logger } from '../log/logger.js';
+import type { ModelDeclaration as ModelDeclarationBase, ModelHandles as ModelHandlesBase } from '../models/types.js';
 import type { Random } from '../util/random.js';
 
 /** The plugin API version this core implements. */
 export type PluginApiVersion = 1;
 
-/** transformers.js tasks the model runtime serves. */
-export type ModelTask =
-  | 'text-generation'
-  | 'feature-extraction'
-  | 'image-to-image'
-  | 'zero-shot-image-classification'
-  | 'time-series-forecasting';
-
-/** A model a subnet needs; the host loads it once per process and hands the plugin a typed handle. */
-export interface ModelDeclaration<T extends ModelTask = ModelTask> {
-  task: T;
-  /** Hub id for users with internet, e.g. 'Xenova/gpt2'. */
-  model: string;
-  /** Tiny offline model used in tests and the offline localnet (a folder name or a path). */
-  fixture: string;
-  dtype?: 'fp32' | 'fp16' | 'q8' | 'q4';
-}
-
-/**
- * Maps a task to the handle a plugin calls. The model runtime fills this in by declaration
- * merging, so this file stays free of transformers.js types.
- */
-// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in models/
-export interface ModelTaskHandles {}
+/** A declared model, as the model runtime defines it (task, hub id, offline fixture, dtype…). */
+export type ModelDeclaration = ModelDeclarationBase;
 
 /** The typed handles of a subnet's declared models (`ctx.models.generator(...)`). */
-export type ModelHandles<M extends Record<string, ModelDeclaration>> = {
-  readonly [K in keyof M]: M[K]['task'] extends keyof ModelTaskHandles ? ModelTaskHandles[M[K]['task']] : never;
-};
+export type ModelHandles<M extends Record<string, ModelDeclaration>> = ModelHandlesBase<M>;
 
 /** Streaming answers: chunks the miner yields and how the validator side assembles them. */
 export interface StreamSpec<Chunk extends z.ZodType, Res extends z.ZodType> {
@@ -124,6 +101,18 @@ export interface ValidatorSpec<Req, Res, Truth, Opts, Models extends Record<stri
   resolveTruth?(deferred: unknown, ctx: ValidatorContext<Opts, Models>): Promise<Truth | undefined> | Truth | undefined;
 }
 
+/**
+ * Cheating miner behaviours the localnet and `@subnetkit/core/testing` mix in, so authors can
+ * check that their reward makes honest miners win. `copycat` (replays another miner's earlier
+ * answer) and `slow` (misses the timeout) are generic and provided by the host.
+ */
+export interface AdversarySpec<Req, Res, Opts, Models extends Record<string, ModelDeclaration>> {
+  /** Minimal effort: a constant, empty or trivially derived answer. */
+  lazy?(req: Req, ctx: MinerContext<Opts, Models>): Promise<Res> | Res;
+  /** Well-formed garbage. */
+  random?(req: Req, ctx: MinerContext<Opts, Models>): Promise<Res> | Res;
+}
+
 /** A subnet definition as written by its author. */
 export interface SubnetDefinition<
   Req extends z.ZodType = z.ZodType,
@@ -144,6 +133,7 @@ export interface SubnetDefinition<
   models?: Models;
   miner: MinerSpec<z.output<Req>, z.input<Res>, z.input<Chunk>, z.output<Opts>, Models>;
   validator: ValidatorSpec<z.input<Req>, z.output<Res>, Truth, z.output<Opts>, Models>;
+  adversaries?: AdversarySpec<z.output<Req>, z.input<Res>, z.output<Opts>, Models>;
 }
 
 /** Any subnet definition, as the host handles it once loaded (types erased). */

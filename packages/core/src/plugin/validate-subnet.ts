@@ -41,11 +41,12 @@ const definitionSchema = z.object({
         model: z.string().min(1),
         fixture: z.string().min(1, 'every model needs a test fixture'),
         dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']).optional(),
-      }),
+      }).passthrough(),
     )
     .optional(),
   miner: z.object({ handle: fn, stream: fn.optional() }),
   validator: z.object({ challenge: fn, reward: fn, resolveTruth: fn.optional() }),
+  adversaries: z.object({ lazy: fn.optional(), random: fn.optional() }).optional(),
 });
 
 /** Where a subnet came from, for error messages. */

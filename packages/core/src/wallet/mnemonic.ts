@@ -8,7 +8,7 @@ import { assertCryptoReady } from './crypto-ready.js';
 export const MNEMONIC_WORD_COUNTS = [12, 15, 18, 21, 24] as const;
 export type MnemonicWordCount = (typeof MNEMONIC_WORD_COUNTS)[number];
 
-const WORDS = new Set(englishWords.split('|'));
+const WORDS = new Set(englishWords);
 
 /** Generates a fresh English BIP39 mnemonic (12 words by default, like btcli). */
 export function generateMnemonic(words: MnemonicWordCount = 12): Secret {

@@ -1,0 +1,620 @@
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import type { Codec, ISubmittableResult } from '@polkadot/types/types';
+import { stringCamelCase } from '@polkadot/util';
+import type { Logger } from 'pino';
+import { SubnetkitError } from '../../errors/subnetkit-error.js';
+import type { Signer } from '../../util/signer.js';
+import type {
+  BlockHeader,
+  Chain,
+  ChainCall,
+  ChainEvent,
+  ExtrinsicResult,
+  Metagraph,
+  Rao,
+  StakeInfo,
+  SubnetHyperparameters,
+  SubnetInfo,
+  Unsubscribe,
+} from '../types.js';
+import { buildCall, type DecoratedCalls } from './call-builder.js';
+import {
+  bytesToText,
+  hyperparametersFromRuntime,
+  type Json,
+  metagraphFromRuntime,
+  sparseRows,
+  subnetInfoFromStorage,
+  toBig,
+  toNum,
+} from './decode.js';
+import { chainErrorToSubnetkit, type DispatchErrorLike, nameDispatchError, namePoolRejection } from './dispatch-error.js';
+import { eventFieldNames } from './event-fields.js';
+import { toPolkadotSigner } from './signer-adapter.js';
+
+/** Named public endpoints (subtensor's defaults). */
+export const SUBTENSOR_ENDPOINTS = {
+  finney: 'wss://entrypoint-finney.opentensor.ai:443',
+  test: 'wss://test.finney.opentensor.ai:443',
+  local: 'ws://127.0.0.1:9944',
+} as const;
+
+/** `finney` | `test` | `local` or a ws(s):// URL → URL. */
+export function resolveEndpoint(endpoint: string): string {
+  if (endpoint in SUBTENSOR_ENDPOINTS) return SUBTENSOR_ENDPOINTS[endpoint as keyof typeof SUBTENSOR_ENDPOINTS];
+  if (/^wss?:\/\/[^\s]+$/.test(endpoint)) return endpoint;
+  throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `Endpoint "${endpoint}" is neither finney, test, local nor a ws:// or wss:// URL.`, {
+    endpoint,
+  });
+}
+
+export interface SubtensorChainOptions {
+  /** `finney`, `test`, `local` (ws://127.0.0.1:9944) or a ws:// / wss:// URL. */
+  endpoint: string;
+  /** Limit for connecting and for each query; `submit` gets 4× this to reach inclusion. Default 30 s. */
+  timeoutMs?: number;
+  /** Reconnect backoff after a dropped connection: first delay, cap. Defaults 250 ms, 10 s. */
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  logger?: Logger;
+}
+
+/** The custom transaction extensions subtensor runtimes declare; they carry no payload. */
+const SUBTENSOR_EXTENSIONS = [
+  'SubtensorSignedExtension',
+  'CommitmentsSignedExtension',
+  'SubtensorTransactionExtension',
+  'DrandPriority',
+  'SudoTransactionExtension',
+  'CheckShieldedTxValidity',
+];
+
+type StorageFn = ((...args: unknown[]) => Promise<Codec>) & {
+  entries: (...args: unknown[]) => Promise<Array<[{ args: Codec[] }, Codec]>>;
+  at: (hash: string, ...args: unknown[]) => Promise<Codec>;
+};
+type RuntimeFn = (...args: unknown[]) => Promise<Codec>;
+
+/** Hyperparameter runtime-API fields → storage items, for runtimes without the API. */
+const HYPERPARAM_STORAGE: Record<string, string> = {
+  rho: 'Rho',
+  kappa: 'Kappa',
+  immunityPeriod: 'ImmunityPeriod',
+  minAllowedWeights: 'MinAllowedWeights',
+  maxWeightsLimit: 'MaxWeightsLimit',
+  tempo: 'Tempo',
+  weightsVersion: 'WeightsVersionKey',
+  weightsRateLimit: 'WeightsSetRateLimit',
+  adjustmentInterval: 'AdjustmentInterval',
+  activityCutoff: 'ActivityCutoff',
+  registrationAllowed: 'NetworkRegistrationAllowed',
+  targetRegsPerInterval: 'TargetRegistrationsPerInterval',
+  minBurn: 'MinBurn',
+  maxBurn: 'MaxBurn',
+  bondsMovingAvg: 'BondsMovingAverage',
+  maxRegsPerBlock: 'MaxRegistrationsPerBlock',
+  servingRateLimit: 'ServingRateLimit',
+  maxValidators: 'MaxAllowedValidators',
+  adjustmentAlpha: 'AdjustmentAlpha',
+  difficulty: 'Difficulty',
+  commitRevealPeriod: 'RevealPeriodEpochs',
+  commitRevealWeightsEnabled: 'CommitRevealWeightsEnabled',
+  liquidAlphaEnabled: 'LiquidAlphaOn',
+  bondsResetEnabled: 'BondsResetOn',
+  transfersEnabled: 'TransferToggle',
+  subnetIsActive: 'SubtokenEnabled',
+};
+
+function timeoutError(what: string, ms: number): SubnetkitError {
+  return new SubnetkitError('SK_CHAIN_TIMEOUT', `${what} got no answer from the node in ${ms} ms; check the node or raise timeoutMs.`, {
+    what,
+    timeoutMs: ms,
+  });
+}
+
+/** Races `promise` against a timer; the timer never keeps the process alive. */
+function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Connects to a subtensor node with @polkadot/api and returns it as a `Chain`. Calls, storage
+ * items and runtime APIs are looked up by name in the node's own metadata, so the same code serves
+ * runtimes 219 … 425. Rejects with SK_CHAIN_CONNECTION / SK_CHAIN_TIMEOUT when the node cannot be
+ * reached or initialised within `timeoutMs`.
+ *
+ * @example
+ * const chain = await createSubtensorChain({ endpoint: 'test', timeoutMs: 20_000 });
+ * const mg = await chain.metagraph(1);
+ */
+export async function createSubtensorChain(options: SubtensorChainOptions): Promise<Chain> {
+  const url = resolveEndpoint(options.endpoint);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const initialDelay = options.reconnect?.initialDelayMs ?? 250;
+  const maxDelay = options.reconnect?.maxDelayMs ?? 10_000;
+  const log = options.logger?.child({ component: 'subtensor-chain', endpoint: url });
+
+  // autoConnect off: we reconnect ourselves, with exponential backoff instead of a fixed delay.
+  const provider = new WsProvider(url, false, {}, timeoutMs);
+  let closed = false;
+  let attempt = 0;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+  let everConnected = false;
+
+  const scheduleReconnect = (): void => {
+    if (closed || !everConnected || reconnectTimer) return;
+    const delay = Math.min(maxDelay, initialDelay * 2 ** attempt);
+    attempt += 1;
+    log?.warn({ event: 'chain.reconnect', attempt, delayMs: delay }, 'subtensor node disconnected; reconnecting');
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      if (closed) return;
+      provider.connect().catch(() => scheduleReconnect());
+    }, delay);
+    reconnectTimer.unref?.();
+  };
+  provider.on('disconnected', scheduleReconnect);
+  provider.on('connected', () => {
+    everConnected = true;
+    attempt = 0;
+  });
+  provider.on('error', () => undefined);
+
+  try {
+    await provider.connect();
+  } catch (cause) {
+    throw new SubnetkitError('SK_CHAIN_CONNECTION', `Cannot open a WebSocket to ${url}.`, { endpoint: url }, { cause });
+  }
+
+  const signedExtensions = Object.fromEntries(SUBTENSOR_EXTENSIONS.map((n) => [n, { extrinsic: {}, payload: {} }]));
+  const api = new ApiPromise({ provider, noInitWarn: true, signedExtensions });
+  api.on('error', () => undefined);
+  try {
+    await withTimeout(api.isReadyOrError, timeoutMs, () => timeoutError(`connecting to ${url}`, timeoutMs));
+  } catch (cause) {
+    closed = true;
+    await api.disconnect().catch(() => undefined);
+    if (cause instanceof SubnetkitError) throw cause;
+    throw new SubnetkitError('SK_CHAIN_CONNECTION', `Cannot connect to the subtensor node at ${url}; is it running?`, { endpoint: url }, { cause });
+  }
+  everConnected = true;
+  log?.info({ event: 'chain.connected', spec: api.runtimeVersion.specVersion.toNumber() }, 'connected to subtensor');
+
+  /** Waits (at most timeoutMs) for the connection to be back, then runs `fn` under the timeout. */
+  const call = async <T>(what: string, fn: () => Promise<T>, limitMs = timeoutMs): Promise<T> => {
+    if (closed) throw new SubnetkitError('SK_CHAIN_CONNECTION', 'The chain was closed.', { endpoint: url });
+    if (!provider.isConnected) {
+      await withTimeout(
+        new Promise<void>((resolve) => {
+          const off = provider.on('connected', () => {
+            off();
+            resolve();
+          });
+        }),
+        timeoutMs,
+        () => new SubnetkitError('SK_CHAIN_CONNECTION', `The node at ${url} is unreachable (${what}).`, { endpoint: url, what }),
+      );
+      await withTimeout(api.isReady, timeoutMs, () => timeoutError(what, timeoutMs));
+    }
+    try {
+      return await withTimeout(fn(), limitMs, () => timeoutError(what, limitMs));
+    } catch (err) {
+      if (err instanceof SubnetkitError) throw err;
+      const message = (err as Error)?.message ?? String(err);
+      const code = /disconnected|not connected|WebSocket/i.test(message) ? 'SK_CHAIN_CONNECTION' : 'SK_CHAIN_BAD_INPUT';
+      throw new SubnetkitError(code, `${what} failed: ${message}`, { endpoint: url, what }, { cause: err });
+    }
+  };
+
+  const storage = (pallet: string, item: string): StorageFn | undefined => {
+    const section = (api.query as unknown as Record<string, Record<string, StorageFn> | undefined>)[stringCamelCase(pallet)];
+    return section?.[stringCamelCase(item)];
+  };
+  const read = async (pallet: string, item: string, ...args: unknown[]): Promise<Json | undefined> => {
+    const fn = storage(pallet, item);
+    if (!fn) return undefined;
+    return (await fn(...args)).toJSON() as Json;
+  };
+  const runtime = (apiName: string, method: string): RuntimeFn | undefined => {
+    const section = (api.call as unknown as Record<string, Record<string, RuntimeFn> | undefined>)[stringCamelCase(apiName)];
+    return section?.[stringCamelCase(method)];
+  };
+  const palletName = (index: number): string => {
+    const pallet = api.runtimeMetadata.asLatest.pallets.find((p) => p.index.toNumber() === index);
+    return pallet ? pallet.name.toString() : `Pallet${index}`;
+  };
+
+  type EventRecordLike = {
+    phase: { isApplyExtrinsic: boolean; asApplyExtrinsic: { toNumber(): number } };
+    event: { index: Codec; method: string; data: Codec[] & { names?: (string | null)[] | null } };
+  };
+  const toChainEvents = (records: Iterable<EventRecordLike>): ChainEvent[] =>
+    [...records].map(({ phase, event }) => {
+      const pallet = palletName(event.index.toU8a()[0] ?? 0);
+      const names = eventFieldNames(pallet, event.method, event.data.names ?? event.data.map(() => null));
+      const data: Record<string, unknown> = {};
+      event.data.forEach((value, i) => {
+        data[names[i] as string] = value.toJSON();
+      });
+      return { pallet, name: event.method, data, extrinsicIndex: phase.isApplyExtrinsic ? phase.asApplyExtrinsic.toNumber() : null };
+    });
+
+  const headerOf = async (hash: string): Promise<BlockHeader> => {
+    const header = await api.rpc.chain.getHeader(hash);
+    const now = storage('Timestamp', 'Now');
+    const timestamp = now ? Number(toBig((await now.at(hash)).toJSON() as Json)) : 0;
+    return { number: header.number.toNumber(), hash, parentHash: header.parentHash.toHex(), timestamp };
+  };
+
+  const subnetExists = async (netuid: number): Promise<boolean> => (await read('SubtensorModule', 'NetworksAdded', netuid)) === true;
+  const requireSubnet = async (netuid: number): Promise<void> => {
+    if (!(await subnetExists(netuid))) {
+      throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Subnet ${netuid} does not exist on this chain.`, { netuid, chainError: 'SubnetNotExists' });
+    }
+  };
+
+  const subnetInfo = async (netuid: number): Promise<SubnetInfo> => {
+    const s = (item: string) => read('SubtensorModule', item, netuid);
+    const [n, maxN, tempo, registeredAt, since, burn, taoIn, alphaIn, alphaOut, owner, ownerHotkey, identity, legacyName, taoEmission, emissionValue] =
+      await Promise.all([
+        s('SubnetworkN'),
+        s('MaxAllowedUids'),
+        s('Tempo'),
+        s('NetworkRegisteredAt'),
+        s('BlocksSinceLastStep'),
+        s('Burn'),
+        s('SubnetTAO'),
+        s('SubnetAlphaIn'),
+        s('SubnetAlphaOut'),
+        s('SubnetOwner'),
+        s('SubnetOwnerHotkey'),
+        s('SubnetIdentitiesV3'),
+        s('SubnetName'),
+        s('SubnetTaoInEmission'),
+        s('EmissionValues'),
+      ]);
+    const priceFn = runtime('SwapRuntimeApi', 'current_alpha_price');
+    const priceRao = priceFn ? toBig((await priceFn(netuid)).toJSON() as Json) : null;
+    const idObj = identity && typeof identity === 'object' && !Array.isArray(identity) ? identity : null;
+    return subnetInfoFromStorage({
+      netuid,
+      name: idObj ? bytesToText(idObj.subnetName) : bytesToText(legacyName ?? undefined),
+      owner: typeof owner === 'string' ? owner : '',
+      ownerHotkey: typeof ownerHotkey === 'string' ? ownerHotkey : '',
+      n: toNum(n),
+      maxN: toNum(maxN),
+      tempo: toNum(tempo),
+      registeredAt: toNum(registeredAt),
+      blocksSinceLastStep: toNum(since),
+      burn: toBig(burn),
+      taoIn: toBig(taoIn),
+      alphaIn: toBig(alphaIn),
+      alphaOut: toBig(alphaOut),
+      priceRao,
+      emissionPerBlock: toBig(taoEmission ?? emissionValue),
+    });
+  };
+
+  const metagraphFromStorage = async (netuid: number, block: number): Promise<Metagraph> => {
+    const n = toNum(await read('SubtensorModule', 'SubnetworkN', netuid));
+    const vec = async (item: string): Promise<Json[]> => {
+      const v = await read('SubtensorModule', item, netuid);
+      return Array.isArray(v) ? v : [];
+    };
+    const keys = storage('SubtensorModule', 'Keys');
+    const hotkeyEntries = keys ? await keys.entries(netuid) : [];
+    const hotkeys: string[] = Array.from({ length: n }, () => '');
+    for (const [key, value] of hotkeyEntries) {
+      const uid = (key.args[1] as unknown as { toNumber(): number }).toNumber();
+      if (uid < n) hotkeys[uid] = value.toString();
+    }
+    const [rank, trust, consensus, vtrust, incentive, dividends, emission, active, permit, lastUpdate, pruning] = await Promise.all(
+      ['Rank', 'Trust', 'Consensus', 'ValidatorTrust', 'Incentive', 'Dividends', 'Emission', 'Active', 'ValidatorPermit', 'LastUpdate', 'PruningScores'].map(vec),
+    );
+    const neurons = await Promise.all(
+      hotkeys.map(async (hotkey, uid) => {
+        const [coldkey, axon, alpha, regBlock] = await Promise.all([
+          read('SubtensorModule', 'Owner', hotkey),
+          read('SubtensorModule', 'Axons', netuid, hotkey),
+          read('SubtensorModule', 'TotalHotkeyAlpha', hotkey, netuid),
+          read('SubtensorModule', 'BlockAtRegistration', netuid, uid),
+        ]);
+        return { coldkey, axon, alpha, regBlock };
+      }),
+    );
+    const neuronsLite: Json = hotkeys.map((hotkey, uid) => ({
+      hotkey,
+      coldkey: (neurons[uid]?.coldkey as string) ?? '',
+      uid,
+      netuid,
+      active: active[uid] ?? false,
+      axonInfo: neurons[uid]?.axon ?? null,
+      stake: [[(neurons[uid]?.coldkey as string) ?? '', neurons[uid]?.alpha ?? 0]],
+      rank: rank[uid] ?? 0,
+      emission: emission[uid] ?? 0,
+      incentive: incentive[uid] ?? 0,
+      consensus: consensus[uid] ?? 0,
+      trust: trust[uid] ?? 0,
+      validatorTrust: vtrust[uid] ?? 0,
+      dividends: dividends[uid] ?? 0,
+      lastUpdate: lastUpdate[uid] ?? 0,
+      validatorPermit: permit[uid] ?? false,
+      pruningScore: pruning[uid] ?? 0,
+    }));
+    const mg = metagraphFromRuntime(netuid, block, neuronsLite, null);
+    mg.blockAtRegistration = neurons.map((x) => toNum(x.regBlock ?? 0));
+    return mg;
+  };
+
+  const weightRows = async (item: 'Weights' | 'Bonds', netuid: number, n: number): Promise<[number, number][][]> => {
+    const fn = storage('SubtensorModule', item);
+    if (!fn) return Array.from({ length: n }, () => []);
+    const entries = await fn.entries(netuid);
+    return sparseRows(
+      n,
+      entries.map(([key, value]) => [(key.args[1] as unknown as { toNumber(): number }).toNumber(), value.toJSON() as Json]),
+    );
+  };
+
+  const blockListeners = new Set<(header: BlockHeader) => void>();
+  const eventListeners = new Set<(events: ChainEvent[], header: BlockHeader) => void>();
+  let headSub: Promise<() => void> | null = null;
+  let queue: Promise<void> = Promise.resolve();
+
+  const ensureHeadSubscription = (): void => {
+    if (headSub) return;
+    headSub = api.rpc.chain.subscribeNewHeads((h) => {
+      const hash = h.hash.toHex();
+      // Serialise: listeners see blocks in order even though each needs two reads.
+      queue = queue
+        .then(async () => {
+          const header: BlockHeader = {
+            number: h.number.toNumber(),
+            hash,
+            parentHash: h.parentHash.toHex(),
+            timestamp: 0,
+          };
+          const now = storage('Timestamp', 'Now');
+          if (now) header.timestamp = Number(toBig((await now.at(hash)).toJSON() as Json));
+          for (const l of blockListeners) l(header);
+          if (eventListeners.size > 0) {
+            const records = (await storage('System', 'Events')?.at(hash)) as unknown as EventRecordLike[] | undefined;
+            const events = toChainEvents(records ?? []);
+            for (const l of eventListeners) l(events, header);
+          }
+        })
+        .catch((err: unknown) => log?.warn({ event: 'chain.head_failed', err: (err as Error).message }, 'could not read a new block'));
+    });
+    headSub.catch((err: unknown) => {
+      headSub = null;
+      log?.warn({ event: 'chain.subscribe_failed', err: (err as Error).message }, 'new-head subscription failed');
+    });
+  };
+  const maybeStopHeads = (): void => {
+    if (blockListeners.size === 0 && eventListeners.size === 0 && headSub) {
+      const sub = headSub;
+      headSub = null;
+      sub.then((unsub) => unsub()).catch(() => undefined);
+    }
+  };
+
+  const chain: Chain = {
+    kind: 'subtensor',
+
+    blockNumber: () => call('blockNumber', async () => (await api.rpc.chain.getHeader()).number.toNumber()),
+
+    blockHash: (number?: number) =>
+      call('blockHash', async () => {
+        if (number === undefined) return (await api.rpc.chain.getBlockHash()).toHex();
+        const hash = await api.rpc.chain.getBlockHash(number);
+        if (hash.isEmpty) throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Block ${number} does not exist yet.`, { number });
+        return hash.toHex();
+      }),
+
+    balance: (address: string) =>
+      call('balance', async () => {
+        const account = (await read('System', 'Account', address)) as { data?: { free?: Json } } | null;
+        return toBig(account?.data?.free);
+      }),
+
+    totalIssuance: () =>
+      call('totalIssuance', async () => toBig((await read('SubtensorModule', 'TotalIssuance')) ?? (await read('Balances', 'TotalIssuance')))),
+
+    subnets: () =>
+      call('subnets', async () => {
+        const added = storage('SubtensorModule', 'NetworksAdded');
+        if (!added) return [];
+        const entries = await added.entries();
+        const netuids = entries
+          .filter(([, v]) => v.toJSON() === true)
+          .map(([k]) => (k.args[0] as unknown as { toNumber(): number }).toNumber())
+          .sort((a, b) => a - b);
+        return Promise.all(netuids.map(subnetInfo));
+      }),
+
+    subnet: (netuid: number) => call('subnet', async () => ((await subnetExists(netuid)) ? subnetInfo(netuid) : null)),
+
+    hyperparameters: (netuid: number) =>
+      call('hyperparameters', async (): Promise<SubnetHyperparameters> => {
+        await requireSubnet(netuid);
+        const fn = runtime('SubnetInfoRuntimeApi', 'get_subnet_hyperparams_v2') ?? runtime('SubnetInfoRuntimeApi', 'get_subnet_hyperparams');
+        let raw: Json;
+        if (fn) {
+          raw = (await fn(netuid)).toJSON() as Json;
+        } else {
+          const values = await Promise.all(Object.values(HYPERPARAM_STORAGE).map((item) => read('SubtensorModule', item, netuid)));
+          const obj: Record<string, Json> = {};
+          Object.keys(HYPERPARAM_STORAGE).forEach((k, i) => {
+            obj[k] = values[i] ?? null;
+          });
+          const alpha = await read('SubtensorModule', 'AlphaValues', netuid);
+          if (Array.isArray(alpha)) [obj.alphaLow, obj.alphaHigh] = alpha as [Json, Json];
+          raw = obj;
+        }
+        if (raw === null) throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Subnet ${netuid} has no hyperparameters.`, { netuid });
+        const [maxUids, burn, penalty, threshold, yuma3] = await Promise.all([
+          read('SubtensorModule', 'MaxAllowedUids', netuid),
+          read('SubtensorModule', 'Burn', netuid),
+          read('SubtensorModule', 'BondsPenalty', netuid),
+          read('SubtensorModule', 'StakeThreshold'),
+          read('SubtensorModule', 'Yuma3On', netuid),
+        ]);
+        return hyperparametersFromRuntime(raw, {
+          maxAllowedUids: toNum(maxUids),
+          burn: toBig(burn),
+          bondsPenalty: toNum(penalty),
+          stakeThreshold: toBig(threshold),
+          yuma3Enabled: typeof yuma3 === 'boolean' ? yuma3 : null,
+        });
+      }),
+
+    metagraph: (netuid: number, opts?: { weights?: boolean; bonds?: boolean }) =>
+      call('metagraph', async () => {
+        await requireSubnet(netuid);
+        const block = (await api.rpc.chain.getHeader()).number.toNumber();
+        const lite = runtime('NeuronInfoRuntimeApi', 'get_neurons_lite');
+        let mg: Metagraph;
+        if (lite) {
+          const stateFn = runtime('SubnetInfoRuntimeApi', 'get_subnet_state');
+          const [neurons, state] = await Promise.all([lite(netuid), stateFn ? stateFn(netuid) : Promise.resolve(null)]);
+          mg = metagraphFromRuntime(netuid, block, neurons.toJSON() as Json, state ? (state.toJSON() as Json) : null);
+        } else {
+          mg = await metagraphFromStorage(netuid, block);
+        }
+        if (opts?.weights) mg.weights = await weightRows('Weights', netuid, mg.n);
+        if (opts?.bonds) mg.bonds = await weightRows('Bonds', netuid, mg.n);
+        return mg;
+      }),
+
+    uidOf: (netuid: number, hotkey: string) =>
+      call('uidOf', async () => {
+        const uid = await read('SubtensorModule', 'Uids', netuid, hotkey);
+        return uid === null || uid === undefined ? null : toNum(uid);
+      }),
+
+    stake: (hotkey: string, coldkey: string, netuid: number) =>
+      call('stake', async () => {
+        const fn = runtime('StakeInfoRuntimeApi', 'get_stake_info_for_hotkey_coldkey_netuid');
+        if (fn) {
+          const info = (await fn(hotkey, coldkey, netuid)).toJSON() as { stake?: Json } | null;
+          return toBig(info?.stake);
+        }
+        // U64F64 share bits: the integer part approximates alpha only while share price is 1.
+        return toBig(await read('SubtensorModule', 'Alpha', hotkey, coldkey, netuid)) >> 64n;
+      }),
+
+    stakesOf: (coldkey: string) =>
+      call('stakesOf', async (): Promise<StakeInfo[]> => {
+        const fn = runtime('StakeInfoRuntimeApi', 'get_stake_info_for_coldkey');
+        if (!fn) {
+          throw new SubnetkitError('SK_CHAIN_BAD_INPUT', 'This runtime has no StakeInfoRuntimeApi; stakesOf needs a dynamic-TAO node with V15 metadata.', {
+            endpoint: url,
+          });
+        }
+        const rows = (await fn(coldkey)).toJSON() as Array<Record<string, Json>>;
+        return rows
+          .map((r) => ({ hotkey: String(r.hotkey), coldkey: String(r.coldkey), netuid: toNum(r.netuid), stake: toBig(r.stake) }))
+          .filter((s) => s.stake > 0n);
+      }),
+
+    burnCost: (netuid: number) =>
+      call('burnCost', async () => {
+        await requireSubnet(netuid);
+        return toBig(await read('SubtensorModule', 'Burn', netuid));
+      }),
+
+    networkLockCost: () =>
+      call('networkLockCost', async () => {
+        const fn = runtime('SubnetRegistrationRuntimeApi', 'get_network_registration_cost');
+        if (fn) return toBig((await fn()).toJSON() as Json);
+        return toBig(await read('SubtensorModule', 'NetworkMinLockCost'));
+      }),
+
+    submit: (signer: Signer, chainCall: ChainCall) => submit(signer, chainCall),
+
+    onBlock(listener) {
+      blockListeners.add(listener);
+      ensureHeadSubscription();
+      return () => {
+        blockListeners.delete(listener);
+        maybeStopHeads();
+      };
+    },
+
+    onEvents(listener) {
+      eventListeners.add(listener);
+      ensureHeadSubscription();
+      return () => {
+        eventListeners.delete(listener);
+        maybeStopHeads();
+      };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearTimeout(reconnectTimer);
+      blockListeners.clear();
+      eventListeners.clear();
+      await api.disconnect().catch(() => undefined);
+    },
+  };
+
+  const submit = async (signer: Signer, chainCall: ChainCall): Promise<ExtrinsicResult> => {
+    const name = `${chainCall.pallet}.${chainCall.method}`;
+    // api.tx functions return submittables, so the built call can be signed directly.
+    const tx = buildCall(api.tx as unknown as DecoratedCalls, chainCall) as unknown as SubmittableExtrinsic<'promise'>;
+    const polkadotSigner = toPolkadotSigner(signer, api.registry);
+    const included = call(name, () =>
+      new Promise<ExtrinsicResult>((resolve, reject) => {
+        let unsub: (() => void) | undefined;
+        let settled = false;
+        const settle = (fn: () => void): void => {
+          if (settled) return;
+          settled = true;
+          unsub?.();
+          fn();
+        };
+        const onStatus = (result: ISubmittableResult): void => {
+          const { status } = result;
+          if (status.isInBlock || status.isFinalized) {
+            const blockHash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex();
+            const events = toChainEvents(result.events as unknown as EventRecordLike[]);
+            if (result.dispatchError) {
+              const err = nameDispatchError(api.registry, result.dispatchError as unknown as DispatchErrorLike);
+              settle(() => reject(chainErrorToSubnetkit(err, name, { blockHash })));
+              return;
+            }
+            api.rpc.chain
+              .getHeader(blockHash)
+              .then((h) => settle(() => resolve({ blockNumber: h.number.toNumber(), blockHash, events })))
+              .catch((e: unknown) => settle(() => reject(e)));
+          } else if (status.isDropped || status.isInvalid || status.isUsurped) {
+            settle(() =>
+              reject(chainErrorToSubnetkit({ pallet: 'System', name: status.type }, name, { status: status.type })),
+            );
+          }
+        };
+        tx.signAndSend(signer.address, { signer: polkadotSigner, nonce: -1 }, onStatus)
+          .then((u) => {
+            unsub = u;
+            if (settled) u();
+          })
+          .catch((err: unknown) => {
+            const message = (err as Error)?.message ?? String(err);
+            const pool = namePoolRejection(message);
+            settle(() => reject(pool ? chainErrorToSubnetkit(pool, name, { rpcError: message }) : err));
+          });
+      }),
+      timeoutMs * 4,
+    );
+    return included;
+  };
+
+  return chain;
+}

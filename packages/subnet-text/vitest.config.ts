@@ -1,3 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
 
-export default defineProject({ test: { name: 'subnet-text', include: ['src/**/*.test.ts'] } });
+// Tests run against core's source, so the inner loop needs no build of core first.
+const core = (path: string) => fileURLToPath(new URL(`../core/src/${path}`, import.meta.url));
+
+export default defineProject({
+  resolve: {
+    alias: [
+      { find: /^@subnetkit\/core\/testing$/, replacement: core('testing/index.ts') },
+      { find: /^@subnetkit\/core$/, replacement: core('index.ts') },
+    ],
+  },
+  test: { name: 'subnet-text', include: ['src/**/*.test.ts'] },
+});

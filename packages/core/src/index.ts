@@ -1,8 +1,11 @@
 export type * from './chain/types.js';
+export * from './chain/local/index.js';
 export * from './config/index.js';
 export { type CreateRuntimeOptions, createRuntime, type Override, Runtime } from './di/create-runtime.js';
 export * from './di/tokens.js';
 export * from './errors/index.js';
+export * from './models/index.js';
+export * from './protocol/index.js';
 export { createLogger, type Logger, type LoggerConfig, REDACT_PATHS } from './log/logger.js';
 export * from './plugin/index.js';
 export { type Clock, ManualClock, systemClock } from './util/clock.js';

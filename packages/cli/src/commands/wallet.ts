@@ -1,10 +1,355 @@
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import {
+  type CreatedKey,
+  defaultWalletPath,
+  initCrypto,
+  type KeySource,
+  listWallets,
+  MNEMONIC_WORD_COUNTS,
+  type MnemonicWordCount,
+  PASSWORD_ENV,
+  passwordFromEnv,
+  Secret,
+  SubnetkitError,
+  Wallet,
+  type WalletSummary,
+} from '@subnetkit/core';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { notAvailable } from './not-available.js';
 
-export function registerWalletCommand(program: Command, _ctx: CliContext): void {
-  program
+/** Scripts can pass a mnemonic here instead of on the command line (where `ps` and shell history see it). */
+export const MNEMONIC_ENV = 'SUBNETKIT_WALLET_MNEMONIC';
+
+interface CommonOptions {
+  name?: string;
+  hotkey?: string;
+  walletPath?: string;
+  json?: boolean;
+}
+
+interface NewKeyOptions extends CommonOptions {
+  words: string;
+  overwrite?: boolean;
+  showMnemonic?: boolean;
+  /** commander's `--no-password` sets this to false. */
+  password?: boolean;
+  usePassword?: boolean;
+}
+
+interface RegenOptions extends NewKeyOptions {
+  mnemonic?: string;
+  seed?: string;
+  uri?: string;
+}
+
+function walletFor(ctx: CliContext, opts: CommonOptions): Wallet {
+  const path = opts.walletPath ? resolve(ctx.cwd, opts.walletPath) : defaultWalletPath(ctx.env);
+  return new Wallet({
+    path,
+    env: ctx.env,
+    ...(opts.name === undefined ? {} : { name: opts.name }),
+    ...(opts.hotkey === undefined ? {} : { hotkey: opts.hotkey }),
+  });
+}
+
+function parseWords(value: string): MnemonicWordCount {
+  const n = Number(value);
+  if (!(MNEMONIC_WORD_COUNTS as readonly number[]).includes(n)) {
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      `--words must be one of ${MNEMONIC_WORD_COUNTS.join(', ')}, not '${value}'.`,
+    );
+  }
+  return n as MnemonicWordCount;
+}
+
+/** Prompts only when a person is there: both stdin and the command's stdout are terminals. */
+function canPrompt(ctx: CliContext): boolean {
+  return Boolean(process.stdin.isTTY) && ctx.out.isTTY;
+}
+
+async function promptHidden(ctx: CliContext, question: string): Promise<Secret> {
+  ctx.out.info(question);
+  const muted = new Writable({ write: (_chunk, _enc, done) => done() });
+  const rl = createInterface({ input: process.stdin, output: muted, terminal: true });
+  try {
+    return new Secret(await new Promise<string>((res) => rl.question('', res)));
+  } finally {
+    rl.close();
+  }
+}
+
+/** Password for a new encrypted keyfile: the environment, else typed twice on a terminal. */
+async function newPassword(ctx: CliContext, file: string): Promise<Secret> {
+  const fromEnv = passwordFromEnv(file, ctx.env);
+  if (fromEnv) return fromEnv;
+  if (!canPrompt(ctx)) {
+    throw new SubnetkitError(
+      'SK_WALLET_NO_PASSWORD',
+      `No password for ${file}: set ${PASSWORD_ENV} (or the SDK's BT_PW_… variable), run on a terminal, or pass --no-password to write it unencrypted.`,
+      { file },
+    );
+  }
+  const first = await promptHidden(ctx, `Password for ${file}:`);
+  const second = await promptHidden(ctx, 'Repeat the password:');
+  if (first.reveal() !== second.reveal()) throw new SubnetkitError('SK_CLI_USAGE', 'The passwords do not match.');
+  return first;
+}
+
+/** Password for an existing keyfile: the environment (read by core), else a prompt on a terminal. */
+async function existingPassword(ctx: CliContext, file: string): Promise<Secret | undefined> {
+  if (passwordFromEnv(file, ctx.env) || !canPrompt(ctx)) return undefined;
+  return promptHidden(ctx, `Password for ${file}:`);
+}
+
+async function keySource(ctx: CliContext, opts: RegenOptions, what: string): Promise<KeySource> {
+  const given = [opts.mnemonic, opts.seed, opts.uri].filter((x) => x !== undefined).length;
+  if (given > 1) throw new SubnetkitError('SK_CLI_USAGE', 'Give only one of --mnemonic, --seed and --uri.');
+  if (opts.mnemonic !== undefined) return { mnemonic: new Secret(opts.mnemonic) };
+  if (opts.seed !== undefined) return { seed: new Secret(opts.seed) };
+  if (opts.uri !== undefined) return { uri: new Secret(opts.uri) };
+  const fromEnv = ctx.env[MNEMONIC_ENV];
+  if (fromEnv) return { mnemonic: new Secret(fromEnv) };
+  if (canPrompt(ctx)) return { mnemonic: await promptHidden(ctx, `Mnemonic of the ${what}:`) };
+  throw new SubnetkitError(
+    'SK_CLI_USAGE',
+    `Regenerating a ${what} needs --mnemonic, --seed, --uri or ${MNEMONIC_ENV}.`,
+  );
+}
+
+/** Shows a fresh mnemonic once: when asked with --show-mnemonic, or on a terminal. Never in JSON. */
+function showMnemonic(ctx: CliContext, opts: NewKeyOptions, label: string, key: CreatedKey): void {
+  if (!key.mnemonic || !(opts.showMnemonic || (ctx.out.isTTY && !opts.json))) return;
+  const text = `${label} mnemonic (write it down; it is not shown again):\n  ${key.mnemonic.reveal()}`;
+  if (opts.json) ctx.out.info(text);
+  else ctx.out.line(text);
+}
+
+function keyJson(key: CreatedKey): { address: string; file: string; encrypted: boolean } {
+  return { address: key.address, file: key.file, encrypted: key.encrypted };
+}
+
+function printKey(ctx: CliContext, label: string, key: CreatedKey): void {
+  ctx.out.line(`${label.padEnd(8)} ${key.address}  ${key.encrypted ? 'encrypted' : 'unencrypted'}  ${key.file}`);
+}
+
+async function coldkeyPassword(ctx: CliContext, wallet: Wallet, opts: NewKeyOptions): Promise<Secret | null> {
+  return opts.password === false ? null : newPassword(ctx, wallet.coldkeyFile);
+}
+
+async function hotkeyPassword(ctx: CliContext, wallet: Wallet, opts: NewKeyOptions): Promise<Secret | null> {
+  return opts.usePassword ? newPassword(ctx, wallet.hotkeyFile()) : null;
+}
+
+async function runCreate(ctx: CliContext, opts: NewKeyOptions): Promise<void> {
+  await initCrypto();
+  const wallet = walletFor(ctx, opts);
+  const words = parseWords(opts.words);
+  const overwrite = opts.overwrite ?? false;
+  if (!overwrite) {
+    // check both keys up front so a refused hotkey does not leave a new coldkey behind
+    for (const file of [wallet.coldkeyFile, wallet.coldkeypubFile, wallet.hotkeyFile(), wallet.hotkeypubFile()]) {
+      await refuseExisting(file);
+    }
+  }
+  const coldPw = await coldkeyPassword(ctx, wallet, opts);
+  const hotPw = await hotkeyPassword(ctx, wallet, opts);
+  const coldkey = await wallet.createColdkey({ password: coldPw, words, overwrite });
+  const hotkey = await wallet.createHotkey({ password: hotPw, words, overwrite });
+  if (opts.json) {
+    ctx.out.json({
+      name: wallet.name,
+      path: wallet.dir,
+      coldkey: keyJson(coldkey),
+      hotkey: { name: wallet.hotkeyName, ...keyJson(hotkey) },
+    });
+  } else {
+    ctx.out.line(`created wallet ${wallet.name} in ${wallet.dir}`);
+    printKey(ctx, 'coldkey', coldkey);
+    printKey(ctx, `hotkey ${wallet.hotkeyName}`, hotkey);
+  }
+  showMnemonic(ctx, opts, 'coldkey', coldkey);
+  showMnemonic(ctx, opts, `hotkey ${wallet.hotkeyName}`, hotkey);
+}
+
+async function refuseExisting(file: string): Promise<void> {
+  const { access } = await import('node:fs/promises');
+  const exists = await access(file).then(
+    () => true,
+    () => false,
+  );
+  if (exists) {
+    throw new SubnetkitError('SK_WALLET_KEY_EXISTS', `${file} already exists; pass --overwrite to replace it.`, {
+      file,
+    });
+  }
+}
+
+async function runColdkey(ctx: CliContext, opts: RegenOptions, regen: boolean): Promise<void> {
+  await initCrypto();
+  const wallet = walletFor(ctx, opts);
+  const source = regen ? await keySource(ctx, opts, 'coldkey') : { words: parseWords(opts.words) };
+  if (!opts.overwrite) for (const f of [wallet.coldkeyFile, wallet.coldkeypubFile]) await refuseExisting(f);
+  const password = await coldkeyPassword(ctx, wallet, opts);
+  const key = await wallet.createColdkey({ ...source, password, overwrite: opts.overwrite ?? false });
+  if (opts.json) ctx.out.json({ name: wallet.name, coldkey: keyJson(key) });
+  else printKey(ctx, 'coldkey', key);
+  showMnemonic(ctx, opts, 'coldkey', key);
+}
+
+async function runHotkey(ctx: CliContext, opts: RegenOptions, regen: boolean): Promise<void> {
+  await initCrypto();
+  const wallet = walletFor(ctx, opts);
+  const source = regen ? await keySource(ctx, opts, 'hotkey') : { words: parseWords(opts.words) };
+  if (!opts.overwrite) for (const f of [wallet.hotkeyFile(), wallet.hotkeypubFile()]) await refuseExisting(f);
+  const password = await hotkeyPassword(ctx, wallet, opts);
+  const key = await wallet.createHotkey({ ...source, password, overwrite: opts.overwrite ?? false });
+  if (opts.json) ctx.out.json({ name: wallet.name, hotkey: { name: wallet.hotkeyName, ...keyJson(key) } });
+  else printKey(ctx, `hotkey ${wallet.hotkeyName}`, key);
+  showMnemonic(ctx, opts, `hotkey ${wallet.hotkeyName}`, key);
+}
+
+async function runRegenColdkeypub(
+  ctx: CliContext,
+  opts: CommonOptions & { ss58?: string; publicKey?: string; overwrite?: boolean },
+): Promise<void> {
+  await initCrypto();
+  const wallet = walletFor(ctx, opts);
+  if (opts.ss58 !== undefined && opts.publicKey !== undefined) {
+    throw new SubnetkitError('SK_CLI_USAGE', 'Give only one of --ss58 and --public-key.');
+  }
+  const overwrite = opts.overwrite ?? false;
+  let account: { address: string };
+  if (opts.ss58 !== undefined) account = await wallet.regenColdkeypub({ address: opts.ss58, overwrite });
+  else if (opts.publicKey !== undefined)
+    account = await wallet.regenColdkeypub({ publicKey: opts.publicKey, overwrite });
+  else {
+    // from the coldkey itself: fixes a wallet whose coldkeypub.txt was lost
+    if (!overwrite) await refuseExisting(wallet.coldkeypubFile);
+    const password = await existingPassword(ctx, wallet.coldkeyFile);
+    account = await wallet.regenColdkeypub({ overwrite, ...(password ? { password } : {}) });
+  }
+  if (opts.json)
+    ctx.out.json({ name: wallet.name, coldkey: { address: account.address, file: wallet.coldkeypubFile } });
+  else ctx.out.line(`coldkeypub ${account.address}  ${wallet.coldkeypubFile}`);
+}
+
+function treeLines(path: string, wallets: WalletSummary[]): string[] {
+  const lines = [path];
+  wallets.forEach((w, i) => {
+    const lastWallet = i === wallets.length - 1;
+    lines.push(`${lastWallet ? '└── ' : '├── '}${w.name} (${w.coldkey ?? 'no coldkeypub'})`);
+    w.hotkeys.forEach((h, j) => {
+      const lastHot = j === w.hotkeys.length - 1;
+      lines.push(
+        `${lastWallet ? '    ' : '│   '}${lastHot ? '└── ' : '├── '}${h.name} (${h.address ?? 'address unknown'})`,
+      );
+    });
+  });
+  return lines;
+}
+
+async function runList(ctx: CliContext, opts: CommonOptions): Promise<void> {
+  const path = opts.walletPath ? resolve(ctx.cwd, opts.walletPath) : defaultWalletPath(ctx.env);
+  const wallets = await listWallets({ path, env: ctx.env });
+  if (opts.json) {
+    ctx.out.json({ path, wallets });
+    return;
+  }
+  if (wallets.length === 0) {
+    ctx.out.line(`no wallets in ${path} (create one with 'subnetkit wallet create')`);
+    return;
+  }
+  for (const line of treeLines(path, wallets)) ctx.out.line(line);
+}
+
+async function runShow(ctx: CliContext, opts: CommonOptions): Promise<void> {
+  await initCrypto();
+  const wallet = walletFor(ctx, opts);
+  const coldkey = (await wallet.coldkeypub()).address;
+  const hotkeys = await wallet.listHotkeys();
+  if (opts.json) {
+    ctx.out.json({ name: wallet.name, path: wallet.dir, coldkey, hotkeys });
+    return;
+  }
+  ctx.out.line(`wallet ${wallet.name}  ${wallet.dir}`);
+  ctx.out.line(`  coldkey  ${coldkey}`);
+  for (const h of hotkeys)
+    ctx.out.line(`  hotkey   ${h.name}  ${h.address ?? '(address unknown: encrypted, no pub file)'}`);
+}
+
+function common(cmd: Command, hotkey = true): Command {
+  cmd
+    .option('--name <name>', 'wallet name (default: $BT_WALLET_NAME or "default")')
+    .option(
+      '--wallet-path <path>',
+      'wallets folder (default: $SUBNETKIT_WALLET_PATH, $BT_WALLET_PATH or ~/.bittensor/wallets)',
+    )
+    .option('--json', 'print JSON (names and addresses only)');
+  if (hotkey) cmd.option('--hotkey <name>', 'hotkey name (default: $BT_WALLET_HOTKEY or "default")');
+  return cmd;
+}
+
+function newKey(cmd: Command): Command {
+  return cmd
+    .option('--words <n>', `mnemonic length: ${MNEMONIC_WORD_COUNTS.join(', ')}`, '12')
+    .option('--overwrite', 'replace existing key files')
+    .option('--show-mnemonic', 'print the new mnemonic (always shown on a terminal)');
+}
+
+function regenSource(cmd: Command): Command {
+  return cmd
+    .option('--mnemonic <words>', `the BIP39 mnemonic (or set ${MNEMONIC_ENV}; prompted on a terminal)`)
+    .option('--seed <hex>', '0x-prefixed 32-byte seed (secretSeed)')
+    .option('--uri <uri>', 'secret URI, e.g. //Alice or "<mnemonic>//hard/soft"');
+}
+
+/** `subnetkit wallet …`: btcli-compatible wallets (same files, same layout). */
+export function registerWalletCommand(program: Command, ctx: CliContext): void {
+  const wallet = program
     .command('wallet')
-    .description('(not available yet)')
-    .action(() => notAvailable('wallet', 'in progress'));
+    .description('create, regenerate, list and show wallets (btcli-compatible files)');
+
+  newKey(common(wallet.command('create').description('create a coldkey and a hotkey')))
+    .option('--no-password', 'write the coldkey unencrypted (not recommended)')
+    .option('--use-password', 'encrypt the hotkey too (neurons then need its password to start)')
+    .action((opts: NewKeyOptions) => runCreate(ctx, opts));
+
+  newKey(common(wallet.command('new-coldkey').description('create a new coldkey'), false))
+    .option('--no-password', 'write the coldkey unencrypted (not recommended)')
+    .action((opts: NewKeyOptions) => runColdkey(ctx, opts, false));
+
+  newKey(common(wallet.command('new-hotkey').description('create a new hotkey (unencrypted by default)')))
+    .option('--use-password', 'encrypt the hotkey')
+    .action((opts: NewKeyOptions) => runHotkey(ctx, opts, false));
+
+  regenSource(newKey(common(wallet.command('regen-coldkey').description('restore a coldkey'), false)))
+    .option('--no-password', 'write the coldkey unencrypted (not recommended)')
+    .action((opts: RegenOptions) => runColdkey(ctx, opts, true));
+
+  common(wallet.command('regen-coldkeypub').description('rewrite coldkeypub.txt'), false)
+    .option('--ss58 <address>', 'the coldkey address')
+    .option('--public-key <hex>', '0x-prefixed 32-byte public key')
+    .option('--overwrite', 'replace an existing coldkeypub.txt')
+    .action((opts) => runRegenColdkeypub(ctx, opts));
+
+  regenSource(newKey(common(wallet.command('regen-hotkey').description('restore a hotkey'))))
+    .option('--use-password', 'encrypt the hotkey')
+    .action((opts: RegenOptions) => runHotkey(ctx, opts, true));
+
+  wallet
+    .command('list')
+    .description('show every wallet as a tree with addresses')
+    .option('--wallet-path <path>', 'wallets folder')
+    .option('--json', 'print JSON')
+    .action((opts: CommonOptions) => runList(ctx, opts));
+
+  common(wallet.command('show').description("show one wallet's names and addresses"), false).action(
+    (opts: CommonOptions) => runShow(ctx, opts),
+  );
+
+  for (const cmd of wallet.commands) cmd.exitOverride();
+  wallet.exitOverride();
 }

@@ -86,6 +86,12 @@ export interface SubnetInfo {
   /** Price of alpha in TAO, as a float for display only (never used in consensus). */
   price: number;
   emissionPerBlock: Rao;
+  /** Block of the next automatic epoch (current rule: LastEpochBlock + tempo), null when tempo is 0. Optional: backends that cannot tell omit it. */
+  nextEpochBlock?: number | null;
+  /** Epochs run so far (SubnetEpochIndex), where known. */
+  epochIndex?: number;
+  /** Whether start_call happened (emission and staking enabled), where known. */
+  started?: boolean;
 }
 
 /** A subnet's metagraph, the SDK's fields; per-uid arrays are all of length n. */

@@ -75,7 +75,27 @@ export interface EpochOutput {
   trustU16: number[];
   pruningScoreU16: number[];
   /** Intermediate I32F32 raws (for the scenario runner's full records); may be omitted for speed. */
-  intermediates?: Record<string, unknown>;
+  intermediates?: EpochIntermediates;
+}
+
+/** Intermediate values of one epoch (I32F32 raws as exact numbers; consensus.md §9.4). */
+export interface EpochIntermediates {
+  stakeBits: number[];
+  activeStakeBits: number[];
+  weightsBits: SparseRowU16[];
+  clippedWeightsBits: SparseRowU16[];
+  weightsForBondsBits: SparseRowU16[];
+  consensusBits: number[];
+  validatorTrustBits: number[];
+  /** ranks before normalisation */
+  rankBits: number[];
+  incentiveBits: number[];
+  dividendsBits: number[];
+  /** bonds before the u16 conversion (EMA, or its column max-upscale on the legacy path) */
+  emaBondsBits: SparseRowU16[];
+  normalizedServerEmissionBits: number[];
+  normalizedValidatorEmissionBits: number[];
+  normalizedCombinedEmissionBits: number[];
 }
 
 /** The chain's defaults for a new subnet (consensus.md §3.3). */

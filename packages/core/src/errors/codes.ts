@@ -57,6 +57,9 @@ export const ERROR_CODES = {
   SK_PROTOCOL_TIMEOUT: 'A synapse call timed out.',
   SK_PROTOCOL_UNREACHABLE: 'An axon could not be reached.',
   SK_PROTOCOL_BAD_RESPONSE: 'An axon answered with a response that fails the schema.',
+  SK_PROTOCOL_BAD_SPEC: 'A synapse definition cannot be mapped to the wire format.',
+  SK_PROTOCOL_BAD_WEIGHTS: 'Weights or uids given to a weight utility are invalid.',
+  SK_PROTOCOL_AXON_STATE: 'An axon was used in the wrong lifecycle state (attach after listen, listen twice).',
   // models
   SK_MODEL_NOT_FOUND: 'A model was not found locally and remote loading is off or failed.',
   SK_MODEL_LOAD_FAILED: 'A model file is corrupt or its layout is not supported.',

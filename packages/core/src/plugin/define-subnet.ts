@@ -20,8 +20,8 @@ import type { ModelDeclaration, SubnetDefinition } from './types.js';
  * });
  */
 export function defineSubnet<
-  Req extends z.ZodType,
-  Res extends z.ZodType,
+  Req extends z.ZodObject,
+  Res extends z.ZodObject,
   Truth,
   Opts extends z.ZodType = z.ZodObject<{}>,
   Models extends Record<string, ModelDeclaration> = {},

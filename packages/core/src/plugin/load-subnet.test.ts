@@ -59,7 +59,7 @@ describe('loadSubnet', () => {
   test('loads a package folder by path with [path, options] and validates the options', async () => {
     const dir = writePackage(
       'plain-plugin',
-      `export default { apiVersion: 1, name: 'plain', task: { request: { safeParse: () => ({ success: true }) }, response: { safeParse: () => ({ success: true }) } }, miner: { handle: () => ({}) }, validator: { challenge: () => ({}), reward: () => [] } };`,
+      `export default { apiVersion: 1, name: 'plain', task: { request: { safeParse: () => ({ success: true }), shape: {} }, response: { safeParse: () => ({ success: true }), shape: {} } }, miner: { handle: () => ({}) }, validator: { challenge: () => ({}), reward: () => [] } };`,
     );
     const loaded = await loadSubnet([dir, { any: 1 }], { cwd: tmp });
     expect(loaded.definition.name).toBe('plain');
@@ -76,7 +76,7 @@ describe('loadSubnet', () => {
     );
     writeFileSync(
       join(dir, 'i.js'),
-      `const s = { safeParse: () => ({ success: true }) };
+      `const s = { safeParse: () => ({ success: true }), shape: {} };
        export default { apiVersion: 1, name: 'named', task: { request: s, response: s }, miner: { handle() {} }, validator: { challenge() {}, reward() {} } };`,
     );
     expect((await loadSubnet('named-subnet', { cwd: app })).definition.name).toBe('named');

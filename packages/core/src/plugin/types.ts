@@ -24,7 +24,8 @@ export interface StreamSpec<Chunk extends z.ZodType, Res extends z.ZodType> {
   assemble(chunks: z.output<Chunk>[]): z.input<Res>;
 }
 
-export interface TaskSpec<Req extends z.ZodType, Res extends z.ZodType, Chunk extends z.ZodType = z.ZodType> {
+/** Request and response are zod objects: their fields become the synapse's wire fields. */
+export interface TaskSpec<Req extends z.ZodObject, Res extends z.ZodObject, Chunk extends z.ZodType = z.ZodType> {
   request: Req;
   response: Res;
   /** How long a validator waits for an answer (default 12 s). */
@@ -115,8 +116,8 @@ export interface AdversarySpec<Req, Res, Opts, Models extends Record<string, Mod
 
 /** A subnet definition as written by its author. */
 export interface SubnetDefinition<
-  Req extends z.ZodType = z.ZodType,
-  Res extends z.ZodType = z.ZodType,
+  Req extends z.ZodObject = z.ZodObject,
+  Res extends z.ZodObject = z.ZodObject,
   Opts extends z.ZodType = z.ZodType,
   Models extends Record<string, ModelDeclaration> = Record<string, ModelDeclaration>,
   Truth = unknown,
@@ -138,8 +139,8 @@ export interface SubnetDefinition<
 
 /** Any subnet definition, as the host handles it once loaded (types erased). */
 export type AnySubnet = SubnetDefinition<
-  z.ZodType,
-  z.ZodType,
+  z.ZodObject,
+  z.ZodObject,
   z.ZodType,
   Record<string, ModelDeclaration>,
   // biome-ignore lint/suspicious/noExplicitAny: the host handles every subnet's truth type uniformly
@@ -149,4 +150,4 @@ export type AnySubnet = SubnetDefinition<
 
 /** Request, response and truth types of a subnet, for tests and application code. */
 export type RequestOf<S> = S extends SubnetDefinition<infer Req> ? z.input<Req> : never;
-export type ResponseOf<S> = S extends SubnetDefinition<z.ZodType, infer Res> ? z.output<Res> : never;
+export type ResponseOf<S> = S extends SubnetDefinition<z.ZodObject, infer Res> ? z.output<Res> : never;

@@ -17,6 +17,15 @@ const zodSchema = z.custom<z.ZodType>(
   (v) => typeof v === 'object' && v !== null && typeof (v as { safeParse?: unknown }).safeParse === 'function',
   { message: 'expected a zod schema' },
 );
+/** An object schema (its fields become the synapse's wire fields). */
+const zodObjectSchema = z.custom<z.ZodObject>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { safeParse?: unknown }).safeParse === 'function' &&
+    typeof (v as { shape?: unknown }).shape === 'object',
+  { message: 'expected a zod object schema (z.object({...}))' },
+);
 const fn = z.custom<(...args: unknown[]) => unknown>((v) => typeof v === 'function', {
   message: 'expected a function',
 });
@@ -27,8 +36,8 @@ const definitionSchema = z.object({
   description: z.string().optional(),
   version: z.number().int().nonnegative().optional(),
   task: z.object({
-    request: zodSchema,
-    response: zodSchema,
+    request: zodObjectSchema,
+    response: zodObjectSchema,
     timeoutMs: z.number().int().positive().max(600_000).optional(),
     stream: z.object({ chunk: zodSchema, assemble: fn }).optional(),
   }),

@@ -65,7 +65,11 @@ export interface EncryptOptions {
 }
 
 /** `$NACL` ‖ nonce ‖ secretbox(plaintext): the same bytes PyNaCl `SecretBox.encrypt` gives btwallet. */
-export function encryptKeyfile(plaintext: Secret<string>, password: Secret | null, options: EncryptOptions = {}): Uint8Array {
+export function encryptKeyfile(
+  plaintext: Secret<string>,
+  password: Secret | null,
+  options: EncryptOptions = {},
+): Uint8Array {
   const sodium = getSodium();
   const nonce = options.nonce ?? sodium.randombytes_buf(NONCE_BYTES);
   if (nonce.length !== NONCE_BYTES) throw new SubnetkitError('SK_INTERNAL', 'A secretbox nonce is 24 bytes.');
@@ -86,7 +90,8 @@ export interface DecryptOptions {
 }
 
 function deriveKey(password: Secret | null, kdf: Kdf = sdkKdf): Uint8Array {
-  if (password === null) throw new SubnetkitError('SK_WALLET_NO_PASSWORD', 'A password is needed to encrypt a keyfile.');
+  if (password === null)
+    throw new SubnetkitError('SK_WALLET_NO_PASSWORD', 'A password is needed to encrypt a keyfile.');
   return kdf(password);
 }
 
@@ -139,7 +144,13 @@ function decryptAnsibleVault(data: Uint8Array, password: Secret, file: string): 
   if (!/^([0-9a-f]{2})+$/i.test(hexBody)) throw corrupt(file, 'the Ansible Vault body is not hex');
   const parts = Buffer.from(hexBody, 'hex').toString('latin1').split('\n');
   const [saltHex, hmacHex, ctHex] = parts;
-  if (parts.length !== 3 || !saltHex || !hmacHex || !ctHex || ![saltHex, hmacHex, ctHex].every((p) => isHex(`0x${p}`))) {
+  if (
+    parts.length !== 3 ||
+    !saltHex ||
+    !hmacHex ||
+    !ctHex ||
+    ![saltHex, hmacHex, ctHex].every((p) => isHex(`0x${p}`))
+  ) {
     throw corrupt(file, 'the Ansible Vault body is malformed');
   }
   const derived = pbkdf2Sync(password.reveal(), Buffer.from(saltHex, 'hex'), 10_000, 80, 'sha256');
@@ -157,7 +168,10 @@ function decryptAnsibleVault(data: Uint8Array, password: Secret, file: string): 
 }
 
 function corrupt(file: string, why: string): SubnetkitError {
-  return new SubnetkitError('SK_WALLET_KEYFILE_CORRUPT', `${file} is not a valid keyfile: ${why}.`, { file, reason: why });
+  return new SubnetkitError('SK_WALLET_KEYFILE_CORRUPT', `${file} is not a valid keyfile: ${why}.`, {
+    file,
+    reason: why,
+  });
 }
 
 /** Keyfile JSON fields (protocol.md §13.2); old SDKs write `null` for absent values. */

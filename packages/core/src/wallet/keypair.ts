@@ -157,7 +157,10 @@ export class Keypair implements Signer {
     try {
       parts = keyExtractSuri(full);
     } catch {
-      throw new SubnetkitError('SK_WALLET_BAD_URI', 'The secret URI is malformed (expected <phrase>//hard/soft///password).');
+      throw new SubnetkitError(
+        'SK_WALLET_BAD_URI',
+        'The secret URI is malformed (expected <phrase>//hard/soft///password).',
+      );
     }
     const { phrase, path, password } = parts;
     if (path.length === 0 && !password) {
@@ -190,7 +193,10 @@ export class Keypair implements Signer {
       throw new SubnetkitError('SK_WALLET_KEYFILE_CORRUPT', 'The private key is not a valid sr25519 scalar.');
     }
     if (expectedPublicKey && u8aToHex(expectedPublicKey) !== u8aToHex(publicKey)) {
-      throw new SubnetkitError('SK_WALLET_KEYFILE_CORRUPT', 'The private key does not belong to the stored public key.');
+      throw new SubnetkitError(
+        'SK_WALLET_KEYFILE_CORRUPT',
+        'The private key does not belong to the stored public key.',
+      );
     }
     return new Keypair(publicKey, privateKeyToPolkadot(canonical));
   }

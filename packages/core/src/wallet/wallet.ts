@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import type { Logger } from '../log/logger.js';
-import { Secret, toSecret } from '../util/secret.js';
+import { type Secret, toSecret } from '../util/secret.js';
 import { initCrypto } from './crypto-ready.js';
 import { readKeyfileBytes, writeFileAtomic } from './fs-utils.js';
 import {
@@ -181,7 +181,9 @@ export class Wallet {
     const file = this.hotkeyFile(options.hotkey);
     const parsed = await this.#readKeyfile(file, options.password);
     if (!parsed.keypair) {
-      throw new SubnetkitError('SK_WALLET_KEYFILE_CORRUPT', `${file} holds only a public key; it cannot sign.`, { file });
+      throw new SubnetkitError('SK_WALLET_KEYFILE_CORRUPT', `${file} holds only a public key; it cannot sign.`, {
+        file,
+      });
     }
     this.#logger?.debug({ wallet: this.name, file, address: parsed.keypair.address }, 'loaded hotkey');
     return parsed.keypair;
@@ -213,7 +215,10 @@ export class Wallet {
       { wallet: this.name, file: this.coldkeyFile, address: keypair.address, encrypted: password !== null },
       'wrote coldkey',
     );
-    return withMnemonic({ keypair, address: keypair.address, file: this.coldkeyFile, encrypted: password !== null }, mnemonic);
+    return withMnemonic(
+      { keypair, address: keypair.address, file: this.coldkeyFile, encrypted: password !== null },
+      mnemonic,
+    );
   }
 
   /** Creates or regenerates a hotkey (+ its pub file), unencrypted unless a password is given. */
@@ -239,7 +244,12 @@ export class Wallet {
    * which then needs its password. A wrong password writes nothing.
    */
   async regenColdkeypub(
-    options: { address?: string; publicKey?: Uint8Array | string; password?: Secret | string; overwrite?: boolean } = {},
+    options: {
+      address?: string;
+      publicKey?: Uint8Array | string;
+      password?: Secret | string;
+      overwrite?: boolean;
+    } = {},
   ): Promise<PublicAccount> {
     await initCrypto();
     if (!options.overwrite) await this.#refuseExisting([this.coldkeypubFile]);

@@ -199,7 +199,8 @@ export function resolveCall(tx: DecoratedCalls, call: ChainCall): ResolvedCall {
     const method = stringCamelCase(name);
     const fn = tx[section]?.[method];
     if (!fn) continue;
-    const argNames = fn.meta.args.map((a) => a.name.toString());
+    // polkadot-js camelCases argument names; subtensor's are snake_case.
+    const argNames = fn.meta.args.map((a) => toSnakeCase(a.name.toString()));
     const args = argNames.map((argName, i) => {
       if (argName in values) return values[argName];
       // A setter's value argument has a per-call name (`tempo`, `min_burn`, `enabled`, …): it is the

@@ -54,6 +54,7 @@ const INSUFFICIENT_BALANCE = new Set([
   'ExistentialDeposit',
   'Expendability',
   'FundsUnavailable',
+  'NoFunds',
   'Payment',
 ]);
 

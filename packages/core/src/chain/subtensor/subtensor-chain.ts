@@ -313,9 +313,12 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
       const uid = (key.args[1] as unknown as { toNumber(): number }).toNumber();
       if (uid < n) hotkeys[uid] = value.toString();
     }
-    const [rank, trust, consensus, vtrust, incentive, dividends, emission, active, permit, lastUpdate, pruning] = await Promise.all(
+    const vectors = await Promise.all(
       ['Rank', 'Trust', 'Consensus', 'ValidatorTrust', 'Incentive', 'Dividends', 'Emission', 'Active', 'ValidatorPermit', 'LastUpdate', 'PruningScores'].map(vec),
     );
+    const [rank, trust, consensus, vtrust, incentive, dividends, emission, active, permit, lastUpdate, pruning] = vectors as [
+      Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[],
+    ];
     const neurons = await Promise.all(
       hotkeys.map(async (hotkey, uid) => {
         const [coldkey, axon, alpha, regBlock] = await Promise.all([

@@ -82,3 +82,13 @@ export function contextSize(config: Record<string, unknown>, tokenizer?: Tokeniz
   // Tokenizers without a limit report a huge sentinel (1e30).
   return typeof m === 'number' && m > 0 && m < 1e9 ? m : undefined;
 }
+
+/** pipeline() options common to every pipeline-backed task. */
+export function pipelineOptions(spec: LoadSpec): Record<string, unknown> {
+  const o: Record<string, unknown> = { device: spec.device, local_files_only: spec.localOnly };
+  if (spec.dtype) o.dtype = spec.dtype;
+  if (spec.revision) o.revision = spec.revision;
+  if (spec.modelFileName) o.model_file_name = spec.modelFileName;
+  if (spec.progress) o.progress_callback = spec.progress;
+  return o;
+}

@@ -2,8 +2,8 @@ import { badInput } from '../model-errors.js';
 import type { TextGenerationHandle, TextGenerationOptions } from '../types.js';
 import {
   contextSize,
-  type LoadSpec,
   type ModelSlotApi,
+  pipelineOptions,
   type TaskDriver,
   type TokenizerLike,
   throwIfAborted,
@@ -80,7 +80,7 @@ class TokenStreamer {
 
 /** transformers.js glue for `text-generation`. */
 export const textGenerationDriver: TaskDriver<TextGenerationModel, TextGenerationRequest, string> = {
-  async load(spec: LoadSpec) {
+  async load(spec) {
     const pipe = (await spec.t.pipeline('text-generation', spec.source, pipelineOptions(spec))) as unknown as {
       tokenizer: TokenizerLike;
       model: { config: Record<string, unknown> };
@@ -92,7 +92,7 @@ export const textGenerationDriver: TaskDriver<TextGenerationModel, TextGeneratio
       stopper: spec.t.InterruptableStoppingCriteria,
     };
   },
-  meta: (m) => (m.contextTokens === undefined ? {} : { contextTokens: m.contextTokens }),
+  meta: (m): Record<string, number> => (m.contextTokens === undefined ? {} : { contextTokens: m.contextTokens }),
   batchKey: (r) =>
     r.streamId === undefined
       ? JSON.stringify([r.maxNewTokens, r.minNewTokens, r.doSample, r.temperature, r.topK, r.topP])
@@ -138,16 +138,6 @@ export const textGenerationDriver: TaskDriver<TextGenerationModel, TextGeneratio
   }),
   dispose: (m) => m.pipe.dispose(),
 };
-
-/** pipeline() options common to every pipeline-backed task. */
-export function pipelineOptions(spec: LoadSpec): Record<string, unknown> {
-  const o: Record<string, unknown> = { device: spec.device, local_files_only: spec.localOnly };
-  if (spec.dtype) o.dtype = spec.dtype;
-  if (spec.revision) o.revision = spec.revision;
-  if (spec.modelFileName) o.model_file_name = spec.modelFileName;
-  if (spec.progress) o.progress_callback = spec.progress;
-  return o;
-}
 
 function intIn(model: string, name: string, v: unknown, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {

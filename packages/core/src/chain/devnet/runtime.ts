@@ -1,0 +1,382 @@
+import { gunzipSync } from 'node:zlib';
+import { Metadata, TypeRegistry } from '@polkadot/types';
+import type { Extrinsic } from '@polkadot/types/interfaces';
+import type { Codec } from '@polkadot/types/types';
+import { compactAddLength, hexToU8a, stringCamelCase, u8aToHex } from '@polkadot/util';
+import { blake2AsHex, sr25519Verify, xxhashAsU8a } from '@polkadot/util-crypto';
+import { SubnetkitError } from '../../errors/subnetkit-error.js';
+import type { ChainCall, ChainEvent } from '../types.js';
+import { bigIntToIp, toSnakeCase } from '../subtensor/call-builder.js';
+import { TUPLE_EVENT_FIELDS } from '../subtensor/event-fields.js';
+import { signingBytes } from '../subtensor/signer-adapter.js';
+import { METADATA_343_GZ_BASE64 } from './metadata-343.js';
+
+/** Runtime identity the devnet reports: subtensor's spec name and the version of the served metadata. */
+export const DEVNET_SPEC = { specName: 'node-subtensor', implName: 'subnetkit-devnet', specVersion: 343, transactionVersion: 1 } as const;
+
+const USER_EXTENSIONS = Object.fromEntries(
+  ['SubtensorTransactionExtension', 'DrandPriority'].map((n) => [n, { extrinsic: {}, payload: {} }]),
+);
+
+/** Runtime API ids (blake2-64 of the name) with the versions real nodes report. */
+function apiId(name: string): string {
+  return blake2AsHex(name, 64);
+}
+
+/** The served runtime: metadata, a registry decorated with it, and lookups by name. */
+export interface DevnetRuntime {
+  readonly registry: TypeRegistry;
+  readonly metadata: Metadata;
+  readonly metadataBytes: Uint8Array;
+  readonly runtimeVersion: Record<string, unknown>;
+  /** Lookup type name of a runtime-API method's output, and its input types. */
+  apiMethod(name: string): { inputs: string[]; output: string } | null;
+  /** `Lookup<n>` type of a storage item's value and its key hashers/types, by "Pallet.Item". */
+  storageItem(name: string): { value: string; hashers: string[]; keys: string[]; prefix: string } | null;
+  palletIndex(name: string): number | null;
+}
+
+let cached: DevnetRuntime | null = null;
+
+/** Loads (once) the spec-343 metadata the devnet serves. */
+export function loadDevnetRuntime(): DevnetRuntime {
+  if (cached) return cached;
+  const metadataBytes = new Uint8Array(gunzipSync(Buffer.from(METADATA_343_GZ_BASE64, 'base64')));
+  const registry = new TypeRegistry();
+  const metadata = new Metadata(registry, metadataBytes);
+  registry.setMetadata(metadata, undefined, USER_EXTENSIONS, true);
+  registry.setChainProperties(
+    registry.createType('ChainProperties', { ss58Format: 42, tokenDecimals: [9], tokenSymbol: ['TAO'] }),
+  );
+  const latest = metadata.asLatest;
+
+  const apis = new Map<string, { inputs: string[]; output: string }>();
+  for (const api of latest.apis ?? []) {
+    for (const m of api.methods) {
+      apis.set(`${api.name.toString()}_${m.name.toString()}`, {
+        inputs: m.inputs.map((i) => registry.createLookupType(i.type)),
+        output: registry.createLookupType(m.output),
+      });
+    }
+  }
+  const apiVersions = (latest.apis ?? []).map((a) => [apiId(a.name.toString()), a.name.toString() === 'Metadata' ? 2 : 1]);
+
+  const storage = new Map<string, { value: string; hashers: string[]; keys: string[]; prefix: string }>();
+  for (const p of latest.pallets) {
+    if (p.storage.isNone) continue;
+    const s = p.storage.unwrap();
+    for (const item of s.items) {
+      const name = `${p.name.toString()}.${item.name.toString()}`;
+      const prefix = u8aToHex(
+        new Uint8Array([...twox128(s.prefix.toString()), ...twox128(item.name.toString())]),
+      );
+      if (item.type.isPlain) {
+        storage.set(name, { value: registry.createLookupType(item.type.asPlain), hashers: [], keys: [], prefix });
+      } else {
+        const map = item.type.asMap;
+        const hashers = map.hashers.map((h) => h.type);
+        const keyDef = registry.lookup.getSiType(map.key);
+        const keys =
+          hashers.length === 1
+            ? [registry.createLookupType(map.key)]
+            : keyDef.def.asTuple.map((t) => registry.createLookupType(t));
+        storage.set(name, { value: registry.createLookupType(map.value), hashers, keys, prefix });
+      }
+    }
+  }
+
+  cached = {
+    registry,
+    metadata,
+    metadataBytes,
+    runtimeVersion: {
+      specName: DEVNET_SPEC.specName,
+      implName: DEVNET_SPEC.implName,
+      authoringVersion: 1,
+      specVersion: DEVNET_SPEC.specVersion,
+      implVersion: 1,
+      apis: apiVersions,
+      transactionVersion: DEVNET_SPEC.transactionVersion,
+      stateVersion: 1,
+    },
+    apiMethod: (name) => apis.get(name) ?? null,
+    storageItem: (name) => storage.get(name) ?? null,
+    palletIndex: (name) => {
+      const p = latest.pallets.find((x) => x.name.toString() === name);
+      return p ? p.index.toNumber() : null;
+    },
+  };
+  return cached;
+}
+
+function twox128(text: string): Uint8Array {
+  return xxhashAsU8a(text, 128);
+}
+
+/** SCALE `Vec<u8>` / `OpaqueMetadata` of the metadata, as `Metadata_metadata*` return it. */
+export function opaqueMetadata(rt: DevnetRuntime): Uint8Array {
+  return compactAddLength(rt.metadataBytes);
+}
+
+/** A JSON-RPC "Invalid Transaction" (1010) or "Verification Error" (1002), as Substrate reports them. */
+export class TransactionRejected extends Error {
+  constructor(
+    readonly rpcCode: 1010 | 1002 | 1012,
+    readonly rpcMessage: string,
+    readonly data: string,
+  ) {
+    super(`${rpcCode}: ${rpcMessage}: ${data}`);
+  }
+}
+
+/** The signer, nonce and call of an extrinsic whose sr25519 signature verified. */
+export interface VerifiedExtrinsic {
+  hash: string;
+  hex: string;
+  signer: string;
+  nonce: number;
+  call: ChainCall;
+}
+
+/**
+ * Decodes a SCALE extrinsic and verifies its sr25519 signature over the Substrate signing payload
+ * (era checkpoint, genesis, spec and tx version). `blockHashAt(n)` gives the devnet's header hash of
+ * block n (for mortal eras).
+ */
+export function decodeAndVerifyExtrinsic(
+  rt: DevnetRuntime,
+  hex: unknown,
+  genesisHash: string,
+  head: number,
+  blockHashAt: (n: number) => string | null,
+): VerifiedExtrinsic {
+  if (typeof hex !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(hex)) {
+    throw new TransactionRejected(1002, 'Verification Error', 'Extrinsic must be 0x-prefixed hex');
+  }
+  const bytes = hexToU8a(hex);
+  let ext: Extrinsic;
+  try {
+    ext = rt.registry.createType('Extrinsic', bytes);
+    if (ext.encodedLength !== bytes.length) throw new Error('trailing bytes');
+  } catch {
+    throw new TransactionRejected(1002, 'Verification Error', 'Could not decode extrinsic');
+  }
+  if (!ext.isSigned) throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction call is not expected');
+  const multi = (ext.inner as unknown as { signature: { multiSignature: { isSr25519: boolean; asSr25519: Codec } } }).signature
+    .multiSignature;
+  if (!multi.isSr25519) {
+    throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
+  }
+  const era = ext.era;
+  let checkpoint = genesisHash;
+  if (era.isMortalEra) {
+    const birth = Number(era.asMortalEra.birth(head));
+    const hash = blockHashAt(birth);
+    if (!hash) throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has an ancient birth block');
+    checkpoint = hash;
+  }
+  const signed = (ext.inner as unknown as { signature: Record<string, Codec | undefined> }).signature;
+  const payload = rt.registry.createType(
+    'ExtrinsicPayload',
+    {
+      blockHash: checkpoint,
+      era,
+      genesisHash,
+      method: ext.method.toHex(),
+      nonce: ext.nonce,
+      specVersion: DEVNET_SPEC.specVersion,
+      tip: ext.tip,
+      transactionVersion: DEVNET_SPEC.transactionVersion,
+      mode: signed.mode?.toJSON() ?? 0,
+      metadataHash: null,
+    },
+    { version: ext.version & 0x7f },
+  );
+  const message = signingBytes(payload.toU8a({ method: true }));
+  const signer = ext.signer.toString();
+  const publicKey = rt.registry.createType('AccountId32', signer).toU8a();
+  if (!sr25519Verify(message, multi.asSr25519.toU8a(), publicKey)) {
+    throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
+  }
+  const call = methodToChainCall(ext.method as unknown as MethodLike);
+  return { hash: blake2AsHex(bytes, 256), hex: u8aToHex(bytes), signer, nonce: ext.nonce.toNumber(), call };
+}
+
+interface MethodLike {
+  section: string;
+  method: string;
+  toJSON(): unknown;
+}
+
+/** Reverse of the backend's setter aliases: setter call → hyperparameter name the engine takes. */
+function hyperparameterName(section: string, method: string): string | null {
+  const snake = toSnakeCase(method);
+  if (section === 'adminUtils' && snake.startsWith('sudo_set_')) return snake.slice('sudo_set_'.length);
+  if (section === 'subtensorModule' && (snake === 'set_tempo' || snake === 'set_activity_cutoff_factor')) return snake.slice(4);
+  return null;
+}
+
+type Args = Record<string, unknown>;
+const num = (v: unknown): number => Number(v);
+const big = (v: unknown): bigint => BigInt(v as string | number);
+const u16s = (v: unknown): number[] => (Array.isArray(v) ? v.map(num) : []);
+const addr = (v: unknown): string => {
+  if (typeof v === 'string') return v;
+  const id = (v as { id?: string } | null)?.id;
+  if (typeof id === 'string') return id;
+  throw new TransactionRejected(1010, 'Invalid Transaction', 'Only MultiAddress::Id destinations are supported');
+};
+
+/** A decoded subtensor call → the `ChainCall` the engine applies; calls outside the subset are refused. */
+export function methodToChainCall(method: MethodLike): ChainCall {
+  const json = method.toJSON() as { args: Args };
+  const a = json.args;
+  const key = `${method.section}.${method.method}`;
+  switch (key) {
+    case 'balances.transferKeepAlive':
+      return { pallet: 'Balances', method: 'transfer_keep_alive', args: { dest: addr(a.dest), value: big(a.value) } };
+    case 'balances.transferAllowDeath':
+      return { pallet: 'Balances', method: 'transfer_allow_death', args: { dest: addr(a.dest), value: big(a.value) } };
+    case 'subtensorModule.registerNetwork':
+      return { pallet: 'SubtensorModule', method: 'register_network', args: { hotkey: String(a.hotkey) } };
+    case 'subtensorModule.burnedRegister':
+      return { pallet: 'SubtensorModule', method: 'burned_register', args: { netuid: num(a.netuid), hotkey: String(a.hotkey) } };
+    case 'subtensorModule.serveAxon': {
+      const ipType = num(a.ip_type);
+      if (ipType !== 4 && ipType !== 6) throw new TransactionRejected(1010, 'Invalid Transaction', 'Custom error: 11');
+      return {
+        pallet: 'SubtensorModule',
+        method: 'serve_axon',
+        args: {
+          netuid: num(a.netuid),
+          version: num(a.version),
+          ip: bigIntToIp(big(a.ip), ipType),
+          port: num(a.port),
+          ipType,
+          protocol: num(a.protocol),
+        },
+      };
+    }
+    case 'subtensorModule.setWeights':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'set_weights',
+        args: { netuid: num(a.netuid), dests: u16s(a.dests), weights: u16s(a.weights), versionKey: big(a.version_key) },
+      };
+    case 'subtensorModule.commitWeights':
+      return { pallet: 'SubtensorModule', method: 'commit_weights', args: { netuid: num(a.netuid), commitHash: String(a.commit_hash) } };
+    case 'subtensorModule.revealWeights':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'reveal_weights',
+        args: { netuid: num(a.netuid), uids: u16s(a.uids), values: u16s(a.values), salt: u16s(a.salt), versionKey: big(a.version_key) },
+      };
+    case 'subtensorModule.addStake':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'add_stake',
+        args: { hotkey: String(a.hotkey), netuid: num(a.netuid), amountStaked: big(a.amount_staked) },
+      };
+    case 'subtensorModule.removeStake':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'remove_stake',
+        args: { hotkey: String(a.hotkey), netuid: num(a.netuid), amountUnstaked: big(a.amount_unstaked) },
+      };
+    case 'subtensorModule.startCall':
+      return { pallet: 'SubtensorModule', method: 'start_call', args: { netuid: num(a.netuid) } };
+  }
+  const name = hyperparameterName(method.section, method.method);
+  const values = Object.values(a);
+  if (name && values.length === 2 && 'netuid' in a) {
+    const raw = values[1];
+    const value = typeof raw === 'boolean' ? raw : big(raw);
+    return { pallet: 'AdminUtils', method: 'set_hyperparameter', args: { netuid: num(a.netuid), name, value } };
+  }
+  throw new TransactionRejected(1010, 'Invalid Transaction', `Call ${key} is not implemented by the devnet`);
+}
+
+/** `DispatchInfo` every devnet extrinsic reports (fees are not modelled per weight). */
+const DISPATCH_INFO = { weight: { refTime: 0, proofSize: 0 }, class: 'Normal', paysFee: 'Yes' };
+
+/** A dispatch error by subtensor name → `DispatchError` JSON with the served metadata's indices. */
+export function dispatchErrorFor(rt: DevnetRuntime, name: string): unknown {
+  if (['BadOrigin', 'CannotLookup', 'Other', 'ConsumerRemaining', 'NoProviders', 'TooManyConsumers'].includes(name)) return { [name]: null };
+  for (const pallet of ['SubtensorModule', 'AdminUtils', 'Balances', 'Swap']) {
+    const p = rt.metadata.asLatest.pallets.find((x) => x.name.toString() === pallet);
+    if (!p || p.errors.isNone) continue;
+    const v = rt.registry.lookup.getSiType(p.errors.unwrap().type).def.asVariant.variants.find((x) => x.name.toString() === name);
+    if (v) return { Module: { index: p.index.toNumber(), error: [v.index.toNumber(), 0, 0, 0] } };
+  }
+  return { Other: null };
+}
+
+/** One `System.Events` record ready for SCALE: phase and the event enum as JSON. */
+export interface EventRecordJson {
+  phase: unknown;
+  event: unknown;
+  topics: string[];
+}
+
+/**
+ * A `ChainEvent` (engine names, named data) → an `EventRecord` of the served metadata, or null
+ * when the metadata has no such event (it is then left out of `System.Events`).
+ */
+export function eventRecordFor(rt: DevnetRuntime, ev: ChainEvent, phase: unknown): EventRecordJson | null {
+  const p = rt.metadata.asLatest.pallets.find((x) => x.name.toString() === ev.pallet);
+  if (!p || p.events.isNone) return null;
+  const variant = rt.registry.lookup.getSiType(p.events.unwrap().type).def.asVariant.variants.find((v) => v.name.toString() === ev.name);
+  if (!variant) return null;
+  const fields = variant.fields;
+  const named = fields.length > 0 && fields.every((f) => f.name.isSome);
+  const table = TUPLE_EVENT_FIELDS[`${ev.pallet}.${ev.name}`];
+  const values = fields.map((f, i) => {
+    const key = named ? stringCamelCase(f.name.unwrap().toString()) : (table?.[i] ?? String(i));
+    return ev.data[key] ?? ev.data[toSnakeCase(key)] ?? ev.data[String(i)];
+  });
+  if (values.some((v) => v === undefined)) return null;
+  const inner = named
+    ? Object.fromEntries(fields.map((f, i) => [stringCamelCase(f.name.unwrap().toString()), values[i]]))
+    : fields.length === 1
+      ? values[0]
+      : values;
+  return { phase, event: { [ev.pallet]: { [ev.name]: inner } }, topics: [] };
+}
+
+/** `System.ExtrinsicSuccess` / `ExtrinsicFailed` records for extrinsic `index`. */
+export function outcomeRecord(rt: DevnetRuntime, index: number, errorName: string | null): EventRecordJson {
+  return {
+    phase: { ApplyExtrinsic: index },
+    event: {
+      System:
+        errorName === null
+          ? { ExtrinsicSuccess: { dispatchInfo: DISPATCH_INFO } }
+          : { ExtrinsicFailed: { dispatchError: dispatchErrorFor(rt, errorName), dispatchInfo: DISPATCH_INFO } },
+    },
+    topics: [],
+  };
+}
+
+/** SCALE `Vec<EventRecord>`; records that do not fit their types are dropped rather than failing the block. */
+export function encodeEvents(rt: DevnetRuntime, records: EventRecordJson[]): Uint8Array {
+  const ok: Codec[] = [];
+  for (const r of records) {
+    try {
+      ok.push(rt.registry.createType('FrameSystemEventRecord', r));
+    } catch {
+      // An engine event whose data does not fit subtensor's types: not representable, skip it.
+    }
+  }
+  return rt.registry.createType('Vec<FrameSystemEventRecord>', ok).toU8a();
+}
+
+/** The unsigned `Timestamp.set(now)` inherent every block starts with. */
+export function timestampInherent(rt: DevnetRuntime, now: number): string {
+  const call = rt.registry.createType('Call', { callIndex: [rt.palletIndex('Timestamp') ?? 2, 0], args: { now } });
+  return rt.registry.createType('Extrinsic', call).toHex();
+}
+
+/** SubnetkitError for devnet misuse (bad options). */
+export function devnetUsage(message: string, details: Record<string, unknown> = {}): SubnetkitError {
+  return new SubnetkitError('SK_CHAIN_BAD_INPUT', message, details);
+}

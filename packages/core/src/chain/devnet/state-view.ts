@@ -1,0 +1,454 @@
+import type { Codec } from '@polkadot/types/types';
+import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto';
+import { isSubnetkitError } from '../../errors/subnetkit-error.js';
+import type { Chain, Metagraph, SubnetHyperparameters, SubnetInfo } from '../types.js';
+import { ipToBigInt } from '../subtensor/call-builder.js';
+import { type DevnetRuntime, opaqueMetadata } from './runtime.js';
+
+/** What the state view needs besides the `Chain`: nonces and per-block data of the block index. */
+export interface StateContext {
+  chain: Chain;
+  nonce(address: string): Promise<number>;
+  /** SCALE `Vec<EventRecord>` of the block, or null when the devnet has no record of it. */
+  eventsAt(hash: string | null): Uint8Array | null;
+  timestampAt(hash: string | null): number | null;
+}
+
+type KeyArgs = unknown[];
+type Handler = (args: KeyArgs) => Promise<unknown | null>;
+
+const u16 = (x: number): number => Math.max(0, Math.min(65535, Math.round(x * 65535)));
+
+/**
+ * Serves storage reads, key enumeration and runtime-API calls of the spec-343 metadata from a
+ * `Chain`'s queries: the subset the subtensor backend (and SDK-style clients) read. Items outside
+ * the subset read as absent (the metadata default). Query results are cached until `invalidate()`
+ * (called on every new block and after every applied extrinsic).
+ */
+export class StateView {
+  readonly #rt: DevnetRuntime;
+  readonly #ctx: StateContext;
+  #cache = new Map<string, Promise<unknown>>();
+  readonly #items: Map<string, Handler>;
+  readonly #byPrefix = new Map<string, string>();
+
+  constructor(rt: DevnetRuntime, ctx: StateContext) {
+    this.#rt = rt;
+    this.#ctx = ctx;
+    this.#items = this.#handlers();
+    for (const name of this.#items.keys()) {
+      const item = rt.storageItem(name);
+      if (item) this.#byPrefix.set(item.prefix, name);
+    }
+  }
+
+  invalidate(): void {
+    this.#cache.clear();
+  }
+
+  #memo<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let p = this.#cache.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn();
+      this.#cache.set(key, p);
+      // A failed query must not stay cached.
+      p.catch(() => this.#cache.delete(key));
+    }
+    return p;
+  }
+
+  #subnet(netuid: number): Promise<SubnetInfo | null> {
+    return this.#memo(`subnet:${netuid}`, () => this.#ctx.chain.subnet(netuid));
+  }
+  #subnets(): Promise<SubnetInfo[]> {
+    return this.#memo('subnets', () => this.#ctx.chain.subnets());
+  }
+  #hyper(netuid: number): Promise<SubnetHyperparameters | null> {
+    return this.#memo(`hyper:${netuid}`, async () => {
+      if ((await this.#subnet(netuid)) === null) return null;
+      return this.#ctx.chain.hyperparameters(netuid);
+    });
+  }
+  #metagraph(netuid: number, full = false): Promise<Metagraph | null> {
+    return this.#memo(`mg:${netuid}:${full}`, async () => {
+      if ((await this.#subnet(netuid)) === null) return null;
+      return this.#ctx.chain.metagraph(netuid, full ? { weights: true, bonds: true } : undefined);
+    });
+  }
+
+  #handlers(): Map<string, Handler> {
+    const sub = (f: (s: SubnetInfo) => unknown): Handler => async ([netuid]) => {
+      const s = await this.#subnet(Number(netuid));
+      return s ? f(s) : null;
+    };
+    const hyper = (f: (h: SubnetHyperparameters) => unknown): Handler => async ([netuid]) => {
+      const h = await this.#hyper(Number(netuid));
+      return h ? f(h) : null;
+    };
+    const rows = (field: 'weights' | 'bonds'): Handler => async ([netuid, uid]) => {
+      const mg = await this.#metagraph(Number(netuid), true);
+      const row = mg?.[field]?.[Number(uid)];
+      return row && row.length > 0 ? row : null;
+    };
+    return new Map<string, Handler>([
+      [
+        'System.Account',
+        async ([address]) => {
+          const who = String(address);
+          const [free, nonce] = await Promise.all([this.#ctx.chain.balance(who), this.#ctx.nonce(who)]);
+          if (free === 0n && nonce === 0) return null;
+          return {
+            nonce,
+            consumers: 0,
+            providers: 1,
+            sufficients: 0,
+            data: { free, reserved: 0, frozen: 0, flags: '0x80000000000000000000000000000000' },
+          };
+        },
+      ],
+      ['SubtensorModule.TotalIssuance', async () => this.#memo('issuance', () => this.#ctx.chain.totalIssuance())],
+      ['SubtensorModule.NetworksAdded', sub(() => true)],
+      ['SubtensorModule.SubnetworkN', sub((s) => s.n)],
+      ['SubtensorModule.MaxAllowedUids', sub((s) => s.maxN)],
+      ['SubtensorModule.Tempo', sub((s) => s.tempo)],
+      ['SubtensorModule.NetworkRegisteredAt', sub((s) => s.registeredAt)],
+      ['SubtensorModule.BlocksSinceLastStep', sub((s) => s.blocksSinceLastStep)],
+      ['SubtensorModule.Burn', sub((s) => s.burn)],
+      ['SubtensorModule.SubnetTAO', sub((s) => s.taoIn)],
+      ['SubtensorModule.SubnetAlphaIn', sub((s) => s.alphaIn)],
+      ['SubtensorModule.SubnetAlphaOut', sub((s) => s.alphaOut)],
+      ['SubtensorModule.SubnetOwner', sub((s) => s.owner || null)],
+      ['SubtensorModule.SubnetOwnerHotkey', sub((s) => s.ownerHotkey || null)],
+      ['SubtensorModule.SubnetTaoInEmission', sub((s) => s.emissionPerBlock)],
+      [
+        'SubtensorModule.SubnetIdentitiesV3',
+        sub((s) =>
+          s.name
+            ? {
+                subnetName: u8aToHex(new TextEncoder().encode(s.name)),
+                githubRepo: '0x',
+                subnetContact: '0x',
+                subnetUrl: '0x',
+                discord: '0x',
+                description: '0x',
+                logoUrl: '0x',
+                additional: '0x',
+              }
+            : null,
+        ),
+      ],
+      ['SubtensorModule.BondsPenalty', hyper((h) => h.bondsPenalty)],
+      ['SubtensorModule.Yuma3On', hyper((h) => h.yuma3Enabled)],
+      [
+        'SubtensorModule.StakeThreshold',
+        async () => {
+          const first = (await this.#subnets())[0];
+          return first ? ((await this.#hyper(first.netuid))?.stakeThreshold ?? null) : null;
+        },
+      ],
+      [
+        'SubtensorModule.Uids',
+        async ([netuid, hotkey]) => this.#memo(`uid:${netuid}:${hotkey}`, () => this.#ctx.chain.uidOf(Number(netuid), String(hotkey))),
+      ],
+      [
+        'SubtensorModule.Keys',
+        async ([netuid, uid]) => (await this.#metagraph(Number(netuid)))?.hotkeys[Number(uid)] ?? null,
+      ],
+      ['SubtensorModule.Weights', rows('weights')],
+      ['SubtensorModule.Bonds', rows('bonds')],
+    ]);
+  }
+
+  /** Every key arg tuple of an enumerable item, optionally under a fixed first argument. */
+  async #enumerate(name: string, first: unknown | undefined): Promise<KeyArgs[]> {
+    const netuids = first !== undefined ? [Number(first)] : (await this.#subnets()).map((s) => s.netuid);
+    switch (name) {
+      case 'SubtensorModule.NetworksAdded':
+      case 'SubtensorModule.SubnetworkN':
+      case 'SubtensorModule.Tempo':
+      case 'SubtensorModule.Burn':
+        return (await this.#subnets()).map((s) => [s.netuid]);
+      case 'SubtensorModule.Keys':
+      case 'SubtensorModule.Weights':
+      case 'SubtensorModule.Bonds': {
+        const out: KeyArgs[] = [];
+        for (const netuid of netuids) {
+          const mg = await this.#metagraph(netuid, name !== 'SubtensorModule.Keys');
+          if (!mg) continue;
+          for (let uid = 0; uid < mg.n; uid++) {
+            if (name === 'SubtensorModule.Keys') out.push([netuid, uid]);
+            else if ((mg[name === 'SubtensorModule.Weights' ? 'weights' : 'bonds']?.[uid]?.length ?? 0) > 0) out.push([netuid, uid]);
+          }
+        }
+        return out;
+      }
+      default:
+        return [];
+    }
+  }
+
+  #encodeKey(name: string, args: KeyArgs): string {
+    const item = this.#rt.storageItem(name);
+    if (!item) throw new Error(`no storage item ${name}`);
+    const parts: Uint8Array[] = [hexToU8a(item.prefix)];
+    item.hashers.forEach((hasher, i) => {
+      const enc = this.#rt.registry.createType(item.keys[i] as string, args[i]).toU8a();
+      if (hasher === 'Identity') parts.push(enc);
+      else if (hasher === 'Blake2_128Concat') parts.push(blake2AsU8a(enc, 128), enc);
+      else if (hasher === 'Twox64Concat') parts.push(xxhashAsU8a(enc, 64), enc);
+      else throw new Error(`hasher ${hasher} is not reversible`);
+    });
+    return u8aToHex(u8aConcat(...parts));
+  }
+
+  /** Decodes the arguments of a full storage key; null when the key is not a served item. */
+  #decodeKey(key: Uint8Array): { name: string; args: KeyArgs } | null {
+    if (key.length < 32) return null;
+    const name = this.#byPrefix.get(u8aToHex(key.subarray(0, 32)));
+    if (!name) return null;
+    const item = this.#rt.storageItem(name);
+    if (!item) return null;
+    const args: KeyArgs = [];
+    let offset = 32;
+    for (let i = 0; i < item.hashers.length; i++) {
+      const hasher = item.hashers[i];
+      if (hasher === 'Blake2_128Concat') offset += 16;
+      else if (hasher === 'Twox64Concat') offset += 8;
+      else if (hasher !== 'Identity') return null;
+      if (offset > key.length) return null;
+      let value: Codec;
+      try {
+        value = this.#rt.registry.createType(item.keys[i] as string, key.subarray(offset));
+      } catch {
+        return null;
+      }
+      offset += value.encodedLength;
+      args.push(value.toJSON());
+    }
+    return offset === key.length ? { name, args } : null;
+  }
+
+  /** SCALE value of a storage key at `blockHash` (latest state for all but events and timestamp). */
+  async read(keyHex: string, blockHash: string | null): Promise<string | null> {
+    const key = hexToU8a(keyHex);
+    const events = this.#rt.storageItem('System.Events');
+    if (events && keyHex === events.prefix) {
+      const bytes = this.#ctx.eventsAt(blockHash);
+      return bytes ? u8aToHex(bytes) : null;
+    }
+    const now = this.#rt.storageItem('Timestamp.Now');
+    if (now && keyHex === now.prefix) {
+      const ts = this.#ctx.timestampAt(blockHash);
+      return ts === null ? null : this.#rt.registry.createType('u64', ts).toHex();
+    }
+    const decoded = this.#decodeKey(key);
+    if (!decoded) return null;
+    const handler = this.#items.get(decoded.name);
+    if (!handler) return null;
+    let value: unknown;
+    try {
+      value = await handler(decoded.args);
+    } catch (err) {
+      // A query the engine refuses (unknown subnet, bad address) reads as absent, like real storage.
+      if (isSubnetkitError(err)) return null;
+      throw err;
+    }
+    if (value === null || value === undefined) return null;
+    const item = this.#rt.storageItem(decoded.name);
+    return this.#rt.registry.createType(item?.value as string, value).toHex();
+  }
+
+  /** Keys under `prefix` (sorted), after `startKey`, at most `count`. */
+  async keysPaged(prefixHex: string, count: number, startKey: string | null): Promise<string[]> {
+    const prefix = prefixHex.toLowerCase();
+    const itemPrefix = prefix.slice(0, 66);
+    const name = this.#byPrefix.get(itemPrefix);
+    if (!name || prefix.length < 66) return [];
+    const item = this.#rt.storageItem(name);
+    let first: unknown;
+    if (item && prefix.length > 66 && item.hashers[0] === 'Identity') {
+      try {
+        first = this.#rt.registry.createType(item.keys[0] as string, hexToU8a(`0x${prefix.slice(66)}`)).toJSON();
+      } catch {
+        return [];
+      }
+    }
+    const keys = (await this.#enumerate(name, first))
+      .map((args) => this.#encodeKey(name, args))
+      .filter((k) => k.startsWith(prefix))
+      .sort();
+    const after = startKey ? keys.filter((k) => k > startKey.toLowerCase()) : keys;
+    return after.slice(0, Math.max(0, count));
+  }
+
+  /** `state_call`: SCALE output of a runtime-API method, or null when the devnet does not serve it. */
+  async call(method: string, dataHex: string): Promise<Uint8Array | null> {
+    const rt = this.#rt;
+    if (method === 'Metadata_metadata_versions') return rt.registry.createType('Vec<u32>', [14, 15]).toU8a();
+    if (method === 'Metadata_metadata') return opaqueMetadata(rt);
+    if (method === 'Metadata_metadata_at_version') {
+      const version = rt.registry.createType('u32', hexToU8a(dataHex)).toNumber();
+      return version === 15 || version === 14 ? u8aConcat(new Uint8Array([1]), opaqueMetadata(rt)) : new Uint8Array([0]);
+    }
+    const api = rt.apiMethod(method);
+    if (!api) return null;
+    const input = hexToU8a(dataHex);
+    const args: unknown[] = [];
+    let offset = 0;
+    for (const type of api.inputs) {
+      const v = rt.registry.createType(type, input.subarray(offset));
+      offset += v.encodedLength;
+      args.push(v.toJSON());
+    }
+    if (offset !== input.length) throw new Error('trailing input bytes');
+    const value = await this.#runtimeValue(method, args);
+    if (value === undefined) return null;
+    return rt.registry.createType(api.output, value).toU8a();
+  }
+
+  async #runtimeValue(method: string, args: unknown[]): Promise<unknown> {
+    const chain = this.#ctx.chain;
+    const netuid = Number(args[0]);
+    switch (method) {
+      case 'AccountNonceApi_account_nonce':
+        return this.#ctx.nonce(String(args[0]));
+      case 'SubnetRegistrationRuntimeApi_get_network_registration_cost':
+        return this.#memo('lock', () => chain.networkLockCost());
+      case 'SwapRuntimeApi_current_alpha_price': {
+        const s = await this.#subnet(netuid);
+        return s ? BigInt(Math.round(s.price * 1e9)) : 0n;
+      }
+      case 'NeuronInfoRuntimeApi_get_neurons_lite': {
+        const mg = await this.#metagraph(netuid);
+        return mg ? neuronsLite(mg) : [];
+      }
+      case 'SubnetInfoRuntimeApi_get_subnet_state': {
+        const mg = await this.#metagraph(netuid);
+        return mg ? subnetState(mg) : null;
+      }
+      case 'SubnetInfoRuntimeApi_get_subnet_hyperparams':
+      case 'SubnetInfoRuntimeApi_get_subnet_hyperparams_v2': {
+        const h = await this.#hyper(netuid);
+        return h ? hyperparamsStruct(h) : null;
+      }
+      case 'StakeInfoRuntimeApi_get_stake_info_for_hotkey_coldkey_netuid': {
+        const [hotkey, coldkey, n] = args as [string, string, number];
+        const stake = await chain.stake(hotkey, coldkey, Number(n));
+        return stake > 0n ? stakeInfo(hotkey, coldkey, Number(n), stake) : null;
+      }
+      case 'StakeInfoRuntimeApi_get_stake_info_for_coldkey': {
+        const rows = await chain.stakesOf(String(args[0]));
+        return rows.map((r) => stakeInfo(r.hotkey, r.coldkey, r.netuid, r.stake));
+      }
+      default:
+        return undefined;
+    }
+  }
+}
+
+function axonStruct(mg: Metagraph, i: number): Record<string, unknown> {
+  const a = mg.axons[i];
+  if (!a) return { block: 0, version: 0, ip: 0, port: 0, ipType: 0, protocol: 0, placeholder1: 0, placeholder2: 0 };
+  return {
+    block: a.block,
+    version: a.version,
+    ip: ipToBigInt(a.ip, a.ipType),
+    port: a.port,
+    ipType: a.ipType,
+    protocol: a.protocol,
+    placeholder1: 0,
+    placeholder2: 0,
+  };
+}
+
+/** `Vec<NeuronInfoLite>` fields (subtensor-api.md §6.2) from a metagraph. */
+function neuronsLite(mg: Metagraph): Record<string, unknown>[] {
+  return mg.uids.map((uid, i) => ({
+    hotkey: mg.hotkeys[i],
+    coldkey: mg.coldkeys[i],
+    uid,
+    netuid: mg.netuid,
+    active: mg.active[i],
+    axonInfo: axonStruct(mg, i),
+    prometheusInfo: { block: 0, version: 0, ip: 0, port: 0, ipType: 0 },
+    stake: [[mg.coldkeys[i], mg.alphaStake[i]]],
+    rank: u16(mg.ranks[i] ?? 0),
+    emission: mg.emission[i],
+    incentive: u16(mg.incentive[i] ?? 0),
+    consensus: u16(mg.consensus[i] ?? 0),
+    trust: u16(mg.trust[i] ?? 0),
+    validatorTrust: u16(mg.validatorTrust[i] ?? 0),
+    dividends: u16(mg.dividends[i] ?? 0),
+    lastUpdate: mg.lastUpdate[i],
+    validatorPermit: mg.validatorPermit[i],
+    pruningScore: u16(mg.pruningScore[i] ?? 0),
+  }));
+}
+
+/** `SubnetState` (subtensor-api.md §6.2) from a metagraph. */
+function subnetState(mg: Metagraph): Record<string, unknown> {
+  return {
+    netuid: mg.netuid,
+    hotkeys: mg.hotkeys,
+    coldkeys: mg.coldkeys,
+    active: mg.active,
+    validatorPermit: mg.validatorPermit,
+    pruningScore: mg.pruningScore.map(u16),
+    lastUpdate: mg.lastUpdate,
+    emission: mg.emission,
+    dividends: mg.dividends.map(u16),
+    incentives: mg.incentive.map(u16),
+    consensus: mg.consensus.map(u16),
+    trust: mg.trust.map(u16),
+    rank: mg.ranks.map(u16),
+    blockAtRegistration: mg.blockAtRegistration,
+    alphaStake: mg.alphaStake,
+    taoStake: mg.taoStake,
+    totalStake: mg.totalStake,
+    emissionHistory: [],
+  };
+}
+
+/** `SubnetHyperparams` v2 field values from `SubnetHyperparameters` (extra fields default). */
+function hyperparamsStruct(h: SubnetHyperparameters): Record<string, unknown> {
+  return {
+    rho: h.rho,
+    kappa: h.kappa,
+    immunityPeriod: h.immunityPeriod,
+    minAllowedWeights: h.minAllowedWeights,
+    maxWeightsLimit: h.maxWeightsLimit,
+    tempo: h.tempo,
+    minDifficulty: 0,
+    maxDifficulty: 0,
+    weightsVersion: h.weightsVersion,
+    weightsRateLimit: h.weightsRateLimit,
+    adjustmentInterval: h.adjustmentInterval,
+    activityCutoff: h.activityCutoff,
+    registrationAllowed: h.registrationAllowed,
+    targetRegsPerInterval: h.targetRegistrationsPerInterval,
+    minBurn: h.minBurn,
+    maxBurn: h.maxBurn,
+    bondsMovingAvg: h.bondsMovingAvg,
+    maxRegsPerBlock: h.maxRegistrationsPerBlock,
+    servingRateLimit: h.servingRateLimit,
+    maxValidators: h.maxAllowedValidators,
+    adjustmentAlpha: h.adjustmentAlpha,
+    difficulty: typeof h.difficulty === 'bigint' ? h.difficulty : 0n,
+    commitRevealPeriod: h.commitRevealPeriod,
+    commitRevealWeightsEnabled: h.commitRevealWeightsEnabled,
+    alphaHigh: h.alphaHigh,
+    alphaLow: h.alphaLow,
+    liquidAlphaEnabled: h.liquidAlphaEnabled,
+    alphaSigmoidSteepness: 0,
+    yumaVersion: h.yuma3Enabled ? 3 : 2,
+    subnetIsActive: typeof h.subnetIsActive === 'boolean' ? h.subnetIsActive : true,
+    transfersEnabled: typeof h.transfersEnabled === 'boolean' ? h.transfersEnabled : true,
+    bondsResetEnabled: h.bondsResetEnabled,
+    userLiquidityEnabled: false,
+  };
+}
+
+function stakeInfo(hotkey: string, coldkey: string, netuid: number, stake: bigint): Record<string, unknown> {
+  return { hotkey, coldkey, netuid, stake, locked: 0, emission: 0, taoEmission: 0, drain: 0, isRegistered: true };
+}

@@ -1,0 +1,369 @@
+import type { ChainCall } from '../types.js';
+import { publicKeyOf } from './crypto.js';
+import { blockEmissionFor, bumpBurn, maxUpscale, networkLockCost, swapFee, swapOut, weightCommitHash } from './math.js';
+import { setHyperparameter } from './admin.js';
+import { type ChainState, K, fail } from './state.js';
+import { appendNeuron, createSubnet, neuronToPrune, nextNetuid, replaceNeuron } from './subnets.js';
+
+/** What a call sees: the state, its block, the signing account, and an event sink. */
+export interface CallContext {
+  st: ChainState;
+  block: number;
+  signer: string;
+  emit(name: string, data: Record<string, unknown>, pallet?: string): void;
+}
+
+/**
+ * Applies one call. Every check runs before the first write (validate, then commit); the engine
+ * additionally wraps each call in a savepoint so a bug after a write cannot leave half a change.
+ */
+export function applyCall(ctx: CallContext, call: ChainCall): void {
+  switch (call.method) {
+    case 'transfer_keep_alive':
+    case 'transfer_allow_death':
+      return transfer(ctx, call.args.dest, call.args.value, call.method === 'transfer_keep_alive');
+    case 'register_network':
+      return registerNetwork(ctx, call.args.hotkey);
+    case 'start_call':
+      return startCall(ctx, call.args.netuid);
+    case 'burned_register':
+      return burnedRegister(ctx, call.args.netuid, call.args.hotkey);
+    case 'serve_axon':
+      return serveAxon(ctx, call.args);
+    case 'set_weights':
+      return setWeights(ctx, call.args.netuid, call.args.dests, call.args.weights, call.args.versionKey, false);
+    case 'commit_weights':
+      return commitWeights(ctx, call.args.netuid, call.args.commitHash);
+    case 'reveal_weights':
+      return revealWeights(ctx, call.args);
+    case 'add_stake':
+      return addStake(ctx, call.args.hotkey, call.args.netuid, call.args.amountStaked);
+    case 'remove_stake':
+      return removeStake(ctx, call.args.hotkey, call.args.netuid, call.args.amountUnstaked);
+    case 'set_hyperparameter':
+      return setHyperparameter(ctx, call.args.netuid, call.args.name, call.args.value);
+    default:
+      fail('CallNotSupported', `the local chain does not support ${(call as ChainCall).method}`, 'SK_CHAIN_BAD_INPUT');
+  }
+}
+
+function transfer(ctx: CallContext, dest: string, value: bigint, keepAlive: boolean): void {
+  const { st, signer } = ctx;
+  const ed = st.params.existentialDeposit;
+  const from = st.free(signer);
+  if (from < value) fail('InsufficientBalance', 'not enough free balance to transfer', 'SK_CHAIN_INSUFFICIENT_BALANCE');
+  const left = from - value;
+  if (keepAlive && left < ed && left !== from) {
+    fail('Expendability', 'transfer_keep_alive would leave the sender below the existential deposit', 'SK_CHAIN_INSUFFICIENT_BALANCE');
+  }
+  const to = dest === signer ? left : st.free(dest);
+  if (dest !== signer && to + value < ed && value > 0n) {
+    fail('ExistentialDeposit', 'the transfer would create an account below the existential deposit (500 rao)');
+  }
+  if (dest === signer) {
+    ctx.emit('Transfer', { from: signer, to: dest, amount: value }, 'Balances');
+    return;
+  }
+  st.addFree(signer, -value);
+  st.addFree(dest, value);
+  // an account left below ED is reaped; its dust leaves issuance (Substrate's DustLost)
+  const rest = st.free(signer);
+  if (rest > 0n && rest < ed) {
+    st.addFree(signer, -rest);
+    st.issue(-rest);
+    ctx.emit('DustLost', { account: signer, amount: rest }, 'Balances');
+  }
+  ctx.emit('Transfer', { from: signer, to: dest, amount: value }, 'Balances');
+}
+
+function registerNetwork(ctx: CallContext, hotkey: string): void {
+  const { st, signer, block } = ctx;
+  const owner = st.ownerOf(hotkey);
+  if (owner !== undefined && owner !== signer) fail('NonAssociatedColdKey');
+  const g = st.globals();
+  if (g.lastLockBlock !== 0 && block - g.lastLockBlock < st.params.networkRateLimit) fail('NetworkTxRateLimitExceeded');
+  const subnetCount = g.netuids.filter((n) => n !== 0).length;
+  // simplification: no subnet pruning; the limit is a hard cap (chain.md §5.1 step 4)
+  if (subnetCount >= st.params.subnetLimit) fail('SubnetLimitReached');
+  const cost = lockCost(st, block);
+  const free = st.free(signer);
+  if (free < cost) fail('CannotAffordLockCost', `registering a subnet costs ${cost} rao`, 'SK_CHAIN_INSUFFICIENT_BALANCE');
+  const netuid = nextNetuid(st);
+  st.addFree(signer, -cost);
+  if (owner === undefined) st.linkHotkey(hotkey, signer);
+  st.setGlobals({ lastLockBlock: block, lastLockCost: cost });
+  createSubnet(st, { netuid, name: `subnet-${netuid}`, owner: signer, ownerHotkey: hotkey, lock: cost, block });
+  ctx.emit('NetworkAdded', { netuid, mechanism: 1 });
+}
+
+/** Current network lock cost. */
+export function lockCost(st: ChainState, block: number): bigint {
+  const g = st.globals();
+  return networkLockCost({
+    lastLock: g.lastLockCost,
+    lastLockBlock: g.lastLockBlock,
+    now: block,
+    minLock: st.params.networkMinLockCost,
+    reductionInterval: st.params.networkLockReductionInterval,
+    blockEmission: blockEmissionFor(g.totalIssuance),
+  });
+}
+
+function startCall(ctx: CallContext, netuid: number): void {
+  const { st, signer, block } = ctx;
+  const s = st.subnetOrFail(netuid);
+  if (netuid === 0) fail('SubnetNotExists');
+  if (s.owner !== signer) fail('NotSubnetOwner');
+  if (s.firstEmissionBlock !== null) fail('FirstEmissionBlockNumberAlreadySet');
+  st.patchSubnet(netuid, { firstEmissionBlock: block + 1, subtokenEnabled: true });
+  ctx.emit('FirstEmissionBlockNumberSet', { netuid, block: block + 1 });
+}
+
+function burnedRegister(ctx: CallContext, netuid: number, hotkey: string): void {
+  const { st, signer, block } = ctx;
+  if (netuid === 0) fail('RegistrationNotPermittedOnRootSubnet');
+  const s = st.subnetOrFail(netuid);
+  if (!s.hyper.registrationAllowed) fail('SubNetRegistrationDisabled');
+  if (st.uidOf(netuid, hotkey) !== undefined) fail('HotKeyAlreadyRegisteredInSubNet');
+  const cost = s.burn;
+  if (st.free(signer) < cost) fail('NotEnoughBalanceToStake', `registration costs ${cost} rao`, 'SK_CHAIN_INSUFFICIENT_BALANCE');
+  const owner = st.ownerOf(hotkey);
+  if (owner !== undefined && owner !== signer) fail('NonAssociatedColdKey');
+  if (s.hyper.maxAllowedUids === 0) fail('NoNeuronIdAvailable');
+  const nv = st.neurons(netuid);
+  const full = nv.hotkeys.length >= s.hyper.maxAllowedUids;
+  const prune = full ? neuronToPrune(st, netuid, block) : null;
+  if (full && prune === null) fail('NoNeuronIdAvailable');
+  // payment: the burn buys alpha from the pool and the alpha is destroyed
+  const bought = swapOut(s.taoIn, s.alphaIn, cost);
+  if (owner === undefined) st.linkHotkey(hotkey, signer);
+  st.addFree(signer, -cost);
+  let uid: number;
+  if (prune !== null) {
+    uid = prune;
+    replaceNeuron(st, netuid, uid, hotkey, block);
+  } else uid = appendNeuron(st, netuid, hotkey, block);
+  const fresh = st.subnet(netuid) ?? s;
+  st.patchSubnet(netuid, {
+    taoIn: fresh.taoIn + cost,
+    alphaIn: fresh.alphaIn - bought,
+    alphaBurned: fresh.alphaBurned + bought,
+    burn: bumpBurn(fresh.burn, fresh.hyper.burnIncreaseMult, fresh.hyper.minBurn, fresh.hyper.maxBurn),
+    regsThisBlock: fresh.regsThisBlock + 1,
+  });
+  ctx.emit('NeuronRegistered', { netuid, uid, hotkey });
+}
+
+/** Parses an IP text into the chain's integer form, or null. */
+export function ipToBigInt(ip: string, ipType: 4 | 6): bigint | null {
+  if (ipType === 4) {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+    if (!m) return null;
+    let v = 0n;
+    for (let i = 1; i <= 4; i++) {
+      const o = Number(m[i]);
+      if (o > 255) return null;
+      v = (v << 8n) | BigInt(o);
+    }
+    return v;
+  }
+  if (!/^[0-9a-fA-F:]+$/.test(ip) || ip.split('::').length > 2) return null;
+  const [head, tail] = ip.includes('::') ? (ip.split('::') as [string, string]) : [ip, null];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  if (tail === null && h.length !== 8) return null;
+  if (h.length + t.length > (tail === null ? 8 : 7)) return null;
+  const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  let v = 0n;
+  for (const g of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+    v = (v << 16n) | BigInt(Number.parseInt(g, 16));
+  }
+  return v;
+}
+
+function serveAxon(
+  ctx: CallContext,
+  a: { netuid: number; version: number; ip: string; port: number; ipType: 4 | 6; protocol: number },
+): void {
+  const { st, signer, block } = ctx;
+  const s = st.subnet(a.netuid);
+  if (!s || st.uidOf(a.netuid, signer) === undefined) fail('HotKeyNotRegisteredInNetwork');
+  if (a.ipType !== 4 && a.ipType !== 6) fail('InvalidIpType');
+  const ip = ipToBigInt(a.ip, a.ipType);
+  if (ip === null) fail('InvalidIpAddress');
+  if (a.ipType === 4 && (ip >= 0xffffffffn || ip === 0x7f000001n)) fail('InvalidIpAddress');
+  if (a.ipType === 6 && (ip === (1n << 128n) - 1n || ip === 1n)) fail('InvalidIpAddress');
+  const prev = st.axon(a.netuid, signer);
+  const limit = s.hyper.servingRateLimit;
+  if (limit !== 0 && prev && block - prev.block < limit) fail('ServingRateLimitExceeded');
+  if (a.port === 0) fail('InvalidPort');
+  st.store.set(K.axon(a.netuid, signer), {
+    ip: a.ip,
+    port: a.port,
+    ipType: a.ipType,
+    protocol: a.protocol,
+    version: a.version,
+    block,
+  });
+  ctx.emit('AxonServed', { netuid: a.netuid, hotkey: signer });
+}
+
+/** Stake weight of a hotkey on a subnet: alpha + tao_weight · root stake (no childkeys locally). */
+export function stakeWeight(st: ChainState, netuid: number, hotkey: string): bigint {
+  const alpha = st.pool(netuid, hotkey).alpha;
+  const root = st.pool(0, hotkey).alpha;
+  return alpha + (root * st.params.taoWeight) / 0xffff_ffff_ffff_ffffn;
+}
+
+/** set_weights checks and effect (chain.md §8.2); `reveal` skips the CR gate and rate limit. */
+function setWeights(
+  ctx: CallContext,
+  netuid: number,
+  dests: number[],
+  weights: number[],
+  versionKey: bigint,
+  reveal: boolean,
+): void {
+  const { st, signer, block } = ctx;
+  if (netuid === 0) fail('CanNotSetRootNetworkWeights');
+  if (dests.length !== weights.length) fail('WeightVecNotEqualSize');
+  const s = st.subnetOrFail(netuid, 'MechanismDoesNotExist');
+  if (!reveal && s.hyper.commitRevealWeightsEnabled) fail('CommitRevealEnabled');
+  const nv = st.neurons(netuid);
+  const n = nv.hotkeys.length;
+  if (dests.length > n) fail('UidsLengthExceedUidsInSubNet');
+  const uid = st.uidOf(netuid, signer);
+  if (uid === undefined) fail('HotKeyNotRegisteredInSubNet');
+  const isOwner = signer === s.ownerHotkey;
+  if (!isOwner && stakeWeight(st, netuid, signer) < st.params.stakeThreshold) fail('NotEnoughStakeToSetWeights');
+  if (s.hyper.weightsVersion !== 0n && versionKey < s.hyper.weightsVersion) fail('IncorrectWeightVersionKey');
+  const last = nv.lastUpdate[uid] as number;
+  if (!reveal && last !== 0 && block - last < s.hyper.weightsRateLimit) fail('SettingWeightsTooFast');
+  const selfWeight = dests.length === 1 && dests[0] === uid;
+  if (!selfWeight && !isOwner && !nv.validatorPermit[uid]) fail('NeuronNoValidatorPermit');
+  if (new Set(dests).size !== dests.length) fail('DuplicateUids');
+  if (dests.some((d) => d >= n)) fail('UidVecContainInvalidOne');
+  if (!selfWeight && dests.length < Math.min(s.hyper.minAllowedWeights, n)) fail('WeightVecLengthIsLow');
+  const scaled = maxUpscale(weights);
+  if (!selfWeight && s.hyper.maxWeightsLimit !== 65535) {
+    let sum = 0n;
+    let max = 0n;
+    for (const w of scaled) {
+      sum += BigInt(w);
+      if (BigInt(w) > max) max = BigInt(w);
+    }
+    if (sum > 0n && max * 65535n > BigInt(s.hyper.maxWeightsLimit) * sum) fail('MaxWeightExceeded');
+  }
+  st.store.set(
+    K.weights(netuid, uid),
+    dests.map((d, i) => [d, scaled[i] as number] as [number, number]),
+  );
+  if (!reveal) {
+    const lastUpdate = nv.lastUpdate.slice();
+    lastUpdate[uid] = block;
+    st.setNeurons(netuid, { ...nv, lastUpdate });
+  }
+  ctx.emit('WeightsSet', { netuidIndex: netuid, uid });
+}
+
+function commitWeights(ctx: CallContext, netuid: number, commitHash: string): void {
+  const { st, signer, block } = ctx;
+  const s = st.subnetOrFail(netuid);
+  if (!s.hyper.commitRevealWeightsEnabled) fail('CommitRevealDisabled');
+  const uid = st.uidOf(netuid, signer);
+  if (uid === undefined) fail('HotKeyNotRegisteredInSubNet');
+  const nv = st.neurons(netuid);
+  const last = nv.lastUpdate[uid] as number;
+  if (last !== 0 && block - last < s.hyper.weightsRateLimit) fail('CommittingWeightsTooFast');
+  const live = st.commits(netuid, signer).filter((c) => s.epochIndex <= c.epoch + s.hyper.commitRevealPeriod);
+  if (live.length >= st.params.maxCommits) fail('TooManyUnrevealedCommits');
+  st.store.set(K.commits(netuid, signer), [...live, { hash: commitHash.toLowerCase(), epoch: s.epochIndex, block }]);
+  const lastUpdate = nv.lastUpdate.slice();
+  lastUpdate[uid] = block;
+  st.setNeurons(netuid, { ...nv, lastUpdate });
+  ctx.emit('WeightsCommitted', { hotkey: signer, netuidIndex: netuid, hash: commitHash.toLowerCase() });
+}
+
+function revealWeights(
+  ctx: CallContext,
+  a: { netuid: number; uids: number[]; values: number[]; salt: number[]; versionKey: bigint },
+): void {
+  const { st, signer } = ctx;
+  const s = st.subnetOrFail(a.netuid);
+  if (!s.hyper.commitRevealWeightsEnabled) fail('CommitRevealDisabled');
+  const queue = st.commits(a.netuid, signer);
+  if (queue.length === 0) fail('NoWeightsCommitFound');
+  const pk = publicKeyOf(signer) as Uint8Array;
+  const hash = weightCommitHash(pk, a.netuid, a.uids, a.values, a.salt, a.versionKey);
+  const idx = queue.findIndex((c) => c.hash === hash);
+  if (idx < 0) fail('InvalidRevealCommitHashNotMatch');
+  const c = queue[idx] as { epoch: number };
+  const revealEpoch = c.epoch + s.hyper.commitRevealPeriod;
+  if (s.epochIndex < revealEpoch) fail('RevealTooEarly');
+  if (s.epochIndex > revealEpoch) fail('ExpiredWeightCommit');
+  setWeights(ctx, a.netuid, a.uids, a.values, a.versionKey, true);
+  const rest = queue.slice(idx + 1);
+  if (rest.length === 0) st.store.delete(K.commits(a.netuid, signer));
+  else st.store.set(K.commits(a.netuid, signer), rest);
+  ctx.emit('WeightsRevealed', { hotkey: signer, netuidIndex: a.netuid, hash });
+}
+
+function addStake(ctx: CallContext, hotkey: string, netuid: number, amount: bigint): void {
+  const { st, signer } = ctx;
+  const s = st.subnetOrFail(netuid);
+  const stable = s.mechanism === 0;
+  if (!stable && !s.subtokenEnabled) fail('SubtokenDisabled');
+  const p = st.params;
+  const feeOf = (x: bigint): bigint => (stable ? 0n : swapFee(x, p.swapFeeRate));
+  if (amount < p.minStake + feeOf(p.minStake)) fail('AmountTooLow');
+  const free = st.free(signer);
+  if (free < amount || free - amount < p.existentialDeposit) {
+    fail('NotEnoughBalanceToStake', 'not enough free balance to stake (the account must keep 500 rao)', 'SK_CHAIN_INSUFFICIENT_BALANCE');
+  }
+  if (st.ownerOf(hotkey) === undefined) fail('HotKeyAccountNotExists');
+  const fee = feeOf(amount);
+  const net = amount - fee;
+  if (!stable && amount > 1000n * s.taoIn) fail('InsufficientLiquidity');
+  const alpha = stable ? net : swapOut(s.taoIn, s.alphaIn, net);
+  if (alpha <= 0n) fail('InsufficientLiquidity');
+  if (!stable && s.alphaIn - alpha < p.minimumReserve) fail('InsufficientLiquidity');
+  st.addFree(signer, -amount);
+  st.patchSubnet(netuid, {
+    taoIn: s.taoIn + net,
+    alphaIn: stable ? s.alphaIn : s.alphaIn - alpha,
+    alphaOut: s.alphaOut + alpha,
+  });
+  if (fee > 0n) st.setGlobals({ burned: st.globals().burned + fee });
+  st.creditStake(netuid, hotkey, signer, alpha);
+  ctx.emit('StakeAdded', { coldkey: signer, hotkey, tao: amount, alpha, netuid, fee });
+}
+
+function removeStake(ctx: CallContext, hotkey: string, netuid: number, amount: bigint): void {
+  const { st, signer } = ctx;
+  const s = st.subnetOrFail(netuid);
+  const stable = s.mechanism === 0;
+  if (!stable && !s.subtokenEnabled) fail('SubtokenDisabled');
+  if (amount <= 0n) fail('AmountTooLow');
+  const held = st.stakeOf(netuid, hotkey, signer);
+  if (held < amount) fail('NotEnoughStakeToWithdraw');
+  const p = st.params;
+  const feeAlpha = stable ? 0n : swapFee(amount, p.swapFeeRate);
+  const net = amount - feeAlpha;
+  const taoOut = stable ? net : swapOut(s.alphaIn, s.taoIn, net);
+  // the alpha fee is sold too (no fee) and its TAO burned, as a block author would receive it
+  const taoFee = stable ? 0n : swapOut(s.alphaIn + net, s.taoIn - taoOut, feeAlpha);
+  if (amount < held && taoOut < p.minStake) fail('AmountTooLow');
+  if (taoOut === 0n) fail('AmountTooLow');
+  if (!stable && s.taoIn - taoOut - taoFee < p.minimumReserve) fail('InsufficientLiquidity');
+  if (st.ownerOf(hotkey) === undefined) fail('HotKeyAccountNotExists');
+  st.debitStake(netuid, hotkey, signer, amount);
+  st.patchSubnet(netuid, {
+    taoIn: s.taoIn - taoOut - taoFee,
+    alphaIn: stable ? s.alphaIn : s.alphaIn + amount,
+    alphaOut: s.alphaOut - amount,
+  });
+  if (taoFee > 0n) st.setGlobals({ burned: st.globals().burned + taoFee });
+  st.addFree(signer, taoOut);
+  ctx.emit('StakeRemoved', { coldkey: signer, hotkey, tao: taoOut, alpha: amount, netuid, fee: taoFee });
+}

@@ -1,0 +1,90 @@
+import { runEpoch } from '../../consensus/index.js';
+import type { EpochInput, EpochOutput } from '../../consensus/types.js';
+import { activityCutoffBlocks } from './params.js';
+import type { ChainState, Subnet } from './state.js';
+import { K } from './state.js';
+
+/** The one mapping from chain state to the Yuma epoch's input (consensus.md §3). */
+export function buildEpochInput(st: ChainState, s: Subnet, block: number, emission: bigint): EpochInput {
+  const nv = st.neurons(s.netuid);
+  const n = nv.hotkeys.length;
+  const h = s.hyper;
+  const ownerUid = st.uidOf(s.netuid, s.ownerHotkey) ?? null;
+  const stake: bigint[] = [];
+  const taoStake: bigint[] = [];
+  const weights: EpochInput['weights'] = [];
+  const bonds: EpochInput['bonds'] = [];
+  const commitBlock: (bigint | null)[] = [];
+  for (let uid = 0; uid < n; uid++) {
+    const hk = nv.hotkeys[uid] as string;
+    stake.push(st.pool(s.netuid, hk).alpha);
+    taoStake.push(st.pool(0, hk).alpha);
+    weights.push(st.weights(s.netuid, uid));
+    bonds.push(st.bonds(s.netuid, uid));
+    if (h.commitRevealWeightsEnabled) {
+      const live = st.commits(s.netuid, hk).filter((c) => s.epochIndex <= c.epoch + h.commitRevealPeriod);
+      commitBlock.push(live.length > 0 ? BigInt(Math.min(...live.map((c) => c.block))) : null);
+    } else commitBlock.push(null);
+  }
+  return {
+    n,
+    block: BigInt(block),
+    emission,
+    ownerUid,
+    hyperparameters: {
+      kappa: h.kappa,
+      bondsMovingAverage: h.bondsMovingAvg,
+      bondsPenalty: h.bondsPenalty,
+      tempo: h.tempo,
+      activityCutoffFactorMilli: h.activityCutoffFactorMilli,
+      activityCutoffBlocks: BigInt(activityCutoffBlocks(h)),
+      maxAllowedValidators: h.maxAllowedValidators,
+      stakeThreshold: st.params.stakeThreshold,
+      yuma3: h.yuma3Enabled,
+      liquidAlpha: h.liquidAlphaEnabled,
+      alphaLow: h.alphaLow,
+      alphaHigh: h.alphaHigh,
+      alphaSigmoidSteepness: h.alphaSigmoidSteepness,
+      taoWeight: st.params.taoWeight,
+      commitReveal: h.commitRevealWeightsEnabled,
+      bondsReset: h.bondsResetEnabled,
+      lastMechanismStepBlock: BigInt(s.lastMechStepBlock),
+    },
+    stake,
+    taoStake,
+    weights,
+    bonds,
+    validatorPermit: nv.validatorPermit.slice(),
+    lastUpdate: nv.lastUpdate.map(BigInt),
+    blockAtRegistration: nv.blockAtRegistration.map(BigInt),
+    commitBlock,
+  };
+}
+
+/** Runs the Yuma epoch on a subnet and writes its storage-visible outputs (consensus.md §4.14). */
+export function runSubnetEpoch(st: ChainState, s: Subnet, block: number, emission: bigint): EpochOutput {
+  const input = buildEpochInput(st, s, block, emission);
+  const out = runEpoch(input);
+  const nv = st.neurons(s.netuid);
+  st.setNeurons(s.netuid, {
+    ...nv,
+    active: out.active.slice(),
+    validatorPermit: out.validatorPermitNew.slice(),
+    emission: out.emission.slice(),
+    incentive: out.incentiveU16.slice(),
+    dividends: out.dividendsU16.slice(),
+    consensus: out.consensusU16.slice(),
+    validatorTrust: out.validatorTrustU16.slice(),
+    stakeWeight: out.stakeWeightU16.slice(),
+    rank: out.rankU16.slice(),
+    trust: out.trustU16.slice(),
+    pruningScore: out.pruningScoreU16.slice(),
+  });
+  for (let uid = 0; uid < out.n; uid++) {
+    const row = out.bondsU16[uid] ?? [];
+    const key = K.bonds(s.netuid, uid);
+    if (row.length === 0) st.store.delete(key);
+    else st.store.set(key, row);
+  }
+  return out;
+}

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { SubnetkitError } from '../../errors/subnetkit-error.js';
+import type { Signer } from '../../util/signer.js';
+import type { ChainCall } from '../types.js';
+import { canonicalDecode, canonicalEncode, fromHex, toHex, utf8 } from './codec.js';
+import { isAddress, publicKeyOf, verifySr25519 } from './crypto.js';
+
+/** A signed extrinsic of the local chain (our encoding: canonical JSON, sr25519 over the payload). */
+export interface SignedExtrinsic {
+  signer: string;
+  nonce: number;
+  call: ChainCall;
+  /** 0x-hex, 64 bytes. */
+  signature: string;
+}
+
+const address = z.string().refine(isAddress, 'not an SS58-42 address');
+const u16 = z.number().int().min(0).max(65535);
+const u32 = z.number().int().min(0).max(0xffff_ffff);
+const u64 = z.bigint().min(0n).max(0xffff_ffff_ffff_ffffn);
+const netuid = u16;
+const u16Vec = z.array(u16).max(65535);
+
+const callSchema = z.discriminatedUnion('method', [
+  z.object({
+    pallet: z.literal('Balances'),
+    method: z.literal('transfer_keep_alive'),
+    args: z.object({ dest: address, value: u64 }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('Balances'),
+    method: z.literal('transfer_allow_death'),
+    args: z.object({ dest: address, value: u64 }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('register_network'),
+    args: z.object({ hotkey: address }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('burned_register'),
+    args: z.object({ netuid, hotkey: address }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('serve_axon'),
+    args: z
+      .object({
+        netuid,
+        version: u32,
+        ip: z.string().max(64),
+        port: u16,
+        ipType: z.number().int().min(0).max(255),
+        protocol: z.number().int().min(0).max(255),
+      })
+      .strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('set_weights'),
+    args: z.object({ netuid, dests: u16Vec, weights: u16Vec, versionKey: u64 }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('commit_weights'),
+    args: z.object({ netuid, commitHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/) }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('reveal_weights'),
+    args: z.object({ netuid, uids: u16Vec, values: u16Vec, salt: u16Vec, versionKey: u64 }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('add_stake'),
+    args: z.object({ hotkey: address, netuid, amountStaked: u64 }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('remove_stake'),
+    args: z.object({ hotkey: address, netuid, amountUnstaked: u64 }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('start_call'),
+    args: z.object({ netuid }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('AdminUtils'),
+    method: z.literal('set_hyperparameter'),
+    args: z
+      .object({ netuid, name: z.string().min(1).max(64), value: z.union([z.bigint(), z.number(), z.boolean()]) })
+      .strict(),
+  }),
+]);
+
+/** Validates a call's shape (types, ranges, addresses); throws SK_CHAIN_BAD_INPUT. */
+export function parseCall(call: unknown): ChainCall {
+  const r = callSchema.safeParse(call);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `malformed call: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(), {
+      chainError: 'BadRequest',
+    });
+  }
+  return r.data as ChainCall;
+}
+
+/** The bytes a signer signs: canonical JSON of (genesis hash, signer, nonce, call). */
+export function signingPayload(genesisHash: string, signer: string, nonce: number, call: ChainCall): Uint8Array {
+  return utf8(canonicalEncode({ call, genesisHash, nonce, signer, v: 1 }));
+}
+
+/** Signs a call for the local chain. */
+export function signExtrinsic(signer: Signer, genesisHash: string, nonce: number, call: ChainCall): SignedExtrinsic {
+  const sig = signer.sign(signingPayload(genesisHash, signer.address, nonce, call));
+  return { signer: signer.address, nonce, call, signature: toHex(sig) };
+}
+
+/** Wire bytes of a signed extrinsic. */
+export function encodeExtrinsic(x: SignedExtrinsic): Uint8Array {
+  return utf8(canonicalEncode(x));
+}
+
+const envelope = z
+  .object({ signer: address, nonce: z.number().int().min(0).max(0xffff_ffff), call: z.unknown(), signature: z.string() })
+  .strict();
+
+/**
+ * Decodes and checks a signed extrinsic: shape, call, sr25519 signature over the payload bound to
+ * this genesis. Throws SK_CHAIN_BAD_INPUT or SK_CHAIN_BAD_SIGNATURE.
+ */
+export function decodeAndVerify(input: Uint8Array | SignedExtrinsic | unknown, genesisHash: string): SignedExtrinsic {
+  let raw: unknown = input;
+  if (input instanceof Uint8Array) {
+    try {
+      raw = canonicalDecode(Buffer.from(input).toString('utf8'));
+    } catch (cause) {
+      throw new SubnetkitError('SK_CHAIN_BAD_INPUT', 'extrinsic bytes are not a local-chain extrinsic', { chainError: 'BadRequest' }, { cause });
+    }
+  }
+  const env = envelope.safeParse(raw);
+  if (!env.success) {
+    throw new SubnetkitError('SK_CHAIN_BAD_INPUT', 'malformed extrinsic envelope', { chainError: 'BadRequest' });
+  }
+  const call = parseCall(env.data.call);
+  const sig = fromHex(env.data.signature, 64);
+  const pk = publicKeyOf(env.data.signer);
+  if (!sig || !pk || !verifySr25519(signingPayload(genesisHash, env.data.signer, env.data.nonce, call), sig, pk)) {
+    throw new SubnetkitError('SK_CHAIN_BAD_SIGNATURE', 'the extrinsic signature does not verify for its signer and this chain', {
+      chainError: 'BadProof',
+      signer: env.data.signer,
+    });
+  }
+  return { signer: env.data.signer, nonce: env.data.nonce, call, signature: env.data.signature };
+}

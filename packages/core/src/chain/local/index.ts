@@ -1,0 +1,27 @@
+export { HYPERPARAMETER_NAMES } from './admin.js';
+export { canonicalDecode, canonicalEncode } from './codec.js';
+export { createDevSigner, initCrypto, verifySr25519 } from './crypto.js';
+export {
+  decodeAndVerify,
+  encodeExtrinsic,
+  type SignedExtrinsic,
+  signExtrinsic,
+  signingPayload,
+} from './extrinsic.js';
+export { devGenesis, type DevGenesisOptions } from './dev-genesis.js';
+export { type GenesisConfig, type GenesisSubnet, genesisHashOf } from './genesis.js';
+export {
+  type BlockTime,
+  createLocalChain,
+  type IssuanceBreakdown,
+  LocalChain,
+  type LocalChainOptions,
+} from './local-chain.js';
+export { blockEmissionFor, maxUpscale, weightCommitHash } from './math.js';
+export {
+  type ChainParams,
+  DEFAULT_CHAIN_PARAMS,
+  DEFAULT_HYPERPARAMETERS,
+  FAST_HYPERPARAMETERS,
+  type Hyper,
+} from './params.js';

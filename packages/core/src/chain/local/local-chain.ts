@@ -1,0 +1,585 @@
+import { SubnetkitError, isSubnetkitError } from '../../errors/subnetkit-error.js';
+import type { Logger } from '../../log/logger.js';
+import { type Clock, systemClock } from '../../util/clock.js';
+import type { Signer } from '../../util/signer.js';
+import type {
+  BlockHeader,
+  Chain,
+  ChainCall,
+  ChainEvent,
+  ExtrinsicResult,
+  Metagraph,
+  Rao,
+  StakeInfo,
+  SubnetHyperparameters,
+  SubnetInfo,
+  Unsubscribe,
+} from '../types.js';
+import { type CallContext, applyCall, lockCost } from './calls.js';
+import { blake2Hex, canonicalDecode, canonicalEncode } from './codec.js';
+import { blockStep } from './coinbase.js';
+import { initCrypto } from './crypto.js';
+import { type SignedExtrinsic, decodeAndVerify, encodeExtrinsic, parseCall, signExtrinsic } from './extrinsic.js';
+import { type GenesisConfig, buildGenesis, genesisHashOf, paramsOf } from './genesis.js';
+import { activityCutoffBlocks } from './params.js';
+import { ChainDb, type StoredBlock } from './persistence.js';
+import { ChainState, type Subnet } from './state.js';
+import { Store } from './store.js';
+
+/** How blocks are produced: every `n` ms, on `advance()` only, or right after each submission. */
+export type BlockTime = number | 'manual' | 'instant';
+
+/** Options of `createLocalChain`. */
+export interface LocalChainOptions {
+  /** lmdb data dir; omitted → state lives in memory only. */
+  dataDir?: string;
+  /** Genesis for a new chain; a data dir that already has one keeps it (a different one is refused). */
+  genesis?: GenesisConfig;
+  /** Default 12,000 ms like the real chain; 250 for fast development; 'manual' for tests. */
+  blockTime?: BlockTime;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/** TAO accounting: TotalIssuance equals free balances + pool reserves + burned TAO. */
+export interface IssuanceBreakdown {
+  totalIssuance: Rao;
+  free: Rao;
+  /** SubnetTAO over all subnets (root's stable pool included): stakes and locks live here. */
+  poolTao: Rao;
+  burned: Rao;
+  recycled: Rao;
+  /** free + poolTao + burned. */
+  accounted: Rao;
+}
+
+interface Pending {
+  x: SignedExtrinsic;
+  wire: string;
+  resolve(r: ExtrinsicResult): void;
+  reject(e: unknown): void;
+}
+
+const ZERO_HASH = `0x${'0'.repeat(64)}`;
+const U16 = 65535;
+
+/**
+ * The embedded local chain: subtensor's rules, signed extrinsics, deterministic blocks, lmdb
+ * persistence (one transaction per block).
+ *
+ * @example
+ * const chain = await createLocalChain({ blockTime: 'manual', genesis });
+ * const done = chain.submit(alice, { pallet: 'Balances', method: 'transfer_keep_alive', args: { dest, value: 10n ** 9n } });
+ * await chain.advance(1);
+ * await done;
+ */
+export class LocalChain implements Chain {
+  readonly kind = 'local' as const;
+  readonly genesisHash: string;
+  readonly #store: Store;
+  readonly #st: ChainState;
+  readonly #db: ChainDb | null;
+  readonly #clock: Clock;
+  readonly #log: Logger | undefined;
+  readonly #blockTime: BlockTime;
+  #head: BlockHeader;
+  readonly #hashes: string[] = [];
+  #pool: Pending[] = [];
+  readonly #nextNonce = new Map<string, number>();
+  readonly #blockListeners = new Set<(h: BlockHeader) => void>();
+  readonly #eventListeners = new Set<(e: ChainEvent[], h: BlockHeader) => void>();
+  readonly #abort = new AbortController();
+  #closed = false;
+  #dbClosed = false;
+  #instantScheduled = false;
+  #loop: Promise<void> | null = null;
+
+  /** Use `createLocalChain`. */
+  constructor(init: {
+    store: Store;
+    st: ChainState;
+    db: ChainDb | null;
+    genesisHash: string;
+    head: BlockHeader;
+    options: LocalChainOptions;
+  }) {
+    this.#store = init.store;
+    this.#st = init.st;
+    this.#db = init.db;
+    this.genesisHash = init.genesisHash;
+    this.#head = init.head;
+    this.#clock = init.options.clock ?? systemClock;
+    this.#log = init.options.logger;
+    this.#blockTime = init.options.blockTime ?? 12_000;
+    if (!this.#db) this.#hashes[init.head.number] = init.head.hash;
+    if (typeof this.#blockTime === 'number') {
+      if (!Number.isFinite(this.#blockTime) || this.#blockTime <= 0) {
+        throw new SubnetkitError('SK_CONFIG_INVALID', 'blockTime must be a positive number of ms, "manual" or "instant"', {});
+      }
+      this.#loop = this.#run(this.#blockTime);
+    }
+  }
+
+  async #run(ms: number): Promise<void> {
+    while (!this.#closed) {
+      try {
+        await this.#clock.sleep(ms, this.#abort.signal);
+      } catch {
+        return;
+      }
+      if (this.#closed) return;
+      try {
+        this.produceBlock();
+      } catch (err) {
+        this.#log?.error({ event: 'chain.block_failed', err }, 'block production failed; the chain stopped');
+        return;
+      }
+    }
+  }
+
+  // ---- extrinsics -------------------------------------------------------------------------
+
+  /** Signs `call` with `signer` (next free nonce) and resolves once it is in a block. */
+  async submit(signer: Signer, call: ChainCall): Promise<ExtrinsicResult> {
+    this.#assertOpen();
+    const parsed = parseCall(call);
+    const nonce = this.#expectedNonce(signer.address);
+    return this.submitExtrinsic(signExtrinsic(signer, this.genesisHash, nonce, parsed));
+  }
+
+  /**
+   * Submits a signed extrinsic (wire bytes or object). Rejects at once on malformed input, a bad
+   * signature, or a stale/future nonce; otherwise resolves or rejects when its block is built.
+   */
+  submitExtrinsic(input: Uint8Array | SignedExtrinsic): Promise<ExtrinsicResult> {
+    try {
+      this.#assertOpen();
+      const x = decodeAndVerify(input, this.genesisHash);
+      const expected = this.#expectedNonce(x.signer);
+      if (x.nonce !== expected) {
+        const stale = x.nonce < expected;
+        throw new SubnetkitError(
+          'SK_CHAIN_BAD_NONCE',
+          `nonce ${x.nonce} is ${stale ? 'stale (already used)' : 'from the future'}; the next nonce of ${x.signer} is ${expected}`,
+          { chainError: stale ? 'Stale' : 'Future', expected, got: x.nonce },
+        );
+      }
+      this.#nextNonce.set(x.signer, expected + 1);
+      const wire = Buffer.from(encodeExtrinsic(x)).toString('utf8');
+      const done = new Promise<ExtrinsicResult>((resolve, reject) => {
+        this.#pool.push({ x, wire, resolve, reject });
+      });
+      if (this.#blockTime === 'instant') this.#scheduleInstant();
+      return done;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** Signs without submitting (for tests of replays and tampering). */
+  sign(signer: Signer, call: ChainCall, nonce = this.#expectedNonce(signer.address)): SignedExtrinsic {
+    return signExtrinsic(signer, this.genesisHash, nonce, parseCall(call));
+  }
+
+  /** Next nonce the pool expects from an account (state nonce + pending). */
+  nonce(address: string): number {
+    return this.#expectedNonce(address);
+  }
+
+  #expectedNonce(address: string): number {
+    return this.#nextNonce.get(address) ?? this.#st.account(address).nonce;
+  }
+
+  #scheduleInstant(): void {
+    if (this.#instantScheduled) return;
+    this.#instantScheduled = true;
+    void Promise.resolve().then(() => {
+      this.#instantScheduled = false;
+      if (!this.#closed && this.#pool.length > 0) this.produceBlock();
+    });
+  }
+
+  // ---- blocks -----------------------------------------------------------------------------
+
+  /** Produces `n` blocks through the same path as the timer (epochs included); returns the head. */
+  async advance(n = 1): Promise<BlockHeader> {
+    for (let i = 0; i < n; i++) this.produceBlock();
+    return this.#head;
+  }
+
+  /** Builds, commits and announces one block (synchronous). */
+  produceBlock(): BlockHeader {
+    this.#assertOpen();
+    const number = this.#head.number + 1;
+    const pending = this.#pool;
+    this.#pool = [];
+    const events: ChainEvent[] = [];
+    const outcomes: { p: Pending; events: ChainEvent[]; error: unknown }[] = [];
+    const included: string[] = [];
+    let stored: StoredBlock;
+    let writes: ReturnType<Store['commitBlock']>['writes'];
+    try {
+      blockStep(this.#st, number, (name, data) =>
+        events.push({ pallet: 'SubtensorModule', name, data, extrinsicIndex: null }),
+      );
+      for (const p of pending) {
+        const acct = this.#st.account(p.x.signer);
+        if (p.x.nonce !== acct.nonce) {
+          outcomes.push({
+            p,
+            events: [],
+            error: new SubnetkitError('SK_CHAIN_BAD_NONCE', 'the nonce became invalid before inclusion', {
+              chainError: p.x.nonce < acct.nonce ? 'Stale' : 'Future',
+            }),
+          });
+          continue;
+        }
+        const index = included.length;
+        const xEvents: ChainEvent[] = [];
+        const ctx: CallContext = {
+          st: this.#st,
+          block: number,
+          signer: p.x.signer,
+          emit: (name, data, pallet = 'SubtensorModule') => xEvents.push({ pallet, name, data, extrinsicIndex: index }),
+        };
+        this.#store.savepoint();
+        let error: unknown = null;
+        try {
+          applyCall(ctx, p.x.call);
+          this.#store.release();
+          xEvents.push({ pallet: 'System', name: 'ExtrinsicSuccess', data: {}, extrinsicIndex: index });
+        } catch (err) {
+          this.#store.rollback();
+          error = isSubnetkitError(err)
+            ? err
+            : new SubnetkitError('SK_INTERNAL', 'the local chain failed applying an extrinsic', { chainError: 'Other' }, { cause: err });
+          xEvents.length = 0;
+          xEvents.push({
+            pallet: 'System',
+            name: 'ExtrinsicFailed',
+            data: { chainError: (error as SubnetkitError).details.chainError ?? 'Other' },
+            extrinsicIndex: index,
+          });
+        }
+        // the nonce advances for included extrinsics, failed or not (as on the real chain)
+        const after = this.#st.account(p.x.signer);
+        this.#st.setAccount(p.x.signer, { ...after, nonce: after.nonce + 1 });
+        included.push(p.wire);
+        events.push(...xEvents);
+        outcomes.push({ p, events: xEvents, error });
+      }
+      const commit = this.#store.commitBlock();
+      writes = commit.writes;
+      const timestamp = this.#clock.now();
+      const extrinsicsRoot = blake2Hex(included.join('\n'));
+      const hash = blake2Hex(
+        canonicalEncode({ extrinsicsRoot, number, parentHash: this.#head.hash, stateHash: commit.stateHash, timestamp }),
+      );
+      stored = { number, hash, parentHash: this.#head.hash, timestamp, stateHash: commit.stateHash, extrinsics: included };
+    } catch (err) {
+      this.#store.discardBlock();
+      this.#pool = [...pending, ...this.#pool];
+      throw err;
+    }
+    if (this.#db) {
+      try {
+        this.#db.commit(stored, writes);
+      } catch (err) {
+        // memory is ahead of disk now: stop rather than diverge
+        this.#closed = true;
+        for (const o of outcomes) o.p.reject(err);
+        throw err;
+      }
+    } else this.#hashes[number] = stored.hash;
+    this.#head = { number, hash: stored.hash, parentHash: stored.parentHash, timestamp: stored.timestamp };
+    this.#lastExtrinsics = included;
+    // pool nonces re-derive from state for accounts with nothing pending
+    for (const o of outcomes) if (!this.#pool.some((p) => p.x.signer === o.p.x.signer)) this.#nextNonce.delete(o.p.x.signer);
+    const header = this.#head;
+    for (const o of outcomes) {
+      if (o.error) o.p.reject(o.error);
+      else o.p.resolve({ blockNumber: number, blockHash: header.hash, events: o.events });
+    }
+    for (const l of this.#blockListeners) safe(() => l(header), this.#log);
+    for (const l of this.#eventListeners) safe(() => l(events, header), this.#log);
+    return header;
+  }
+
+  #lastExtrinsics: string[] = [];
+
+  /** State hash after the latest block (order-free hash of all storage entries). */
+  stateHash(): string {
+    return this.#store.stateHash();
+  }
+
+  /** Wire text of the extrinsics included in the latest block (for replay checks). */
+  lastBlockExtrinsics(): string[] {
+    return this.#lastExtrinsics.slice();
+  }
+
+  /** A committed block record (persistent chains keep all; in-memory ones only hashes). */
+  storedBlock(number: number): StoredBlock | undefined {
+    return this.#db?.block(number);
+  }
+
+  /** The latest header. */
+  head(): BlockHeader {
+    return this.#head;
+  }
+
+  // ---- queries ----------------------------------------------------------------------------
+
+  async blockNumber(): Promise<number> {
+    return this.#head.number;
+  }
+
+  async blockHash(number?: number): Promise<string> {
+    if (number === undefined || number === this.#head.number) return this.#head.hash;
+    const hash = this.#db ? this.#db.block(number)?.hash : this.#hashes[number];
+    if (!hash) throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `block ${number} does not exist`, { number });
+    return hash;
+  }
+
+  async balance(address: string): Promise<Rao> {
+    return this.#st.free(address);
+  }
+
+  async totalIssuance(): Promise<Rao> {
+    return this.#st.globals().totalIssuance;
+  }
+
+  /** TotalIssuance with where it sits (the accounting rules of docs/local-chain.md). */
+  issuanceBreakdown(): IssuanceBreakdown {
+    const g = this.#st.globals();
+    let free = 0n;
+    for (const key of this.#store.keysWithPrefix('a:')) free += this.#store.get<{ free: bigint }>(key)?.free ?? 0n;
+    let poolTao = 0n;
+    for (const n of g.netuids) poolTao += this.#st.subnet(n)?.taoIn ?? 0n;
+    return { totalIssuance: g.totalIssuance, free, poolTao, burned: g.burned, recycled: g.recycled, accounted: free + poolTao + g.burned };
+  }
+
+  async subnets(): Promise<SubnetInfo[]> {
+    return this.#st
+      .globals()
+      .netuids.map((n) => this.#subnetInfo(this.#st.subnet(n) as Subnet));
+  }
+
+  async subnet(netuid: number): Promise<SubnetInfo | null> {
+    const s = this.#st.subnet(netuid);
+    return s ? this.#subnetInfo(s) : null;
+  }
+
+  #subnetInfo(s: Subnet): SubnetInfo {
+    const n = this.#st.neurons(s.netuid).hotkeys.length;
+    return {
+      netuid: s.netuid,
+      name: s.name,
+      owner: s.owner,
+      ownerHotkey: s.ownerHotkey,
+      n,
+      maxN: s.hyper.maxAllowedUids,
+      tempo: s.hyper.tempo,
+      registeredAt: s.registeredAt,
+      blocksSinceLastStep: this.#head.number - s.lastMechStepBlock,
+      burn: s.burn,
+      taoIn: s.taoIn,
+      alphaIn: s.alphaIn,
+      alphaOut: s.alphaOut,
+      price: s.mechanism === 0 ? 1 : s.alphaIn > 0n ? Number(s.taoIn) / Number(s.alphaIn) : 0,
+      emissionPerBlock: s.lastTaoEmission,
+      nextEpochBlock: s.hyper.tempo > 0 ? s.lastEpochBlock + s.hyper.tempo : null,
+      epochIndex: s.epochIndex,
+      started: s.firstEmissionBlock !== null,
+    };
+  }
+
+  async hyperparameters(netuid: number): Promise<SubnetHyperparameters> {
+    const s = this.#subnetOrThrow(netuid);
+    const h = s.hyper;
+    return {
+      ...h,
+      activityCutoff: activityCutoffBlocks(h),
+      burn: s.burn,
+      stakeThreshold: this.#st.params.stakeThreshold,
+    };
+  }
+
+  async metagraph(netuid: number, options: { weights?: boolean; bonds?: boolean } = {}): Promise<Metagraph> {
+    const s = this.#subnetOrThrow(netuid);
+    const nv = this.#st.neurons(netuid);
+    const n = nv.hotkeys.length;
+    const uids = Array.from({ length: n }, (_, i) => i);
+    const tw = this.#st.params.taoWeight;
+    const alphaStake = nv.hotkeys.map((h) => this.#st.pool(netuid, h).alpha);
+    const taoStake = nv.hotkeys.map((h) => this.#st.pool(0, h).alpha);
+    const frac = (v: number) => v / U16;
+    const mg: Metagraph = {
+      netuid,
+      block: this.#head.number,
+      n,
+      uids,
+      hotkeys: nv.hotkeys.slice(),
+      coldkeys: nv.hotkeys.map((h) => this.#st.ownerOf(h) ?? ''),
+      alphaStake,
+      taoStake,
+      totalStake: alphaStake.map((a, i) => a + ((taoStake[i] as bigint) * tw) / 0xffff_ffff_ffff_ffffn),
+      ranks: nv.rank.map(frac),
+      trust: nv.trust.map(frac),
+      consensus: nv.consensus.map(frac),
+      validatorTrust: nv.validatorTrust.map(frac),
+      incentive: nv.incentive.map(frac),
+      dividends: nv.dividends.map(frac),
+      emission: nv.emission.slice(),
+      active: nv.active.slice(),
+      validatorPermit: nv.validatorPermit.slice(),
+      lastUpdate: nv.lastUpdate.slice(),
+      blockAtRegistration: nv.blockAtRegistration.slice(),
+      pruningScore: nv.pruningScore.map(frac),
+      axons: nv.hotkeys.map((h) => this.#st.axon(netuid, h) ?? null),
+    };
+    if (options.weights) mg.weights = uids.map((u) => this.#st.weights(netuid, u).map(([j, w]) => [j, w] as [number, number]));
+    if (options.bonds) mg.bonds = uids.map((u) => this.#st.bonds(netuid, u).map(([j, b]) => [j, b] as [number, number]));
+    void s;
+    return mg;
+  }
+
+  async uidOf(netuid: number, hotkey: string): Promise<number | null> {
+    return this.#st.uidOf(netuid, hotkey) ?? null;
+  }
+
+  async stake(hotkey: string, coldkey: string, netuid: number): Promise<Rao> {
+    return this.#st.stakeOf(netuid, hotkey, coldkey);
+  }
+
+  async stakesOf(coldkey: string): Promise<StakeInfo[]> {
+    return this.#st
+      .stakingIndex(coldkey)
+      .map(([hotkey, netuid]) => ({ hotkey, coldkey, netuid, stake: this.#st.stakeOf(netuid, hotkey, coldkey) }));
+  }
+
+  async burnCost(netuid: number): Promise<Rao> {
+    return this.#subnetOrThrow(netuid).burn;
+  }
+
+  async networkLockCost(): Promise<Rao> {
+    return lockCost(this.#st, this.#head.number + 1);
+  }
+
+  /** Hotkey → coldkey link, or null. */
+  async hotkeyOwner(hotkey: string): Promise<string | null> {
+    return this.#st.ownerOf(hotkey) ?? null;
+  }
+
+  /** Unrevealed hash commits of a hotkey on a subnet. */
+  async weightCommits(netuid: number, hotkey: string): Promise<{ hash: string; epoch: number; block: number }[]> {
+    return this.#st.commits(netuid, hotkey).map((c) => ({ ...c }));
+  }
+
+  #subnetOrThrow(netuid: number): Subnet {
+    const s = this.#st.subnet(netuid);
+    if (!s) throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `subnet ${netuid} does not exist`, { netuid, chainError: 'SubnetNotExists' });
+    return s;
+  }
+
+  /** Read-only view of the raw state (invariant checks in tests). */
+  get state(): ChainState {
+    return this.#st;
+  }
+
+  // ---- subscriptions and lifecycle ---------------------------------------------------------
+
+  onBlock(listener: (header: BlockHeader) => void): Unsubscribe {
+    this.#blockListeners.add(listener);
+    return () => this.#blockListeners.delete(listener);
+  }
+
+  onEvents(listener: (events: ChainEvent[], header: BlockHeader) => void): Unsubscribe {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#abort.abort(new SubnetkitError('SK_CHAIN_CONNECTION', 'the local chain was closed', {}));
+    await this.#loop;
+    const err = new SubnetkitError('SK_CHAIN_CONNECTION', 'the local chain closed before the extrinsic was included', {});
+    for (const p of this.#pool) p.reject(err);
+    this.#pool = [];
+    this.#blockListeners.clear();
+    this.#eventListeners.clear();
+    if (this.#db && !this.#dbClosed) {
+      this.#dbClosed = true;
+      await this.#db.close().catch(() => undefined);
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new SubnetkitError('SK_CHAIN_CONNECTION', 'the local chain is closed', {});
+  }
+}
+
+function safe(fn: () => void, log: Logger | undefined): void {
+  try {
+    fn();
+  } catch (err) {
+    log?.warn({ event: 'chain.listener_failed', err }, 'a chain listener threw');
+  }
+}
+
+/**
+ * Creates (or reopens, from `dataDir`) a local chain. Waits for the wasm sr25519 backend.
+ *
+ * @example
+ * const chain = await createLocalChain({ dataDir: '.subnetkit/chain', blockTime: 250, genesis: devGenesis() });
+ */
+export async function createLocalChain(options: LocalChainOptions = {}): Promise<LocalChain> {
+  await initCrypto();
+  const store = new Store();
+  const db = options.dataDir ? new ChainDb(options.dataDir) : null;
+  try {
+    const storedGenesis = db?.meta('genesis');
+    if (db && storedGenesis !== undefined) {
+      const genesis = canonicalDecode<GenesisConfig>(storedGenesis);
+      const genesisHash = db.meta('genesisHash') as string;
+      if (options.genesis && genesisHashOf(options.genesis) !== genesisHash) {
+        throw new SubnetkitError('SK_CHAIN_STORAGE', `${options.dataDir} holds a chain with another genesis; use a new data dir`, {
+          dir: options.dataDir,
+        });
+      }
+      store.load(db.stateEntries(), canonicalDecode);
+      const headNumber = Number(db.meta('head'));
+      const head = db.block(headNumber);
+      if (!head || head.stateHash !== store.stateHash()) {
+        throw new SubnetkitError('SK_CHAIN_STORAGE', 'the chain database is inconsistent (state hash mismatch)', { head: headNumber });
+      }
+      const st = new ChainState(store, paramsOf(genesis));
+      return new LocalChain({
+        store,
+        st,
+        db,
+        genesisHash,
+        head: { number: head.number, hash: head.hash, parentHash: head.parentHash, timestamp: head.timestamp },
+        options,
+      });
+    }
+    const genesis = options.genesis ?? {};
+    const genesisHash = genesisHashOf(genesis);
+    const st = buildGenesis(store, genesis);
+    const { writes, stateHash } = store.commitBlock();
+    const timestamp = genesis.timestamp ?? 0;
+    const block0: StoredBlock = { number: 0, hash: genesisHash, parentHash: ZERO_HASH, timestamp, stateHash, extrinsics: [] };
+    db?.commit(block0, writes, { genesis: canonicalEncode(genesis), genesisHash });
+    return new LocalChain({
+      store,
+      st,
+      db,
+      genesisHash,
+      head: { number: 0, hash: genesisHash, parentHash: ZERO_HASH, timestamp },
+      options,
+    });
+  } catch (err) {
+    await db?.close().catch(() => undefined);
+    throw err;
+  }
+}
+

@@ -1,0 +1,37 @@
+/** Yuma Consensus: the epoch, its fixed-point arithmetic, weight helpers and the scenario runner. */
+export { activityCutoff, fixedBondsAlpha, lastTempo, type RunEpochOptions, runEpoch } from './epoch.js';
+export {
+  alphaFromDiff,
+  alphaSigmoid,
+  exp,
+  expSafe,
+  type FixedType,
+  I32F32,
+  I64F64,
+  I96F32,
+  i64f64ToI32f32,
+  ONE,
+  proportionToU16,
+  U64F64,
+  U96F32,
+  u16ToProportion,
+} from './fixed.js';
+export {
+  type EpochRecord,
+  type JsonInt,
+  parseScenario,
+  runScenario,
+  type Scenario,
+  type ScenarioResult,
+  toJsonInt,
+} from './scenario.js';
+export { type ChildLink, inheritStake, stakeWeights, taoWeightFactor } from './stake.js';
+export {
+  DEFAULT_EPOCH_HYPERPARAMETERS,
+  type EpochHyperparameters,
+  type EpochInput,
+  type EpochIntermediates,
+  type EpochOutput,
+  type SparseRowU16,
+} from './types.js';
+export { maxUpscaleToU16, maxUpscaleU16 } from './weights.js';

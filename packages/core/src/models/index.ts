@@ -1,0 +1,39 @@
+export { FIXTURE_MODELS_DIR } from './fixtures.js';
+export { MicroBatcher, type MicroBatcherOptions, type BatchTiming } from './micro-batcher.js';
+export { createModelRuntime, type ModelRuntime, type ModelRuntimeOptions } from './model-runtime.js';
+export { resolveModelSource, type ModelStoreOptions } from './model-store.js';
+// ModelDeclaration and ModelHandles reach the package root through plugin/types.ts (same types).
+export type {
+  BatchOptions,
+  CallTiming,
+  DownloadProgress,
+  FeatureExtractionHandle,
+  FeatureExtractionOptions,
+  ImageInput,
+  ImageToImageHandle,
+  ImageToImageOptions,
+  LabelScore,
+  ModelCallOptions,
+  ModelDeclarations,
+  ModelDevice,
+  ModelDtype,
+  ModelHandleByTask,
+  ModelInfo,
+  ModelLimits,
+  ModelMetrics,
+  ModelSource,
+  ModelTask,
+  RawImageData,
+  ResolvedDevice,
+  TextGenerationHandle,
+  TextGenerationOptions,
+  TimeSeriesForecastHandle,
+  ZeroShotImageClassificationHandle,
+  ZeroShotImageClassificationOptions,
+} from './types.js';
+import type { ModelDeclarations } from './types.js';
+
+/** Typed identity for model declarations: keeps each `task` literal so handles are typed. */
+export function defineModels<const D extends ModelDeclarations>(declarations: D): D {
+  return declarations;
+}

@@ -1,0 +1,103 @@
+import { SubnetkitError } from '../errors/subnetkit-error.js';
+import type { AnySubnet, MinerContext } from '../plugin/types.js';
+import type { Clock } from '../util/clock.js';
+
+/** How a miner behaves: honest, or one of the cheating profiles the localnet mixes in. */
+export const MINER_PROFILES = ['honest', 'lazy', 'random', 'copycat', 'slow'] as const;
+export type MinerProfile = (typeof MINER_PROFILES)[number];
+
+// biome-ignore lint/suspicious/noExplicitAny: handlers are erased to the host's uniform shape
+type AnyContext = MinerContext<any, any>;
+export type MinerHandler = (request: Record<string, unknown>, ctx: AnyContext) => Promise<unknown>;
+
+/**
+ * Answers honest miners gave, shared by the copycats of one subnet: a copycat replays an earlier
+ * answer (to another request) instead of doing the work. Bounded, oldest first out.
+ */
+export class AnswerBoard {
+  readonly #answers: { key: string; response: unknown }[] = [];
+  constructor(readonly capacity = 64) {}
+
+  post(requestKey: string, response: unknown): void {
+    this.#answers.push({ key: requestKey, response });
+    if (this.#answers.length > this.capacity) this.#answers.shift();
+  }
+
+  /** The most recent answer to a different request, if any. */
+  stale(requestKey: string): unknown | undefined {
+    for (let i = this.#answers.length - 1; i >= 0; i--) {
+      const a = this.#answers[i]!;
+      if (a.key !== requestKey) return a.response;
+    }
+    return undefined;
+  }
+}
+
+export interface ProfileOptions {
+  subnet: AnySubnet;
+  profile: MinerProfile;
+  board: AnswerBoard;
+  clock: Clock;
+}
+
+/** Builds the request handler for a miner profile. */
+export function profileHandler({ subnet, profile, board, clock }: ProfileOptions): MinerHandler {
+  const honest: MinerHandler = async (req, ctx) => {
+    const res = await subnet.miner.handle(req, ctx);
+    board.post(requestKey(req), res);
+    return res;
+  };
+  const adversary = (kind: 'lazy' | 'random'): MinerHandler => {
+    const fn = subnet.adversaries?.[kind];
+    if (!fn) {
+      throw new SubnetkitError(
+        'SK_CLI_USAGE',
+        `Subnet '${subnet.name}' defines no '${kind}' adversary, so the '${kind}' miner profile cannot run for it.`,
+        { subnet: subnet.name, profile: kind },
+      );
+    }
+    return async (req, ctx) => fn(req, ctx);
+  };
+  switch (profile) {
+    case 'honest':
+      return honest;
+    case 'lazy':
+      return adversary('lazy');
+    case 'random':
+      return adversary('random');
+    case 'copycat': {
+      const lazy = subnet.adversaries?.lazy ? adversary('lazy') : honest;
+      return async (req, ctx) => board.stale(requestKey(req)) ?? lazy(req, ctx);
+    }
+    case 'slow': {
+      const timeoutMs = subnet.task.timeoutMs ?? 12_000;
+      return async (req, ctx) => {
+        // answers correctly, but only after the validator has stopped waiting
+        await clock.sleep(timeoutMs + 250, ctx.signal);
+        return honest(req, ctx);
+      };
+    }
+  }
+}
+
+function requestKey(request: unknown): string {
+  return JSON.stringify(request);
+}
+
+/** Parses `honest:4,lazy:1,random:1` into a list of profiles, in order. */
+export function parseProfiles(spec: string): MinerProfile[] {
+  const out: MinerProfile[] = [];
+  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [name, countText = '1'] = part.split(':');
+    const count = Number(countText);
+    if (!MINER_PROFILES.includes(name as MinerProfile) || !Number.isInteger(count) || count < 0 || count > 256) {
+      throw new SubnetkitError(
+        'SK_CLI_USAGE',
+        `Bad profile '${part}': expected name:count with a name among ${MINER_PROFILES.join(', ')} (e.g. honest:4,lazy:1).`,
+        { part },
+      );
+    }
+    for (let i = 0; i < count; i++) out.push(name as MinerProfile);
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+import { mkdirSync, openSync, readFileSync, renameSync, writeSync, fsyncSync, closeSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { SubnetkitError } from '../errors/subnetkit-error.js';
+
+/** An answer kept until its challenge's truth is known (delayed ground truth). */
+const pendingAnswer = z.object({
+  uid: z.number().int().nonnegative(),
+  hotkey: z.string(),
+  response: z.unknown(),
+  latencyMs: z.number().nonnegative(),
+  timeoutMs: z.number().positive(),
+});
+
+const stateSchema = z.object({
+  version: z.literal(1),
+  netuid: z.number().int().nonnegative(),
+  hotkey: z.string(),
+  step: z.number().int().nonnegative(),
+  scores: z.array(z.object({ uid: z.number().int().nonnegative(), hotkey: z.string(), score: z.number().min(0).max(1) })),
+  lastWeightsBlock: z.number().int(),
+  /** Weights committed (commit-reveal) and not yet revealed. */
+  pendingReveal: z
+    .object({ uids: z.array(z.number()), values: z.array(z.number()), salt: z.array(z.number()), commitBlock: z.number() })
+    .nullable(),
+  /** Challenges waiting for their truth. */
+  deferred: z.array(
+    z.object({ step: z.number().int(), block: z.number().int(), deferred: z.unknown(), answers: z.array(pendingAnswer) }),
+  ),
+});
+
+export type ValidatorState = z.output<typeof stateSchema>;
+export type PendingAnswer = z.output<typeof pendingAnswer>;
+
+/** A fresh state for a validator that has never run. */
+export function initialValidatorState(netuid: number, hotkey: string): ValidatorState {
+  return { version: 1, netuid, hotkey, step: 0, scores: [], lastWeightsBlock: -1, pendingReveal: null, deferred: [] };
+}
+
+/**
+ * Reads a validator's persisted state. Missing file → a fresh state; a state of another
+ * subnet or hotkey → a fresh state (scores are per hotkey and subnet); unreadable → error
+ * naming the file (never silently starting from zero on corruption).
+ */
+export function loadValidatorState(file: string, netuid: number, hotkey: string): ValidatorState {
+  if (!existsSync(file)) return initialValidatorState(netuid, hotkey);
+  let parsed: z.ZodSafeParseResult<ValidatorState>;
+  try {
+    parsed = stateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (cause) {
+    throw new SubnetkitError('SK_NEURON_STATE_CORRUPT', `Validator state ${file} is not valid JSON; move it away to start fresh.`, { file }, { cause });
+  }
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SubnetkitError(
+      'SK_NEURON_STATE_CORRUPT',
+      `Validator state ${file} is malformed at "${issue?.path.join('.')}": ${issue?.message}; move it away to start fresh.`,
+      { file },
+    );
+  }
+  const state = parsed.data;
+  return state.netuid === netuid && state.hotkey === hotkey ? state : initialValidatorState(netuid, hotkey);
+}
+
+/** Writes the state atomically (temp file, fsync, rename): a crash leaves the old or the new file. */
+export function saveValidatorState(file: string, state: ValidatorState): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(state, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}

@@ -1,0 +1,537 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import { SubnetkitError } from '../errors/subnetkit-error.js';
+import { type Clock, systemClock } from '../util/clock.js';
+import type { Signer } from '../util/signer.js';
+import { buildSynapseHeaders, type TerminalInfo, terminalToJson } from './headers.js';
+import { parseJsonBig, stringifyJsonBig } from './json-bigint.js';
+import { SDK_VERSION_INT, signatureMessage, signText } from './signing.js';
+import { type Synapse, type SynapseRequest, type SynapseResponse, synapseBodyHash } from './synapse.js';
+
+/** Where an axon is served, as the metagraph lists it. */
+export interface AxonTarget {
+  readonly ip: string;
+  readonly port: number;
+  readonly hotkey: string;
+}
+
+/** Dendrite settings; only `signer` is required. */
+export interface DendriteOptions {
+  /** The validator's hotkey. */
+  readonly signer: Signer;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Version int sent as `bt_header_dendrite_version` (some subnets blacklist on it). */
+  readonly version?: number;
+  /** Sent as `bt_header_dendrite_ip` (the axon overwrites it with the TCP peer). */
+  readonly externalIp?: string;
+  /** This dendrite's uuid; default a random one. */
+  readonly uuid?: string;
+  /** Default fan-out concurrency. Default 64. */
+  readonly maxConcurrency?: number;
+  /** Keep-alive connections per axon. Default 4. */
+  readonly connectionsPerAxon?: number;
+  readonly keepAliveTimeoutMs?: number;
+  /** Largest response body read, bytes. Default 8 MiB. */
+  readonly maxResponseBytes?: number;
+  /** Custom undici dispatcher (the dendrite then does not own or close it). */
+  readonly dispatcher?: Dispatcher;
+}
+
+/** Per-call options. */
+export interface QueryOptions {
+  /** Total time (connect, send, wait, read). Default the synapse's timeout. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Outcome of one axon call; failures carry the SDK's status codes and never throw. */
+export interface QueryResult<R> {
+  readonly axon: AxonTarget;
+  readonly ok: boolean;
+  /** 200 on success; 408 timeout, 503 unreachable, 422 unparsable, 499 cancelled, or the axon's code. */
+  readonly status: number;
+  readonly message: string;
+  /** Wall time of the call. */
+  readonly latencyMs: number;
+  /** The axon's own `process_time`, seconds, when it sent one. */
+  readonly processTimeS?: number;
+  /** The validated response (only when `ok`). */
+  readonly response?: R;
+}
+
+/** A streaming call: chunks when the axon accepted it, else the failure. */
+export type StreamResult<C> =
+  | (Omit<QueryResult<never>, 'response' | 'ok'> & { readonly ok: true; readonly chunks: AsyncIterable<C> })
+  | (Omit<QueryResult<never>, 'response' | 'ok'> & { readonly ok: false });
+
+const TIMEOUT = Symbol('timeout');
+const CANCELLED = Symbol('cancelled');
+
+interface Prepared {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly timeoutS: number;
+  readonly release: () => void;
+}
+
+/**
+ * The validator's client: signs SDK-format requests, queries one axon or fans out to many over a
+ * keep-alive pool, and maps every failure to a status instead of throwing.
+ *
+ * @example
+ * const dendrite = new Dendrite({ signer });
+ * const results = await dendrite.fanOut(axons, TextSynapse, { prompt: 'hi' }, { timeoutMs: 5_000 });
+ */
+export class Dendrite {
+  readonly #signer: Signer;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #version: number;
+  readonly #ip: string;
+  readonly #uuids: string[];
+  readonly #busy = new Map<string, Set<number>>();
+  readonly #concurrency: number;
+  readonly #maxResponse: number;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  #lastNonce = 0n;
+
+  constructor(options: DendriteOptions) {
+    this.#signer = options.signer;
+    this.#clock = options.clock ?? systemClock;
+    this.#log = options.logger ?? pino({ level: 'silent' });
+    this.#version = options.version ?? SDK_VERSION_INT;
+    this.#ip = options.externalIp ?? '0.0.0.0';
+    this.#uuids = [options.uuid ?? randomUUID()];
+    this.#concurrency = Math.max(1, options.maxConcurrency ?? 64);
+    this.#maxResponse = options.maxResponseBytes ?? 8 * 1024 * 1024;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    const keepAlive = options.keepAliveTimeoutMs ?? 30_000;
+    this.#dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connections: options.connectionsPerAxon ?? 4,
+        keepAliveTimeout: keepAlive,
+        keepAliveMaxTimeout: keepAlive,
+        pipelining: 1,
+      });
+  }
+
+  /** The signing hotkey. */
+  get hotkey(): string {
+    return this.#signer.address;
+  }
+
+  /** This dendrite's primary uuid (extra uuids are used only for concurrent calls to one axon). */
+  get uuid(): string {
+    return this.#uuids[0] as string;
+  }
+
+  /** Queries one axon. */
+  async query<S extends Synapse>(
+    axon: AxonTarget,
+    synapse: S,
+    request: SynapseRequest<S>,
+    options: QueryOptions = {},
+  ): Promise<QueryResult<SynapseResponse<S>>> {
+    const values = this.#validateRequest(synapse, request);
+    return this.#call(axon, synapse, values, options);
+  }
+
+  /**
+   * Queries many axons with bounded concurrency; results come back in `axons` order.
+   * `request` may be one value for all or a function of the axon.
+   */
+  async fanOut<S extends Synapse>(
+    axons: readonly AxonTarget[],
+    synapse: S,
+    request: SynapseRequest<S> | ((axon: AxonTarget, index: number) => SynapseRequest<S>),
+    options: QueryOptions & { readonly concurrency?: number } = {},
+  ): Promise<QueryResult<SynapseResponse<S>>[]> {
+    const pick =
+      typeof request === 'function'
+        ? (request as (a: AxonTarget, i: number) => SynapseRequest<S>)
+        : () => request as SynapseRequest<S>;
+    const shared = typeof request === 'function' ? undefined : this.#validateRequest(synapse, request);
+    const valuesFor = axons.map((a, i) => shared ?? this.#validateRequest(synapse, pick(a, i)));
+    const results = new Array<QueryResult<SynapseResponse<S>>>(axons.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        const i = next++;
+        if (i >= axons.length) return;
+        results[i] = await this.#call(axons[i] as AxonTarget, synapse, valuesFor[i] as Record<string, unknown>, options);
+      }
+    };
+    const n = Math.min(axons.length, options.concurrency ?? this.#concurrency);
+    await Promise.all(Array.from({ length: n }, worker));
+    return results;
+  }
+
+  /**
+   * Queries a streaming synapse. On success `chunks` yields text pieces (format `text`) or parsed
+   * values (format `ndjson`) as they arrive; breaking out of the loop cancels the call.
+   */
+  async stream<S extends Synapse>(
+    axon: AxonTarget,
+    synapse: S,
+    request: SynapseRequest<S>,
+    options: QueryOptions = {},
+  ): Promise<StreamResult<unknown>> {
+    const values = this.#validateRequest(synapse, request);
+    const started = performance.now();
+    const prep = this.#prepare(axon, synapse, values, options);
+    const { ac, stopTimer } = this.#deadline(prep.timeoutS, options.signal);
+    const finish = (): void => {
+      stopTimer();
+      prep.release();
+    };
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await undiciRequest(prep.url, {
+        dispatcher: this.#dispatcher,
+        method: 'POST',
+        headers: prep.headers,
+        body: prep.body,
+        signal: ac.signal,
+      });
+    } catch (err) {
+      finish();
+      return { axon, ok: false, ...this.#mapError(err, ac.signal, axon, synapse, prep.timeoutS), latencyMs: performance.now() - started };
+    }
+    const latencyMs = performance.now() - started;
+    const headerStatus = axonStatus(res.headers);
+    if (res.statusCode !== 200 || (headerStatus !== undefined && headerStatus.code !== 200)) {
+      const r = await this.#readFailure(res, ac.signal, axon, synapse, prep.timeoutS);
+      finish();
+      return { axon, ok: false, ...r, latencyMs };
+    }
+    const format = synapse.streaming ?? 'text';
+    const body = res.body;
+    const signal = ac.signal;
+    async function* chunks(): AsyncGenerator<unknown> {
+      const decoder = new TextDecoder();
+      let pending = '';
+      try {
+        for await (const buf of body) {
+          const text = decoder.decode(buf as Uint8Array, { stream: true });
+          if (format === 'text') {
+            if (text.length > 0) yield text;
+            continue;
+          }
+          pending += text;
+          let nl = pending.indexOf('\n');
+          while (nl >= 0) {
+            const line = pending.slice(0, nl);
+            pending = pending.slice(nl + 1);
+            if (line.trim().length > 0) yield parseChunk(line);
+            nl = pending.indexOf('\n');
+          }
+        }
+        const rest = decoder.decode() + pending;
+        if (format === 'text' && rest.length > 0) yield rest;
+        if (format === 'ndjson' && rest.trim().length > 0) yield parseChunk(rest);
+      } catch (err) {
+        if (signal.aborted && signal.reason === TIMEOUT) {
+          throw new SubnetkitError('SK_PROTOCOL_TIMEOUT', `stream from ${axon.ip}:${axon.port} timed out after ${prep.timeoutS} s`, {
+            axon: axon.hotkey,
+          });
+        }
+        if (err instanceof SubnetkitError) throw err;
+        throw new SubnetkitError('SK_PROTOCOL_UNREACHABLE', `stream from ${axon.ip}:${axon.port} broke off`, { axon: axon.hotkey }, { cause: err });
+      } finally {
+        body.destroy();
+        finish();
+      }
+    }
+    return {
+      axon,
+      ok: true,
+      status: 200,
+      message: 'Success',
+      latencyMs,
+      ...(headerStatus?.processTime !== undefined ? { processTimeS: headerStatus.processTime } : {}),
+      chunks: chunks(),
+    };
+  }
+
+  /** Closes the keep-alive pool. */
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  #validateRequest(synapse: Synapse, request: unknown): Record<string, unknown> {
+    const r = synapse.request.safeParse(request);
+    if (!r.success) {
+      const i = r.error.issues[0];
+      throw new SubnetkitError(
+        'SK_PROTOCOL_BAD_REQUEST',
+        `request for ${synapse.name} does not match its schema: ${i ? `${i.path.join('.') || '(root)'}: ${i.message}` : ''}`,
+        { synapse: synapse.name },
+      );
+    }
+    return r.data as Record<string, unknown>;
+  }
+
+  #nextNonce(): bigint {
+    const now = BigInt(Math.round(this.#clock.now())) * 1_000_000n;
+    this.#lastNonce = now > this.#lastNonce ? now : this.#lastNonce + 1n;
+    return this.#lastNonce;
+  }
+
+  /** A uuid not in flight to this axon, so per-(hotkey, uuid) nonces arrive in order. */
+  #acquireUuid(target: string): { uuid: string; release: () => void } {
+    let busy = this.#busy.get(target);
+    if (!busy) {
+      busy = new Set();
+      this.#busy.set(target, busy);
+    }
+    let i = 0;
+    while (busy.has(i)) i++;
+    busy.add(i);
+    while (this.#uuids.length <= i) this.#uuids.push(randomUUID());
+    const set = busy;
+    return {
+      uuid: this.#uuids[i] as string,
+      release: () => {
+        set.delete(i);
+        if (set.size === 0) this.#busy.delete(target);
+      },
+    };
+  }
+
+  #prepare(axon: AxonTarget, synapse: Synapse, values: Record<string, unknown>, options: QueryOptions): Prepared {
+    const timeoutS = (options.timeoutMs ?? synapse.timeoutMs) / 1000;
+    const host = axon.ip.includes(':') && !axon.ip.startsWith('[') ? `[${axon.ip}]` : axon.ip;
+    const url = `http://${host}:${axon.port}/${synapse.name}`;
+    const { uuid, release } = this.#acquireUuid(`${host}:${axon.port}`);
+    const nonce = this.#nextNonce();
+    const bodyHash = synapseBodyHash(synapse, values);
+    const signature = signText(
+      this.#signer,
+      signatureMessage({ nonce, dendriteHotkey: this.#signer.address, axonHotkey: axon.hotkey, uuid, bodyHash }),
+    );
+    const dendrite: TerminalInfo = { ip: this.#ip, version: this.#version, nonce, uuid, hotkey: this.#signer.address, signature };
+    const axonInfo: TerminalInfo = { ip: axon.ip, port: axon.port, hotkey: axon.hotkey };
+    const payload: Record<string, unknown> = {
+      name: synapse.name,
+      timeout: timeoutS,
+      total_size: 0,
+      header_size: 0,
+      dendrite: terminalToJson(dendrite),
+      axon: terminalToJson(axonInfo),
+      computed_body_hash: '',
+    };
+    for (const f of synapse.requestFields) payload[f] = values[f] ?? null;
+    for (const f of synapse.responseFields) payload[f] = null;
+    const headers = buildSynapseHeaders({
+      name: synapse.name,
+      timeoutS,
+      axon: axonInfo,
+      dendrite,
+      inputObjHeaders: synapse.inputObjHeaders,
+      bodyHash,
+    });
+    headers['content-type'] = 'application/json';
+    return { url, headers, body: stringifyJsonBig(payload), timeoutS, release };
+  }
+
+  #deadline(timeoutS: number, user?: AbortSignal): { ac: AbortController; stopTimer: () => void } {
+    const ac = new AbortController();
+    const stop = new AbortController();
+    this.#clock.sleep(timeoutS * 1000, stop.signal).then(
+      () => ac.abort(TIMEOUT),
+      () => undefined,
+    );
+    const onUser = (): void => ac.abort(CANCELLED);
+    if (user?.aborted) ac.abort(CANCELLED);
+    else user?.addEventListener('abort', onUser, { once: true });
+    return {
+      ac,
+      stopTimer: () => {
+        stop.abort();
+        user?.removeEventListener('abort', onUser);
+      },
+    };
+  }
+
+  async #call<S extends Synapse>(
+    axon: AxonTarget,
+    synapse: S,
+    values: Record<string, unknown>,
+    options: QueryOptions,
+  ): Promise<QueryResult<SynapseResponse<S>>> {
+    const started = performance.now();
+    const prep = this.#prepare(axon, synapse, values, options);
+    const { ac, stopTimer } = this.#deadline(prep.timeoutS, options.signal);
+    const done = (r: Omit<QueryResult<SynapseResponse<S>>, 'axon' | 'latencyMs'>): QueryResult<SynapseResponse<S>> => {
+      const result = { axon, latencyMs: performance.now() - started, ...r };
+      this.#log.debug({ event: 'dendrite.result', synapse: synapse.name, axon: axon.hotkey, status: r.status, latencyMs: result.latencyMs }, r.message);
+      return result;
+    };
+    try {
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await undiciRequest(prep.url, {
+          dispatcher: this.#dispatcher,
+          method: 'POST',
+          headers: prep.headers,
+          body: prep.body,
+          signal: ac.signal,
+        });
+      } catch (err) {
+        return done({ ok: false, ...this.#mapError(err, ac.signal, axon, synapse, prep.timeoutS) });
+      }
+      const headerStatus = axonStatus(res.headers);
+      if (res.statusCode !== 200 || (headerStatus !== undefined && headerStatus.code !== 200)) {
+        return done({ ok: false, ...(await this.#readFailure(res, ac.signal, axon, synapse, prep.timeoutS)) });
+      }
+      let text: string;
+      try {
+        text = await readLimited(res.body, this.#maxResponse);
+      } catch (err) {
+        return done({ ok: false, ...this.#mapError(err, ac.signal, axon, synapse, prep.timeoutS) });
+      }
+      let body: unknown;
+      try {
+        body = parseJsonBig(text);
+      } catch (err) {
+        return done({ ok: false, status: 422, message: `Failed to parse response: ${(err as Error).message}` });
+      }
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+        return done({ ok: false, status: 422, message: 'Failed to parse response: body is not a JSON object' });
+      }
+      const obj = body as Record<string, unknown>;
+      const bodyAxon = obj.axon as Record<string, unknown> | null | undefined;
+      const bodyStatus = bodyAxon && typeof bodyAxon.status_code === 'number' ? bodyAxon.status_code : undefined;
+      if (headerStatus === undefined && bodyStatus !== undefined && bodyStatus !== 200) {
+        const m = typeof bodyAxon?.status_message === 'string' ? bodyAxon.status_message : `status ${bodyStatus}`;
+        return done({ ok: false, status: bodyStatus, message: m });
+      }
+      const picked: Record<string, unknown> = {};
+      for (const f of synapse.responseFields) if (Object.hasOwn(obj, f)) picked[f] = obj[f];
+      const parsed = synapse.response.safeParse(picked);
+      if (!parsed.success) {
+        const i = parsed.error.issues[0];
+        return done({
+          ok: false,
+          status: 422,
+          message: `Failed to parse response: ${i ? `${i.path.join('.') || '(root)'}: ${i.message}` : 'invalid'}`,
+        });
+      }
+      const pt = headerStatus?.processTime ?? (typeof bodyAxon?.process_time === 'number' ? bodyAxon.process_time : undefined);
+      return done({
+        ok: true,
+        status: 200,
+        message: 'Success',
+        ...(pt !== undefined ? { processTimeS: pt } : {}),
+        response: parsed.data as SynapseResponse<S>,
+      });
+    } finally {
+      stopTimer();
+      prep.release();
+    }
+  }
+
+  async #readFailure(
+    res: Dispatcher.ResponseData,
+    signal: AbortSignal,
+    axon: AxonTarget,
+    synapse: Synapse,
+    timeoutS: number,
+  ): Promise<{ status: number; message: string; processTimeS?: number }> {
+    const hs = axonStatus(res.headers);
+    const status = res.statusCode !== 200 ? res.statusCode : (hs?.code ?? 500);
+    let text: string;
+    try {
+      text = await readLimited(res.body, 64 * 1024);
+    } catch (err) {
+      return this.#mapError(err, signal, axon, synapse, timeoutS);
+    }
+    let message: string | undefined;
+    try {
+      const j = JSON.parse(text) as { message?: unknown; detail?: unknown };
+      if (typeof j?.message === 'string') message = j.message;
+      else if (j?.detail !== undefined) message = JSON.stringify(j.detail).slice(0, 500);
+    } catch {
+      // the SDK cannot parse a non-JSON error either: it reports 422
+      return { status: 422, message: `Failed to parse response: HTTP ${res.statusCode} with a non-JSON body` };
+    }
+    return {
+      status,
+      message: message ?? hs?.message ?? `HTTP ${res.statusCode}`,
+      ...(hs?.processTime !== undefined ? { processTimeS: hs.processTime } : {}),
+    };
+  }
+
+  #mapError(err: unknown, signal: AbortSignal, axon: AxonTarget, synapse: Synapse, timeoutS: number): { status: number; message: string } {
+    if (signal.aborted) {
+      if (signal.reason === CANCELLED) return { status: 499, message: 'Request cancelled' };
+      return { status: 408, message: `Request timeout after ${timeoutS} seconds` };
+    }
+    const e = err as { code?: string; message?: string; cause?: { code?: string } };
+    const code = e?.code ?? e?.cause?.code;
+    const text = e?.message ?? String(err);
+    switch (code) {
+      case 'ECONNREFUSED':
+      case 'ENOTFOUND':
+      case 'EHOSTUNREACH':
+      case 'ENETUNREACH':
+      case 'EADDRNOTAVAIL':
+      case 'UND_ERR_CONNECT_TIMEOUT':
+        return { status: 503, message: `Service unavailable at ${axon.ip}:${axon.port}/${synapse.name}` };
+      case 'UND_ERR_SOCKET':
+      case 'ECONNRESET':
+      case 'EPIPE':
+      case 'UND_ERR_CLOSED':
+        return { status: 503, message: `Service disconnected: ${text}` };
+      case 'UND_ERR_HEADERS_TIMEOUT':
+      case 'UND_ERR_BODY_TIMEOUT':
+        return { status: 408, message: `Request timeout after ${timeoutS} seconds` };
+      case 'SK_TOO_LARGE':
+        return { status: 422, message: `Failed to parse response: ${text}` };
+      default:
+        return { status: 500, message: `Client error: ${text}` };
+    }
+  }
+}
+
+function axonStatus(
+  headers: Record<string, string | string[] | undefined>,
+): { code: number; message?: string; processTime?: number } | undefined {
+  const raw = headers.bt_header_axon_status_code;
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw)) return undefined;
+  const msg = headers.bt_header_axon_status_message;
+  const pt = Number(headers.bt_header_axon_process_time);
+  return {
+    code: Number(raw),
+    ...(typeof msg === 'string' ? { message: msg } : {}),
+    ...(Number.isFinite(pt) ? { processTime: pt } : {}),
+  };
+}
+
+async function readLimited(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      body.destroy();
+      throw Object.assign(new Error(`response body exceeds ${limit} bytes`), { code: 'SK_TOO_LARGE' });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function parseChunk(line: string): unknown {
+  try {
+    return parseJsonBig(line);
+  } catch (err) {
+    throw new SubnetkitError('SK_PROTOCOL_BAD_RESPONSE', 'a streamed chunk is not valid JSON', {}, { cause: err });
+  }
+}

@@ -1,0 +1,178 @@
+import { pyFloatRepr } from './python-repr.js';
+
+/** Caller- or server-side info carried with a synapse (SDK `TerminalInfo`). */
+export interface TerminalInfo {
+  status_code?: number | null;
+  status_message?: string | null;
+  process_time?: number | null;
+  ip?: string | null;
+  port?: number | null;
+  version?: number | null;
+  nonce?: bigint | null;
+  uuid?: string | null;
+  hotkey?: string | null;
+  signature?: string | null;
+}
+
+/** TerminalInfo fields in the SDK's dump order. */
+export const TERMINAL_FIELDS = [
+  'status_code',
+  'status_message',
+  'process_time',
+  'ip',
+  'port',
+  'version',
+  'nonce',
+  'uuid',
+  'hotkey',
+  'signature',
+] as const;
+type TerminalField = (typeof TERMINAL_FIELDS)[number];
+const INT_FIELDS: ReadonlySet<string> = new Set(['status_code', 'port', 'version', 'nonce']);
+const FLOAT_FIELDS: ReadonlySet<string> = new Set(['process_time']);
+
+/** TerminalInfo as the JSON body carries it: every field present, null when unset. */
+export function terminalToJson(t: TerminalInfo): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of TERMINAL_FIELDS) out[f] = t[f] ?? null;
+  return out;
+}
+
+/** Headers parsed the SDK way: raw strings, input objects decoded (`parse_headers_to_inputs`). */
+export interface ParsedHeaders {
+  axon: Record<string, string>;
+  dendrite: Record<string, string>;
+  inputs: Record<string, unknown>;
+  name?: string;
+  timeout?: string;
+  header_size?: string;
+  total_size?: string;
+  computed_body_hash?: string;
+}
+
+/** A header that could not be parsed; becomes a 400. */
+export class HeaderParseError extends Error {}
+
+type HeaderBag = Readonly<Record<string, string | string[] | undefined>>;
+
+/** SDK `parse_headers_to_inputs`; throws `HeaderParseError` on an undecodable input object. */
+export function parseHeadersToInputs(headers: HeaderBag): ParsedHeaders {
+  const out: ParsedHeaders = { axon: {}, dendrite: {}, inputs: {} };
+  for (const rawKey of Object.keys(headers)) {
+    const value = headers[rawKey];
+    if (typeof value !== 'string') continue;
+    const key = rawKey.toLowerCase();
+    if (key.startsWith('bt_header_axon_')) setOwn(out.axon, key.slice(15), value);
+    else if (key.startsWith('bt_header_dendrite_')) setOwn(out.dendrite, key.slice(19), value);
+    else if (key.startsWith('bt_header_input_obj_')) {
+      const field = key.slice(20);
+      let decoded: unknown;
+      try {
+        decoded = JSON.parse(Buffer.from(value, 'base64').toString('utf8'));
+      } catch {
+        throw new HeaderParseError(`header ${key} is not base64 JSON`);
+      }
+      setOwn(out.inputs, field, decoded);
+    } else if (
+      key === 'name' ||
+      key === 'timeout' ||
+      key === 'header_size' ||
+      key === 'total_size' ||
+      key === 'computed_body_hash'
+    ) {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+const INT_RE = /^\s*[-+]?\d+\s*$/;
+const FLOAT_RE = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
+
+/** Coerces header strings into TerminalInfo the way pydantic does; throws `HeaderParseError`. */
+export function toTerminalInfo(raw: Readonly<Record<string, string>>, side: string): TerminalInfo {
+  const t: TerminalInfo = {};
+  for (const f of TERMINAL_FIELDS) {
+    const v = raw[f];
+    if (v === undefined) continue;
+    if (INT_FIELDS.has(f)) {
+      if (!INT_RE.test(v)) throw new HeaderParseError(`bt_header_${side}_${f} must be an integer`);
+      const big = BigInt(v.trim());
+      if (f === 'nonce') t.nonce = big;
+      else {
+        if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER)) {
+          throw new HeaderParseError(`bt_header_${side}_${f} is out of range`);
+        }
+        (t as Record<TerminalField, unknown>)[f] = Number(big);
+      }
+    } else if (FLOAT_FIELDS.has(f)) {
+      if (!FLOAT_RE.test(v)) throw new HeaderParseError(`bt_header_${side}_${f} must be a number`);
+      t.process_time = Number(v);
+    } else {
+      (t as Record<TerminalField, unknown>)[f] = v;
+    }
+  }
+  return t;
+}
+
+/** Parses a `timeout` / size header: float seconds; throws `HeaderParseError`. */
+export function parseFloatHeader(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  if (!FLOAT_RE.test(v) || !Number.isFinite(Number(v))) throw new HeaderParseError(`${name} must be a number`);
+  return Number(v);
+}
+
+/** Parses an integer header (sizes); throws `HeaderParseError`. */
+export function parseIntHeader(v: string | undefined, name: string): void {
+  if (v !== undefined && !INT_RE.test(v)) throw new HeaderParseError(`${name} must be an integer`);
+}
+
+/** Header value text of a TerminalInfo field, as Python `str()` would write it. */
+function headerValue(f: TerminalField, v: unknown): string {
+  if (f === 'process_time' && typeof v === 'number') return pyFloatRepr(v);
+  return String(v);
+}
+
+/** Options for rendering synapse headers (SDK `to_headers`). */
+export interface SynapseHeaderInput {
+  name: string;
+  timeoutS: number | null;
+  axon: TerminalInfo;
+  dendrite: TerminalInfo;
+  inputObjHeaders: Readonly<Record<string, string>>;
+  bodyHash: string;
+  totalSize?: number;
+  headerSize?: number;
+}
+
+/** SDK `to_headers`: name, timeout, non-null TerminalInfo fields, input objects, sizes, body hash. */
+export function buildSynapseHeaders(h: SynapseHeaderInput): Record<string, string> {
+  const out: Record<string, string> = { name: h.name };
+  if (h.timeoutS !== null) out.timeout = pyFloatRepr(h.timeoutS);
+  for (const [side, info] of [
+    ['axon', h.axon],
+    ['dendrite', h.dendrite],
+  ] as const) {
+    for (const f of TERMINAL_FIELDS) {
+      const v = info[f];
+      if (v !== null && v !== undefined) out[`bt_header_${side}_${f}`] = safeHeaderText(headerValue(f, v));
+    }
+  }
+  Object.assign(out, h.inputObjHeaders);
+  out.header_size = String(h.headerSize ?? 0);
+  out.total_size = String(h.totalSize ?? 0);
+  out.computed_body_hash = h.bodyHash;
+  return out;
+}
+
+const UNSAFE_HEADER_CHARS = /[^\t\x20-\x7e]/g;
+
+/** Header-safe text: replaces anything outside printable ASCII and truncates, so echoing never throws. */
+export function safeHeaderText(v: string, max = 512): string {
+  const s = v.length > max ? `${v.slice(0, max)}...` : v;
+  return s.replace(UNSAFE_HEADER_CHARS, '?');
+}

@@ -1,0 +1,64 @@
+export { AdmissionError, PriorityGate, RateLimiter, type RateLimitOptions } from './admission.js';
+export {
+  type Axon,
+  type AxonHandler,
+  type AxonOptions,
+  type AxonStats,
+  type BlacklistDecision,
+  type BlacklistFn,
+  type BlacklistOption,
+  type CallerInfo,
+  createAxon,
+  type HandlerContext,
+  type NeuronInfo,
+  type NeuronLookup,
+  type PriorityFn,
+} from './axon.js';
+export {
+  type AxonTarget,
+  Dendrite,
+  type DendriteOptions,
+  type QueryOptions,
+  type QueryResult,
+  type StreamResult,
+} from './dendrite.js';
+export { buildSynapseHeaders, parseHeadersToInputs, type TerminalInfo } from './headers.js';
+export { parseJsonBig, stringifyJsonBig } from './json-bigint.js';
+export { NonceGuard, type NonceGuardOptions } from './nonce-guard.js';
+export { type PyType, pyFloatRepr, pyRepr, pyStr, pyStrRepr } from './python-repr.js';
+export {
+  SDK_VERSION,
+  SDK_VERSION_INT,
+  signatureMessage,
+  signText,
+  templateSpecVersion,
+  verifyText,
+  versionAsInt,
+} from './signing.js';
+export {
+  computeBodyHash,
+  defineSynapse,
+  type StreamFormat,
+  type Synapse,
+  type SynapseDefinition,
+  type SynapseRequest,
+  type SynapseResponse,
+  type SynapseTask,
+  synapseBodyHash,
+  synapseFromTask,
+  synapseNameFor,
+} from './synapse.js';
+export {
+  convertAndNormalizeWeightsAndUids,
+  convertMaybeSplitToU16,
+  convertWeightsAndUidsForEmit,
+  normalizeMaxWeight,
+  type ProcessWeightsInput,
+  processWeights,
+  quantile,
+  roundHalfEven,
+  U16_MAX,
+  type U16Weights,
+  u16NormalizedFloat,
+  type WeightDtype,
+} from './weights.js';

@@ -1,0 +1,175 @@
+import { u8aToHex } from '@polkadot/util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isSubnetkitError } from '../errors/subnetkit-error.js';
+import { Secret } from '../util/secret.js';
+import { initCrypto } from './crypto-ready.js';
+import keys from './fixtures/keys.json' with { type: 'json' };
+import {
+  addressFromPublicKey,
+  DEV_PHRASE,
+  Keypair,
+  privateKeyFromPolkadot,
+  privateKeyToPolkadot,
+  publicKeyFromAddress,
+  verify,
+} from './keypair.js';
+import { generateMnemonic, MNEMONIC_WORD_COUNTS, mnemonicToSeed, validateMnemonic } from './mnemonic.js';
+
+beforeAll(() => initCrypto());
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return isSubnetkitError(err) ? err.code : `not a SubnetkitError: ${String(err)}`;
+  }
+  return undefined;
+}
+
+describe('mnemonic → keypair (keys.json → mnemonics)', () => {
+  for (const v of keys.mnemonics) {
+    it(`derives ${v.ss58_42}`, () => {
+      expect(u8aToHex(mnemonicToSeed(v.mnemonic).reveal())).toBe(v.mini_secret_hex);
+      const kp = Keypair.fromMnemonic(new Secret(v.mnemonic));
+      expect(u8aToHex(kp.publicKey)).toBe(v.public_key_hex);
+      expect(kp.address).toBe(v.ss58_42);
+      expect(kp.ss58(0)).toBe(v.ss58_0_polkadot);
+      const secrets = kp.exportSecrets().reveal();
+      expect(u8aToHex(secrets.privateKey)).toBe(v.bittensor_privateKey_hex);
+      expect(u8aToHex(secrets.seed)).toBe(v.mini_secret_hex);
+      expect(secrets.mnemonic).toBe(v.mnemonic);
+    });
+
+    it(`converts both private-key forms for ${v.ss58_42}`, () => {
+      const bt = Uint8Array.from(Buffer.from(v.bittensor_privateKey_hex.slice(2), 'hex'));
+      expect(u8aToHex(privateKeyToPolkadot(bt))).toBe(v.polkadot_js_secretKey_hex);
+      expect(u8aToHex(privateKeyFromPolkadot(privateKeyToPolkadot(bt)))).toBe(v.bittensor_privateKey_hex);
+      // a key loaded from the private key alone recomputes the same public key and signs for it
+      const kp = Keypair.fromPrivateKey(new Secret(bt));
+      expect(kp.address).toBe(v.ss58_42);
+      expect(verify('hello', kp.sign('hello'), v.ss58_42)).toBe(true);
+    });
+
+    it(`loads ${v.ss58_42} from its seed`, () => {
+      expect(Keypair.fromSeed(new Secret(v.mini_secret_hex)).address).toBe(v.ss58_42);
+    });
+  }
+
+  it('accepts pasted whitespace and capitals', () => {
+    const v = keys.mnemonics[0]!;
+    const messy = `  ${v.mnemonic.toUpperCase().replaceAll(' ', ' \n ')}  `;
+    expect(Keypair.fromMnemonic(messy).address).toBe(v.ss58_42);
+  });
+});
+
+describe('secret URIs (keys.json → uris)', () => {
+  for (const v of keys.uris) {
+    it(v.uri, () => {
+      const uri = v.uri
+        .replace('<old leopard mnemonic>', keys.mnemonics[0]!.mnemonic)
+        .replace('<DEV_PHRASE>', DEV_PHRASE);
+      expect(Keypair.fromUri(uri).address).toBe(v.ss58_42);
+    });
+  }
+
+  it('a plain mnemonic URI is the mnemonic key', () => {
+    const v = keys.mnemonics[1]!;
+    expect(Keypair.fromUri(v.mnemonic).address).toBe(v.ss58_42);
+  });
+
+  it('///password changes the key, as a BIP39 passphrase', () => {
+    expect(Keypair.fromUri('//Alice///pw').address).not.toBe(Keypair.fromUri('//Alice').address);
+  });
+
+  it('rejects a URI with a bad phrase', () => {
+    expect(codeOf(() => Keypair.fromUri('not a mnemonic at all//Alice'))).toBe('SK_WALLET_BAD_MNEMONIC');
+  });
+});
+
+describe('signatures (keys.json → signatures)', () => {
+  for (const v of keys.signatures) {
+    it(`${v.id} verifies: ${v.verifies}`, () => {
+      expect(verify(v.message, v.signature, v.signer_ss58)).toBe(v.verifies);
+    });
+  }
+
+  it('sign → verify round trip, and a changed message or key fails', () => {
+    const alice = Keypair.fromUri('//Alice');
+    const bob = Keypair.fromUri('//Bob');
+    const msg = new TextEncoder().encode('subnetkit');
+    const sig = alice.sign(msg);
+    expect(sig).toHaveLength(64);
+    expect(alice.verify(msg, sig)).toBe(true);
+    expect(verify(msg, u8aToHex(sig), alice.address)).toBe(true);
+    expect(verify(msg, sig, alice.publicKey)).toBe(true);
+    expect(verify('subnetkiT', sig, alice.address)).toBe(false);
+    expect(verify(msg, sig, bob.address)).toBe(false);
+    expect(verify(msg, sig.slice(0, 63), alice.address)).toBe(false);
+    expect(verify(msg, sig, 'not-an-address')).toBe(false);
+  });
+});
+
+describe('addresses', () => {
+  it('decodes a prefix-0 address (keys.json → ss58_decode)', () => {
+    for (const v of keys.ss58_decode) expect(u8aToHex(publicKeyFromAddress(v.ss58))).toBe(v.public_key_hex);
+  });
+
+  it('rejects a bad checksum', () => {
+    const good = keys.mnemonics[0]!.ss58_42;
+    const bad = `${good.slice(0, -1)}${good.endsWith('X') ? 'Y' : 'X'}`;
+    expect(codeOf(() => publicKeyFromAddress(bad))).toBe('SK_WALLET_BAD_ADDRESS');
+    expect(addressFromPublicKey(keys.mnemonics[0]!.public_key_hex)).toBe(good);
+  });
+});
+
+describe('mnemonics', () => {
+  for (const words of MNEMONIC_WORD_COUNTS) {
+    it(`generates a valid ${words}-word mnemonic`, () => {
+      const m = generateMnemonic(words);
+      expect(m.reveal().split(' ')).toHaveLength(words);
+      expect(validateMnemonic(m).reveal()).toBe(m.reveal());
+      expect(String(m)).toBe('[redacted]');
+    });
+  }
+
+  it('refuses other word counts', () => {
+    expect(codeOf(() => generateMnemonic(13 as 12))).toBe('SK_WALLET_BAD_MNEMONIC');
+  });
+
+  const valid = keys.mnemonics[0]!.mnemonic;
+  const cases: [string, string, string][] = [
+    ['word count', valid.split(' ').slice(0, 11).join(' '), 'word-count'],
+    ['unknown word', valid.replace('leopard', 'leopardx'), 'unknown-word'],
+    ['checksum', valid.replace('review', 'abandon'), 'checksum'],
+    ['swapped words', valid.replace('old leopard', 'leopard old'), 'checksum'],
+  ];
+  for (const [name, phrase, reason] of cases) {
+    it(`names the problem without echoing words: ${name}`, () => {
+      let caught: unknown;
+      try {
+        Keypair.fromMnemonic(phrase);
+      } catch (err) {
+        caught = err;
+      }
+      expect(isSubnetkitError(caught, 'SK_WALLET_BAD_MNEMONIC')).toBe(true);
+      const err = caught as Error & { details: Record<string, unknown> };
+      expect(err.details.reason).toBe(reason);
+      const text = `${err.message} ${JSON.stringify(err)} ${String(err.cause ?? '')}`;
+      for (const word of phrase.split(' ')) expect(text).not.toMatch(new RegExp(`\\b${word}\\b`));
+    });
+  }
+
+  it('reports the position of an unknown word', () => {
+    expect(() => validateMnemonic(valid.replace('transfer', 'transfxr'))).toThrow(/position 3\b/);
+  });
+});
+
+describe('printing a keypair', () => {
+  it('shows the address only', () => {
+    const kp = Keypair.fromMnemonic(keys.mnemonics[0]!.mnemonic);
+    const shown = `${JSON.stringify(kp)} ${String(kp.exportSecrets())} ${JSON.stringify({ s: kp.exportSecrets() })}`;
+    expect(shown).toContain(kp.address);
+    expect(shown).not.toContain('leopard');
+    expect(shown).not.toContain(keys.mnemonics[0]!.bittensor_privateKey_hex.slice(2, 20));
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The exact ×2 resampling the scores rest on, written out rather than delegated: MATLAB-style
+ * `imresize` bicubic (Keys a = -0.5, pixel-centre aligned, antialiased when shrinking, edges
+ * replicated), the degradation SR benchmarks and models such as Swin2SR assume. libvips (sharp)
+ * upsamples with a half-pixel shift, which would make its bicubic an unfairly weak baseline.
+ */
+import type { RgbImage } from './image.js';
+
+/** Keys' cubic convolution kernel with a = -0.5. */
+export function keys(x: number): number {
+  const t = Math.abs(x);
+  if (t <= 1) return 1.5 * t ** 3 - 2.5 * t ** 2 + 1;
+  if (t < 2) return -0.5 * t ** 3 + 2.5 * t ** 2 - 4 * t + 2;
+  return 0;
+}
+
+// Upscaling ×2: output 2k sits at input k - 0.25, output 2k+1 at k + 0.25.
+// Taps for output 2k over inputs k-2, k-1, k, k+1; output 2k+1 mirrors them over k-1..k+2.
+const UP_EVEN = [keys(1.75), keys(0.75), keys(0.25), keys(1.25)];
+const UP_ODD = [keys(1.25), keys(0.25), keys(0.75), keys(1.75)];
+// Shrinking ×1/2 with antialiasing stretches the kernel ×2: output k sits at input 2k + 0.5,
+// covering inputs 2k-3 … 2k+4 at distances 3.5 … 0.5 … 3.5, weighted keys(d / 2) / 2.
+const DOWN = [3.5, 2.5, 1.5, 0.5, 0.5, 1.5, 2.5, 3.5].map((d) => keys(d / 2) / 2);
+
+const clampIndex = (i: number, n: number): number => (i < 0 ? 0 : i >= n ? n - 1 : i);
+const toByte = (v: number): number => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
+
+/** Resamples rows (`axis` 0) or columns (1) of a float RGB plane with a per-output tap rule. */
+function pass(
+  src: Float64Array,
+  w: number,
+  h: number,
+  axis: 0 | 1,
+  outLen: number,
+  taps: (o: number) => { start: number; weights: readonly number[] },
+): { data: Float64Array; w: number; h: number } {
+  const ow = axis === 0 ? outLen : w;
+  const oh = axis === 0 ? h : outLen;
+  const inLen = axis === 0 ? w : h;
+  const out = new Float64Array(ow * oh * 3);
+  for (let o = 0; o < outLen; o++) {
+    const { start, weights } = taps(o);
+    const lines = axis === 0 ? h : w;
+    for (let line = 0; line < lines; line++) {
+      for (let c = 0; c < 3; c++) {
+        let s = 0;
+        for (let t = 0; t < weights.length; t++) {
+          const i = clampIndex(start + t, inLen);
+          const idx = axis === 0 ? (line * w + i) * 3 + c : (i * w + line) * 3 + c;
+          s += (weights[t] as number) * (src[idx] as number);
+        }
+        const oidx = axis === 0 ? (line * ow + o) * 3 + c : (o * ow + line) * 3 + c;
+        out[oidx] = s;
+      }
+    }
+  }
+  return { data: out, w: ow, h: oh };
+}
+
+function toFloat(img: RgbImage): Float64Array {
+  return Float64Array.from(img.data);
+}
+
+function toImage(plane: { data: Float64Array; w: number; h: number }): RgbImage {
+  const data = new Uint8Array(plane.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = toByte(plane.data[i] as number);
+  return { data, width: plane.w, height: plane.h };
+}
+
+const upTaps = (o: number) => {
+  const k = o >> 1;
+  return o % 2 === 0 ? { start: k - 2, weights: UP_EVEN } : { start: k - 1, weights: UP_ODD };
+};
+const downTaps = (o: number) => ({ start: 2 * o - 3, weights: DOWN });
+
+/** Bicubic ×2 upscale (the baseline every answer is compared with). */
+export function upscaleBicubic2x(img: RgbImage): RgbImage {
+  const rows = pass(toFloat(img), img.width, img.height, 0, img.width * 2, upTaps);
+  return toImage(pass(rows.data, rows.w, rows.h, 1, img.height * 2, upTaps));
+}
+
+/** Antialiased bicubic ×1/2 downscale (the validator's degradation); odd sizes round down. */
+export function downscaleBicubic2x(img: RgbImage): RgbImage {
+  const w = Math.floor(img.width / 2);
+  const h = Math.floor(img.height / 2);
+  if (w < 1 || h < 1) throw new RangeError(`cannot halve a ${img.width}×${img.height} image`);
+  const rows = pass(toFloat(img), img.width, img.height, 0, w, downTaps);
+  return toImage(pass(rows.data, rows.w, rows.h, 1, h, downTaps));
+}

@@ -85,12 +85,12 @@ function runCase(c: Case): Record<string, unknown> {
 const self = fileURLToPath(import.meta.url);
 const arg = process.argv[2];
 const only = process.env.CONSENSUS_BENCH_CASES?.split(',').map(Number);
-if (arg !== undefined && arg.startsWith('--case=')) {
-  const c = CASES[Number(arg.slice(7))] as Case;
+if (arg?.startsWith('--case=')) {
+  const c = CASES[Number((arg as string).slice(7))] as Case;
   process.stdout.write(`${JSON.stringify(runCase(c))}\n`);
 } else {
   const results: Record<string, unknown>[] = [];
-  CASES.forEach((c, i) => {
+  CASES.forEach((_c, i) => {
     if (only && !only.includes(i)) return;
     const r = spawnSync(process.execPath, ['--import', 'tsx', self, `--case=${i}`], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`case ${i} failed: ${r.stderr}`);

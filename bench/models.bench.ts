@@ -46,7 +46,7 @@ async function measure(
   const logger = createLogger({ level: 'warn' });
   const runtime = createModelRuntime({ logger, modelsDir, device });
   const handles = await runtime.load({
-    m: { ...decl, batch: { maxBatchSize: batch, maxWaitMs: 2, maxQueue: 10_000 } },
+    m: { ...decl, batch: { maxBatchSize: batch, maxWaitMs: 10, maxQueue: 10_000 } },
   });
   const h = handles.m as unknown as (...a: never[]) => Promise<unknown>;
   for (let i = 0; i < Math.min(batch, 4); i++) await call(h, i); // warm caches
@@ -112,7 +112,10 @@ for (const b of SIZES) {
 const speedup = (pts: Point[]) => round((pts.at(-1)?.perSecond ?? 0) / (pts[0]?.perSecond ?? 1), 2);
 printResult('models', {
   device,
-  models: { embeddings: 'mid-bert (4 layers, hidden 384, 12-word inputs)', generation: `mid-gpt2 (4 layers, hidden 384, ${NEW_TOKENS} new tokens)` },
+  models: {
+    embeddings: 'mid-bert (4 layers, hidden 384, 12-word inputs)',
+    generation: `mid-gpt2 (4 layers, hidden 384, ${NEW_TOKENS} new tokens)`,
+  },
   embeddings,
   generation,
   embeddingsSpeedup32v1: speedup(embeddings),

@@ -1,15 +1,20 @@
-export type * from './chain/types.js';
+export * from './chain/devnet/index.js';
 export * from './chain/local/index.js';
+export * from './chain/subtensor/index.js';
+export type * from './chain/types.js';
 export * from './config/index.js';
+export * from './consensus/index.js';
 export { type CreateRuntimeOptions, createRuntime, type Override, Runtime } from './di/create-runtime.js';
 export * from './di/tokens.js';
 export * from './errors/index.js';
-export * from './models/index.js';
-export * from './protocol/index.js';
 export { createLogger, type Logger, type LoggerConfig, REDACT_PATHS } from './log/logger.js';
+export * from './models/index.js';
 export * from './plugin/index.js';
+export * from './protocol/index.js';
 export { type Clock, ManualClock, systemClock } from './util/clock.js';
 export { createRandom, type Random } from './util/random.js';
 export { Secret, toSecret } from './util/secret.js';
 export type { Signer } from './util/signer.js';
+// wallet's initCrypto readies sr25519 wasm and libsodium, a superset of chain/local's: it wins the name
 export * from './wallet/index.js';
+export { initCrypto } from './wallet/index.js';

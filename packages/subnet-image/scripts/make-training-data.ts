@@ -4,7 +4,8 @@
  * model learns the challenge distribution. The photos passed here must NOT be the ones challenges
  * use (PHOTO_PACKAGES): those are the held-out set the model test measures on.
  *
- * Usage: npx tsx scripts/make-training-data.ts OUT.bin COUNT photo.jpg [photo.jpg…]
+ * Usage: [SEED=label] npx tsx scripts/make-training-data.ts OUT.bin COUNT photo.jpg [photo.jpg…]
+ * (use a different SEED for a validation set, or its procedural images repeat the training ones)
  * Output: int32 header [count, hrSize] then, per pair, HR (hrSize² × 3) and LR ((hrSize/2)² × 3) bytes.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ if (!out || !countArg || photoPaths.length === 0) {
 }
 const count = Number(countArg);
 const photos = photoPaths.map((p) => readFileSync(p));
-const random = createRandom('subnet-image/training-data');
+const random = createRandom(`subnet-image/${process.env.SEED ?? 'training-data'}`);
 const chunks: Uint8Array[] = [new Uint8Array(new Int32Array([count, HR]).buffer)];
 for (let i = 0; i < count; i++) {
   const r = random.fork(i);

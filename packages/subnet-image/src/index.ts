@@ -1,1 +1,115 @@
-export {};
+/**
+ * subnet-image: ×2 image super-resolution. Validators cut a ground-truth image (photo crop or
+ * procedural), send miners a bicubic-downscaled copy and score the answers by PSNR and SSIM against
+ * the hidden original, relative to what plain bicubic resizing achieves.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineSubnet } from '@subnetkit/core';
+import { z } from 'zod';
+import { bicubicUpscale, downscale, groundTruth } from './challenges.js';
+import { decodeImage, encodePng, fromBase64, type RgbImage, toBase64 } from './image.js';
+import { DEFAULT_SCORE_PARAMS, latencyFactor, measure, type SrTruth, scoreUpscale } from './reward.js';
+import { imageRequest, imageResponse, MAX_INPUT_SIDE, UPSCALE } from './schema.js';
+
+/** The tiny trained ×2 model committed with this package (offline localnet and tests). */
+export const TINY_SR_MODEL_DIR: string = fileURLToPath(new URL('../models/tiny-sr-x2/', import.meta.url));
+
+const options = z.object({
+  /** Low-resolution challenge sides are multiples of 8 in [minSide, maxSide]: small keeps rounds fast. */
+  minSide: z.int().min(8).max(MAX_INPUT_SIDE).default(32),
+  maxSide: z.int().min(8).max(MAX_INPUT_SIDE).default(64),
+  /** Share of challenges cut from photographs; the rest are procedural. */
+  photoShare: z.number().min(0).max(1).default(0.75),
+  /** Score of an answer exactly as good as bicubic resizing. */
+  baselineCredit: z.number().min(0).max(1).default(DEFAULT_SCORE_PARAMS.baselineCredit),
+  /** dB above bicubic that earns the full PSNR half of the score. */
+  maxGainDb: z.number().positive().max(20).default(DEFAULT_SCORE_PARAMS.maxGainDb),
+});
+
+/** Noise PNG of the given size, from a seeded source. */
+async function noisePng(width: number, height: number, next: () => number): Promise<string> {
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < data.length; i++) data[i] = Math.floor(next() * 256);
+  return toBase64(await encodePng({ data, width, height }));
+}
+
+async function answer(img: RgbImage): Promise<z.input<typeof imageResponse>> {
+  return { image: toBase64(await encodePng(img)), width: img.width, height: img.height };
+}
+
+export default defineSubnet({
+  apiVersion: 1,
+  name: 'image',
+  description: 'Image super-resolution ×2, scored by PSNR/SSIM against a hidden original.',
+  version: 1,
+  task: { request: imageRequest, response: imageResponse, timeoutMs: 10_000 },
+  options,
+  models: {
+    upscaler: {
+      task: 'image-to-image',
+      model: 'Xenova/swin2SR-classical-sr-x2-64',
+      fixture: TINY_SR_MODEL_DIR,
+      limits: { maxPixels: MAX_INPUT_SIDE * MAX_INPUT_SIDE },
+    },
+  },
+  miner: {
+    async handle(req, ctx) {
+      // the runtime crops the model's padding, so the answer is exactly 2× the input
+      const png = await ctx.models.upscaler(fromBase64(req.image), { signal: ctx.signal });
+      return { image: toBase64(png), width: req.width * UPSCALE, height: req.height * UPSCALE };
+    },
+  },
+  validator: {
+    async challenge(ctx) {
+      const original = await groundTruth(ctx.random, ctx.options);
+      const low = downscale(original);
+      const truth: SrTruth = {
+        original: toBase64(await encodePng(original)),
+        width: original.width,
+        height: original.height,
+        baseline: measure(bicubicUpscale(low), original),
+      };
+      return { request: { image: toBase64(await encodePng(low)), width: low.width, height: low.height }, truth };
+    },
+    async reward(responses, truth: SrTruth, ctx) {
+      const original = await decodeImage(fromBase64(truth.original));
+      const params = { ...DEFAULT_SCORE_PARAMS, baselineCredit: ctx.options.baselineCredit, maxGainDb: ctx.options.maxGainDb };
+      const scores: number[] = [];
+      // one at a time: each decode and SSIM is small, and the host's event loop stays responsive
+      for (const [i, res] of responses.entries()) {
+        const { score } = await scoreUpscale(res.image, truth, original, params);
+        const info = ctx.answers[i];
+        scores.push(info ? score * latencyFactor(info.latencyMs, info.timeoutMs, params) : score);
+      }
+      return scores;
+    },
+  },
+  adversaries: {
+    // "just resize it": bicubic, the very baseline, so it earns exactly baselineCredit
+    async lazy(req) {
+      const low = await decodeImage(fromBase64(req.image));
+      return answer(bicubicUpscale(low));
+    },
+    random: (req, ctx) => {
+      const width = req.width * UPSCALE;
+      const height = req.height * UPSCALE;
+      return noisePng(width, height, () => ctx.random.next()).then((image) => ({ image, width, height }));
+    },
+  },
+});
+
+export { bicubicUpscale, cropPhoto, downscale, groundTruth, PHOTO_PACKAGES, proceduralImage } from './challenges.js';
+export { decodeImage, encodePng, type RgbImage, resizeRgb } from './image.js';
+export { fromResponse, toRequest } from './query.js';
+export {
+  DEFAULT_SCORE_PARAMS,
+  fidelityScore,
+  latencyFactor,
+  measure,
+  psnr,
+  type Quality,
+  type ScoreParams,
+  type SrTruth,
+  ssim,
+} from './reward.js';
+export { type ImageRequest, type ImageResponse, imageRequest, imageResponse, MAX_INPUT_SIDE, UPSCALE } from './schema.js';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerConsensusCommand } from './consensus.js';
+import { registerDevnetCommand } from './devnet.js';
 import { registerLocalnetCommand } from './localnet.js';
 import { registerWalletCommand } from './wallet.js';
 
@@ -9,4 +10,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerLocalnetCommand(program, ctx);
   registerWalletCommand(program, ctx);
   registerConsensusCommand(program, ctx);
+  registerDevnetCommand(program, ctx);
 }

@@ -75,7 +75,7 @@ function expectNoSecrets(secrets: string[]): void {
   }
 }
 
-describe('subnetkit wallet', () => {
+describe('subnetkit wallet', { timeout: 30_000 }, () => {
   it('runs a full lifecycle without printing a secret', async () => {
     const created = await run(['create', '--name', 'w', '--hotkey', 'h1', '--no-password', '--json']);
     expect(created.code, created.stderr).toBe(0);

@@ -5,15 +5,9 @@
  * each step defines. I32F32 values are number raws (see `fast-fixed.ts` for why that is exact);
  * u64/I64F64 quantities (stake, blocks, rao) stay `bigint` and cost O(n), not O(weights).
  */
+
+import { divI32, intRatioI32, mulI32, ONE_N, proportionToU16N, u16ToProportionN } from './fast-fixed.js';
 import { alphaFromDiff, I32F32, I64F64, i64f64ToI32f32 } from './fixed.js';
-import {
-  divI32,
-  intRatioI32,
-  mulI32,
-  ONE_N,
-  proportionToU16N,
-  u16ToProportionN,
-} from './fast-fixed.js';
 import { stakeWeights } from './stake.js';
 import type { EpochHyperparameters, EpochInput, EpochIntermediates, EpochOutput, SparseRowU16 } from './types.js';
 
@@ -78,15 +72,12 @@ class CsrBuilder {
   }
 }
 
-function emptyCsr(rows: number): Csr {
-  return { ptr: new Int32Array(rows + 1), col: new Int32Array(0), val: new Float64Array(0) };
-}
-
 function csrToRows(m: Csr, rows: number): SparseRowU16[] {
   const out: SparseRowU16[] = new Array(rows);
   for (let i = 0; i < rows; i++) {
     const row: [number, number][] = [];
-    for (let p = m.ptr[i] as number; p < (m.ptr[i + 1] as number); p++) row.push([m.col[p] as number, m.val[p] as number]);
+    for (let p = m.ptr[i] as number; p < (m.ptr[i + 1] as number); p++)
+      row.push([m.col[p] as number, m.val[p] as number]);
     out[i] = row;
   }
   return out;
@@ -389,7 +380,8 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
   let m = 0;
   for (let i = 0; i < n; i++) if ((activeStake[i] as number) > 0) useIndex[i] = m++;
   const useStake = new Float64Array(m);
-  for (let i = 0; i < n; i++) if ((useIndex[i] as number) >= 0) useStake[useIndex[i] as number] = activeStake[i] as number;
+  for (let i = 0; i < n; i++)
+    if ((useIndex[i] as number) >= 0) useStake[useIndex[i] as number] = activeStake[i] as number;
   normalizeInPlace(useStake);
   let stakeSum = 0;
   for (let t = 0; t < m; t++) stakeSum += useStake[t] as number;
@@ -621,7 +613,8 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
     const delta: Csr = { ptr: Wb.ptr, col: Wb.col, val: new Float64Array(Wb.val.length) };
     for (let i = 0; i < n; i++) {
       const s = activeStake[i] as number;
-      for (let p = Wb.ptr[i] as number; p < (Wb.ptr[i + 1] as number); p++) delta.val[p] = mulI32(Wb.val[p] as number, s);
+      for (let p = Wb.ptr[i] as number; p < (Wb.ptr[i + 1] as number); p++)
+        delta.val[p] = mulI32(Wb.val[p] as number, s);
     }
     colNormalize(delta, n);
     const ema = fixedEma(delta, Bint);
@@ -755,7 +748,7 @@ function liquidAlphaEma(
     let d: number;
     if (w >= b) d = w - c;
     else d = b - w;
-    d = d < 0 ? 0 : d > ONE_N ? ONE_N : d;
+    d = d < 0 ? 0 : Math.min(d, ONE_N);
     let a = cache.get(d);
     if (a === undefined) {
       a = Number(alphaFromDiff(BigInt(d), lo, hi, steep));
@@ -797,7 +790,7 @@ function liquidAlphaEma(
     for (let p = p0; p < p1; p++) {
       const j = Wb.col[p] as number;
       const inc = mulI32(rates[j] as number, Wb.val[p] as number);
-      let v = (decayed[j] as number) + (inc > 0 ? inc : 0);
+      let v = (decayed[j] as number) + Math.max(inc, 0);
       if (v > ONE_N) v = ONE_N;
       if (v > 0) eb.push(j, v);
     }

@@ -95,5 +95,5 @@ export function proportionToU16N(x: number): number {
   if (x <= 0) return 0;
   if (x > FAST_LIMIT) return 65535;
   const k = Math.floor((x * 65535) / ONE_N);
-  return k > 65535 ? 65535 : k;
+  return Math.min(k, 65535);
 }

@@ -53,10 +53,16 @@ describe('I32F32 reference arithmetic', () => {
     const lo = u16ToProportion(45875);
     const hi = u16ToProportion(58982);
     fc.assert(
-      fc.property(fc.nat(65535), fc.nat(65535), fc.nat(65535), fc.integer({ min: -32768, max: 32767 }), (c, w, b, k) => {
-        const a = alphaSigmoid(u16ToProportion(c), u16ToProportion(w), u16ToProportion(b), lo, hi, I32F32.fromInt(k));
-        return a >= lo && a <= hi;
-      }),
+      fc.property(
+        fc.nat(65535),
+        fc.nat(65535),
+        fc.nat(65535),
+        fc.integer({ min: -32768, max: 32767 }),
+        (c, w, b, k) => {
+          const a = alphaSigmoid(u16ToProportion(c), u16ToProportion(w), u16ToProportion(b), lo, hi, I32F32.fromInt(k));
+          return a >= lo && a <= hi;
+        },
+      ),
     );
   });
 });
@@ -131,7 +137,8 @@ describe('maxUpscaleU16', () => {
         const max = Math.max(...vs);
         if (max === 0) return up.every((u) => u === 0);
         return (
-          up[vs.indexOf(max)] === 65535 && vs.every((v, i) => vs.every((w, k) => v > w || (up[i] as number) <= (up[k] as number)))
+          up[vs.indexOf(max)] === 65535 &&
+          vs.every((v, i) => vs.every((w, k) => v > w || (up[i] as number) <= (up[k] as number)))
         );
       }),
     );

@@ -30,7 +30,9 @@ const uintNum = (max: number) =>
   intLike.refine((v) => v >= 0n && v <= BigInt(max), `must be an integer in 0 … ${max}`).transform(Number);
 const u64 = uintBig(64);
 const u16 = uintNum(65535);
-const i16 = intLike.refine((v) => v >= -32768n && v <= 32767n, 'must be an integer in −32768 … 32767').transform(Number);
+const i16 = intLike
+  .refine((v) => v >= -32768n && v <= 32767n, 'must be an integer in −32768 … 32767')
+  .transform(Number);
 const uid = uintNum(65535);
 const sparseRow = z.array(z.tuple([uid, u16]));
 
@@ -258,8 +260,14 @@ function applyState(st: RunnerState, s: StateJson, where: string): void {
       }
       return { parent, proportion, child };
     });
-    st.stake = inheritStake(fit(s.stake_inputs.own_alpha ?? [], n, () => 0n), links);
-    st.taoStake = inheritStake(fit(s.stake_inputs.own_tao ?? [], n, () => 0n), links);
+    st.stake = inheritStake(
+      fit(s.stake_inputs.own_alpha ?? [], n, () => 0n),
+      links,
+    );
+    st.taoStake = inheritStake(
+      fit(s.stake_inputs.own_tao ?? [], n, () => 0n),
+      links,
+    );
   }
 }
 
@@ -275,7 +283,9 @@ function applyAction(st: RunnerState, a: ActionJson, field: string): void {
         throw badScenario(`${field}.values`, `has ${a.values.length} entries but dests has ${a.dests.length}`);
       }
       const uids = Array.isArray(a.uid) ? a.uid : [a.uid];
-      uids.forEach((u, k) => checkUid(st, u, Array.isArray(a.uid) ? `${field}.uid[${k}]` : `${field}.uid`));
+      uids.forEach((u, k) => {
+        checkUid(st, u, Array.isArray(a.uid) ? `${field}.uid[${k}]` : `${field}.uid`);
+      });
       const up = maxUpscaleU16(a.values);
       for (const u of uids) {
         st.weights[u] = a.dests.map((d, k) => [d, up[k] as number]);

@@ -3,7 +3,12 @@
  * quality so validators roughly agree (consensus is non-trivial) and bonds carry between epochs.
  */
 import { createRandom } from '../util/random.js';
-import { DEFAULT_EPOCH_HYPERPARAMETERS, type EpochHyperparameters, type EpochInput, type SparseRowU16 } from './types.js';
+import {
+  DEFAULT_EPOCH_HYPERPARAMETERS,
+  type EpochHyperparameters,
+  type EpochInput,
+  type SparseRowU16,
+} from './types.js';
 import { maxUpscaleU16 } from './weights.js';
 
 /** Shape of a synthetic subnet. */
@@ -33,7 +38,9 @@ export function syntheticEpochInput(opts: SyntheticSubnetOptions): EpochInput {
     for (let j = 0; j < n; j++) {
       if (opts.density >= 1 || rnd.next() < opts.density * 2 * (quality[j] as number)) dests.push(j);
     }
-    const values = dests.map((j) => Math.max(0, Math.min(65535, Math.round((quality[j] as number) * 60000 + rnd.int(0, 5535)))));
+    const values = dests.map((j) =>
+      Math.max(0, Math.min(65535, Math.round((quality[j] as number) * 60000 + rnd.int(0, 5535)))),
+    );
     const up = maxUpscaleU16(values);
     return dests.map((j, k) => [j, up[k] as number] as [number, number]);
   });

@@ -78,6 +78,10 @@ export const ERROR_CODES = {
   SK_SCAFFOLD_EXISTS: 'The target directory exists and --force was not given.',
   SK_SCAFFOLD_BAD_KIND: 'An unknown subnet template kind was requested.',
   SK_SCAFFOLD_FAILED: 'Generating a package failed; nothing was written.',
+  // subnet-predict
+  SK_PREDICT_UNKNOWN_SERIES: 'A forecast feed was asked for a series it does not serve.',
+  SK_PREDICT_FEED_RANGE: 'A replay feed was asked for data outside the series it replays.',
+  SK_PREDICT_BAD_INPUT: 'A forecast, its truth or a query input is malformed (length, NaN, Infinity).',
   // generic
   SK_INTERNAL: 'An unexpected internal failure (a bug: please report it).',
 } as const;

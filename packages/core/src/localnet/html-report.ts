@@ -4,7 +4,11 @@ import { type EpochRecord, incentiveByProfile, type NetworkSummary } from './sum
  * A self-contained HTML report of a localnet run: incentive per miner profile over epochs,
  * emission per epoch and final stake, per subnet. Inline SVG, no scripts, no CDN.
  */
-export function renderHtmlReport(summary: NetworkSummary, history: readonly EpochRecord[], title = 'Subnetkit localnet'): string {
+export function renderHtmlReport(
+  summary: NetworkSummary,
+  history: readonly EpochRecord[],
+  title = 'Subnetkit localnet',
+): string {
   const sections = summary.subnets.map((subnet) => {
     const rows = history.filter((h) => h.netuid === subnet.netuid);
     const profiles = [...new Set(subnet.neurons.filter((n) => n.role === 'miner').map((n) => n.profile))];
@@ -13,8 +17,14 @@ export function renderHtmlReport(summary: NetworkSummary, history: readonly Epoc
       points: rows.map((r) => incentiveByProfile(r.neurons)[p] ?? 0),
     }));
     const emissionSeries = [
-      { label: 'miners', points: rows.map((r) => raoToTao(sum(r.neurons.filter((n) => n.role === 'miner').map((n) => n.emission)))) },
-      { label: 'validators', points: rows.map((r) => raoToTao(sum(r.neurons.filter((n) => n.role !== 'miner').map((n) => n.emission)))) },
+      {
+        label: 'miners',
+        points: rows.map((r) => raoToTao(sum(r.neurons.filter((n) => n.role === 'miner').map((n) => n.emission)))),
+      },
+      {
+        label: 'validators',
+        points: rows.map((r) => raoToTao(sum(r.neurons.filter((n) => n.role !== 'miner').map((n) => n.emission)))),
+      },
     ];
     const table = subnet.neurons
       .map(
@@ -68,11 +78,16 @@ function lineChart(series: { label: string; points: number[] }[], xLabel: string
       const last = s.points.length - 1;
       return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts}"/>${s.points
         .map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5" fill="${color}"/>`)
-        .join('')}<text x="${w - pad.r + 6}" y="${(last >= 0 ? y(s.points[last]!) : pad.t) + 4}" fill="${color}" font-size="11">${esc(s.label)}</text>`;
+        .join(
+          '',
+        )}<text x="${w - pad.r + 6}" y="${(last >= 0 ? y(s.points[last]!) : pad.t) + 4}" fill="${color}" font-size="11">${esc(s.label)}</text>`;
     })
     .join('');
   const ticks = [0, 0.5, 1]
-    .map((f) => `<text x="${pad.l - 6}" y="${y(maxY * f) + 4}" text-anchor="end" font-size="10" fill="#667">${fmtNum(maxY * f)}</text>`)
+    .map(
+      (f) =>
+        `<text x="${pad.l - 6}" y="${y(maxY * f) + 4}" text-anchor="end" font-size="10" fill="#667">${fmtNum(maxY * f)}</text>`,
+    )
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="${esc(yLabel)}">
 <line x1="${pad.l}" y1="${h - pad.b}" x2="${w - pad.r}" y2="${h - pad.b}" stroke="#99a"/><line x1="${pad.l}" y1="${pad.t}" x2="${pad.l}" y2="${h - pad.b}" stroke="#99a"/>

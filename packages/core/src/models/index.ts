@@ -1,7 +1,7 @@
 export { FIXTURE_MODELS_DIR } from './fixtures.js';
-export { MicroBatcher, type MicroBatcherOptions, type BatchTiming } from './micro-batcher.js';
+export { type BatchTiming, MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';
 export { createModelRuntime, type ModelRuntime, type ModelRuntimeOptions } from './model-runtime.js';
-export { resolveModelSource, type ModelStoreOptions } from './model-store.js';
+export { type ModelStoreOptions, resolveModelSource } from './model-store.js';
 // ModelDeclaration and ModelHandles reach the package root through plugin/types.ts (same types).
 export type {
   BatchOptions,
@@ -31,6 +31,7 @@ export type {
   ZeroShotImageClassificationHandle,
   ZeroShotImageClassificationOptions,
 } from './types.js';
+
 import type { ModelDeclarations } from './types.js';
 
 /** Typed identity for model declarations: keeps each `task` literal so handles are typed. */

@@ -18,7 +18,8 @@ export class LatencyWindow {
   summary(): { p50: number; p99: number; max: number } | null {
     if (this.#samples.length === 0) return null;
     const s = [...this.#samples].sort((a, b) => a - b);
-    const at = (p: number): number => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
+    const at = (p: number): number =>
+      s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
     return { p50: at(50), p99: at(99), max: s[s.length - 1] as number };
   }
 }

@@ -60,6 +60,19 @@ describe('MicroBatcher', () => {
     expect(rb.timing.queuedMs).toBe(5);
   });
 
+  it('lets callers that arrive in the same tick join a batch whose wait just ran out', async () => {
+    const { clock, calls, batcher } = setup();
+    const a = batcher.submit(1);
+    clock.advance(10); // the wait is over, but the timer has not had its turn yet
+    const b = batcher.submit(2);
+    const c = batcher.submit(3);
+    expect(calls).toHaveLength(0);
+    await tick();
+    expect(calls.map((x) => x.items)).toEqual([[1, 2, 3]]);
+    calls[0]?.finish();
+    await Promise.all([a, b, c]);
+  });
+
   it('keeps different batch keys apart', async () => {
     const { calls, batcher } = setup({ maxWaitMs: 0, maxConcurrency: 4 }, (n) => (n % 2 ? 'odd' : 'even'));
     const ps = [1, 2, 3].map((n) => batcher.submit(n));

@@ -37,9 +37,14 @@ interface RunningBatch {
 }
 
 function cancelled(reason: unknown): SubnetkitError {
-  return new SubnetkitError('SK_MODEL_CANCELLED', 'The model call was cancelled before it finished.', {}, {
-    cause: reason,
-  });
+  return new SubnetkitError(
+    'SK_MODEL_CANCELLED',
+    'The model call was cancelled before it finished.',
+    {},
+    {
+      cause: reason,
+    },
+  );
 }
 
 /**
@@ -108,7 +113,7 @@ export class MicroBatcher<I, O> {
         signal.addEventListener('abort', entry.onAbort, { once: true });
       }
       this.#pending.push(entry);
-      this.#pump();
+      this.#pump(false);
     });
   }
 
@@ -138,7 +143,12 @@ export class MicroBatcher<I, O> {
     fn();
   }
 
-  #pump(): void {
+  /**
+   * Starts every batch that may go. A partial batch whose wait is over starts only from a timer or a
+   * finished batch (`dueAllowed`), never from inside `submit`: callers released together by one batch
+   * resubmit in one synchronous chain, and on a busy machine that chain can outlast maxWaitMs.
+   */
+  #pump(dueAllowed: boolean): void {
     while (this.#running < this.#opts.maxConcurrency && this.#pending.length > 0) {
       const now = this.#clock.now();
       let chosen: Entry<I, O>[] | null = null;
@@ -150,7 +160,7 @@ export class MicroBatcher<I, O> {
         seen.add(head.key);
         const group = this.#pending.filter((e) => e.key === head.key).slice(0, this.#opts.maxBatchSize);
         const due = head.enqueuedAt + this.#opts.maxWaitMs;
-        if (group.length >= this.#opts.maxBatchSize || now >= due) {
+        if (group.length >= this.#opts.maxBatchSize || (now >= due && (dueAllowed || this.#opts.maxWaitMs === 0))) {
           chosen = group;
           break;
         }
@@ -177,7 +187,7 @@ export class MicroBatcher<I, O> {
         if (this.#wakeAbort !== ctrl) return;
         this.#wakeAt = null;
         this.#wakeAbort = null;
-        this.#pump();
+        this.#pump(true);
       },
       () => {},
     );
@@ -237,7 +247,7 @@ export class MicroBatcher<I, O> {
       if (this.#closed) {
         if (this.#running === 0) for (const done of this.#idle.splice(0)) done();
       } else {
-        this.#pump();
+        this.#pump(true);
       }
     }
   }

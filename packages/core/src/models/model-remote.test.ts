@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { isSubnetkitError } from '../errors/subnetkit-error.js';
 import { FIXTURE_MODELS_DIR } from './fixtures.js';
 import { createModelRuntime } from './model-runtime.js';
-import { captureLogger, tmpDir } from './test-helpers.js';
+import { captureLogger, expectClose, tmpDir } from './test-helpers.test.util.js';
 import type { DownloadProgress } from './types.js';
 
 // These tests point transformers.js at a local HTTP "hub" (a mirror URL), so nothing leaves the machine.
@@ -71,7 +71,7 @@ describe('remote model loading', () => {
     const [w] = await h.embed('a cat');
     await offline.dispose();
     expect(hub.requests.length).toBe(seen);
-    (w as number[]).forEach((x, i) => expect(x).toBeCloseTo((v as number[])[i] as number, 6));
+    expectClose(w, v, 6);
   });
 
   it('gives up on a hub that never answers with SK_MODEL_NOT_FOUND instead of hanging', slow, async () => {
@@ -95,8 +95,15 @@ describe('remote model loading', () => {
   it('reports a model missing from the hub as SK_MODEL_NOT_FOUND', slow, async () => {
     const hub = await fakeHub('serve');
     const cap = captureLogger();
-    const rt = createModelRuntime({ logger: cap.logger, modelsDir: tmpDir('404'), allowRemote: true, remoteHost: hub.url });
-    const err = await rt.load({ x: { task: 'feature-extraction', model: 'acme/nothing-here' } }).catch((e: unknown) => e);
+    const rt = createModelRuntime({
+      logger: cap.logger,
+      modelsDir: tmpDir('404'),
+      allowRemote: true,
+      remoteHost: hub.url,
+    });
+    const err = await rt
+      .load({ x: { task: 'feature-extraction', model: 'acme/nothing-here' } })
+      .catch((e: unknown) => e);
     await rt.dispose();
     expect(isSubnetkitError(err, 'SK_MODEL_NOT_FOUND')).toBe(true);
   });

@@ -4,14 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSubnetkitError } from '../errors/subnetkit-error.js';
 import { FIXTURE_MODELS_DIR } from './fixtures.js';
 import { createModelRuntime, type ModelRuntime } from './model-runtime.js';
-import { captureLogger, tmpDir } from './test-helpers.js';
+import { captureLogger, expectClose, tmpDir } from './test-helpers.test.util.js';
 import type { ModelDeclarations, ModelHandles } from './types.js';
 
 const slow = { tags: ['slow'] };
 
 const declarations = {
   generator: { task: 'text-generation', model: 'Xenova/gpt2', fixture: 'tiny-gpt2', batch: { maxWaitMs: 20 } },
-  embedder: { task: 'feature-extraction', model: 'Xenova/all-MiniLM-L6-v2', fixture: 'tiny-bert', batch: { maxWaitMs: 20 } },
+  embedder: {
+    task: 'feature-extraction',
+    model: 'Xenova/all-MiniLM-L6-v2',
+    fixture: 'tiny-bert',
+    batch: { maxWaitMs: 20 },
+  },
   upscaler: {
     task: 'image-to-image',
     model: 'caidas/swin2SR-classical-sr-x2-64',
@@ -19,7 +24,12 @@ const declarations = {
     limits: { maxPixels: 96 * 96 },
   },
   classifier: { task: 'zero-shot-image-classification', model: 'Xenova/clip-vit-base-patch32', fixture: 'tiny-clip' },
-  forecaster: { task: 'time-series-forecasting', model: 'ibm/patchtst', fixture: 'tiny-patchtst', batch: { maxWaitMs: 20 } },
+  forecaster: {
+    task: 'time-series-forecasting',
+    model: 'ibm/patchtst',
+    fixture: 'tiny-patchtst',
+    batch: { maxWaitMs: 20 },
+  },
   mixer: { task: 'time-series-forecasting', model: 'ibm/patchtsmixer', fixture: 'tiny-patchtsmixer' },
 } as const satisfies ModelDeclarations;
 
@@ -100,9 +110,11 @@ describe('model runtime on the tiny fixtures (cpu)', () => {
         texts.map((t) => full.embedder(t, { onTiming: (x) => timings.push(x.batchSize) })),
       );
       expect(timings).toEqual([5, 5, 5, 5, 5]);
-      together.forEach(([v], i) => {
-        (v as number[]).forEach((x, j) => expect(x).toBeCloseTo((alone[i] as number[])[j] as number, 5));
-      });
+      expectClose(
+        together.map(([v]) => v),
+        alone,
+        5,
+      );
     });
 
     it('rejects wrong types, empty input and texts over the token limit', slow, async () => {
@@ -131,7 +143,9 @@ describe('model runtime on the tiny fixtures (cpu)', () => {
       for (const p of prompts) alone.push(await models.generator(p, { maxNewTokens: 5, minNewTokens: 5 }));
       const sizes: number[] = [];
       const together = await Promise.all(
-        prompts.map((p) => full.generator(p, { maxNewTokens: 5, minNewTokens: 5, onTiming: (t) => sizes.push(t.batchSize) })),
+        prompts.map((p) =>
+          full.generator(p, { maxNewTokens: 5, minNewTokens: 5, onTiming: (t) => sizes.push(t.batchSize) }),
+        ),
       );
       expect(sizes).toEqual([3, 3, 3]);
       expect(together).toEqual(alone);
@@ -266,9 +280,7 @@ describe('model runtime on the tiny fixtures (cpu)', () => {
         inputs.map((s) => full.forecaster(s, { onTiming: (t) => sizes.push(t.batchSize) })),
       );
       expect(sizes).toEqual([4, 4, 4, 4]);
-      together.forEach((rows, i) =>
-        rows.forEach((row, t) => row.forEach((v, c) => expect(v).toBeCloseTo(alone[i]?.[t]?.[c] as number, 4))),
-      );
+      expectClose(together, alone, 4);
     });
 
     it('rejects short contexts, ragged rows and non-finite values', slow, async () => {
@@ -286,7 +298,9 @@ describe('model runtime on the tiny fixtures (cpu)', () => {
     it('shares one loaded model between every declaration of it', slow, async () => {
       await models.embedder('load first');
       const before = runtime.metrics().length;
-      const again = runtime.handles({ other: { task: 'feature-extraction', model: 'Xenova/all-MiniLM-L6-v2', fixture: 'tiny-bert' } });
+      const again = runtime.handles({
+        other: { task: 'feature-extraction', model: 'Xenova/all-MiniLM-L6-v2', fixture: 'tiny-bert' },
+      });
       await again.other('shared');
       expect(runtime.metrics()).toHaveLength(before);
     });
@@ -366,7 +380,9 @@ describe('device auto', () => {
   it('refuses calls after dispose with SK_MODEL_DISPOSED', slow, async () => {
     const cap = captureLogger();
     const rt = createModelRuntime({ logger: cap.logger, useFixtures: true });
-    const h = await rt.load({ ts: { task: 'time-series-forecasting', model: 'ibm/patchtst', fixture: 'tiny-patchtst' } });
+    const h = await rt.load({
+      ts: { task: 'time-series-forecasting', model: 'ibm/patchtst', fixture: 'tiny-patchtst' },
+    });
     await rt.dispose();
     await expect(h.ts([[1, 2, 3]])).rejects.toSatisfy(code('SK_MODEL_DISPOSED'));
     expect(() => rt.handles({})).toThrow(expect.objectContaining({ code: 'SK_MODEL_DISPOSED' }));

@@ -458,7 +458,10 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
           log.info({ event: 'model.device', device: 'webgpu' }, 'device auto: using webgpu');
           return 'webgpu';
         }
-        log.warn({ event: 'model.device', device: 'cpu', reason }, `device auto: webgpu unusable (${reason}); using cpu`);
+        log.warn(
+          { event: 'model.device', device: 'cpu', reason },
+          `device auto: webgpu unusable (${reason}); using cpu`,
+        );
         return 'cpu';
       })();
       return webgpu;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isSubnetkitError, type SubnetkitError } from '../errors/subnetkit-error.js';
 import { FIXTURE_MODELS_DIR } from './fixtures.js';
 import { resolveModelSource } from './model-store.js';
-import { tmpDir } from './test-helpers.js';
+import { tmpDir } from './test-helpers.test.util.js';
 import type { ModelDeclaration } from './types.js';
 
 const decl: ModelDeclaration = { task: 'feature-extraction', model: 'Xenova/all-MiniLM-L6-v2', fixture: 'tiny-bert' };
@@ -37,9 +37,9 @@ describe('resolveModelSource', () => {
   it('prefers a fixture from an extra fixtures folder, and accepts an absolute fixture path', () => {
     const root = tmpDir('store');
     const extra = fakeModel(join(root, 'extra', 'tiny-bert'));
-    expect(resolveModelSource(decl, { modelsDir: root, useFixtures: true, fixturesDirs: [join(root, 'extra')] })).toEqual(
-      { kind: 'fixture', path: extra },
-    );
+    expect(
+      resolveModelSource(decl, { modelsDir: root, useFixtures: true, fixturesDirs: [join(root, 'extra')] }),
+    ).toEqual({ kind: 'fixture', path: extra });
     const trained = fakeModel(join(root, 'trained-swin2sr'));
     expect(resolveModelSource({ ...decl, fixture: trained }, { modelsDir: root, useFixtures: true })).toEqual({
       kind: 'fixture',
@@ -87,7 +87,9 @@ describe('resolveModelSource', () => {
 
   it('reports a missing fixture with the folders searched', () => {
     const modelsDir = tmpDir('store');
-    const err = thrown(() => resolveModelSource({ ...decl, fixture: 'tiny-nothing' }, { modelsDir, useFixtures: true }));
+    const err = thrown(() =>
+      resolveModelSource({ ...decl, fixture: 'tiny-nothing' }, { modelsDir, useFixtures: true }),
+    );
     expect(err.code).toBe('SK_MODEL_NOT_FOUND');
     expect(err.details.looked).toEqual([join(FIXTURE_MODELS_DIR, 'tiny-nothing')]);
   });

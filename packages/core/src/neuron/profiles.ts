@@ -87,7 +87,10 @@ function requestKey(request: unknown): string {
 /** Parses `honest:4,lazy:1,random:1` into a list of profiles, in order. */
 export function parseProfiles(spec: string): MinerProfile[] {
   const out: MinerProfile[] = [];
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, countText = '1'] = part.split(':');
     const count = Number(countText);
     if (!MINER_PROFILES.includes(name as MinerProfile) || !Number.isInteger(count) || count < 0 || count > 256) {

@@ -24,7 +24,8 @@ export function updateScores(
 ): UidScore[] {
   const byUid = new Map(scores.map((s) => [s.uid, { ...s }]));
   for (const { uid, hotkey, reward } of rewards) {
-    if (!Number.isFinite(reward) || reward < 0 || reward > 1) throw new RangeError(`reward ${reward} for uid ${uid} is not in [0, 1]`);
+    if (!Number.isFinite(reward) || reward < 0 || reward > 1)
+      throw new RangeError(`reward ${reward} for uid ${uid} is not in [0, 1]`);
     const prev = byUid.get(uid);
     const base = prev && prev.hotkey === hotkey ? prev.score : 0;
     byUid.set(uid, { uid, hotkey, score: clamp01(alpha * reward + (1 - alpha) * base) });

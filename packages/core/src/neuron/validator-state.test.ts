@@ -20,7 +20,14 @@ test('state survives a save/load round trip', () => {
     ...initialValidatorState(2, 'hk'),
     step: 7,
     scores: [{ uid: 1, hotkey: 'm1', score: 0.4 }],
-    deferred: [{ step: 6, block: 60, deferred: { series: 'co2' }, answers: [{ uid: 1, hotkey: 'm1', response: { v: [1] }, latencyMs: 3, timeoutMs: 100 }] }],
+    deferred: [
+      {
+        step: 6,
+        block: 60,
+        deferred: { series: 'co2' },
+        answers: [{ uid: 1, hotkey: 'm1', response: { v: [1] }, latencyMs: 3, timeoutMs: 100 }],
+      },
+    ],
   };
   saveValidatorState(file, state);
   expect(loadValidatorState(file, 2, 'hk')).toEqual(state);

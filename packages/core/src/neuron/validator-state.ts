@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, readFileSync, renameSync, writeSync, fsyncSync, closeSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
@@ -17,15 +17,27 @@ const stateSchema = z.object({
   netuid: z.number().int().nonnegative(),
   hotkey: z.string(),
   step: z.number().int().nonnegative(),
-  scores: z.array(z.object({ uid: z.number().int().nonnegative(), hotkey: z.string(), score: z.number().min(0).max(1) })),
+  scores: z.array(
+    z.object({ uid: z.number().int().nonnegative(), hotkey: z.string(), score: z.number().min(0).max(1) }),
+  ),
   lastWeightsBlock: z.number().int(),
   /** Weights committed (commit-reveal) and not yet revealed. */
   pendingReveal: z
-    .object({ uids: z.array(z.number()), values: z.array(z.number()), salt: z.array(z.number()), commitBlock: z.number() })
+    .object({
+      uids: z.array(z.number()),
+      values: z.array(z.number()),
+      salt: z.array(z.number()),
+      commitBlock: z.number(),
+    })
     .nullable(),
   /** Challenges waiting for their truth. */
   deferred: z.array(
-    z.object({ step: z.number().int(), block: z.number().int(), deferred: z.unknown(), answers: z.array(pendingAnswer) }),
+    z.object({
+      step: z.number().int(),
+      block: z.number().int(),
+      deferred: z.unknown(),
+      answers: z.array(pendingAnswer),
+    }),
   ),
 });
 
@@ -48,7 +60,12 @@ export function loadValidatorState(file: string, netuid: number, hotkey: string)
   try {
     parsed = stateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   } catch (cause) {
-    throw new SubnetkitError('SK_NEURON_STATE_CORRUPT', `Validator state ${file} is not valid JSON; move it away to start fresh.`, { file }, { cause });
+    throw new SubnetkitError(
+      'SK_NEURON_STATE_CORRUPT',
+      `Validator state ${file} is not valid JSON; move it away to start fresh.`,
+      { file },
+      { cause },
+    );
   }
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -68,7 +85,10 @@ export function saveValidatorState(file: string, state: ValidatorState): void {
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
   try {
-    writeSync(fd, JSON.stringify(state, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+    writeSync(
+      fd,
+      JSON.stringify(state, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
+    );
     fsyncSync(fd);
   } finally {
     closeSync(fd);

@@ -1,7 +1,7 @@
 import { SubnetkitError } from '../errors/subnetkit-error.js';
-import type { AnySubnet, AnswerInfo } from '../plugin/types.js';
-import type { PendingAnswer, ValidatorState } from './validator-state.js';
+import type { AnswerInfo, AnySubnet } from '../plugin/types.js';
 import { updateScores } from './scores.js';
+import type { PendingAnswer, ValidatorState } from './validator-state.js';
 
 /** One miner's answer as the transport returns it (the response already schema-checked). */
 export interface QueryResult {
@@ -30,7 +30,14 @@ export async function scoreRound(
 ): Promise<{ uid: number; hotkey: string; reward: number }[]> {
   const valid = results.filter((r) => r.ok);
   const answers: AnswerInfo[] = valid.map((r) => ({ uid: r.uid, hotkey: r.hotkey, latencyMs: r.latencyMs, timeoutMs }));
-  const scores = valid.length > 0 ? await subnet.validator.reward(valid.map((r) => r.response as Record<string, unknown>), truth, { ...ctx, answers }) : [];
+  const scores =
+    valid.length > 0
+      ? await subnet.validator.reward(
+          valid.map((r) => r.response as Record<string, unknown>),
+          truth,
+          { ...ctx, answers },
+        )
+      : [];
   checkScores(subnet.name, scores, valid.length);
   const byUid = new Map(valid.map((r, i) => [r.uid, scores[i]!]));
   return results.map((r) => ({ uid: r.uid, hotkey: r.hotkey, reward: byUid.get(r.uid) ?? 0 }));
@@ -43,8 +50,20 @@ export async function scoreDeferred(
   truth: unknown,
   ctx: AnyRewardContextBase,
 ): Promise<{ uid: number; hotkey: string; reward: number }[]> {
-  const infos: AnswerInfo[] = answers.map((a) => ({ uid: a.uid, hotkey: a.hotkey, latencyMs: a.latencyMs, timeoutMs: a.timeoutMs }));
-  const scores = answers.length > 0 ? await subnet.validator.reward(answers.map((a) => a.response as Record<string, unknown>), truth, { ...ctx, answers: infos }) : [];
+  const infos: AnswerInfo[] = answers.map((a) => ({
+    uid: a.uid,
+    hotkey: a.hotkey,
+    latencyMs: a.latencyMs,
+    timeoutMs: a.timeoutMs,
+  }));
+  const scores =
+    answers.length > 0
+      ? await subnet.validator.reward(
+          answers.map((a) => a.response as Record<string, unknown>),
+          truth,
+          { ...ctx, answers: infos },
+        )
+      : [];
   checkScores(subnet.name, scores, answers.length);
   return answers.map((a, i) => ({ uid: a.uid, hotkey: a.hotkey, reward: scores[i]! }));
 }
@@ -63,10 +82,17 @@ export function applyRewards(
 
 function checkScores(subnet: string, scores: readonly number[], expected: number): void {
   if (!Array.isArray(scores) || scores.length !== expected) {
-    throw pluginOutputError(subnet, `reward returned ${Array.isArray(scores) ? scores.length : typeof scores} scores for ${expected} responses`);
+    throw pluginOutputError(
+      subnet,
+      `reward returned ${Array.isArray(scores) ? scores.length : typeof scores} scores for ${expected} responses`,
+    );
   }
   const bad = scores.findIndex((s) => typeof s !== 'number' || !Number.isFinite(s) || s < 0 || s > 1);
-  if (bad >= 0) throw pluginOutputError(subnet, `reward returned ${String(scores[bad])} at index ${bad}; scores must be finite numbers in [0, 1]`);
+  if (bad >= 0)
+    throw pluginOutputError(
+      subnet,
+      `reward returned ${String(scores[bad])} at index ${bad}; scores must be finite numbers in [0, 1]`,
+    );
 }
 
 /** A plugin broke its contract: charged to the subnet (the round scores nothing). */

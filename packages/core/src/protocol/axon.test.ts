@@ -39,7 +39,10 @@ const Dummy = defineSynapse({
 beforeAll(async () => {
   await cryptoWaitReady();
   const kr = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  [alice, bob, charlie, dave] = ['//Alice', '//Bob', '//Charlie', '//Dave'].map((u) => kr.addFromUri(u));
+  alice = kr.addFromUri('//Alice');
+  bob = kr.addFromUri('//Bob');
+  charlie = kr.addFromUri('//Charlie');
+  dave = kr.addFromUri('//Dave');
 });
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -47,7 +50,10 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function startAxon(opts: Partial<AxonOptions> = {}, attach?: (a: Axon) => void): Promise<{ axon: Axon; port: number; url: string }> {
+async function startAxon(
+  opts: Partial<AxonOptions> = {},
+  attach?: (a: Axon) => void,
+): Promise<{ axon: Axon; port: number; url: string }> {
   const axon = createAxon({ signer: bob, blacklist: 'allow-all', ...opts });
   if (attach) attach(axon);
   else axon.attach(Echo, async (req) => ({ echoed: req.text, doubled: req.n * 2 }));
@@ -100,7 +106,10 @@ describe('axon and dendrite over a real socket', () => {
     const nonce = freshNonce();
     const uuid = '9e1a4c6e-2a51-11ef-8f5c-0242ac120002';
     const hash = 'a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a';
-    const sig = signText(alice, signatureMessage({ nonce, dendriteHotkey: alice.address, axonHotkey: bob.address, uuid, bodyHash: hash }));
+    const sig = signText(
+      alice,
+      signatureMessage({ nonce, dendriteHotkey: alice.address, axonHotkey: bob.address, uuid, bodyHash: hash }),
+    );
     const headers: Record<string, string> = {
       name: 'Dummy',
       timeout: '12.0',
@@ -136,9 +145,16 @@ describe('axon and dendrite over a real socket', () => {
     const ok = signedRequest({ signer: alice, axonHotkey: bob.address, synapse: Echo, values: { text: 'a', n: 1 } });
     const unsigned = { ...ok.headers };
     delete unsigned.bt_header_dendrite_signature;
-    expect((await post(`${url}/EchoSynapse`, unsigned, ok.body)).json?.message).toBe('Not Verified with error: Missing signature');
+    expect((await post(`${url}/EchoSynapse`, unsigned, ok.body)).json?.message).toBe(
+      'Not Verified with error: Missing signature',
+    );
 
-    const wrongTarget = signedRequest({ signer: alice, axonHotkey: charlie.address, synapse: Echo, values: { text: 'a', n: 1 } });
+    const wrongTarget = signedRequest({
+      signer: alice,
+      axonHotkey: charlie.address,
+      synapse: Echo,
+      values: { text: 'a', n: 1 },
+    });
     const mis = await post(`${url}/EchoSynapse`, wrongTarget.headers, wrongTarget.body);
     expect(mis.status).toBe(401);
     expect(mis.json?.message).toMatch(/^Not Verified with error: Signature mismatch with /);
@@ -152,21 +168,43 @@ describe('axon and dendrite over a real socket', () => {
     expect(noHeaders.status).toBe(401);
     expect(noHeaders.json?.message).toContain('underscores_in_headers on;');
 
-    const stale = signedRequest({ signer: alice, axonHotkey: bob.address, synapse: Echo, values: { text: 'a', n: 1 }, nonce: freshNonce() - 60_000_000_000n, uuid: 'other' });
+    const stale = signedRequest({
+      signer: alice,
+      axonHotkey: bob.address,
+      synapse: Echo,
+      values: { text: 'a', n: 1 },
+      nonce: freshNonce() - 60_000_000_000n,
+      uuid: 'other',
+    });
     const old = await post(`${url}/EchoSynapse`, stale.headers, stale.body);
-    expect(old.json?.message).toMatch(/^Not Verified with error: Nonce is too old: acceptable delta is 16.00 seconds but request was 6\d.\d\d seconds old/);
+    expect(old.json?.message).toMatch(
+      /^Not Verified with error: Nonce is too old: acceptable delta is 16.00 seconds but request was 6\d.\d\d seconds old/,
+    );
     expect(old.headers.bt_header_axon_status_code).toBe('401');
   });
 
   it('maps route, size, schema, JSON and body-hash failures to their statuses', async () => {
     const { url, axon } = await startAxon({ maxBodyBytes: 2048 });
     const nf = await post(`${url}/Nope`, {}, '{}');
-    expect(nf).toMatchObject({ status: 404, json: { message: "Synapse name 'Nope' not found. Available synapses ['Synapse', 'EchoSynapse']" } });
+    expect(nf).toMatchObject({
+      status: 404,
+      json: { message: "Synapse name 'Nope' not found. Available synapses ['Synapse', 'EchoSynapse']" },
+    });
 
-    const big = signedRequest({ signer: alice, axonHotkey: bob.address, synapse: Echo, values: { text: 'x'.repeat(5000), n: 1 } });
+    const big = signedRequest({
+      signer: alice,
+      axonHotkey: bob.address,
+      synapse: Echo,
+      values: { text: 'x'.repeat(5000), n: 1 },
+    });
     expect((await post(`${url}/EchoSynapse`, big.headers, big.body)).status).toBe(413);
 
-    const badType = signedRequest({ signer: alice, axonHotkey: bob.address, synapse: Echo, values: { text: 'x', n: 1.5 } });
+    const badType = signedRequest({
+      signer: alice,
+      axonHotkey: bob.address,
+      synapse: Echo,
+      values: { text: 'x', n: 1.5 },
+    });
     const bt = await post(`${url}/EchoSynapse`, badType.headers, badType.body);
     expect(bt.status).toBe(422);
     expect(bt.json?.message).toMatch(/^Invalid request body: n: /);
@@ -182,10 +220,21 @@ describe('axon and dendrite over a real socket', () => {
     expect(tampered.status).toBe(400);
     expect(tampered.json?.message).toMatch(/^Body hash mismatch/);
 
-    const badHeader = signedRequest({ signer: alice, axonHotkey: bob.address, synapse: Echo, values: { text: 'x', n: 1 } });
-    const bh = await post(`${url}/EchoSynapse`, { ...badHeader.headers, bt_header_dendrite_nonce: 'abc' }, badHeader.body);
+    const badHeader = signedRequest({
+      signer: alice,
+      axonHotkey: bob.address,
+      synapse: Echo,
+      values: { text: 'x', n: 1 },
+    });
+    const bh = await post(
+      `${url}/EchoSynapse`,
+      { ...badHeader.headers, bt_header_dendrite_nonce: 'abc' },
+      badHeader.body,
+    );
     expect(bh.status).toBe(400);
-    expect(bh.json?.message).toMatch(/^Improperly formatted request\. Could not parse headers .* into synapse of type EchoSynapse\.$/);
+    expect(bh.json?.message).toMatch(
+      /^Improperly formatted request\. Could not parse headers .* into synapse of type EchoSynapse\.$/,
+    );
     expect(axon.stats().inFlight).toBe(0);
   });
 
@@ -217,14 +266,23 @@ describe('axon and dendrite over a real socket', () => {
   it('enforces the server-side deadline and aborts the handler', async () => {
     let aborted = false;
     const { port } = await startAxon({ maxTimeoutMs: 100 }, (a) =>
-      a.attach(Echo, (_req, ctx) => new Promise((_, reject) => {
-        ctx.signal.addEventListener('abort', () => {
-          aborted = true;
-          reject(new Error('aborted'));
-        });
-      })),
+      a.attach(
+        Echo,
+        (_req, ctx) =>
+          new Promise((_, reject) => {
+            ctx.signal.addEventListener('abort', () => {
+              aborted = true;
+              reject(new Error('aborted'));
+            });
+          }),
+      ),
     );
-    const r = await newDendrite().query({ ip: '127.0.0.1', port, hotkey: bob.address }, Echo, { text: 'a', n: 1 }, { timeoutMs: 5000 });
+    const r = await newDendrite().query(
+      { ip: '127.0.0.1', port, hotkey: bob.address },
+      Echo,
+      { text: 'a', n: 1 },
+      { timeoutMs: 5000 },
+    );
     expect(r).toMatchObject({ ok: false, status: 408, message: 'Response timeout after: 5s' });
     expect(aborted).toBe(true);
   });
@@ -253,7 +311,10 @@ describe('axon and dendrite over a real socket', () => {
     await new Promise((r) => setImmediate(r));
     const high = newDendrite(dave).query(t, Echo, { text: 'high', n: 1 });
     const lowResult = await low;
-    expect(lowResult).toMatchObject({ status: 503, message: 'Service busy: request dropped for a higher-priority caller' });
+    expect(lowResult).toMatchObject({
+      status: 503,
+      message: 'Service busy: request dropped for a higher-priority caller',
+    });
     open();
     expect((await first).status).toBe(200);
     expect((await high).status).toBe(200);
@@ -403,17 +464,41 @@ describe('dendrite failure mapping', () => {
     const ac = new AbortController();
     ac.abort();
     expect((await d.query(axons[0]!, Echo, { text: 'a', n: 1 }, { signal: ac.signal })).status).toBe(499);
-    await expect(d.query(axons[0]!, Echo, { text: 1 } as never)).rejects.toMatchObject({ code: 'SK_PROTOCOL_BAD_REQUEST' });
+    await expect(d.query(axons[0]!, Echo, { text: 1 } as never)).rejects.toMatchObject({
+      code: 'SK_PROTOCOL_BAD_REQUEST',
+    });
   });
 
   it('maps its own total timeout to 408', async () => {
     const hang = createServer(() => undefined);
     await new Promise<void>((r) => hang.listen(0, '127.0.0.1', () => r()));
     const p = (hang.address() as AddressInfo).port;
-    const r = await newDendrite().query({ ip: '127.0.0.1', port: p, hotkey: bob.address }, Echo, { text: 'a', n: 1 }, { timeoutMs: 150 });
+    const r = await newDendrite().query(
+      { ip: '127.0.0.1', port: p, hotkey: bob.address },
+      Echo,
+      { text: 'a', n: 1 },
+      { timeoutMs: 150 },
+    );
     expect(r).toMatchObject({ ok: false, status: 408, message: 'Request timeout after 0.15 seconds' });
     hang.closeAllConnections();
     await new Promise((r) => hang.close(r));
+  });
+
+  it('binds where configured and brackets IPv6 addresses in URLs', async (ctx) => {
+    const axon = createAxon({ signer: bob, blacklist: 'allow-all' }).attach(Echo, async (req) => ({
+      echoed: req.text,
+      doubled: 0,
+    }));
+    let port: number;
+    try {
+      port = await axon.listen(0, '::1');
+    } catch {
+      ctx.skip(); // no IPv6 loopback in this environment
+      return;
+    }
+    cleanups.push(() => axon.stop());
+    const r = await newDendrite().query({ ip: '::1', port, hotkey: bob.address }, Echo, { text: 'v6', n: 1 });
+    expect(r).toMatchObject({ status: 200, response: { echoed: 'v6' } });
   });
 
   it('answers in-memory requests through app.request (no socket)', async () => {

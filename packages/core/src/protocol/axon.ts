@@ -110,6 +110,8 @@ export interface AxonOptions {
 
 /** Counters for monitoring and tests. */
 export interface AxonStats {
+  /** Open TCP connections (idle keep-alive ones included). */
+  readonly connections: number;
   readonly inFlight: number;
   readonly running: number;
   readonly queued: number;
@@ -187,6 +189,7 @@ export function createAxon(options: AxonOptions): Axon {
   let server: Server | undefined;
   let draining = false;
   let inFlight = 0;
+  let connections = 0;
   let served = 0;
   const rejected: Record<number, number> = {};
   const controllers = new Set<AbortController>();
@@ -270,7 +273,10 @@ export function createAxon(options: AxonOptions): Axon {
         },
         dendrite: { ...dendrite, signature: undefined, ip: peerIp, port: peerPort },
         inputObjHeaders: {},
-        bodyHash: parsed?.computed_body_hash && /^[0-9a-f]{0,128}$/i.test(parsed.computed_body_hash) ? parsed.computed_body_hash : '',
+        bodyHash:
+          parsed?.computed_body_hash && /^[0-9a-f]{0,128}$/i.test(parsed.computed_body_hash)
+            ? parsed.computed_body_hash
+            : '',
       });
       headers['content-type'] = 'application/json';
       if (r.close || draining) headers.connection = 'close';
@@ -285,7 +291,9 @@ export function createAxon(options: AxonOptions): Axon {
     route = routes.get(name);
     if (!route) {
       const list = [...routes.keys()].map((k) => `'${k}'`).join(', ');
-      return errorResponse(new Reject(404, `Synapse name '${name.slice(0, 64)}' not found. Available synapses [${list}]`));
+      return errorResponse(
+        new Reject(404, `Synapse name '${name.slice(0, 64)}' not found. Available synapses [${list}]`),
+      );
     }
     const synapse = route.synapse;
 
@@ -323,7 +331,12 @@ export function createAxon(options: AxonOptions): Axon {
       const deadline = startMs + timeoutMs;
       const contentLength = Number(rawHeaders['content-length'] ?? 0);
       if (contentLength > maxBody) {
-        throw new Reject(413, `Request body too large: ${contentLength} bytes exceeds the limit of ${maxBody} bytes`, {}, true);
+        throw new Reject(
+          413,
+          `Request body too large: ${contentLength} bytes exceeds the limit of ${maxBody} bytes`,
+          {},
+          true,
+        );
       }
 
       // -- authentication (stricter than the SDK: a signature is required, nonces are windowed)
@@ -357,7 +370,10 @@ export function createAxon(options: AxonOptions): Axon {
         bodyHash,
       });
       if (!verifyText(message, dendrite.signature, pk, allowWrapped)) {
-        throw new Reject(401, `Not Verified with error: Signature mismatch with ${message} and ${dendrite.signature.slice(0, 140)}`);
+        throw new Reject(
+          401,
+          `Not Verified with error: Signature mismatch with ${message} and ${dendrite.signature.slice(0, 140)}`,
+        );
       }
       // re-check: another request of this endpoint may have committed while we verified
       const again = nonces.check(endpoint, nonce, timeoutMs);
@@ -370,11 +386,11 @@ export function createAxon(options: AxonOptions): Axon {
       if (decision.blocked) throw new Reject(403, `Forbidden. Key is blacklisted: ${decision.reason ?? 'blocked'}.`);
       if (limiter && !limiter.take(hotkey)) throw new Reject(429, `Rate limit exceeded for ${hotkey}`);
 
-      const timer = clock.sleep(Math.max(0, deadline - clock.now()), done.signal).then(
-        () => ac.abort(new Reject(408, `Response timeout after: ${timeoutS}s`)),
+      // server-side deadline; a body still arriving then cannot be resumed, so close the connection
+      void clock.sleep(Math.max(0, deadline - clock.now()), done.signal).then(
+        () => ac.abort(new Reject(408, `Response timeout after: ${timeoutS}s`, {}, true)),
         () => undefined,
       );
-      void timer;
       const onClientGone = (): void => {
         if (!ac.signal.aborted) ac.abort(new Reject(499, 'Client closed the connection', {}, true));
       };
@@ -385,9 +401,12 @@ export function createAxon(options: AxonOptions): Axon {
         release = await gate.acquire(await priorityOf(caller), ac.signal);
       } catch (err) {
         if (err instanceof AdmissionError && err.reason === 'aborted') throw abortReason(ac.signal);
-        throw new Reject(503, err instanceof AdmissionError && err.reason === 'evicted'
-          ? 'Service busy: request dropped for a higher-priority caller'
-          : 'Service busy: request queue is full');
+        throw new Reject(
+          503,
+          err instanceof AdmissionError && err.reason === 'evicted'
+            ? 'Service busy: request dropped for a higher-priority caller'
+            : 'Service busy: request queue is full',
+        );
       }
 
       // -- body
@@ -441,17 +460,25 @@ export function createAxon(options: AxonOptions): Axon {
         bodyHash,
       });
       if (synapse.streaming) {
-        if (!isAsyncIterable(result)) throw new Error(`handler of streaming synapse ${synapse.name} returned no AsyncIterable`);
+        if (!isAsyncIterable(result))
+          throw new Error(`handler of streaming synapse ${synapse.name} returned no AsyncIterable`);
         headers['content-type'] = 'text/event-stream';
         streaming = true;
         served++;
-        return new Response(streamBody(result, ac, () => cleanup(), log, synapse.name), { status: 200, headers });
+        return new Response(
+          streamBody(result, ac, () => cleanup(), log, synapse.name),
+          { status: 200, headers },
+        );
       }
       const out = synapse.response.safeParse(result);
       if (!out.success) {
-        throw new SubnetkitError('SK_PROTOCOL_BAD_RESPONSE', `handler of ${synapse.name} returned an invalid response`, {
-          issues: out.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
-        });
+        throw new SubnetkitError(
+          'SK_PROTOCOL_BAD_RESPONSE',
+          `handler of ${synapse.name} returned an invalid response`,
+          {
+            issues: out.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+          },
+        );
       }
       const response = out.data as Record<string, unknown>;
       const payload: Record<string, unknown> = {
@@ -510,6 +537,10 @@ export function createAxon(options: AxonOptions): Axon {
         },
       }) as Server;
       s.maxConnections = options.maxConnections ?? 4096;
+      s.on('connection', (sock) => {
+        connections++;
+        sock.once('close', () => connections--);
+      });
       server = s;
       await new Promise<void>((resolve, reject) => {
         s.once('error', reject);
@@ -519,7 +550,10 @@ export function createAxon(options: AxonOptions): Axon {
         });
       });
       const bound = (s.address() as AddressInfo).port;
-      log.info({ event: 'axon.listening', host, port: bound, hotkey: axonHotkey, synapses: [...routes.keys()] }, 'axon listening');
+      log.info(
+        { event: 'axon.listening', host, port: bound, hotkey: axonHotkey, synapses: [...routes.keys()] },
+        'axon listening',
+      );
       return bound;
     },
     async stop(opts = {}) {
@@ -540,7 +574,8 @@ export function createAxon(options: AxonOptions): Axon {
         limit.abort();
         if (inFlight > 0) {
           log.warn({ event: 'axon.drain_timeout', inFlight }, 'aborting requests still running at shutdown');
-          for (const ac of controllers) ac.abort(new Reject(503, 'Service unavailable: axon is shutting down', {}, true));
+          for (const ac of controllers)
+            ac.abort(new Reject(503, 'Service unavailable: axon is shutting down', {}, true));
         }
       }
       s.closeIdleConnections();
@@ -551,6 +586,7 @@ export function createAxon(options: AxonOptions): Axon {
     },
     stats() {
       return {
+        connections,
         inFlight,
         running: gate.running,
         queued: gate.queued,
@@ -596,10 +632,15 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 /** Reads the body with a byte limit, from the node stream when there is one. */
-function readBody(c: Context<{ Bindings: HttpBindings }>, incoming: IncomingMessage | undefined, limit: number): Promise<Buffer> {
+function readBody(
+  c: Context<{ Bindings: HttpBindings }>,
+  incoming: IncomingMessage | undefined,
+  limit: number,
+): Promise<Buffer> {
   if (!incoming) {
     return c.req.raw.arrayBuffer().then((ab) => {
-      if (ab.byteLength > limit) throw new Reject(413, `Request body too large: exceeds the limit of ${limit} bytes`, {}, true);
+      if (ab.byteLength > limit)
+        throw new Reject(413, `Request body too large: exceeds the limit of ${limit} bytes`, {}, true);
       return Buffer.from(ab);
     });
   }
@@ -647,7 +688,9 @@ function readBody(c: Context<{ Bindings: HttpBindings }>, incoming: IncomingMess
 }
 
 function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
-  return v !== null && typeof v === 'object' && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+  return (
+    v !== null && typeof v === 'object' && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+  );
 }
 
 const encoder = new TextEncoder();
@@ -683,7 +726,8 @@ function streamBody(
           else controller.enqueue(encoder.encode(`${stringifyJsonBig(v)}\n`));
         } catch (err) {
           const reason = err instanceof Reject ? err.message : 'stream failed';
-          if (!(err instanceof Reject)) log.error({ event: 'axon.stream_failed', err, synapse: name }, 'stream handler threw');
+          if (!(err instanceof Reject))
+            log.error({ event: 'axon.stream_failed', err, synapse: name }, 'stream handler threw');
           else log.debug({ event: 'axon.stream_aborted', synapse: name }, reason);
           void it.return?.()?.catch?.(() => undefined);
           controller.error(new Error(reason));

@@ -164,7 +164,12 @@ export class Dendrite {
       for (;;) {
         const i = next++;
         if (i >= axons.length) return;
-        results[i] = await this.#call(axons[i] as AxonTarget, synapse, valuesFor[i] as Record<string, unknown>, options);
+        results[i] = await this.#call(
+          axons[i] as AxonTarget,
+          synapse,
+          valuesFor[i] as Record<string, unknown>,
+          options,
+        );
       }
     };
     const n = Math.min(axons.length, options.concurrency ?? this.#concurrency);
@@ -183,7 +188,7 @@ export class Dendrite {
     options: QueryOptions = {},
   ): Promise<StreamResult<unknown>> {
     const values = this.#validateRequest(synapse, request);
-    const started = performance.now();
+    const started = this.#clock.now();
     const prep = this.#prepare(axon, synapse, values, options);
     const { ac, stopTimer } = this.#deadline(prep.timeoutS, options.signal);
     const finish = (): void => {
@@ -201,9 +206,14 @@ export class Dendrite {
       });
     } catch (err) {
       finish();
-      return { axon, ok: false, ...this.#mapError(err, ac.signal, axon, synapse, prep.timeoutS), latencyMs: performance.now() - started };
+      return {
+        axon,
+        ok: false,
+        ...this.#mapError(err, ac.signal, axon, synapse, prep.timeoutS),
+        latencyMs: this.#clock.now() - started,
+      };
     }
-    const latencyMs = performance.now() - started;
+    const latencyMs = this.#clock.now() - started;
     const headerStatus = axonStatus(res.headers);
     if (res.statusCode !== 200 || (headerStatus !== undefined && headerStatus.code !== 200)) {
       const r = await this.#readFailure(res, ac.signal, axon, synapse, prep.timeoutS);
@@ -237,12 +247,21 @@ export class Dendrite {
         if (format === 'ndjson' && rest.trim().length > 0) yield parseChunk(rest);
       } catch (err) {
         if (signal.aborted && signal.reason === TIMEOUT) {
-          throw new SubnetkitError('SK_PROTOCOL_TIMEOUT', `stream from ${axon.ip}:${axon.port} timed out after ${prep.timeoutS} s`, {
-            axon: axon.hotkey,
-          });
+          throw new SubnetkitError(
+            'SK_PROTOCOL_TIMEOUT',
+            `stream from ${axon.ip}:${axon.port} timed out after ${prep.timeoutS} s`,
+            {
+              axon: axon.hotkey,
+            },
+          );
         }
         if (err instanceof SubnetkitError) throw err;
-        throw new SubnetkitError('SK_PROTOCOL_UNREACHABLE', `stream from ${axon.ip}:${axon.port} broke off`, { axon: axon.hotkey }, { cause: err });
+        throw new SubnetkitError(
+          'SK_PROTOCOL_UNREACHABLE',
+          `stream from ${axon.ip}:${axon.port} broke off`,
+          { axon: axon.hotkey },
+          { cause: err },
+        );
       } finally {
         body.destroy();
         finish();
@@ -315,7 +334,14 @@ export class Dendrite {
       this.#signer,
       signatureMessage({ nonce, dendriteHotkey: this.#signer.address, axonHotkey: axon.hotkey, uuid, bodyHash }),
     );
-    const dendrite: TerminalInfo = { ip: this.#ip, version: this.#version, nonce, uuid, hotkey: this.#signer.address, signature };
+    const dendrite: TerminalInfo = {
+      ip: this.#ip,
+      version: this.#version,
+      nonce,
+      uuid,
+      hotkey: this.#signer.address,
+      signature,
+    };
     const axonInfo: TerminalInfo = { ip: axon.ip, port: axon.port, hotkey: axon.hotkey };
     const payload: Record<string, unknown> = {
       name: synapse.name,
@@ -365,12 +391,21 @@ export class Dendrite {
     values: Record<string, unknown>,
     options: QueryOptions,
   ): Promise<QueryResult<SynapseResponse<S>>> {
-    const started = performance.now();
+    const started = this.#clock.now();
     const prep = this.#prepare(axon, synapse, values, options);
     const { ac, stopTimer } = this.#deadline(prep.timeoutS, options.signal);
     const done = (r: Omit<QueryResult<SynapseResponse<S>>, 'axon' | 'latencyMs'>): QueryResult<SynapseResponse<S>> => {
-      const result = { axon, latencyMs: performance.now() - started, ...r };
-      this.#log.debug({ event: 'dendrite.result', synapse: synapse.name, axon: axon.hotkey, status: r.status, latencyMs: result.latencyMs }, r.message);
+      const result = { axon, latencyMs: this.#clock.now() - started, ...r };
+      this.#log.debug(
+        {
+          event: 'dendrite.result',
+          synapse: synapse.name,
+          axon: axon.hotkey,
+          status: r.status,
+          latencyMs: result.latencyMs,
+        },
+        r.message,
+      );
       return result;
     };
     try {
@@ -423,7 +458,8 @@ export class Dendrite {
           message: `Failed to parse response: ${i ? `${i.path.join('.') || '(root)'}: ${i.message}` : 'invalid'}`,
         });
       }
-      const pt = headerStatus?.processTime ?? (typeof bodyAxon?.process_time === 'number' ? bodyAxon.process_time : undefined);
+      const pt =
+        headerStatus?.processTime ?? (typeof bodyAxon?.process_time === 'number' ? bodyAxon.process_time : undefined);
       return done({
         ok: true,
         status: 200,
@@ -468,7 +504,13 @@ export class Dendrite {
     };
   }
 
-  #mapError(err: unknown, signal: AbortSignal, axon: AxonTarget, synapse: Synapse, timeoutS: number): { status: number; message: string } {
+  #mapError(
+    err: unknown,
+    signal: AbortSignal,
+    axon: AxonTarget,
+    synapse: Synapse,
+    timeoutS: number,
+  ): { status: number; message: string } {
     if (signal.aborted) {
       if (signal.reason === CANCELLED) return { status: 499, message: 'Request cancelled' };
       return { status: 408, message: `Request timeout after ${timeoutS} seconds` };

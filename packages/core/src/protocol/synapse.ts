@@ -98,16 +98,24 @@ export function defineSynapse<Req extends z.ZodObject, Res extends z.ZodObject>(
   ] as const) {
     for (const f of fields) {
       if (RESERVED_FIELDS.has(f) || !NAME_RE.test(f)) {
-        throw new SubnetkitError('SK_PROTOCOL_BAD_SPEC', `Synapse ${def.name}: field "${f}" is reserved or not an identifier`, {
-          name: def.name,
-          field: f,
-        });
+        throw new SubnetkitError(
+          'SK_PROTOCOL_BAD_SPEC',
+          `Synapse ${def.name}: field "${f}" is reserved or not an identifier`,
+          {
+            name: def.name,
+            field: f,
+          },
+        );
       }
       if (fieldTypes.has(f)) {
-        throw new SubnetkitError('SK_PROTOCOL_BAD_SPEC', `Synapse ${def.name}: field "${f}" is both request and response`, {
-          name: def.name,
-          field: f,
-        });
+        throw new SubnetkitError(
+          'SK_PROTOCOL_BAD_SPEC',
+          `Synapse ${def.name}: field "${f}" is both request and response`,
+          {
+            name: def.name,
+            field: f,
+          },
+        );
       }
       fieldTypes.set(f, pyTypeOf((shape as Record<string, z.ZodType>)[f]!));
     }
@@ -158,7 +166,11 @@ export function synapseFromTask<Req extends z.ZodObject, Res extends z.ZodObject
   task: SynapseTask<Req, Res>,
   overrides: { name?: string; hashFields?: readonly string[] } = {},
 ): Synapse<Req, Res> {
-  return defineSynapse({ ...task, name: overrides.name ?? synapseNameFor(subnetName), hashFields: overrides.hashFields });
+  return defineSynapse({
+    ...task,
+    name: overrides.name ?? synapseNameFor(subnetName),
+    hashFields: overrides.hashFields,
+  });
 }
 
 /** The built-in `/Synapse` ping route: no fields, echoes the base synapse. */

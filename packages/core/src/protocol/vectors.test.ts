@@ -34,7 +34,11 @@ describe('body hash vectors', () => {
     opt: z.string().nullable(),
   });
   const hashed = z.object({ a: z.number().int(), b: z.number().int(), d: z.number().int().nullable() });
-  const schemas: Record<string, z.ZodObject> = { Kitchen: kitchen, HashedSynapse: hashed, EmptyHash: z.object({ data: z.string() }) };
+  const schemas: Record<string, z.ZodObject> = {
+    Kitchen: kitchen,
+    HashedSynapse: hashed,
+    EmptyHash: z.object({ data: z.string() }),
+  };
 
   for (const c of V.body_hash) {
     it(`${c.id}: per-field renderings and final hash match the SDK`, () => {
@@ -67,8 +71,14 @@ describe('python str() rendering vectors', () => {
     expect(pyStrRepr('é✓')).toBe("'é✓'");
   });
   it('renders containers', () => {
-    expect(pyStr([1, 2.0, 'a', null, true, false], { k: 'list', item: { k: 'any' } })).toBe("[1, 2, 'a', None, True, False]");
-    const mixed = { k: 'tuple', items: [{ k: 'int' }, { k: 'float' }, { k: 'str' }, { k: 'any' }, { k: 'bool' }, { k: 'bool' }], rest: undefined } as const;
+    expect(pyStr([1, 2.0, 'a', null, true, false], { k: 'list', item: { k: 'any' } })).toBe(
+      "[1, 2, 'a', None, True, False]",
+    );
+    const mixed = {
+      k: 'tuple',
+      items: [{ k: 'int' }, { k: 'float' }, { k: 'str' }, { k: 'any' }, { k: 'bool' }, { k: 'bool' }],
+      rest: undefined,
+    } as const;
     expect(pyStr([1, 2.0, 'a', null, true, false], mixed)).toBe("(1, 2.0, 'a', None, True, False)");
     const c = V.python_str_rendering.containers;
     expect(pyStr([], { k: 'list', item: { k: 'any' } })).toBe(c[1].python_str);
@@ -155,10 +165,18 @@ describe('headers', () => {
     });
   });
   it('parses headers to inputs like the SDK', () => {
-    for (const c of V.parse_headers_to_inputs) expect(parseHeadersToInputs(c.headers)).toEqual(splitInputs(c.expected_inputs));
+    for (const c of V.parse_headers_to_inputs)
+      expect(parseHeadersToInputs(c.headers)).toEqual(splitInputs(c.expected_inputs));
   });
   it('renders the default synapse headers', () => {
-    const h = buildSynapseHeaders({ name: 'Synapse', timeoutS: 12, axon: {}, dendrite: {}, inputObjHeaders: {}, bodyHash: computeBodyHash([], {}) });
+    const h = buildSynapseHeaders({
+      name: 'Synapse',
+      timeoutS: 12,
+      axon: {},
+      dendrite: {},
+      inputObjHeaders: {},
+      bodyHash: computeBodyHash([], {}),
+    });
     delete h.header_size;
     delete h.total_size;
     expect(h).toEqual(V.default_synapse_headers_excluding_sizes);
@@ -221,7 +239,10 @@ describe('nonce rules', () => {
     const clock = new ManualClock(1_700_000_000_000);
     const g = new NonceGuard(clock, { maxFutureSkewMs: 1000 });
     const now = 1_700_000_000_000n * 1_000_000n;
-    expect(g.check('a', now + 2_000_000_000n, 12_000)).toMatchObject({ ok: false, message: expect.stringContaining('future') });
+    expect(g.check('a', now + 2_000_000_000n, 12_000)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('future'),
+    });
     expect(g.check('a', now + 500_000_000n, 12_000)).toEqual({ ok: true });
     g.commit('a', now);
     expect(g.check('a', now, 12_000).ok).toBe(false);

@@ -22,7 +22,7 @@ const TOL = 1e-6;
 
 function expectClose(actual: number[], expected: number[]): void {
   expect(actual.length).toBe(expected.length);
-  actual.forEach((a, i) => expect(Math.abs(a - (expected[i] as number))).toBeLessThanOrEqual(TOL));
+  for (const [i, a] of actual.entries()) expect(Math.abs(a - (expected[i] as number))).toBeLessThanOrEqual(TOL);
 }
 
 describe('normalizeMaxWeight vectors', () => {
@@ -64,12 +64,18 @@ describe('u16 conversion vectors', () => {
         if (c.error_message) expect((thrown as Error).message).toBe(c.error_message);
         return;
       }
-      expect(convertWeightsAndUidsForEmit(c.uids, c.weights)).toEqual({ uids: c.expected_uids, weights: c.expected_vals });
+      expect(convertWeightsAndUidsForEmit(c.uids, c.weights)).toEqual({
+        uids: c.expected_uids,
+        weights: c.expected_vals,
+      });
     });
   }
   for (const c of W.convert_and_normalize_weights_and_uids) {
     it(c.id, () => {
-      expect(convertAndNormalizeWeightsAndUids(c.uids, c.weights)).toEqual({ uids: c.expected_uids, weights: c.expected_vals });
+      expect(convertAndNormalizeWeightsAndUids(c.uids, c.weights)).toEqual({
+        uids: c.expected_uids,
+        weights: c.expected_vals,
+      });
     });
   }
   it('rounds half to even, unlike Math.round', () => {

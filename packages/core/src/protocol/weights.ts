@@ -62,7 +62,7 @@ export function normalizeMaxWeight(x: readonly number[], limit = 0.1, dtype: Wei
   }
   const scale = f(f(f(lim * (cumsum[k - 1] ?? 0)) - eps) / f(1 - f(lim * (n - k))));
   const cutoff = f(scale * vsum);
-  const clipped = w.map((v) => (v > cutoff ? cutoff : v));
+  const clipped = w.map((v) => Math.min(v, cutoff));
   const csum = sum(clipped, f);
   return clipped.map((v) => f(v / csum));
 }

@@ -10,7 +10,7 @@ import { createWallet } from './wallet.js';
 
 // Mode bits do not stop root, and the tests usually run as root. There the honest check is to
 // read the wallet as an unprivileged user (`nobody`) in a child process; as another user, chmod 000
-// in-process is enough (see wallet.test.ts).
+// in-process is enough (see wallet.test.ts). Spawning node + tsx takes seconds on a busy machine.
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
 const walletModule = fileURLToPath(new URL('./wallet.ts', import.meta.url));
@@ -47,14 +47,16 @@ function loadAsNobody(path: string): { code?: string; message?: string; raw: str
 }
 
 describe.runIf(isRoot)('unreadable wallet files (as an unprivileged user)', () => {
-  it('a private wallet folder is SK_WALLET_PERMISSION naming the file', async () => {
+  it('a private wallet folder is SK_WALLET_PERMISSION naming the file', { timeout: 60_000 }, async () => {
     await createWallet({ name: 'p', path: root, coldkeyPassword: null });
     const r = loadAsNobody(root);
     expect(r.code, r.raw).toBe('SK_WALLET_PERMISSION');
     expect(r.message).toContain(join(root, 'p'));
   });
 
-  it('a 0600 keyfile in a traversable folder is SK_WALLET_PERMISSION naming that file', async () => {
+  it('a 0600 keyfile in a traversable folder is SK_WALLET_PERMISSION naming that file', {
+    timeout: 60_000,
+  }, async () => {
     const { wallet } = await createWallet({ name: 'p', path: root, coldkeyPassword: null });
     for (const dir of [root, wallet.dir, join(wallet.dir, 'hotkeys')]) await chmod(dir, 0o755);
     await chmod(wallet.coldkeypubFile, 0o644);

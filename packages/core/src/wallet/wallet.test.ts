@@ -43,7 +43,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   return 'did not throw';
 }
 
-describe('wallet layout and lifecycle', () => {
+describe('wallet layout and lifecycle', { timeout: 30_000 }, () => {
   it('creates the SDK layout with private modes, loads it, signs and unlocks', async () => {
     const { wallet, coldkey, hotkey } = await createWallet({
       name: 'w1',
@@ -185,7 +185,7 @@ describe('wallet layout and lifecycle', () => {
   });
 });
 
-describe('bad files and names', () => {
+describe('bad files and names', { timeout: 30_000 }, () => {
   it('a truncated or garbage keyfile is SK_WALLET_KEYFILE_CORRUPT naming the file', async () => {
     const { wallet } = await createWallet({ name: 'c', path: root, coldkeyPassword: PASSWORD, kdf: cheapKdf });
     const hot = await readFile(wallet.hotkeyFile());

@@ -1,7 +1,14 @@
 import { hexToU8a, isHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { Chain, ChainEvent } from '../types.js';
-import { type DevnetRuntime, type EventRecordJson, encodeEvents, eventRecordFor, outcomeRecord, timestampInherent } from './runtime.js';
+import {
+  type DevnetRuntime,
+  type EventRecordBytes,
+  encodeEvents,
+  eventRecordFor,
+  outcomeRecord,
+  timestampInherent,
+} from './runtime.js';
 
 /** One block as the devnet serves it: a Substrate header over the engine's block. */
 export interface BlockRecord {
@@ -11,9 +18,9 @@ export interface BlockRecord {
   parentHash: string;
   header: Record<string, unknown>;
   timestamp: number;
-  /** SCALE extrinsics by index (0 is the timestamp inherent); unknown slots get a placeholder. */
+  /** SCALE extrinsics by index (the engine's indices); slots the devnet has no bytes for get a placeholder. */
   extrinsics: Map<number, string>;
-  /** Engine events by extrinsic index (engine index + 1) or null for block-level events. */
+  /** Engine events by extrinsic index, or null for block-level events. */
   events: Map<number | null, ChainEvent[]>;
   /** True once the engine's own event list for the block arrived (it then replaces partial lists). */
   eventsFinal: boolean;
@@ -86,7 +93,8 @@ export class BlockIndex {
 
   #add(number: number, engineHash: string, timestamp: number): void {
     const parent = this.#byNumber.get(number - 1);
-    const stateRoot = isHex(engineHash) && hexToU8a(engineHash).length === 32 ? engineHash : blake2AsHex(engineHash, 256);
+    const stateRoot =
+      isHex(engineHash) && hexToU8a(engineHash).length === 32 ? engineHash : blake2AsHex(engineHash, 256);
     const header = this.#rt.registry.createType('Header', {
       parentHash: parent?.hash ?? ZERO,
       number,
@@ -122,7 +130,7 @@ export class BlockIndex {
   setBlockEvents(rec: BlockRecord, events: ChainEvent[]): void {
     rec.events.clear();
     for (const ev of events) {
-      const idx = ev.extrinsicIndex === null ? null : ev.extrinsicIndex + 1;
+      const idx = ev.extrinsicIndex;
       const list = rec.events.get(idx) ?? [];
       list.push(ev);
       rec.events.set(idx, list);
@@ -131,34 +139,37 @@ export class BlockIndex {
     rec.encodedEvents = null;
   }
 
-  /** Records an applied extrinsic; returns its index in the devnet block. */
-  addApplied(rec: BlockRecord, hex: string, events: ChainEvent[]): number {
-    const engineIndex = events.find((e) => e.extrinsicIndex !== null)?.extrinsicIndex;
-    const idx = engineIndex !== undefined && engineIndex !== null ? engineIndex + 1 : this.#nextFree(rec);
+  /**
+   * Records an extrinsic the engine included at `engineIndex` (null: unknown, use the next free
+   * slot); `errorName` marks a dispatch failure. Returns its index in the devnet block.
+   */
+  addIncluded(
+    rec: BlockRecord,
+    hex: string,
+    engineIndex: number | null,
+    events: ChainEvent[],
+    errorName: string | null,
+  ): number {
+    const idx = engineIndex ?? this.#nextFree(rec);
     rec.extrinsics.set(idx, hex);
-    if (!rec.eventsFinal && !rec.events.has(idx)) rec.events.set(idx, events);
-    rec.encodedEvents = null;
-    return idx;
-  }
-
-  /** Attaches a failed extrinsic (dispatch error) to a block; returns its index. */
-  addFailed(rec: BlockRecord, hex: string, errorName: string): number {
-    const idx = this.#nextFree(rec);
-    rec.extrinsics.set(idx, hex);
-    rec.failures.set(idx, errorName);
+    if (!rec.eventsFinal && !rec.events.has(idx) && events.length > 0) rec.events.set(idx, events);
+    if (errorName !== null) rec.failures.set(idx, errorName);
     rec.encodedEvents = null;
     return idx;
   }
 
   #nextFree(rec: BlockRecord): number {
-    return Math.max(0, ...rec.extrinsics.keys(), ...[...rec.events.keys()].filter((k): k is number => k !== null)) + 1;
+    return Math.max(-1, ...rec.extrinsics.keys(), ...[...rec.events.keys()].filter((k): k is number => k !== null)) + 1;
   }
 
   #count(rec: BlockRecord): number {
     return this.#nextFree(rec);
   }
 
-  /** SCALE extrinsics of the block, placeholders (timestamp inherents) where the bytes are unknown. */
+  /**
+   * SCALE extrinsics of the block. Indices are the engine's (so event phases match the in-process
+   * chain); slots whose bytes the devnet never saw (submitted in-process) hold a timestamp inherent.
+   */
   extrinsicsOf(rec: BlockRecord): string[] {
     const n = this.#count(rec);
     const filler = timestampInherent(this.#rt, rec.timestamp);
@@ -168,7 +179,7 @@ export class BlockIndex {
   /** SCALE `System.Events` of the block. */
   eventsOf(rec: BlockRecord): Uint8Array {
     if (rec.encodedEvents) return rec.encodedEvents;
-    const records: EventRecordJson[] = [];
+    const records: EventRecordBytes[] = [];
     for (const ev of rec.events.get(null) ?? []) {
       const r = eventRecordFor(this.#rt, ev, { Initialization: null });
       if (r) records.push(r);
@@ -178,9 +189,16 @@ export class BlockIndex {
       records.push(
         ...(rec.events.get(i) ?? []).flatMap((ev) => eventRecordFor(this.#rt, ev, { ApplyExtrinsic: i }) ?? []),
       );
-      records.push(outcomeRecord(this.#rt, i, rec.failures.get(i) ?? null));
+      records.push(outcomeRecord(this.#rt, i, rec.failures.get(i) ?? engineFailure(rec.events.get(i))));
     }
     rec.encodedEvents = encodeEvents(this.#rt, records);
     return rec.encodedEvents;
   }
+}
+
+/** The engine reports a dispatch failure as `System.ExtrinsicFailed { chainError }`. */
+function engineFailure(events: ChainEvent[] | undefined): string | null {
+  const failed = events?.find((e) => e.pallet === 'System' && e.name === 'ExtrinsicFailed');
+  if (!failed) return null;
+  return typeof failed.data.chainError === 'string' ? failed.data.chainError : 'Other';
 }

@@ -3,24 +3,12 @@ import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { SubnetkitError, isSubnetkitError } from '../../errors/subnetkit-error.js';
-import type { Chain, ChainCall, ExtrinsicResult, Unsubscribe } from '../types.js';
-import { type BlockRecord, BlockIndex } from './block-index.js';
-import { DEVNET_SPEC, type DevnetRuntime, TransactionRejected, decodeAndVerifyExtrinsic, loadDevnetRuntime } from './runtime.js';
+import { isSubnetkitError, SubnetkitError } from '../../errors/subnetkit-error.js';
+import type { Unsubscribe } from '../types.js';
+import { BlockIndex, type BlockRecord } from './block-index.js';
+import type { DevnetEngine } from './local-engine.js';
+import { DEVNET_SPEC, decodeAndVerifyExtrinsic, loadDevnetRuntime, TransactionRejected } from './runtime.js';
 import { StateView } from './state-view.js';
-
-/**
- * The local chain engine as the devnet needs it: the `Chain` for queries and blocks, nonces, and
- * an entry that applies a call whose (Substrate) signature the devnet has already verified through
- * the engine's own validation and block path.
- */
-export interface DevnetEngine {
-  readonly chain: Chain;
-  /** Next nonce of an account. */
-  nonce(address: string): Promise<number>;
-  /** Applies an authenticated call; resolves once it is in a block, rejects with the engine's SubnetkitError. */
-  applyAuthenticated(signer: string, nonce: number, call: ChainCall): Promise<ExtrinsicResult>;
-}
 
 export interface DevnetOptions {
   engine: DevnetEngine;
@@ -93,6 +81,20 @@ interface Connection {
   subs: Map<string, Subscription>;
 }
 
+/** An engine refusal before inclusion, as Substrate's pool reports it. */
+function poolRejection(err: SubnetkitError): TransactionRejected {
+  if (err.code === 'SK_CHAIN_BAD_SIGNATURE')
+    return new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
+  if (err.code === 'SK_CHAIN_BAD_NONCE') {
+    return new TransactionRejected(
+      1010,
+      'Invalid Transaction',
+      err.details.chainError === 'Future' ? 'Transaction will be valid in the future' : 'Transaction is outdated',
+    );
+  }
+  return new TransactionRejected(1010, 'Invalid Transaction', 'Custom error: 255');
+}
+
 const isHexString = (v: unknown): v is string => typeof v === 'string' && /^0x([0-9a-fA-F]{2})*$/.test(v);
 
 /**
@@ -158,7 +160,13 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       .then(async (rec) => {
         view.invalidate();
         broadcast(
-          ['chain_subscribeNewHeads', 'chain_subscribeNewHead', 'chain_subscribeAllHeads', 'chain_subscribeFinalizedHeads', 'chain_subscribeFinalisedHeads'],
+          [
+            'chain_subscribeNewHeads',
+            'chain_subscribeNewHead',
+            'chain_subscribeAllHeads',
+            'chain_subscribeFinalizedHeads',
+            'chain_subscribeFinalisedHeads',
+          ],
           () => rec.header,
         );
         for (const conn of connections) {
@@ -168,7 +176,9 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
           }
         }
       })
-      .catch((err: unknown) => log?.warn({ event: 'devnet.block_failed', err: (err as Error).message }, 'could not index a block'));
+      .catch((err: unknown) =>
+        log?.warn({ event: 'devnet.block_failed', err: (err as Error).message }, 'could not index a block'),
+      );
   });
   const offEvents: Unsubscribe = chain.onEvents((events, header) => {
     blocks
@@ -179,43 +189,52 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
 
   const headerOf = (rec: BlockRecord | undefined) => rec?.header ?? null;
 
-  const submit = async (hex: unknown): Promise<{ hash: string; outcome: () => Promise<BlockRecord> }> => {
+  /** Verifies, applies through the engine and waits for the block (pool rejections throw). */
+  const submit = async (hex: unknown): Promise<{ hash: string; rec: BlockRecord }> => {
     const head = blocks.head;
-    const verified = decodeAndVerifyExtrinsic(rt, hex, blocks.genesisHash, head?.number ?? 0, (n) => blocks.byNumber(n)?.hash ?? null);
+    const verified = decodeAndVerifyExtrinsic(
+      rt,
+      hex,
+      blocks.genesisHash,
+      head?.number ?? 0,
+      (n) => blocks.byNumber(n)?.hash ?? null,
+    );
     const expected = await nextIndex(verified.signer);
-    const applied = await engine.nonce(verified.signer);
-    if (verified.nonce < applied) throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction is outdated');
-    if (verified.nonce > expected) throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction will be valid in the future');
+    const current = await engine.nonce(verified.signer);
+    if (verified.nonce < current) throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction is outdated');
+    if (verified.nonce > expected)
+      throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction will be valid in the future');
     inFlight.set(verified.signer, Math.max(expected, verified.nonce + 1));
-    const result = engine.applyAuthenticated(verified.signer, verified.nonce, verified.call);
+    const applied = engine.applyAuthenticated(verified.signer, verified.nonce, verified.call);
+    const release = async (): Promise<void> => {
+      view.invalidate();
+      const pending = inFlight.get(verified.signer);
+      const now = await engine.nonce(verified.signer).catch(() => pending ?? 0);
+      if (pending !== undefined && pending <= now) inFlight.delete(verified.signer);
+    };
     const outcome = async (): Promise<BlockRecord> => {
       try {
-        const r = await result;
+        const r = await applied;
+        if (!r.included) throw poolRejection(r.error);
         const rec = await blocks.ensure(r.blockNumber);
-        blocks.addApplied(rec, verified.hex, r.events);
-        return rec;
-      } catch (err) {
-        if (!isSubnetkitError(err)) throw err;
-        const chainError = typeof err.details.chainError === 'string' ? err.details.chainError : null;
-        if (err.code === 'SK_CHAIN_BAD_SIGNATURE') throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
-        if (err.code === 'SK_CHAIN_BAD_NONCE') throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction is outdated');
-        // A dispatch failure: included (attached to the head block) with System.ExtrinsicFailed.
-        const rec = blocks.head;
-        if (!rec) throw err;
-        blocks.addFailed(rec, verified.hex, chainError ?? 'Other');
-        log?.debug({ event: 'devnet.extrinsic_failed', chainError, call: `${verified.call.pallet}.${verified.call.method}` }, 'extrinsic failed');
+        const chainError = r.error ? String(r.error.details.chainError ?? 'Other') : null;
+        blocks.addIncluded(rec, verified.hex, r.index, r.events, chainError);
+        if (chainError) log?.debug({ event: 'devnet.extrinsic_failed', chainError }, 'extrinsic failed');
         return rec;
       } finally {
-        view.invalidate();
-        const pending = inFlight.get(verified.signer);
-        if (pending !== undefined && pending <= (await engine.nonce(verified.signer).catch(() => pending))) inFlight.delete(verified.signer);
+        await release();
       }
     };
-    return { hash: verified.hash, outcome };
+    return { hash: verified.hash, rec: await outcome() };
   };
 
   const handlers: Record<string, (params: unknown[], conn: Connection) => Promise<unknown>> = {
-    rpc_methods: async () => ({ version: 1, methods: Object.keys(handlers).concat(Object.keys(SUB_METHODS), [...UNSUBSCRIBE]).sort() }),
+    rpc_methods: async () => ({
+      version: 1,
+      methods: Object.keys(handlers)
+        .concat(Object.keys(SUB_METHODS), [...UNSUBSCRIBE])
+        .sort(),
+    }),
     system_chain: async () => 'Subnetkit Devnet',
     system_name: async () => 'subnetkit-devnet',
     system_version: async () => '0.1.0',
@@ -237,7 +256,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     chain_getBlockHash: async ([n]) => {
       if (n === undefined || n === null) return blocks.head?.hash ?? null;
       const num = typeof n === 'string' && /^0x[0-9a-fA-F]+$/.test(n) ? Number.parseInt(n, 16) : n;
-      if (typeof num !== 'number' || !Number.isInteger(num) || num < 0) throw new RpcError(INVALID_PARAMS, 'Invalid params: block number');
+      if (typeof num !== 'number' || !Number.isInteger(num) || num < 0)
+        throw new RpcError(INVALID_PARAMS, 'Invalid params: block number');
       return blocks.byNumber(num)?.hash ?? null;
     },
     chain_getHead: async () => blocks.head?.hash ?? null,
@@ -258,7 +278,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     },
     state_getStorageAt: async ([key, at]) => handlers.state_getStorage?.([key, at], null as never),
     state_queryStorageAt: async ([keys, at]) => {
-      if (!Array.isArray(keys) || !keys.every(isHexString)) throw new RpcError(INVALID_PARAMS, 'Invalid params: keys must be hex strings');
+      if (!Array.isArray(keys) || !keys.every(isHexString))
+        throw new RpcError(INVALID_PARAMS, 'Invalid params: keys must be hex strings');
       const rec = blocks.resolve(at);
       if (!rec) throw new RpcError(4003, 'Unknown block');
       return [{ block: rec.hash, changes: await storageChanges(keys, rec.hash) }];
@@ -275,7 +296,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       return view.keysPaged(prefix, 100_000, null);
     },
     state_call: async ([method, data]) => {
-      if (typeof method !== 'string' || !isHexString(data ?? '0x')) throw new RpcError(INVALID_PARAMS, 'Invalid params: (method, data hex)');
+      if (typeof method !== 'string' || !isHexString(data ?? '0x'))
+        throw new RpcError(INVALID_PARAMS, 'Invalid params: (method, data hex)');
       let out: Uint8Array | null;
       try {
         out = await view.call(method, (data as string | undefined) ?? '0x');
@@ -283,13 +305,12 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         if (err instanceof RpcError) throw err;
         throw new RpcError(4003, `Client error: Execution failed: ${(err as Error).message}`);
       }
-      if (!out) throw new RpcError(4003, `Client error: Execution failed: Other: Exported method ${method} is not found`);
+      if (!out)
+        throw new RpcError(4003, `Client error: Execution failed: Other: Exported method ${method} is not found`);
       return u8aToHex(out);
     },
     author_submitExtrinsic: async ([hex]) => {
-      const { hash, outcome } = await submit(hex);
-      await outcome();
-      return hash;
+      return (await submit(hex)).hash;
     },
     author_pendingExtrinsics: async () => [],
     payment_queryInfo: async () => ({ weight: { refTime: 0, proofSize: 0 }, class: 'normal', partialFee: '0' }),
@@ -301,28 +322,21 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const def = SUB_METHODS[method] as { notify: string };
     if (conn.subs.size >= maxSubs) throw new RpcError(INTERNAL, 'Too many subscriptions on this connection');
     if (method === 'author_submitAndWatchExtrinsic') {
-      const { outcome } = await submit(params[0]);
+      // Substrate answers after pool validation; the devnet answers once the engine has placed the
+      // extrinsic, so pool rejections come back as errors on this request.
+      const { rec } = await submit(params[0]);
       const sub: Subscription = { id: String(nextSub++), kind: method, notify: def.notify };
-      conn.subs.set(sub.id, sub);
       send(conn, { jsonrpc: '2.0', id, result: sub.id });
       notify(conn, sub, 'ready');
-      outcome()
-        .then((rec) => {
-          notify(conn, sub, { inBlock: rec.hash });
-          notify(conn, sub, { finalized: rec.hash });
-        })
-        .catch((err: unknown) => {
-          const reason = err instanceof TransactionRejected ? err.data : (err as Error).message;
-          log?.debug({ event: 'devnet.extrinsic_dropped', reason }, 'extrinsic dropped');
-          notify(conn, sub, err instanceof TransactionRejected ? 'invalid' : 'dropped');
-        })
-        .finally(() => conn.subs.delete(sub.id));
+      notify(conn, sub, { inBlock: rec.hash });
+      notify(conn, sub, { finalized: rec.hash });
       return;
     }
     let keys: string[] | undefined;
     if (method === 'state_subscribeStorage') {
       const k = params[0];
-      if (!Array.isArray(k) || !k.every(isHexString)) throw new RpcError(INVALID_PARAMS, 'Invalid params: keys must be hex strings');
+      if (!Array.isArray(k) || !k.every(isHexString))
+        throw new RpcError(INVALID_PARAMS, 'Invalid params: keys must be hex strings');
       keys = k as string[];
     }
     const sub: Subscription = { id: String(nextSub++), kind: method, notify: def.notify, ...(keys ? { keys } : {}) };
@@ -345,10 +359,17 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       id,
       error: data === undefined ? { code, message } : { code, message, data },
     });
-    if (req === null || typeof req !== 'object' || Array.isArray(req) || req.jsonrpc !== '2.0' || typeof req.method !== 'string') {
+    if (
+      req === null ||
+      typeof req !== 'object' ||
+      Array.isArray(req) ||
+      req.jsonrpc !== '2.0' ||
+      typeof req.method !== 'string'
+    ) {
       return fail(INVALID_REQUEST, 'Invalid request');
     }
-    if (id !== null && typeof id !== 'number' && typeof id !== 'string') return fail(INVALID_REQUEST, 'Invalid request: bad id');
+    if (id !== null && typeof id !== 'number' && typeof id !== 'string')
+      return fail(INVALID_REQUEST, 'Invalid request: bad id');
     const params = req.params === undefined ? [] : req.params;
     if (!Array.isArray(params)) return fail(INVALID_PARAMS, 'Invalid params: positional params only');
     const method = req.method;
@@ -367,7 +388,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     } catch (err) {
       if (err instanceof RpcError) return fail(err.code, err.message, err.data);
       if (err instanceof TransactionRejected) return fail(err.rpcCode, err.rpcMessage, err.data);
-      if (isSubnetkitError(err)) return fail(INTERNAL, err.message, { code: err.code, chainError: err.details.chainError });
+      if (isSubnetkitError(err))
+        return fail(INTERNAL, err.message, { code: err.code, chainError: err.details.chainError });
       log?.error({ event: 'devnet.rpc_error', method, err: (err as Error).message }, 'RPC handler failed');
       return fail(INTERNAL, 'Internal error');
     }
@@ -382,7 +404,14 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);
     wss.once('error', (err) =>
-      reject(new SubnetkitError('SK_CHAIN_CONNECTION', `The devnet cannot listen on port ${options.port ?? 9944}: ${err.message}`, { port: options.port }, { cause: err })),
+      reject(
+        new SubnetkitError(
+          'SK_CHAIN_CONNECTION',
+          `The devnet cannot listen on port ${options.port ?? 9944}: ${err.message}`,
+          { port: options.port },
+          { cause: err },
+        ),
+      ),
     );
   });
   wss.on('error', (err) => log?.error({ event: 'devnet.server_error', err: err.message }, 'devnet server error'));
@@ -391,9 +420,15 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const conn: Connection = { socket, subs: new Map() };
     connections.add(conn);
     socket.on('message', (data, isBinary) => {
-      const size = Array.isArray(data) ? data.reduce((s, b) => s + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
+      const size = Array.isArray(data)
+        ? data.reduce((s, b) => s + b.length, 0)
+        : (data as Buffer | ArrayBuffer).byteLength;
       if (size > maxRequest) {
-        send(conn, { jsonrpc: '2.0', id: null, error: { code: INVALID_REQUEST, message: `Request too large (${size} bytes, limit ${maxRequest})` } });
+        send(conn, {
+          jsonrpc: '2.0',
+          id: null,
+          error: { code: INVALID_REQUEST, message: `Request too large (${size} bytes, limit ${maxRequest})` },
+        });
         return;
       }
       let parsed: unknown;
@@ -406,7 +441,11 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       }
       const reqs = Array.isArray(parsed) ? parsed : [parsed];
       if (Array.isArray(parsed) && parsed.length === 0) {
-        send(conn, { jsonrpc: '2.0', id: null, error: { code: INVALID_REQUEST, message: 'Invalid request: empty batch' } });
+        send(conn, {
+          jsonrpc: '2.0',
+          id: null,
+          error: { code: INVALID_REQUEST, message: 'Invalid request: empty batch' },
+        });
         return;
       }
       Promise.all(reqs.map((r) => handle(conn, r as RpcRequest)))
@@ -415,7 +454,9 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
           if (out.length === 0) return;
           send(conn, Array.isArray(parsed) ? out : out[0]);
         })
-        .catch((err: unknown) => log?.error({ event: 'devnet.rpc_error', err: (err as Error).message }, 'RPC dispatch failed'));
+        .catch((err: unknown) =>
+          log?.error({ event: 'devnet.rpc_error', err: (err as Error).message }, 'RPC dispatch failed'),
+        );
     });
     // A dropped connection takes its subscriptions with it.
     socket.on('close', () => {
@@ -442,5 +483,3 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     },
   };
 }
-
-

@@ -2,17 +2,22 @@ import { gunzipSync } from 'node:zlib';
 import { Metadata, TypeRegistry } from '@polkadot/types';
 import type { Extrinsic } from '@polkadot/types/interfaces';
 import type { Codec } from '@polkadot/types/types';
-import { compactAddLength, hexToU8a, stringCamelCase, u8aToHex } from '@polkadot/util';
+import { compactAddLength, compactToU8a, hexToU8a, stringCamelCase, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, sr25519Verify, xxhashAsU8a } from '@polkadot/util-crypto';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
-import type { ChainCall, ChainEvent } from '../types.js';
 import { bigIntToIp, toSnakeCase } from '../subtensor/call-builder.js';
 import { TUPLE_EVENT_FIELDS } from '../subtensor/event-fields.js';
 import { signingBytes } from '../subtensor/signer-adapter.js';
+import type { ChainCall, ChainEvent } from '../types.js';
 import { METADATA_343_GZ_BASE64 } from './metadata-343.js';
 
 /** Runtime identity the devnet reports: subtensor's spec name and the version of the served metadata. */
-export const DEVNET_SPEC = { specName: 'node-subtensor', implName: 'subnetkit-devnet', specVersion: 343, transactionVersion: 1 } as const;
+export const DEVNET_SPEC = {
+  specName: 'node-subtensor',
+  implName: 'subnetkit-devnet',
+  specVersion: 343,
+  transactionVersion: 1,
+} as const;
 
 const USER_EXTENSIONS = Object.fromEntries(
   ['SubtensorTransactionExtension', 'DrandPriority'].map((n) => [n, { extrinsic: {}, payload: {} }]),
@@ -46,7 +51,7 @@ export function loadDevnetRuntime(): DevnetRuntime {
   const metadata = new Metadata(registry, metadataBytes);
   registry.setMetadata(metadata, undefined, USER_EXTENSIONS, true);
   registry.setChainProperties(
-    registry.createType('ChainProperties', { ss58Format: 42, tokenDecimals: [9], tokenSymbol: ['TAO'] }),
+    registry.createType('ChainProperties', { ss58Format: 42, tokenDecimals: [9], tokenSymbol: ['TAO'] }) as never,
   );
   const latest = metadata.asLatest;
 
@@ -59,7 +64,10 @@ export function loadDevnetRuntime(): DevnetRuntime {
       });
     }
   }
-  const apiVersions = (latest.apis ?? []).map((a) => [apiId(a.name.toString()), a.name.toString() === 'Metadata' ? 2 : 1]);
+  const apiVersions = (latest.apis ?? []).map((a) => [
+    apiId(a.name.toString()),
+    a.name.toString() === 'Metadata' ? 2 : 1,
+  ]);
 
   const storage = new Map<string, { value: string; hashers: string[]; keys: string[]; prefix: string }>();
   for (const p of latest.pallets) {
@@ -67,9 +75,7 @@ export function loadDevnetRuntime(): DevnetRuntime {
     const s = p.storage.unwrap();
     for (const item of s.items) {
       const name = `${p.name.toString()}.${item.name.toString()}`;
-      const prefix = u8aToHex(
-        new Uint8Array([...twox128(s.prefix.toString()), ...twox128(item.name.toString())]),
-      );
+      const prefix = u8aToHex(new Uint8Array([...twox128(s.prefix.toString()), ...twox128(item.name.toString())]));
       if (item.type.isPlain) {
         storage.set(name, { value: registry.createLookupType(item.type.asPlain), hashers: [], keys: [], prefix });
       } else {
@@ -162,8 +168,8 @@ export function decodeAndVerifyExtrinsic(
     throw new TransactionRejected(1002, 'Verification Error', 'Could not decode extrinsic');
   }
   if (!ext.isSigned) throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction call is not expected');
-  const multi = (ext.inner as unknown as { signature: { multiSignature: { isSr25519: boolean; asSr25519: Codec } } }).signature
-    .multiSignature;
+  const multi = (ext.inner as unknown as { signature: { multiSignature: { isSr25519: boolean; asSr25519: Codec } } })
+    .signature.multiSignature;
   if (!multi.isSr25519) {
     throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
   }
@@ -195,11 +201,20 @@ export function decodeAndVerifyExtrinsic(
   const message = signingBytes(payload.toU8a({ method: true }));
   const signer = ext.signer.toString();
   const publicKey = rt.registry.createType('AccountId32', signer).toU8a();
-  if (!sr25519Verify(message, multi.asSr25519.toU8a(), publicKey)) {
+  if (!verifies(message, multi.asSr25519.toU8a(), publicKey)) {
     throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
   }
   const call = methodToChainCall(ext.method as unknown as MethodLike);
   return { hash: blake2AsHex(bytes, 256), hex: u8aToHex(bytes), signer, nonce: ext.nonce.toNumber(), call };
+}
+
+/** sr25519 verification that treats malformed signature bytes (the verifier throws) as invalid. */
+function verifies(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+  try {
+    return sr25519Verify(message, signature, publicKey);
+  } catch {
+    return false;
+  }
 }
 
 interface MethodLike {
@@ -212,7 +227,8 @@ interface MethodLike {
 function hyperparameterName(section: string, method: string): string | null {
   const snake = toSnakeCase(method);
   if (section === 'adminUtils' && snake.startsWith('sudo_set_')) return snake.slice('sudo_set_'.length);
-  if (section === 'subtensorModule' && (snake === 'set_tempo' || snake === 'set_activity_cutoff_factor')) return snake.slice(4);
+  if (section === 'subtensorModule' && (snake === 'set_tempo' || snake === 'set_activity_cutoff_factor'))
+    return snake.slice(4);
   return null;
 }
 
@@ -240,7 +256,11 @@ export function methodToChainCall(method: MethodLike): ChainCall {
     case 'subtensorModule.registerNetwork':
       return { pallet: 'SubtensorModule', method: 'register_network', args: { hotkey: String(a.hotkey) } };
     case 'subtensorModule.burnedRegister':
-      return { pallet: 'SubtensorModule', method: 'burned_register', args: { netuid: num(a.netuid), hotkey: String(a.hotkey) } };
+      return {
+        pallet: 'SubtensorModule',
+        method: 'burned_register',
+        args: { netuid: num(a.netuid), hotkey: String(a.hotkey) },
+      };
     case 'subtensorModule.serveAxon': {
       const ipType = num(a.ip_type);
       if (ipType !== 4 && ipType !== 6) throw new TransactionRejected(1010, 'Invalid Transaction', 'Custom error: 11');
@@ -264,12 +284,22 @@ export function methodToChainCall(method: MethodLike): ChainCall {
         args: { netuid: num(a.netuid), dests: u16s(a.dests), weights: u16s(a.weights), versionKey: big(a.version_key) },
       };
     case 'subtensorModule.commitWeights':
-      return { pallet: 'SubtensorModule', method: 'commit_weights', args: { netuid: num(a.netuid), commitHash: String(a.commit_hash) } };
+      return {
+        pallet: 'SubtensorModule',
+        method: 'commit_weights',
+        args: { netuid: num(a.netuid), commitHash: String(a.commit_hash) },
+      };
     case 'subtensorModule.revealWeights':
       return {
         pallet: 'SubtensorModule',
         method: 'reveal_weights',
-        args: { netuid: num(a.netuid), uids: u16s(a.uids), values: u16s(a.values), salt: u16s(a.salt), versionKey: big(a.version_key) },
+        args: {
+          netuid: num(a.netuid),
+          uids: u16s(a.uids),
+          values: u16s(a.values),
+          salt: u16s(a.salt),
+          versionKey: big(a.version_key),
+        },
       };
     case 'subtensorModule.addStake':
       return {
@@ -301,79 +331,96 @@ const DISPATCH_INFO = { weight: { refTime: 0, proofSize: 0 }, class: 'Normal', p
 
 /** A dispatch error by subtensor name → `DispatchError` JSON with the served metadata's indices. */
 export function dispatchErrorFor(rt: DevnetRuntime, name: string): unknown {
-  if (['BadOrigin', 'CannotLookup', 'Other', 'ConsumerRemaining', 'NoProviders', 'TooManyConsumers'].includes(name)) return { [name]: null };
+  if (['BadOrigin', 'CannotLookup', 'Other', 'ConsumerRemaining', 'NoProviders', 'TooManyConsumers'].includes(name))
+    return { [name]: null };
   for (const pallet of ['SubtensorModule', 'AdminUtils', 'Balances', 'Swap']) {
     const p = rt.metadata.asLatest.pallets.find((x) => x.name.toString() === pallet);
     if (!p || p.errors.isNone) continue;
-    const v = rt.registry.lookup.getSiType(p.errors.unwrap().type).def.asVariant.variants.find((x) => x.name.toString() === name);
+    const v = rt.registry.lookup
+      .getSiType(p.errors.unwrap().type)
+      .def.asVariant.variants.find((x) => x.name.toString() === name);
     if (v) return { Module: { index: p.index.toNumber(), error: [v.index.toNumber(), 0, 0, 0] } };
   }
   return { Other: null };
 }
 
-/** One `System.Events` record ready for SCALE: phase and the event enum as JSON. */
-export interface EventRecordJson {
+/** One `System.Events` record: phase JSON, the event as pallet/variant indices and SCALE fields. */
+export interface EventRecordBytes {
   phase: unknown;
-  event: unknown;
-  topics: string[];
+  event: Uint8Array;
+}
+
+/** SCALE of an event `[pallet index, variant index, fields…]`, or null if it does not fit the metadata. */
+function encodeEvent(
+  rt: DevnetRuntime,
+  pallet: string,
+  name: string,
+  fieldValue: (field: string | null, i: number) => unknown,
+): Uint8Array | null {
+  const p = rt.metadata.asLatest.pallets.find((x) => x.name.toString() === pallet);
+  if (!p || p.events.isNone) return null;
+  const variant = rt.registry.lookup
+    .getSiType(p.events.unwrap().type)
+    .def.asVariant.variants.find((v) => v.name.toString() === name);
+  if (!variant) return null;
+  const parts: Uint8Array[] = [new Uint8Array([p.index.toNumber(), variant.index.toNumber()])];
+  for (let i = 0; i < variant.fields.length; i++) {
+    const f = variant.fields[i];
+    if (!f) return null;
+    const value = fieldValue(f.name.isSome ? f.name.unwrap().toString() : null, i);
+    if (value === undefined) return null;
+    try {
+      parts.push(rt.registry.createType(rt.registry.createLookupType(f.type), value).toU8a());
+    } catch {
+      return null;
+    }
+  }
+  return u8aConcat(...parts);
 }
 
 /**
- * A `ChainEvent` (engine names, named data) → an `EventRecord` of the served metadata, or null
- * when the metadata has no such event (it is then left out of `System.Events`).
+ * A `ChainEvent` (engine names, named data) → an event of the served metadata, or null when the
+ * metadata has no such event or the data does not fit (it is then left out of `System.Events`).
  */
-export function eventRecordFor(rt: DevnetRuntime, ev: ChainEvent, phase: unknown): EventRecordJson | null {
-  const p = rt.metadata.asLatest.pallets.find((x) => x.name.toString() === ev.pallet);
-  if (!p || p.events.isNone) return null;
-  const variant = rt.registry.lookup.getSiType(p.events.unwrap().type).def.asVariant.variants.find((v) => v.name.toString() === ev.name);
-  if (!variant) return null;
-  const fields = variant.fields;
-  const named = fields.length > 0 && fields.every((f) => f.name.isSome);
+export function eventRecordFor(rt: DevnetRuntime, ev: ChainEvent, phase: unknown): EventRecordBytes | null {
+  if (ev.pallet === 'System' && (ev.name === 'ExtrinsicSuccess' || ev.name === 'ExtrinsicFailed')) return null;
   const table = TUPLE_EVENT_FIELDS[`${ev.pallet}.${ev.name}`];
-  const values = fields.map((f, i) => {
-    const key = named ? stringCamelCase(f.name.unwrap().toString()) : (table?.[i] ?? String(i));
-    return ev.data[key] ?? ev.data[toSnakeCase(key)] ?? ev.data[String(i)];
+  const event = encodeEvent(rt, ev.pallet, ev.name, (field, i) => {
+    const key = field ? stringCamelCase(field) : (table?.[i] ?? String(i));
+    return ev.data[key] ?? (field ? ev.data[field] : undefined) ?? ev.data[String(i)];
   });
-  if (values.some((v) => v === undefined)) return null;
-  const inner = named
-    ? Object.fromEntries(fields.map((f, i) => [stringCamelCase(f.name.unwrap().toString()), values[i]]))
-    : fields.length === 1
-      ? values[0]
-      : values;
-  return { phase, event: { [ev.pallet]: { [ev.name]: inner } }, topics: [] };
+  return event ? { phase, event } : null;
 }
 
-/** `System.ExtrinsicSuccess` / `ExtrinsicFailed` records for extrinsic `index`. */
-export function outcomeRecord(rt: DevnetRuntime, index: number, errorName: string | null): EventRecordJson {
-  return {
-    phase: { ApplyExtrinsic: index },
-    event: {
-      System:
-        errorName === null
-          ? { ExtrinsicSuccess: { dispatchInfo: DISPATCH_INFO } }
-          : { ExtrinsicFailed: { dispatchError: dispatchErrorFor(rt, errorName), dispatchInfo: DISPATCH_INFO } },
-    },
-    topics: [],
-  };
+/** `System.ExtrinsicSuccess` / `ExtrinsicFailed` for extrinsic `index`. */
+export function outcomeRecord(rt: DevnetRuntime, index: number, errorName: string | null): EventRecordBytes {
+  const values: Record<string, unknown> =
+    errorName === null
+      ? { dispatch_info: DISPATCH_INFO }
+      : { dispatch_error: dispatchErrorFor(rt, errorName), dispatch_info: DISPATCH_INFO };
+  const event = encodeEvent(
+    rt,
+    'System',
+    errorName === null ? 'ExtrinsicSuccess' : 'ExtrinsicFailed',
+    (field) => values[field ?? ''],
+  );
+  if (!event) throw new Error('the served metadata lacks System.ExtrinsicSuccess/ExtrinsicFailed');
+  return { phase: { ApplyExtrinsic: index }, event };
 }
 
-/** SCALE `Vec<EventRecord>`; records that do not fit their types are dropped rather than failing the block. */
-export function encodeEvents(rt: DevnetRuntime, records: EventRecordJson[]): Uint8Array {
-  const ok: Codec[] = [];
+/** SCALE `Vec<EventRecord>`: phase, event bytes, no topics. */
+export function encodeEvents(rt: DevnetRuntime, records: EventRecordBytes[]): Uint8Array {
+  const parts: Uint8Array[] = [compactToU8a(records.length)];
   for (const r of records) {
-    try {
-      ok.push(rt.registry.createType('FrameSystemEventRecord', r));
-    } catch {
-      // An engine event whose data does not fit subtensor's types: not representable, skip it.
-    }
+    parts.push(rt.registry.createType('FrameSystemPhase', r.phase).toU8a(), r.event, compactToU8a(0));
   }
-  return rt.registry.createType('Vec<FrameSystemEventRecord>', ok).toU8a();
+  return u8aConcat(...parts);
 }
 
 /** The unsigned `Timestamp.set(now)` inherent every block starts with. */
 export function timestampInherent(rt: DevnetRuntime, now: number): string {
   const call = rt.registry.createType('Call', { callIndex: [rt.palletIndex('Timestamp') ?? 2, 0], args: { now } });
-  return rt.registry.createType('Extrinsic', call).toHex();
+  return u8aToHex(rt.registry.createType('Extrinsic', call).toU8a());
 }
 
 /** SubnetkitError for devnet misuse (bad options). */

@@ -2,8 +2,8 @@ import type { Codec } from '@polkadot/types/types';
 import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto';
 import { isSubnetkitError } from '../../errors/subnetkit-error.js';
-import type { Chain, Metagraph, SubnetHyperparameters, SubnetInfo } from '../types.js';
 import { ipToBigInt } from '../subtensor/call-builder.js';
+import type { Chain, Metagraph, SubnetHyperparameters, SubnetInfo } from '../types.js';
 import { type DevnetRuntime, opaqueMetadata } from './runtime.js';
 
 /** What the state view needs besides the `Chain`: nonces and per-block data of the block index. */
@@ -78,19 +78,25 @@ export class StateView {
   }
 
   #handlers(): Map<string, Handler> {
-    const sub = (f: (s: SubnetInfo) => unknown): Handler => async ([netuid]) => {
-      const s = await this.#subnet(Number(netuid));
-      return s ? f(s) : null;
-    };
-    const hyper = (f: (h: SubnetHyperparameters) => unknown): Handler => async ([netuid]) => {
-      const h = await this.#hyper(Number(netuid));
-      return h ? f(h) : null;
-    };
-    const rows = (field: 'weights' | 'bonds'): Handler => async ([netuid, uid]) => {
-      const mg = await this.#metagraph(Number(netuid), true);
-      const row = mg?.[field]?.[Number(uid)];
-      return row && row.length > 0 ? row : null;
-    };
+    const sub =
+      (f: (s: SubnetInfo) => unknown): Handler =>
+      async ([netuid]) => {
+        const s = await this.#subnet(Number(netuid));
+        return s ? f(s) : null;
+      };
+    const hyper =
+      (f: (h: SubnetHyperparameters) => unknown): Handler =>
+      async ([netuid]) => {
+        const h = await this.#hyper(Number(netuid));
+        return h ? f(h) : null;
+      };
+    const rows =
+      (field: 'weights' | 'bonds'): Handler =>
+      async ([netuid, uid]) => {
+        const mg = await this.#metagraph(Number(netuid), true);
+        const row = mg?.[field]?.[Number(uid)];
+        return row && row.length > 0 ? row : null;
+      };
     return new Map<string, Handler>([
       [
         'System.Account',
@@ -121,6 +127,7 @@ export class StateView {
       ['SubtensorModule.SubnetOwner', sub((s) => s.owner || null)],
       ['SubtensorModule.SubnetOwnerHotkey', sub((s) => s.ownerHotkey || null)],
       ['SubtensorModule.SubnetTaoInEmission', sub((s) => s.emissionPerBlock)],
+      ['SubtensorModule.SubtokenEnabled', sub((s) => (typeof s.started === 'boolean' ? s.started : null))],
       [
         'SubtensorModule.SubnetIdentitiesV3',
         sub((s) =>
@@ -149,7 +156,8 @@ export class StateView {
       ],
       [
         'SubtensorModule.Uids',
-        async ([netuid, hotkey]) => this.#memo(`uid:${netuid}:${hotkey}`, () => this.#ctx.chain.uidOf(Number(netuid), String(hotkey))),
+        async ([netuid, hotkey]) =>
+          this.#memo(`uid:${netuid}:${hotkey}`, () => this.#ctx.chain.uidOf(Number(netuid), String(hotkey))),
       ],
       [
         'SubtensorModule.Keys',
@@ -178,7 +186,8 @@ export class StateView {
           if (!mg) continue;
           for (let uid = 0; uid < mg.n; uid++) {
             if (name === 'SubtensorModule.Keys') out.push([netuid, uid]);
-            else if ((mg[name === 'SubtensorModule.Weights' ? 'weights' : 'bonds']?.[uid]?.length ?? 0) > 0) out.push([netuid, uid]);
+            else if ((mg[name === 'SubtensorModule.Weights' ? 'weights' : 'bonds']?.[uid]?.length ?? 0) > 0)
+              out.push([netuid, uid]);
           }
         }
         return out;
@@ -240,7 +249,7 @@ export class StateView {
     const now = this.#rt.storageItem('Timestamp.Now');
     if (now && keyHex === now.prefix) {
       const ts = this.#ctx.timestampAt(blockHash);
-      return ts === null ? null : this.#rt.registry.createType('u64', ts).toHex();
+      return ts === null ? null : u8aToHex(this.#rt.registry.createType('u64', ts).toU8a());
     }
     const decoded = this.#decodeKey(key);
     if (!decoded) return null;
@@ -256,7 +265,8 @@ export class StateView {
     }
     if (value === null || value === undefined) return null;
     const item = this.#rt.storageItem(decoded.name);
-    return this.#rt.registry.createType(item?.value as string, value).toHex();
+    // toU8a, not toHex: integer codecs print big-endian hex.
+    return u8aToHex(this.#rt.registry.createType(item?.value as string, value).toU8a());
   }
 
   /** Keys under `prefix` (sorted), after `startKey`, at most `count`. */
@@ -285,11 +295,12 @@ export class StateView {
   /** `state_call`: SCALE output of a runtime-API method, or null when the devnet does not serve it. */
   async call(method: string, dataHex: string): Promise<Uint8Array | null> {
     const rt = this.#rt;
-    if (method === 'Metadata_metadata_versions') return rt.registry.createType('Vec<u32>', [14, 15]).toU8a();
+    // Only V15 is served (the blob the devnet has); clients then ask for exactly that version.
+    if (method === 'Metadata_metadata_versions') return rt.registry.createType('Vec<u32>', [15]).toU8a();
     if (method === 'Metadata_metadata') return opaqueMetadata(rt);
     if (method === 'Metadata_metadata_at_version') {
       const version = rt.registry.createType('u32', hexToU8a(dataHex)).toNumber();
-      return version === 15 || version === 14 ? u8aConcat(new Uint8Array([1]), opaqueMetadata(rt)) : new Uint8Array([0]);
+      return version === 15 ? u8aConcat(new Uint8Array([1]), opaqueMetadata(rt)) : new Uint8Array([0]);
     }
     const api = rt.apiMethod(method);
     if (!api) return null;

@@ -179,15 +179,26 @@ const MAX: Record<Kind, bigint> = { u16: 65535n, u32: 0xffff_ffffn, u64: 0xffff_
  * AdminUtils setter: owner (or root) within the chain's bounds, the owner rate limit of
  * `ownerHyperparamRateLimit × tempo` blocks and the admin freeze window before an epoch.
  */
-export function setHyperparameter(ctx: CallContext, netuid: number, name: string, value: bigint | number | boolean): void {
+export function setHyperparameter(
+  ctx: CallContext,
+  netuid: number,
+  name: string,
+  value: bigint | number | boolean,
+): void {
   const { st, signer, block } = ctx;
   const setter = SETTERS[name];
-  if (!setter) fail('InvalidValue', `unknown hyperparameter "${name}" (known: ${HYPERPARAMETER_NAMES.join(', ')})`, 'SK_CHAIN_BAD_INPUT');
+  if (!setter)
+    fail(
+      'InvalidValue',
+      `unknown hyperparameter "${name}" (known: ${HYPERPARAMETER_NAMES.join(', ')})`,
+      'SK_CHAIN_BAD_INPUT',
+    );
   const s = st.subnet(netuid);
   if (!s) fail('SubnetDoesNotExist');
   if (netuid === 0) fail('NotPermittedOnRootSubnet');
   const byRoot = st.params.sudo !== null && signer === st.params.sudo;
-  if (!byRoot && (setter.who === 'root' || signer !== s.owner)) fail('BadOrigin', 'only the subnet owner (or root for root-only setters) may set this');
+  if (!byRoot && (setter.who === 'root' || signer !== s.owner))
+    fail('BadOrigin', 'only the subnet owner (or root for root-only setters) may set this');
   let v: bigint;
   if (setter.kind === 'bool') {
     if (typeof value !== 'boolean') fail('InvalidValue', `${name} takes a boolean`, 'SK_CHAIN_BAD_INPUT');

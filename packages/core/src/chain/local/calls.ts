@@ -1,8 +1,8 @@
 import type { ChainCall } from '../types.js';
+import { setHyperparameter } from './admin.js';
 import { publicKeyOf } from './crypto.js';
 import { blockEmissionFor, bumpBurn, maxUpscale, networkLockCost, swapFee, swapOut, weightCommitHash } from './math.js';
-import { setHyperparameter } from './admin.js';
-import { type ChainState, K, fail } from './state.js';
+import { type ChainState, fail, K } from './state.js';
 import { appendNeuron, createSubnet, neuronToPrune, nextNetuid, replaceNeuron } from './subnets.js';
 
 /** What a call sees: the state, its block, the signing account, and an event sink. */
@@ -21,27 +21,38 @@ export function applyCall(ctx: CallContext, call: ChainCall): void {
   switch (call.method) {
     case 'transfer_keep_alive':
     case 'transfer_allow_death':
-      return transfer(ctx, call.args.dest, call.args.value, call.method === 'transfer_keep_alive');
+      transfer(ctx, call.args.dest, call.args.value, call.method === 'transfer_keep_alive');
+      return;
     case 'register_network':
-      return registerNetwork(ctx, call.args.hotkey);
+      registerNetwork(ctx, call.args.hotkey);
+      return;
     case 'start_call':
-      return startCall(ctx, call.args.netuid);
+      startCall(ctx, call.args.netuid);
+      return;
     case 'burned_register':
-      return burnedRegister(ctx, call.args.netuid, call.args.hotkey);
+      burnedRegister(ctx, call.args.netuid, call.args.hotkey);
+      return;
     case 'serve_axon':
-      return serveAxon(ctx, call.args);
+      serveAxon(ctx, call.args);
+      return;
     case 'set_weights':
-      return setWeights(ctx, call.args.netuid, call.args.dests, call.args.weights, call.args.versionKey, false);
+      setWeights(ctx, call.args.netuid, call.args.dests, call.args.weights, call.args.versionKey, false);
+      return;
     case 'commit_weights':
-      return commitWeights(ctx, call.args.netuid, call.args.commitHash);
+      commitWeights(ctx, call.args.netuid, call.args.commitHash);
+      return;
     case 'reveal_weights':
-      return revealWeights(ctx, call.args);
+      revealWeights(ctx, call.args);
+      return;
     case 'add_stake':
-      return addStake(ctx, call.args.hotkey, call.args.netuid, call.args.amountStaked);
+      addStake(ctx, call.args.hotkey, call.args.netuid, call.args.amountStaked);
+      return;
     case 'remove_stake':
-      return removeStake(ctx, call.args.hotkey, call.args.netuid, call.args.amountUnstaked);
+      removeStake(ctx, call.args.hotkey, call.args.netuid, call.args.amountUnstaked);
+      return;
     case 'set_hyperparameter':
-      return setHyperparameter(ctx, call.args.netuid, call.args.name, call.args.value);
+      setHyperparameter(ctx, call.args.netuid, call.args.name, call.args.value);
+      return;
     default:
       fail('CallNotSupported', `the local chain does not support ${(call as ChainCall).method}`, 'SK_CHAIN_BAD_INPUT');
   }
@@ -54,7 +65,11 @@ function transfer(ctx: CallContext, dest: string, value: bigint, keepAlive: bool
   if (from < value) fail('InsufficientBalance', 'not enough free balance to transfer', 'SK_CHAIN_INSUFFICIENT_BALANCE');
   const left = from - value;
   if (keepAlive && left < ed && left !== from) {
-    fail('Expendability', 'transfer_keep_alive would leave the sender below the existential deposit', 'SK_CHAIN_INSUFFICIENT_BALANCE');
+    fail(
+      'Expendability',
+      'transfer_keep_alive would leave the sender below the existential deposit',
+      'SK_CHAIN_INSUFFICIENT_BALANCE',
+    );
   }
   const to = dest === signer ? left : st.free(dest);
   if (dest !== signer && to + value < ed && value > 0n) {
@@ -87,7 +102,8 @@ function registerNetwork(ctx: CallContext, hotkey: string): void {
   if (subnetCount >= st.params.subnetLimit) fail('SubnetLimitReached');
   const cost = lockCost(st, block);
   const free = st.free(signer);
-  if (free < cost) fail('CannotAffordLockCost', `registering a subnet costs ${cost} rao`, 'SK_CHAIN_INSUFFICIENT_BALANCE');
+  if (free < cost)
+    fail('CannotAffordLockCost', `registering a subnet costs ${cost} rao`, 'SK_CHAIN_INSUFFICIENT_BALANCE');
   const netuid = nextNetuid(st);
   st.addFree(signer, -cost);
   if (owner === undefined) st.linkHotkey(hotkey, signer);
@@ -124,9 +140,14 @@ function burnedRegister(ctx: CallContext, netuid: number, hotkey: string): void 
   if (netuid === 0) fail('RegistrationNotPermittedOnRootSubnet');
   const s = st.subnetOrFail(netuid);
   if (!s.hyper.registrationAllowed) fail('SubNetRegistrationDisabled');
+  if (st.params.legacyRegistration) {
+    if (s.regsThisBlock >= s.hyper.maxRegistrationsPerBlock) fail('TooManyRegistrationsThisBlock');
+    if (s.regsThisInterval >= 3 * s.hyper.targetRegistrationsPerInterval) fail('TooManyRegistrationsThisInterval');
+  }
   if (st.uidOf(netuid, hotkey) !== undefined) fail('HotKeyAlreadyRegisteredInSubNet');
   const cost = s.burn;
-  if (st.free(signer) < cost) fail('NotEnoughBalanceToStake', `registration costs ${cost} rao`, 'SK_CHAIN_INSUFFICIENT_BALANCE');
+  if (st.free(signer) < cost)
+    fail('NotEnoughBalanceToStake', `registration costs ${cost} rao`, 'SK_CHAIN_INSUFFICIENT_BALANCE');
   const owner = st.ownerOf(hotkey);
   if (owner !== undefined && owner !== signer) fail('NonAssociatedColdKey');
   if (s.hyper.maxAllowedUids === 0) fail('NoNeuronIdAvailable');
@@ -148,8 +169,12 @@ function burnedRegister(ctx: CallContext, netuid: number, hotkey: string): void 
     taoIn: fresh.taoIn + cost,
     alphaIn: fresh.alphaIn - bought,
     alphaBurned: fresh.alphaBurned + bought,
-    burn: bumpBurn(fresh.burn, fresh.hyper.burnIncreaseMult, fresh.hyper.minBurn, fresh.hyper.maxBurn),
+    // the legacy rule has no per-registration bump: the interval retarget moves the price
+    burn: st.params.legacyRegistration
+      ? fresh.burn
+      : bumpBurn(fresh.burn, fresh.hyper.burnIncreaseMult, fresh.hyper.minBurn, fresh.hyper.maxBurn),
     regsThisBlock: fresh.regsThisBlock + 1,
+    regsThisInterval: fresh.regsThisInterval + 1,
   });
   ctx.emit('NeuronRegistered', { netuid, uid, hotkey });
 }
@@ -319,7 +344,11 @@ function addStake(ctx: CallContext, hotkey: string, netuid: number, amount: bigi
   if (amount < p.minStake + feeOf(p.minStake)) fail('AmountTooLow');
   const free = st.free(signer);
   if (free < amount || free - amount < p.existentialDeposit) {
-    fail('NotEnoughBalanceToStake', 'not enough free balance to stake (the account must keep 500 rao)', 'SK_CHAIN_INSUFFICIENT_BALANCE');
+    fail(
+      'NotEnoughBalanceToStake',
+      'not enough free balance to stake (the account must keep 500 rao)',
+      'SK_CHAIN_INSUFFICIENT_BALANCE',
+    );
   }
   if (st.ownerOf(hotkey) === undefined) fail('HotKeyAccountNotExists');
   const fee = feeOf(amount);

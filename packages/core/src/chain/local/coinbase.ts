@@ -1,6 +1,6 @@
 import type { ChainEvent } from '../types.js';
 import { runSubnetEpoch } from './epoch.js';
-import { PRICE_ONE, blockEmissionFor, decayBurn, spotPrice, swapOut } from './math.js';
+import { blockEmissionFor, decayBurn, PRICE_ONE, spotPrice, swapOut } from './math.js';
 import type { ChainState, Subnet } from './state.js';
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
@@ -27,6 +27,10 @@ export function blockStep(st: ChainState, block: number, emit: Emit): void {
   for (const n of netuids) {
     const s = st.subnet(n) as Subnet;
     if (n === 0) continue;
+    if (st.params.legacyRegistration) {
+      legacyAdjust(st, s, block);
+      continue;
+    }
     const burn = decayBurn(s.burn, s.hyper.burnHalfLife, s.hyper.minBurn, s.hyper.maxBurn);
     if (burn !== s.burn || s.regsThisBlock !== 0) st.patchSubnet(n, { burn, regsThisBlock: 0 });
   }
@@ -75,6 +79,28 @@ export function blockStep(st: ChainState, block: number, emit: Emit): void {
     const ema = (a * price + (PRICE_ONE - a) * s.movingPrice) / PRICE_ONE;
     if (ema !== s.movingPrice) st.patchSubnet(s.netuid, { movingPrice: ema });
   }
+}
+
+/**
+ * Legacy burn retarget (chain.md §6.1 "Legacy"): every AdjustmentInterval blocks
+ * new = burn · (regs + target) / (2 · target), smoothed by AdjustmentAlpha / u64::MAX, clamped.
+ */
+function legacyAdjust(st: ChainState, s: Subnet, block: number): void {
+  const h = s.hyper;
+  const patch: Partial<Subnet> = {};
+  if (s.regsThisBlock !== 0) patch.regsThisBlock = 0;
+  if (h.adjustmentInterval > 0 && block % h.adjustmentInterval === 0) {
+    const target = BigInt(Math.max(1, h.targetRegistrationsPerInterval));
+    const regs = BigInt(s.regsThisInterval);
+    const next = (s.burn * (regs + target)) / (2n * target);
+    const alpha = h.adjustmentAlpha;
+    let burn = (alpha * s.burn + (U64_MAX - alpha) * next) / U64_MAX;
+    if (burn < h.minBurn) burn = h.minBurn;
+    if (burn > h.maxBurn) burn = h.maxBurn;
+    patch.burn = burn;
+    patch.regsThisInterval = 0;
+  }
+  if (Object.keys(patch).length > 0) st.patchSubnet(s.netuid, patch);
 }
 
 /** §3.4: inject TAO at the current price (capped by root_prop · A), chain-buy the excess, mint alpha. */

@@ -11,7 +11,11 @@ chain.onBlock((h) => {
 });
 for (let i = 0; i < 100_000; i++) {
   chain
-    .submit(dev.alice, { pallet: 'Balances', method: 'transfer_keep_alive', args: { dest: dev.dave.address, value: 1000n + BigInt(i) } })
+    .submit(dev.alice, {
+      pallet: 'Balances',
+      method: 'transfer_keep_alive',
+      args: { dest: dev.dave.address, value: 1000n + BigInt(i) },
+    })
     .catch(() => undefined);
   await chain.advance(1);
   await new Promise((r) => setImmediate(r));

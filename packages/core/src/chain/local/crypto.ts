@@ -23,17 +23,28 @@ export function verifySr25519(message: Uint8Array, signature: Uint8Array, public
   }
 }
 
+// decoding an address costs a base58 pass and a blake2 checksum; the same few addresses recur
+const keyCache = new Map<string, Uint8Array | null>();
+const KEY_CACHE_MAX = 50_000;
+
 /** The 32-byte public key of an SS58-42 address, or null if it is not one. */
 export function publicKeyOf(address: unknown): Uint8Array | null {
   if (typeof address !== 'string' || address.length < 46 || address.length > 50) return null;
-  const [ok] = checkAddress(address, 42);
-  if (!ok) return null;
+  const cached = keyCache.get(address);
+  if (cached !== undefined) return cached;
+  let pk: Uint8Array | null = null;
   try {
-    const pk = decodeAddress(address);
-    return pk.length === 32 ? pk : null;
+    const [ok] = checkAddress(address, 42);
+    if (ok) {
+      const decoded = decodeAddress(address);
+      pk = decoded.length === 32 ? decoded : null;
+    }
   } catch {
-    return null;
+    pk = null;
   }
+  if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+  keyCache.set(address, pk);
+  return pk;
 }
 
 /** True for a valid SS58 address with prefix 42. */

@@ -22,7 +22,9 @@ export function buildEpochInput(st: ChainState, s: Subnet, block: number, emissi
     weights.push(st.weights(s.netuid, uid));
     bonds.push(st.bonds(s.netuid, uid));
     if (h.commitRevealWeightsEnabled) {
-      const live = st.commits(s.netuid, hk).filter((c) => s.epochIndex <= c.epoch + h.commitRevealPeriod);
+      // the epoch is due in this block, so the current epoch counts one ahead (consensus.md §3.4)
+      const current = s.epochIndex + 1;
+      const live = st.commits(s.netuid, hk).filter((c) => current <= c.epoch + h.commitRevealPeriod);
       commitBlock.push(live.length > 0 ? BigInt(Math.min(...live.map((c) => c.block))) : null);
     } else commitBlock.push(null);
   }

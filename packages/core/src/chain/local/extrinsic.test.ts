@@ -40,8 +40,13 @@ describe('signed extrinsics', () => {
     const wrongSigner = { ...x, signer: dev.bob.address };
     await expect(c.submitExtrinsic(wrongSigner)).rejects.toMatchObject({ code: 'SK_CHAIN_BAD_SIGNATURE' });
     const future = c.sign(dev.alice, transfer(5n), 3);
-    await expect(c.submitExtrinsic(future)).rejects.toMatchObject({ code: 'SK_CHAIN_BAD_NONCE', details: { chainError: 'Future' } });
-    await expect(c.submitExtrinsic(new TextEncoder().encode('{"nope":1}'))).rejects.toMatchObject({ code: 'SK_CHAIN_BAD_INPUT' });
+    await expect(c.submitExtrinsic(future)).rejects.toMatchObject({
+      code: 'SK_CHAIN_BAD_NONCE',
+      details: { chainError: 'Future' },
+    });
+    await expect(c.submitExtrinsic(new TextEncoder().encode('{"nope":1}'))).rejects.toMatchObject({
+      code: 'SK_CHAIN_BAD_INPUT',
+    });
     await expect(c.submitExtrinsic(new Uint8Array([0xff, 0x00]))).rejects.toMatchObject({ code: 'SK_CHAIN_BAD_INPUT' });
     await c.advance(1);
     // nothing was included: with no subnets the block step changes nothing either
@@ -49,7 +54,10 @@ describe('signed extrinsics', () => {
     const ok = c.submitExtrinsic(x);
     await c.advance(1);
     await ok;
-    await expect(c.submitExtrinsic(x)).rejects.toMatchObject({ code: 'SK_CHAIN_BAD_NONCE', details: { chainError: 'Stale' } });
+    await expect(c.submitExtrinsic(x)).rejects.toMatchObject({
+      code: 'SK_CHAIN_BAD_NONCE',
+      details: { chainError: 'Stale' },
+    });
     await c.close();
   });
 
@@ -64,7 +72,11 @@ describe('signed extrinsics', () => {
 
   it('rejects malformed calls before signing', async () => {
     const c = await chain();
-    const bad = { pallet: 'Balances', method: 'transfer_keep_alive', args: { dest: 'nope', value: 1n } } as unknown as ChainCall;
+    const bad = {
+      pallet: 'Balances',
+      method: 'transfer_keep_alive',
+      args: { dest: 'nope', value: 1n },
+    } as unknown as ChainCall;
     await expect(c.submit(dev.alice, bad)).rejects.toMatchObject({ code: 'SK_CHAIN_BAD_INPUT' });
     const neg = transfer(-1n);
     await expect(c.submit(dev.alice, neg)).rejects.toMatchObject({ code: 'SK_CHAIN_BAD_INPUT' });
@@ -77,6 +89,19 @@ describe('signed extrinsics', () => {
     expect(r1.blockNumber).toBe(1);
     expect(r2.blockNumber).toBe(1);
     expect(await c.blockNumber()).toBe(1);
+    await c.close();
+  });
+
+  it('accepts externally authenticated calls with the same nonce rules', async () => {
+    const c = await chain();
+    await expect(c.submitAuthenticated(dev.alice.address, 1, transfer(5n))).rejects.toMatchObject({
+      code: 'SK_CHAIN_BAD_NONCE',
+    });
+    const done = c.submitAuthenticated(dev.alice.address, 0, transfer(5n));
+    await c.advance(1);
+    expect((await done).blockNumber).toBe(1);
+    expect(c.nonce(dev.alice.address)).toBe(1);
+    expect(c.lastBlockExtrinsics()[0]).toContain('"auth":"external"');
     await c.close();
   });
 });

@@ -100,9 +100,13 @@ export function parseCall(call: unknown): ChainCall {
   const r = callSchema.safeParse(call);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `malformed call: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(), {
-      chainError: 'BadRequest',
-    });
+    throw new SubnetkitError(
+      'SK_CHAIN_BAD_INPUT',
+      `malformed call: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+      {
+        chainError: 'BadRequest',
+      },
+    );
   }
   return r.data as ChainCall;
 }
@@ -124,7 +128,12 @@ export function encodeExtrinsic(x: SignedExtrinsic): Uint8Array {
 }
 
 const envelope = z
-  .object({ signer: address, nonce: z.number().int().min(0).max(0xffff_ffff), call: z.unknown(), signature: z.string() })
+  .object({
+    signer: address,
+    nonce: z.number().int().min(0).max(0xffff_ffff),
+    call: z.unknown(),
+    signature: z.string(),
+  })
   .strict();
 
 /**
@@ -137,7 +146,12 @@ export function decodeAndVerify(input: Uint8Array | SignedExtrinsic | unknown, g
     try {
       raw = canonicalDecode(Buffer.from(input).toString('utf8'));
     } catch (cause) {
-      throw new SubnetkitError('SK_CHAIN_BAD_INPUT', 'extrinsic bytes are not a local-chain extrinsic', { chainError: 'BadRequest' }, { cause });
+      throw new SubnetkitError(
+        'SK_CHAIN_BAD_INPUT',
+        'extrinsic bytes are not a local-chain extrinsic',
+        { chainError: 'BadRequest' },
+        { cause },
+      );
     }
   }
   const env = envelope.safeParse(raw);
@@ -148,10 +162,14 @@ export function decodeAndVerify(input: Uint8Array | SignedExtrinsic | unknown, g
   const sig = fromHex(env.data.signature, 64);
   const pk = publicKeyOf(env.data.signer);
   if (!sig || !pk || !verifySr25519(signingPayload(genesisHash, env.data.signer, env.data.nonce, call), sig, pk)) {
-    throw new SubnetkitError('SK_CHAIN_BAD_SIGNATURE', 'the extrinsic signature does not verify for its signer and this chain', {
-      chainError: 'BadProof',
-      signer: env.data.signer,
-    });
+    throw new SubnetkitError(
+      'SK_CHAIN_BAD_SIGNATURE',
+      'the extrinsic signature does not verify for its signer and this chain',
+      {
+        chainError: 'BadProof',
+        signer: env.data.signer,
+      },
+    );
   }
   return { signer: env.data.signer, nonce: env.data.nonce, call, signature: env.data.signature };
 }

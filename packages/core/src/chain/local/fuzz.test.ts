@@ -11,7 +11,13 @@ import { createLocalChain, type LocalChain } from './local-chain.js';
 import { invariantViolations, wasmSigner } from './test-helpers.js';
 
 const TAO = 1_000_000_000n;
-const CODES = new Set(['SK_CHAIN_EXTRINSIC_FAILED', 'SK_CHAIN_INSUFFICIENT_BALANCE', 'SK_CHAIN_BAD_SIGNATURE', 'SK_CHAIN_BAD_NONCE', 'SK_CHAIN_BAD_INPUT']);
+const CODES = new Set([
+  'SK_CHAIN_EXTRINSIC_FAILED',
+  'SK_CHAIN_INSUFFICIENT_BALANCE',
+  'SK_CHAIN_BAD_SIGNATURE',
+  'SK_CHAIN_BAD_NONCE',
+  'SK_CHAIN_BAD_INPUT',
+]);
 
 function randomCall(r: Random, keys: Signer[]): ChainCall {
   const addr = () => r.pick(keys).address;
@@ -20,33 +26,75 @@ function randomCall(r: Random, keys: Signer[]): ChainCall {
   const u16s = (len: number) => Array.from({ length: len }, () => r.pick([0, 1, 2, 3, 4, r.int(0, 65535)]));
   switch (r.int(0, 11)) {
     case 0:
-      return { pallet: 'Balances', method: r.pick(['transfer_keep_alive', 'transfer_allow_death'] as const), args: { dest: addr(), value: amount() } };
+      return {
+        pallet: 'Balances',
+        method: r.pick(['transfer_keep_alive', 'transfer_allow_death'] as const),
+        args: { dest: addr(), value: amount() },
+      };
     case 1:
       return { pallet: 'SubtensorModule', method: 'burned_register', args: { netuid, hotkey: addr() } };
     case 2:
       return {
         pallet: 'SubtensorModule',
         method: 'serve_axon',
-        args: { netuid, version: 1, ip: r.pick(['10.0.0.1', '127.0.0.1', '::1', '2001:db8::2', '1.2.3', '0.0.0.0']), port: r.int(0, 3), ipType: r.pick([4, 6, 5] as (4 | 6)[]), protocol: 4 },
+        args: {
+          netuid,
+          version: 1,
+          ip: r.pick(['10.0.0.1', '127.0.0.1', '::1', '2001:db8::2', '1.2.3', '0.0.0.0']),
+          port: r.int(0, 3),
+          ipType: r.pick([4, 6, 5] as (4 | 6)[]),
+          protocol: 4,
+        },
       };
     case 3: {
       const len = r.int(0, 5);
-      return { pallet: 'SubtensorModule', method: 'set_weights', args: { netuid, dests: u16s(len), weights: u16s(r.int(0, 1) ? len : len + 1), versionKey: BigInt(r.int(0, 2)) } };
+      return {
+        pallet: 'SubtensorModule',
+        method: 'set_weights',
+        args: { netuid, dests: u16s(len), weights: u16s(r.int(0, 1) ? len : len + 1), versionKey: BigInt(r.int(0, 2)) },
+      };
     }
     case 4:
     case 5:
-      return { pallet: 'SubtensorModule', method: 'add_stake', args: { hotkey: addr(), netuid, amountStaked: amount() } };
+      return {
+        pallet: 'SubtensorModule',
+        method: 'add_stake',
+        args: { hotkey: addr(), netuid, amountStaked: amount() },
+      };
     case 6:
-      return { pallet: 'SubtensorModule', method: 'remove_stake', args: { hotkey: addr(), netuid, amountUnstaked: amount() } };
+      return {
+        pallet: 'SubtensorModule',
+        method: 'remove_stake',
+        args: { hotkey: addr(), netuid, amountUnstaked: amount() },
+      };
     case 7:
-      return { pallet: 'SubtensorModule', method: 'commit_weights', args: { netuid, commitHash: `0x${'ab'.repeat(32)}` } };
+      return {
+        pallet: 'SubtensorModule',
+        method: 'commit_weights',
+        args: { netuid, commitHash: `0x${'ab'.repeat(32)}` },
+      };
     case 8:
-      return { pallet: 'SubtensorModule', method: 'reveal_weights', args: { netuid, uids: u16s(1), values: u16s(1), salt: u16s(2), versionKey: 0n } };
+      return {
+        pallet: 'SubtensorModule',
+        method: 'reveal_weights',
+        args: { netuid, uids: u16s(1), values: u16s(1), salt: u16s(2), versionKey: 0n },
+      };
     case 9:
       return {
         pallet: 'AdminUtils',
         method: 'set_hyperparameter',
-        args: { netuid, name: r.pick(['tempo', 'immunity_period', 'max_allowed_uids', 'min_burn', 'commit_reveal_weights_enabled', 'bogus']), value: r.pick([0, 1, 5, 300, true, 10n ** 12n]) },
+        args: {
+          netuid,
+          name: r.pick([
+            'tempo',
+            'immunity_period',
+            'max_allowed_uids',
+            'min_burn',
+            'commit_reveal_weights_enabled',
+            'bogus',
+          ]),
+          value: r.pick([0, 1, 5, 300, true, 10n ** 12n]),
+        },
       };
     case 10:
       return { pallet: 'SubtensorModule', method: 'register_network', args: { hotkey: addr() } };
@@ -83,14 +131,27 @@ function randomInput(r: Random, chain: LocalChain, keys: Signer[]): Uint8Array |
 }
 
 describe('fuzz', () => {
-  it('thousands of random and malformed extrinsics: typed errors, invariants, replayable state', { timeout: 240_000, tags: ['slow'] }, async () => {
+  it('thousands of random and malformed extrinsics: typed errors, invariants, replayable state', {
+    timeout: 240_000,
+    tags: ['slow'],
+  }, async () => {
     await initCrypto();
     const keys = Array.from({ length: 6 }, (_, i) => wasmSigner(`fuzz-${i}`));
     const genesis: GenesisConfig = {
       accounts: keys.map((k, i) => ({ address: k.address, balance: i === 5 ? 1000n : 5000n * TAO })),
       subnets: [
-        { netuid: 1, owner: keys[0]?.address as string, ownerHotkey: keys[1]?.address as string, hyperparameters: { tempo: 5, weightsRateLimit: 1, maxAllowedUids: 4, immunityPeriod: 3, minNonImmuneUids: 1 } },
-        { netuid: 2, owner: keys[2]?.address as string, ownerHotkey: keys[3]?.address as string, hyperparameters: { tempo: 7, commitRevealWeightsEnabled: true, maxAllowedUids: 3 } },
+        {
+          netuid: 1,
+          owner: keys[0]?.address as string,
+          ownerHotkey: keys[1]?.address as string,
+          hyperparameters: { tempo: 5, weightsRateLimit: 1, maxAllowedUids: 4, immunityPeriod: 3, minNonImmuneUids: 1 },
+        },
+        {
+          netuid: 2,
+          owner: keys[2]?.address as string,
+          ownerHotkey: keys[3]?.address as string,
+          hyperparameters: { tempo: 7, commitRevealWeightsEnabled: true, maxAllowedUids: 3 },
+        },
       ],
       params: { sudo: keys[0]?.address as string, networkRateLimit: 5 },
     };
@@ -119,6 +180,7 @@ describe('fuzz', () => {
       if (i % 12 === 11) {
         await chain.advance(1);
         blocks.push({ extrinsics: chain.lastBlockExtrinsics(), stateHash: chain.stateHash() });
+        if (blocks.length % 25 === 0) expect(invariantViolations(chain)).toEqual([]);
       }
     }
     await chain.advance(1);

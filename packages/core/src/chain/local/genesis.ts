@@ -1,11 +1,10 @@
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { blake2Hex, canonicalEncode } from './codec.js';
 import { isAddress } from './crypto.js';
-import { type ChainParams, DEFAULT_CHAIN_PARAMS, type Hyper } from './params.js';
-import { ChainState, K, emptyNeurons, type Subnet } from './state.js';
-import { Store } from './store.js';
+import { type ChainParams, DEFAULT_CHAIN_PARAMS, DEFAULT_HYPERPARAMETERS, type Hyper } from './params.js';
+import { ChainState, emptyNeurons, K, type Subnet } from './state.js';
+import type { Store } from './store.js';
 import { createSubnet } from './subnets.js';
-import { DEFAULT_HYPERPARAMETERS } from './params.js';
 
 /** A subnet that exists from block 0. */
 export interface GenesisSubnet {
@@ -56,7 +55,10 @@ export function buildGenesis(store: Store, genesis: GenesisConfig): ChainState {
   const seen = new Set<number>();
   for (const s of genesis.subnets ?? []) {
     if (!isAddress(s.owner) || !isAddress(s.ownerHotkey)) bad('subnet owner and ownerHotkey must be SS58-42 addresses');
-    if (s.netuid !== undefined && (!Number.isInteger(s.netuid) || s.netuid < 1 || s.netuid > 65535 || seen.has(s.netuid))) {
+    if (
+      s.netuid !== undefined &&
+      (!Number.isInteger(s.netuid) || s.netuid < 1 || s.netuid > 65535 || seen.has(s.netuid))
+    ) {
       bad(`subnet netuid ${s.netuid} is invalid or repeated`);
     }
     if (s.netuid !== undefined) seen.add(s.netuid);
@@ -97,6 +99,7 @@ export function buildGenesis(store: Store, genesis: GenesisConfig): ChainState {
     movingPrice: 0n,
     burn: 0n,
     regsThisBlock: 0,
+    regsThisInterval: 0,
     lastTaoEmission: 0n,
     alphaBurned: 0n,
     hyper: { ...DEFAULT_HYPERPARAMETERS, tempo: 0 },

@@ -1,6 +1,7 @@
 export { HYPERPARAMETER_NAMES } from './admin.js';
 export { canonicalDecode, canonicalEncode } from './codec.js';
 export { createDevSigner, initCrypto, verifySr25519 } from './crypto.js';
+export { type DevGenesisOptions, devGenesis } from './dev-genesis.js';
 export {
   decodeAndVerify,
   encodeExtrinsic,
@@ -8,7 +9,6 @@ export {
   signExtrinsic,
   signingPayload,
 } from './extrinsic.js';
-export { devGenesis, type DevGenesisOptions } from './dev-genesis.js';
 export { type GenesisConfig, type GenesisSubnet, genesisHashOf } from './genesis.js';
 export {
   type BlockTime,

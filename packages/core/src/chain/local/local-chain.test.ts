@@ -15,7 +15,11 @@ describe('local chain: the common path', () => {
     const chain = await chainWithSubnet({ tempo: 10 });
     const events: string[] = [];
     chain.onEvents((evs) => events.push(...evs.map((e) => e.name)));
-    await include(chain, dev.bob, { pallet: 'SubtensorModule', method: 'burned_register', args: { netuid: 1, hotkey: dev.minerHot.address } });
+    await include(chain, dev.bob, {
+      pallet: 'SubtensorModule',
+      method: 'burned_register',
+      args: { netuid: 1, hotkey: dev.minerHot.address },
+    });
     await include(chain, dev.charlie, {
       pallet: 'SubtensorModule',
       method: 'burned_register',
@@ -80,6 +84,67 @@ describe('local chain: the common path', () => {
     }).catch((e) => e);
     expect(err.code).toBe('SK_CHAIN_INSUFFICIENT_BALANCE');
     expect(err.details.chainError).toBe('NotEnoughBalanceToStake');
+    await chain.close();
+  });
+
+  it('pays validator dividends to nominators pro rata, minus the take for the hotkey owner', async () => {
+    const chain = await chainWithSubnet({ tempo: 10 });
+    await include(chain, dev.bob, {
+      pallet: 'SubtensorModule',
+      method: 'burned_register',
+      args: { netuid: 1, hotkey: dev.minerHot.address },
+    });
+    await include(chain, dev.charlie, {
+      pallet: 'SubtensorModule',
+      method: 'burned_register',
+      args: { netuid: 1, hotkey: dev.validatorHot.address },
+    });
+    const stake = (coldkey: typeof dev.charlie) =>
+      include(chain, coldkey, {
+        pallet: 'SubtensorModule',
+        method: 'add_stake',
+        args: { hotkey: dev.validatorHot.address, netuid: 1, amountStaked: 50n * TAO },
+      });
+    await stake(dev.charlie);
+    await stake(dev.dave);
+    await chain.advance(12);
+    await include(chain, dev.validatorHot, {
+      pallet: 'SubtensorModule',
+      method: 'set_weights',
+      args: { netuid: 1, dests: [1], weights: [1], versionKey: 0n },
+    });
+    const c0 = await chain.stake(dev.validatorHot.address, dev.charlie.address, 1);
+    const d0 = await chain.stake(dev.validatorHot.address, dev.dave.address, 1);
+    await chain.advance(11);
+    const c1 = await chain.stake(dev.validatorHot.address, dev.charlie.address, 1);
+    const d1 = await chain.stake(dev.validatorHot.address, dev.dave.address, 1);
+    expect(d1).toBeGreaterThan(d0);
+    // the owner (Charlie) also receives the 18 % take: he gains more than the nominator
+    expect(c1 - c0).toBeGreaterThan(d1 - d0);
+    expect(invariantViolations(chain)).toEqual([]);
+    await chain.close();
+  });
+
+  it('counts root stake (netuid 0, 1:1) in the stake weight and keeps the accounting', async () => {
+    const chain = await chainWithSubnet({ tempo: 10 });
+    await include(chain, dev.bob, {
+      pallet: 'SubtensorModule',
+      method: 'burned_register',
+      args: { netuid: 1, hotkey: dev.minerHot.address },
+    });
+    const r = await include(chain, dev.bob, {
+      pallet: 'SubtensorModule',
+      method: 'add_stake',
+      args: { hotkey: dev.minerHot.address, netuid: 0, amountStaked: 1000n * TAO },
+    });
+    expect(r.events[0]?.data).toMatchObject({ alpha: 1000n * TAO, fee: 0n });
+    const mg = await chain.metagraph(1);
+    expect(mg.taoStake[1]).toBe(1000n * TAO);
+    expect(mg.totalStake[1]).toBeGreaterThan(mg.alphaStake[1] as bigint);
+    await chain.advance(25);
+    expect(invariantViolations(chain)).toEqual([]);
+    const issuance = chain.issuanceBreakdown();
+    expect(issuance.accounted).toBe(issuance.totalIssuance);
     await chain.close();
   });
 });

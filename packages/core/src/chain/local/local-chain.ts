@@ -1,4 +1,4 @@
-import { SubnetkitError, isSubnetkitError } from '../../errors/subnetkit-error.js';
+import { isSubnetkitError, SubnetkitError } from '../../errors/subnetkit-error.js';
 import type { Logger } from '../../log/logger.js';
 import { type Clock, systemClock } from '../../util/clock.js';
 import type { Signer } from '../../util/signer.js';
@@ -15,12 +15,12 @@ import type {
   SubnetInfo,
   Unsubscribe,
 } from '../types.js';
-import { type CallContext, applyCall, lockCost } from './calls.js';
+import { applyCall, type CallContext, lockCost } from './calls.js';
 import { blake2Hex, canonicalDecode, canonicalEncode } from './codec.js';
 import { blockStep } from './coinbase.js';
-import { initCrypto } from './crypto.js';
-import { type SignedExtrinsic, decodeAndVerify, encodeExtrinsic, parseCall, signExtrinsic } from './extrinsic.js';
-import { type GenesisConfig, buildGenesis, genesisHashOf, paramsOf } from './genesis.js';
+import { initCrypto, isAddress } from './crypto.js';
+import { decodeAndVerify, encodeExtrinsic, parseCall, type SignedExtrinsic, signExtrinsic } from './extrinsic.js';
+import { buildGenesis, type GenesisConfig, genesisHashOf, paramsOf } from './genesis.js';
 import { activityCutoffBlocks } from './params.js';
 import { ChainDb, type StoredBlock } from './persistence.js';
 import { ChainState, type Subnet } from './state.js';
@@ -92,7 +92,6 @@ export class LocalChain implements Chain {
   #closed = false;
   #dbClosed = false;
   #instantScheduled = false;
-  #loop: Promise<void> | null = null;
 
   /** Use `createLocalChain`. */
   constructor(init: {
@@ -114,9 +113,13 @@ export class LocalChain implements Chain {
     if (!this.#db) this.#hashes[init.head.number] = init.head.hash;
     if (typeof this.#blockTime === 'number') {
       if (!Number.isFinite(this.#blockTime) || this.#blockTime <= 0) {
-        throw new SubnetkitError('SK_CONFIG_INVALID', 'blockTime must be a positive number of ms, "manual" or "instant"', {});
+        throw new SubnetkitError(
+          'SK_CONFIG_INVALID',
+          'blockTime must be a positive number of ms, "manual" or "instant"',
+          {},
+        );
       }
-      this.#loop = this.#run(this.#blockTime);
+      void this.#run(this.#blockTime);
     }
   }
 
@@ -155,25 +158,53 @@ export class LocalChain implements Chain {
     try {
       this.#assertOpen();
       const x = decodeAndVerify(input, this.genesisHash);
-      const expected = this.#expectedNonce(x.signer);
-      if (x.nonce !== expected) {
-        const stale = x.nonce < expected;
-        throw new SubnetkitError(
-          'SK_CHAIN_BAD_NONCE',
-          `nonce ${x.nonce} is ${stale ? 'stale (already used)' : 'from the future'}; the next nonce of ${x.signer} is ${expected}`,
-          { chainError: stale ? 'Stale' : 'Future', expected, got: x.nonce },
-        );
-      }
-      this.#nextNonce.set(x.signer, expected + 1);
-      const wire = Buffer.from(encodeExtrinsic(x)).toString('utf8');
-      const done = new Promise<ExtrinsicResult>((resolve, reject) => {
-        this.#pool.push({ x, wire, resolve, reject });
-      });
-      if (this.#blockTime === 'instant') this.#scheduleInstant();
-      return done;
+      // wire bytes that decoded and verified are kept as given (no second encoding)
+      const wire =
+        input instanceof Uint8Array
+          ? Buffer.from(input).toString('utf8')
+          : Buffer.from(encodeExtrinsic(x)).toString('utf8');
+      return this.#enqueue(x, wire);
     } catch (err) {
       return Promise.reject(err);
     }
+  }
+
+  /**
+   * Submits a call whose signature the caller already verified in another format (the devnet's
+   * Substrate extrinsics). Nonce rules, validation and the block path are the same; the block
+   * records it with `auth: "external"` and no local signature.
+   */
+  submitAuthenticated(signer: string, nonce: number, call: ChainCall): Promise<ExtrinsicResult> {
+    try {
+      this.#assertOpen();
+      if (!isAddress(signer)) {
+        throw new SubnetkitError('SK_CHAIN_BAD_INPUT', 'signer is not an SS58-42 address', {
+          chainError: 'BadRequest',
+        });
+      }
+      const x: SignedExtrinsic = { signer, nonce, call: parseCall(call), signature: '' };
+      return this.#enqueue(x, canonicalEncode({ ...x, auth: 'external' }));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  #enqueue(x: SignedExtrinsic, wire: string): Promise<ExtrinsicResult> {
+    const expected = this.#expectedNonce(x.signer);
+    if (x.nonce !== expected) {
+      const stale = x.nonce < expected;
+      throw new SubnetkitError(
+        'SK_CHAIN_BAD_NONCE',
+        `nonce ${x.nonce} is ${stale ? 'stale (already used)' : 'from the future'}; the next nonce of ${x.signer} is ${expected}`,
+        { chainError: stale ? 'Stale' : 'Future', expected, got: x.nonce },
+      );
+    }
+    this.#nextNonce.set(x.signer, expected + 1);
+    const done = new Promise<ExtrinsicResult>((resolve, reject) => {
+      this.#pool.push({ x, wire, resolve, reject });
+    });
+    if (this.#blockTime === 'instant') this.#scheduleInstant();
+    return done;
   }
 
   /** Signs without submitting (for tests of replays and tampering). */
@@ -252,7 +283,12 @@ export class LocalChain implements Chain {
           this.#store.rollback();
           error = isSubnetkitError(err)
             ? err
-            : new SubnetkitError('SK_INTERNAL', 'the local chain failed applying an extrinsic', { chainError: 'Other' }, { cause: err });
+            : new SubnetkitError(
+                'SK_INTERNAL',
+                'the local chain failed applying an extrinsic',
+                { chainError: 'Other' },
+                { cause: err },
+              );
           xEvents.length = 0;
           xEvents.push({
             pallet: 'System',
@@ -273,9 +309,22 @@ export class LocalChain implements Chain {
       const timestamp = this.#clock.now();
       const extrinsicsRoot = blake2Hex(included.join('\n'));
       const hash = blake2Hex(
-        canonicalEncode({ extrinsicsRoot, number, parentHash: this.#head.hash, stateHash: commit.stateHash, timestamp }),
+        canonicalEncode({
+          extrinsicsRoot,
+          number,
+          parentHash: this.#head.hash,
+          stateHash: commit.stateHash,
+          timestamp,
+        }),
       );
-      stored = { number, hash, parentHash: this.#head.hash, timestamp, stateHash: commit.stateHash, extrinsics: included };
+      stored = {
+        number,
+        hash,
+        parentHash: this.#head.hash,
+        timestamp,
+        stateHash: commit.stateHash,
+        extrinsics: included,
+      };
     } catch (err) {
       this.#store.discardBlock();
       this.#pool = [...pending, ...this.#pool];
@@ -294,8 +343,16 @@ export class LocalChain implements Chain {
     this.#head = { number, hash: stored.hash, parentHash: stored.parentHash, timestamp: stored.timestamp };
     this.#lastExtrinsics = included;
     // pool nonces re-derive from state for accounts with nothing pending
-    for (const o of outcomes) if (!this.#pool.some((p) => p.x.signer === o.p.x.signer)) this.#nextNonce.delete(o.p.x.signer);
+    for (const o of outcomes)
+      if (!this.#pool.some((p) => p.x.signer === o.p.x.signer)) this.#nextNonce.delete(o.p.x.signer);
     const header = this.#head;
+    if (this.#log) {
+      for (const e of events) {
+        if (e.name === 'IncentiveAlphaEmittedToMiners') {
+          this.#log.info({ event: 'chain.epoch', netuid: e.data.netuid, block: number }, 'epoch ran');
+        }
+      }
+    }
     for (const o of outcomes) {
       if (o.error) o.p.reject(o.error);
       else o.p.resolve({ blockNumber: number, blockHash: header.hash, events: o.events });
@@ -355,13 +412,18 @@ export class LocalChain implements Chain {
     for (const key of this.#store.keysWithPrefix('a:')) free += this.#store.get<{ free: bigint }>(key)?.free ?? 0n;
     let poolTao = 0n;
     for (const n of g.netuids) poolTao += this.#st.subnet(n)?.taoIn ?? 0n;
-    return { totalIssuance: g.totalIssuance, free, poolTao, burned: g.burned, recycled: g.recycled, accounted: free + poolTao + g.burned };
+    return {
+      totalIssuance: g.totalIssuance,
+      free,
+      poolTao,
+      burned: g.burned,
+      recycled: g.recycled,
+      accounted: free + poolTao + g.burned,
+    };
   }
 
   async subnets(): Promise<SubnetInfo[]> {
-    return this.#st
-      .globals()
-      .netuids.map((n) => this.#subnetInfo(this.#st.subnet(n) as Subnet));
+    return this.#st.globals().netuids.map((n) => this.#subnetInfo(this.#st.subnet(n) as Subnet));
   }
 
   async subnet(netuid: number): Promise<SubnetInfo | null> {
@@ -405,7 +467,7 @@ export class LocalChain implements Chain {
   }
 
   async metagraph(netuid: number, options: { weights?: boolean; bonds?: boolean } = {}): Promise<Metagraph> {
-    const s = this.#subnetOrThrow(netuid);
+    this.#subnetOrThrow(netuid);
     const nv = this.#st.neurons(netuid);
     const n = nv.hotkeys.length;
     const uids = Array.from({ length: n }, (_, i) => i);
@@ -437,9 +499,10 @@ export class LocalChain implements Chain {
       pruningScore: nv.pruningScore.map(frac),
       axons: nv.hotkeys.map((h) => this.#st.axon(netuid, h) ?? null),
     };
-    if (options.weights) mg.weights = uids.map((u) => this.#st.weights(netuid, u).map(([j, w]) => [j, w] as [number, number]));
-    if (options.bonds) mg.bonds = uids.map((u) => this.#st.bonds(netuid, u).map(([j, b]) => [j, b] as [number, number]));
-    void s;
+    if (options.weights)
+      mg.weights = uids.map((u) => this.#st.weights(netuid, u).map(([j, w]) => [j, w] as [number, number]));
+    if (options.bonds)
+      mg.bonds = uids.map((u) => this.#st.bonds(netuid, u).map(([j, b]) => [j, b] as [number, number]));
     return mg;
   }
 
@@ -477,7 +540,11 @@ export class LocalChain implements Chain {
 
   #subnetOrThrow(netuid: number): Subnet {
     const s = this.#st.subnet(netuid);
-    if (!s) throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `subnet ${netuid} does not exist`, { netuid, chainError: 'SubnetNotExists' });
+    if (!s)
+      throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `subnet ${netuid} does not exist`, {
+        netuid,
+        chainError: 'SubnetNotExists',
+      });
     return s;
   }
 
@@ -501,8 +568,12 @@ export class LocalChain implements Chain {
   async close(): Promise<void> {
     this.#closed = true;
     this.#abort.abort(new SubnetkitError('SK_CHAIN_CONNECTION', 'the local chain was closed', {}));
-    await this.#loop;
-    const err = new SubnetkitError('SK_CHAIN_CONNECTION', 'the local chain closed before the extrinsic was included', {});
+    // a clock that ignores the abort signal (ManualClock) wakes the loop later; it then sees #closed
+    const err = new SubnetkitError(
+      'SK_CHAIN_CONNECTION',
+      'the local chain closed before the extrinsic was included',
+      {},
+    );
     for (const p of this.#pool) p.reject(err);
     this.#pool = [];
     this.#blockListeners.clear();
@@ -542,15 +613,21 @@ export async function createLocalChain(options: LocalChainOptions = {}): Promise
       const genesis = canonicalDecode<GenesisConfig>(storedGenesis);
       const genesisHash = db.meta('genesisHash') as string;
       if (options.genesis && genesisHashOf(options.genesis) !== genesisHash) {
-        throw new SubnetkitError('SK_CHAIN_STORAGE', `${options.dataDir} holds a chain with another genesis; use a new data dir`, {
-          dir: options.dataDir,
-        });
+        throw new SubnetkitError(
+          'SK_CHAIN_STORAGE',
+          `${options.dataDir} holds a chain with another genesis; use a new data dir`,
+          {
+            dir: options.dataDir,
+          },
+        );
       }
       store.load(db.stateEntries(), canonicalDecode);
       const headNumber = Number(db.meta('head'));
       const head = db.block(headNumber);
       if (!head || head.stateHash !== store.stateHash()) {
-        throw new SubnetkitError('SK_CHAIN_STORAGE', 'the chain database is inconsistent (state hash mismatch)', { head: headNumber });
+        throw new SubnetkitError('SK_CHAIN_STORAGE', 'the chain database is inconsistent (state hash mismatch)', {
+          head: headNumber,
+        });
       }
       const st = new ChainState(store, paramsOf(genesis));
       return new LocalChain({
@@ -567,7 +644,14 @@ export async function createLocalChain(options: LocalChainOptions = {}): Promise
     const st = buildGenesis(store, genesis);
     const { writes, stateHash } = store.commitBlock();
     const timestamp = genesis.timestamp ?? 0;
-    const block0: StoredBlock = { number: 0, hash: genesisHash, parentHash: ZERO_HASH, timestamp, stateHash, extrinsics: [] };
+    const block0: StoredBlock = {
+      number: 0,
+      hash: genesisHash,
+      parentHash: ZERO_HASH,
+      timestamp,
+      stateHash,
+      extrinsics: [],
+    };
     db?.commit(block0, writes, { genesis: canonicalEncode(genesis), genesisHash });
     return new LocalChain({
       store,
@@ -582,4 +666,3 @@ export async function createLocalChain(options: LocalChainOptions = {}): Promise
     throw err;
   }
 }
-

@@ -2,11 +2,11 @@ import { decodeAddress } from '@polkadot/util-crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  MAX_ISSUANCE,
   blockEmissionFor,
-  burnDecayFactorQ32,
   bumpBurn,
+  burnDecayFactorQ32,
   decayBurn,
+  MAX_ISSUANCE,
   maxUpscale,
   networkLockCost,
   swapOut,
@@ -70,7 +70,8 @@ describe('weights', () => {
         const ys = maxUpscale(xs);
         if (Math.max(...xs) > 0 && Math.max(...ys) !== 65535) return false;
         for (let i = 0; i < xs.length; i++)
-          for (let j = 0; j < xs.length; j++) if ((xs[i] as number) < (xs[j] as number) && (ys[i] as number) > (ys[j] as number)) return false;
+          for (let j = 0; j < xs.length; j++)
+            if ((xs[i] as number) < (xs[j] as number) && (ys[i] as number) > (ys[j] as number)) return false;
         return true;
       }),
     );
@@ -82,17 +83,24 @@ describe('weights', () => {
       '0xbc34037863b75a0d5c52dcf3c163485c91cf905d6a8bdf5e70ed7dc4378ed199',
     );
     const bob = decodeAddress('5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty');
-    expect(weightCommitHash(bob, 300, [], [], [], 0n)).toBe('0xfc5a6a5833ca23bfce645de627832b2fece35c145e4eeb8caddb08554f83f847');
+    expect(weightCommitHash(bob, 300, [], [], [], 0n)).toBe(
+      '0xfc5a6a5833ca23bfce645de627832b2fece35c145e4eeb8caddb08554f83f847',
+    );
   });
 });
 
 describe('pool', () => {
   it('constant product never pays out the whole reserve', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 1n, max: 10n ** 18n }), fc.bigInt({ min: 1n, max: 10n ** 18n }), fc.bigInt({ min: 0n, max: 10n ** 20n }), (x, y, d) => {
-        const out = swapOut(x, y, d);
-        return out >= 0n && out < y && (x + d) * (y - out) >= x * y;
-      }),
+      fc.property(
+        fc.bigInt({ min: 1n, max: 10n ** 18n }),
+        fc.bigInt({ min: 1n, max: 10n ** 18n }),
+        fc.bigInt({ min: 0n, max: 10n ** 20n }),
+        (x, y, d) => {
+          const out = swapOut(x, y, d);
+          return out >= 0n && out < y && (x + d) * (y - out) >= x * y;
+        },
+      ),
     );
   });
 });

@@ -29,6 +29,12 @@ export interface ChainParams {
   adminFreezeWindow: number;
   /** Max unrevealed hash commits per hotkey. */
   maxCommits: number;
+  /**
+   * Legacy registration rules (before 2026): per-block and per-interval caps
+   * (`TooManyRegistrationsThisBlock` / `…ThisInterval`) and the burn retarget every
+   * AdjustmentInterval blocks, instead of the current per-block decay. Default false.
+   */
+  legacyRegistration: boolean;
   /** The sudo (root) key for AdminUtils root-only setters, or null for none. */
   sudo: string | null;
 }
@@ -51,6 +57,7 @@ export const DEFAULT_CHAIN_PARAMS: ChainParams = {
   ownerHyperparamRateLimit: 0,
   adminFreezeWindow: 0,
   maxCommits: 10,
+  legacyRegistration: false,
   sudo: null,
 };
 

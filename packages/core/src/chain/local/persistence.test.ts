@@ -19,7 +19,11 @@ describe('persistence', () => {
     const dir = tempDir();
     const genesis = devGenesis({ subnets: 1 });
     const a = await createLocalChain({ dataDir: dir, genesis, blockTime: 'manual' });
-    await include(a, dev.bob, { pallet: 'SubtensorModule', method: 'burned_register', args: { netuid: 1, hotkey: dev.minerHot.address } });
+    await include(a, dev.bob, {
+      pallet: 'SubtensorModule',
+      method: 'burned_register',
+      args: { netuid: 1, hotkey: dev.minerHot.address },
+    });
     await a.advance(15);
     const hash = a.stateHash();
     const head = await a.blockHash();
@@ -49,12 +53,16 @@ describe('persistence', () => {
     const dir = tempDir();
     const a = await createLocalChain({ dataDir: dir, genesis: devGenesis({ subnets: 1 }), blockTime: 'manual' });
     await a.close();
-    await expect(createLocalChain({ dataDir: dir, genesis: devGenesis({ subnets: 2 }), blockTime: 'manual' })).rejects.toMatchObject({
+    await expect(
+      createLocalChain({ dataDir: dir, genesis: devGenesis({ subnets: 2 }), blockTime: 'manual' }),
+    ).rejects.toMatchObject({
       code: 'SK_CHAIN_STORAGE',
     });
   });
 
-  it('survives SIGKILL of a child process producing blocks: resumes at the last committed block', { timeout: 60_000 }, async () => {
+  it('survives SIGKILL of a child process producing blocks: resumes at the last committed block', {
+    timeout: 60_000,
+  }, async () => {
     const dir = tempDir();
     const script = fileURLToPath(new URL('./crash-child.fixture.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });

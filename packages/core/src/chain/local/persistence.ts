@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { type Database, type RootDatabase, open } from 'lmdb';
+import { type Database, open, type RootDatabase } from 'lmdb';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import type { StoreWrite } from './store.js';
 
@@ -63,7 +63,12 @@ export class ChainDb {
         for (const [k, v] of Object.entries(extraMeta)) this.#meta.put(k, v);
       });
     } catch (cause) {
-      throw new SubnetkitError('SK_CHAIN_STORAGE', 'writing a block to the chain database failed', { block: block.number }, { cause });
+      throw new SubnetkitError(
+        'SK_CHAIN_STORAGE',
+        'writing a block to the chain database failed',
+        { block: block.number },
+        { cause },
+      );
     }
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChainCall } from '../types.js';
 import { createDevSigner } from './crypto.js';
 import { devGenesis } from './dev-genesis.js';
-import { type LocalChain, createLocalChain } from './local-chain.js';
+import { createLocalChain, type LocalChain } from './local-chain.js';
 import { weightCommitHash } from './math.js';
 import type { Hyper } from './params.js';
 import { dev, include, invariantViolations } from './test-helpers.js';
@@ -10,7 +10,10 @@ import { dev, include, invariantViolations } from './test-helpers.js';
 const TAO = 1_000_000_000n;
 
 async function setup(hyper: Partial<Hyper> = {}, subnets = 1): Promise<LocalChain> {
-  return createLocalChain({ blockTime: 'manual', genesis: devGenesis({ subnets, hyperparameters: { tempo: 10, ...hyper } }) });
+  return createLocalChain({
+    blockTime: 'manual',
+    genesis: devGenesis({ subnets, hyperparameters: { tempo: 10, ...hyper } }),
+  });
 }
 const reg = (netuid: number, hotkey: string): ChainCall => ({
   pallet: 'SubtensorModule',
@@ -29,18 +32,44 @@ describe('balances', () => {
   it('keeps the existential deposit on transfer_keep_alive and refuses dust accounts', async () => {
     const c = await setup();
     const fresh = createDevSigner('//Fresh');
-    expect(await chainError(include(c, dev.alice, { pallet: 'Balances', method: 'transfer_keep_alive', args: { dest: fresh.address, value: 499n } }))).toBe(
-      'ExistentialDeposit',
-    );
-    await include(c, dev.alice, { pallet: 'Balances', method: 'transfer_keep_alive', args: { dest: fresh.address, value: 1000n } });
-    expect(await chainError(include(c, fresh, { pallet: 'Balances', method: 'transfer_keep_alive', args: { dest: dev.bob.address, value: 600n } }))).toBe(
-      'Expendability',
-    );
-    expect(await chainError(include(c, fresh, { pallet: 'Balances', method: 'transfer_keep_alive', args: { dest: dev.bob.address, value: 2000n } }))).toBe(
-      'InsufficientBalance',
-    );
+    expect(
+      await chainError(
+        include(c, dev.alice, {
+          pallet: 'Balances',
+          method: 'transfer_keep_alive',
+          args: { dest: fresh.address, value: 499n },
+        }),
+      ),
+    ).toBe('ExistentialDeposit');
+    await include(c, dev.alice, {
+      pallet: 'Balances',
+      method: 'transfer_keep_alive',
+      args: { dest: fresh.address, value: 1000n },
+    });
+    expect(
+      await chainError(
+        include(c, fresh, {
+          pallet: 'Balances',
+          method: 'transfer_keep_alive',
+          args: { dest: dev.bob.address, value: 600n },
+        }),
+      ),
+    ).toBe('Expendability');
+    expect(
+      await chainError(
+        include(c, fresh, {
+          pallet: 'Balances',
+          method: 'transfer_keep_alive',
+          args: { dest: dev.bob.address, value: 2000n },
+        }),
+      ),
+    ).toBe('InsufficientBalance');
     // allow_death reaps the account; the dust leaves issuance
-    await include(c, fresh, { pallet: 'Balances', method: 'transfer_allow_death', args: { dest: dev.bob.address, value: 600n } });
+    await include(c, fresh, {
+      pallet: 'Balances',
+      method: 'transfer_allow_death',
+      args: { dest: dev.bob.address, value: 600n },
+    });
     expect(await c.balance(fresh.address)).toBe(0n);
     expect(invariantViolations(c)).toEqual([]);
     await c.close();
@@ -67,7 +96,9 @@ describe('registration', () => {
     expect(await c.burnCost(1)).toBeLessThan((paid * ((126n << 64n) / 100n)) >> 64n);
     expect(await chainError(include(c, dev.bob, reg(1, dev.minerHot.address)))).toBe('HotKeyAlreadyRegisteredInSubNet');
     expect(await chainError(include(c, dev.charlie, reg(2, dev.minerHot.address)))).toBe('NonAssociatedColdKey');
-    expect(await chainError(include(c, dev.bob, reg(0, dev.minerHot.address)))).toBe('RegistrationNotPermittedOnRootSubnet');
+    expect(await chainError(include(c, dev.bob, reg(0, dev.minerHot.address)))).toBe(
+      'RegistrationNotPermittedOnRootSubnet',
+    );
     expect(await chainError(include(c, dev.bob, reg(9, dev.minerHot.address)))).toBe('SubnetNotExists');
     await c.close();
   });
@@ -101,9 +132,17 @@ describe('registration', () => {
     expect(s?.taoIn).toBe(cost);
     expect(await c.uidOf(1, hot.address)).toBe(0);
     expect(await c.networkLockCost()).toBeGreaterThan(cost);
-    const stake: ChainCall = { pallet: 'SubtensorModule', method: 'add_stake', args: { hotkey: hot.address, netuid: 1, amountStaked: TAO } };
+    const stake: ChainCall = {
+      pallet: 'SubtensorModule',
+      method: 'add_stake',
+      args: { hotkey: hot.address, netuid: 1, amountStaked: TAO },
+    };
     expect(await chainError(include(c, dev.bob, stake))).toBe('SubtokenDisabled');
-    expect(await chainError(include(c, dev.charlie, { pallet: 'SubtensorModule', method: 'start_call', args: { netuid: 1 } }))).toBe('NotSubnetOwner');
+    expect(
+      await chainError(
+        include(c, dev.charlie, { pallet: 'SubtensorModule', method: 'start_call', args: { netuid: 1 } }),
+      ),
+    ).toBe('NotSubnetOwner');
     await include(c, dev.bob, { pallet: 'SubtensorModule', method: 'start_call', args: { netuid: 1 } });
     await include(c, dev.bob, stake);
     expect(await c.stake(hot.address, dev.bob.address, 1)).toBeGreaterThan(0n);
@@ -122,9 +161,14 @@ describe('serve_axon', () => {
     });
     expect(await chainError(include(c, dev.minerHot, axon('10.0.0.1')))).toBe('HotKeyNotRegisteredInNetwork');
     await include(c, dev.bob, reg(1, dev.minerHot.address));
-    expect(await chainError(include(c, dev.minerHot, { ...axon('10.0.0.1'), args: { ...axon('10.0.0.1').args, ipType: 5 } } as ChainCall))).toBe(
-      'InvalidIpType',
-    );
+    expect(
+      await chainError(
+        include(c, dev.minerHot, {
+          ...axon('10.0.0.1'),
+          args: { ...axon('10.0.0.1').args, ipType: 5 },
+        } as unknown as ChainCall),
+      ),
+    ).toBe('InvalidIpType');
     expect(await chainError(include(c, dev.minerHot, axon('127.0.0.1')))).toBe('InvalidIpAddress');
     expect(await chainError(include(c, dev.minerHot, axon('300.0.0.1')))).toBe('InvalidIpAddress');
     expect(await chainError(include(c, dev.minerHot, axon('::1', 1, 6)))).toBe('InvalidIpAddress');
@@ -154,7 +198,9 @@ describe('set_weights', () => {
     expect(await chainError(include(c, dev.validatorHot, sw([0, 1], [1, 1])))).toBe('SettingWeightsTooFast');
     expect(await chainError(include(c, dev.validatorHot, sw([1], [1], 0n, 0)))).toBe('CanNotSetRootNetworkWeights');
     expect(await chainError(include(c, dev.validatorHot, sw([1, 2], [1])))).toBe('WeightVecNotEqualSize');
-    expect(await chainError(include(c, dev.validatorHot, sw([0, 1, 2, 0], [1, 1, 1, 1])))).toBe('UidsLengthExceedUidsInSubNet');
+    expect(await chainError(include(c, dev.validatorHot, sw([0, 1, 2, 0], [1, 1, 1, 1])))).toBe(
+      'UidsLengthExceedUidsInSubNet',
+    );
     expect(await chainError(include(c, dev.dave, sw([1], [1])))).toBe('HotKeyNotRegisteredInSubNet');
     expect(await chainError(include(c, dev.validatorHot, sw([0, 1], [1, 1])))).toBe('NeuronNoValidatorPermit');
     // a self-weight is allowed without a permit
@@ -164,7 +210,11 @@ describe('set_weights', () => {
     expect(await chainError(include(c, dev.ownerHot, sw([1, 1], [1, 1])))).toBe('DuplicateUids');
     expect(await chainError(include(c, dev.ownerHot, sw([1, 7], [1, 1])))).toBe('UidVecContainInvalidOne');
     expect(await chainError(include(c, dev.ownerHot, sw([1], [1])))).toBe('WeightVecLengthIsLow');
-    await include(c, dev.alice, { pallet: 'AdminUtils', method: 'set_hyperparameter', args: { netuid: 1, name: 'weights_version_key', value: 5n } });
+    await include(c, dev.alice, {
+      pallet: 'AdminUtils',
+      method: 'set_hyperparameter',
+      args: { netuid: 1, name: 'weights_version_key', value: 5n },
+    });
     expect(await chainError(include(c, dev.ownerHot, sw([1, 2], [1, 2], 4n)))).toBe('IncorrectWeightVersionKey');
     const ok = await include(c, dev.ownerHot, sw([1, 2], [1, 2], 5n));
     expect(ok.events.map((e) => e.name)).toContain('WeightsSet');
@@ -185,13 +235,31 @@ describe('set_weights', () => {
     const salt = [7, 8];
     const hash = weightCommitHash(pk, 1, uids, values, salt, 0n);
     expect(
-      await chainError(include(c, dev.ownerHot, { pallet: 'SubtensorModule', method: 'set_weights', args: { netuid: 1, dests: uids, weights: values, versionKey: 0n } })),
+      await chainError(
+        include(c, dev.ownerHot, {
+          pallet: 'SubtensorModule',
+          method: 'set_weights',
+          args: { netuid: 1, dests: uids, weights: values, versionKey: 0n },
+        }),
+      ),
     ).toBe('CommitRevealEnabled');
     await c.advance(1);
-    await include(c, dev.ownerHot, { pallet: 'SubtensorModule', method: 'commit_weights', args: { netuid: 1, commitHash: hash } });
-    const reveal: ChainCall = { pallet: 'SubtensorModule', method: 'reveal_weights', args: { netuid: 1, uids, values, salt, versionKey: 0n } };
+    await include(c, dev.ownerHot, {
+      pallet: 'SubtensorModule',
+      method: 'commit_weights',
+      args: { netuid: 1, commitHash: hash },
+    });
+    const reveal: ChainCall = {
+      pallet: 'SubtensorModule',
+      method: 'reveal_weights',
+      args: { netuid: 1, uids, values, salt, versionKey: 0n },
+    };
     expect(await chainError(include(c, dev.ownerHot, reveal))).toBe('RevealTooEarly');
-    const wrong: ChainCall = { pallet: 'SubtensorModule', method: 'reveal_weights', args: { netuid: 1, uids, values, salt: [1], versionKey: 0n } };
+    const wrong: ChainCall = {
+      pallet: 'SubtensorModule',
+      method: 'reveal_weights',
+      args: { netuid: 1, uids, values, salt: [1], versionKey: 0n },
+    };
     expect(await chainError(include(c, dev.ownerHot, wrong))).toBe('InvalidRevealCommitHashNotMatch');
     const epoch0 = (await c.subnet(1))?.epochIndex as number;
     while (((await c.subnet(1))?.epochIndex as number) < epoch0 + 1) await c.advance(1);
@@ -199,7 +267,11 @@ describe('set_weights', () => {
     expect(r.events.map((e) => e.name)).toEqual(['WeightsSet', 'WeightsRevealed', 'ExtrinsicSuccess']);
     expect(await chainError(include(c, dev.ownerHot, reveal))).toBe('NoWeightsCommitFound');
     // a commit not revealed in its window expires
-    await include(c, dev.ownerHot, { pallet: 'SubtensorModule', method: 'commit_weights', args: { netuid: 1, commitHash: hash } });
+    await include(c, dev.ownerHot, {
+      pallet: 'SubtensorModule',
+      method: 'commit_weights',
+      args: { netuid: 1, commitHash: hash },
+    });
     const e1 = (await c.subnet(1))?.epochIndex as number;
     while (((await c.subnet(1))?.epochIndex as number) < e1 + 2) await c.advance(1);
     expect(await chainError(include(c, dev.ownerHot, reveal))).toBe('ExpiredWeightCommit');
@@ -218,17 +290,30 @@ describe('staking', () => {
       args: { hotkey, netuid: 1, amountStaked: amount },
     });
     expect(await chainError(include(c, dev.charlie, add(1000n)))).toBe('AmountTooLow');
-    expect(await chainError(include(c, dev.charlie, add(TAO, createDevSigner('//Nobody').address)))).toBe('HotKeyAccountNotExists');
+    expect(await chainError(include(c, dev.charlie, add(TAO, createDevSigner('//Nobody').address)))).toBe(
+      'HotKeyAccountNotExists',
+    );
     const poor = createDevSigner('//Poor');
-    await include(c, dev.alice, { pallet: 'Balances', method: 'transfer_keep_alive', args: { dest: poor.address, value: TAO } });
+    await include(c, dev.alice, {
+      pallet: 'Balances',
+      method: 'transfer_keep_alive',
+      args: { dest: poor.address, value: TAO },
+    });
     expect(await chainError(include(c, poor, add(2n * TAO)))).toBe('NotEnoughBalanceToStake');
     const r = await include(c, dev.charlie, add(10n * TAO));
     const ev = r.events.find((e) => e.name === 'StakeAdded');
-    expect(ev?.data).toMatchObject({ coldkey: dev.charlie.address, hotkey: dev.minerHot.address, tao: 10n * TAO, netuid: 1 });
+    expect(ev?.data).toMatchObject({
+      coldkey: dev.charlie.address,
+      hotkey: dev.minerHot.address,
+      tao: 10n * TAO,
+      netuid: 1,
+    });
     expect(ev?.data.fee).toBe((10n * TAO * 33n) / 65535n);
     const held = await c.stake(dev.minerHot.address, dev.charlie.address, 1);
     expect(held).toBe(ev?.data.alpha);
-    expect(await c.stakesOf(dev.charlie.address)).toEqual([{ hotkey: dev.minerHot.address, coldkey: dev.charlie.address, netuid: 1, stake: held }]);
+    expect(await c.stakesOf(dev.charlie.address)).toEqual([
+      { hotkey: dev.minerHot.address, coldkey: dev.charlie.address, netuid: 1, stake: held },
+    ]);
     const rm = (amount: bigint): ChainCall => ({
       pallet: 'SubtensorModule',
       method: 'remove_stake',
@@ -262,8 +347,12 @@ describe('hyperparameters', () => {
     expect(await chainError(include(c, dev.bob, set('immunity_period', 10)))).toBe('BadOrigin');
     await include(c, dev.alice, set('immunity_period', 10));
     expect((await c.hyperparameters(1)).immunityPeriod).toBe(10);
-    expect(await chainError(include(c, dev.alice, set('commit_reveal_weights_interval', 101)))).toBe('RevealPeriodTooLarge');
-    expect(await chainError(include(c, dev.alice, set('max_allowed_uids', 300)))).toBe('MaxAllowedUidsGreaterThanDefaultMaxAllowedUids');
+    expect(await chainError(include(c, dev.alice, set('commit_reveal_weights_interval', 101)))).toBe(
+      'RevealPeriodTooLarge',
+    );
+    expect(await chainError(include(c, dev.alice, set('max_allowed_uids', 300)))).toBe(
+      'MaxAllowedUidsGreaterThanDefaultMaxAllowedUids',
+    );
     expect(await chainError(include(c, dev.alice, set('min_burn', 2n * TAO)))).toBe('ValueNotInBounds');
     await include(c, dev.alice, set('commit_reveal_weights_enabled', true));
     expect((await c.hyperparameters(1)).commitRevealWeightsEnabled).toBe(true);
@@ -282,6 +371,39 @@ describe('emission', () => {
     // the owner hotkey holds the owner cut (18 % of alpha emission) after its first epoch
     expect(await c.stake(dev.ownerHot.address, dev.alice.address, 1)).toBeGreaterThan(0n);
     expect(invariantViolations(c)).toEqual([]);
+    await c.close();
+  });
+});
+
+describe('legacy registration rules (option)', () => {
+  it('caps registrations per block and per interval and retargets the burn per interval', async () => {
+    const c = await createLocalChain({
+      blockTime: 'manual',
+      genesis: {
+        ...devGenesis({
+          subnets: 1,
+          hyperparameters: { tempo: 1000, adjustmentInterval: 10, targetRegistrationsPerInterval: 1 },
+        }),
+        params: { sudo: dev.alice.address, legacyRegistration: true },
+      },
+    });
+    const keys = Array.from({ length: 4 }, (_, i) => createDevSigner(`//Bob//legacy/${i}`).address);
+    const a = c.submit(dev.bob, reg(1, keys[0] as string));
+    const b = c.submit(dev.bob, reg(1, keys[1] as string));
+    b.catch(() => undefined);
+    await c.advance(1);
+    await a;
+    expect(await chainError(b)).toBe('TooManyRegistrationsThisBlock');
+    const burn = await c.burnCost(1);
+    await include(c, dev.bob, reg(1, keys[2] as string));
+    await include(c, dev.bob, reg(1, keys[3] as string));
+    expect(await chainError(include(c, dev.bob, reg(1, createDevSigner('//Bob//legacy/9').address)))).toBe(
+      'TooManyRegistrationsThisInterval',
+    );
+    expect(await c.burnCost(1)).toBe(burn);
+    await c.advance(10);
+    // 3 registrations against a target of 1: the burn doubles (×(3+1)/2) with AdjustmentAlpha 0
+    expect(await c.burnCost(1)).toBe(burn * 2n);
     await c.close();
   });
 });

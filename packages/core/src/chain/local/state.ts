@@ -1,5 +1,5 @@
-import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import type { ErrorCode } from '../../errors/codes.js';
+import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import type { AxonInfo } from '../types.js';
 import type { ChainParams, Hyper } from './params.js';
 import type { Store } from './store.js';
@@ -50,6 +50,8 @@ export interface Subnet {
   movingPrice: bigint;
   burn: bigint;
   regsThisBlock: number;
+  /** Registrations since the last legacy adjustment interval (only with legacyRegistration). */
+  regsThisInterval: number;
   /** TAO emission this subnet got in the last block. */
   lastTaoEmission: bigint;
   /** Alpha burned/recycled on this subnet (registration buys, owner incentive, rounding). */
@@ -251,7 +253,7 @@ export class ChainState {
     const has = idx.some(([h, n]) => h === hotkey && n === netuid);
     if (add && !has) {
       const next = [...idx, [hotkey, netuid] as [string, number]];
-      next.sort((a, b) => (a[1] - b[1]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      next.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       this.store.set(K.stakingIndex(coldkey), next);
     } else if (!add && has) {
       const next = idx.filter(([h, n]) => !(h === hotkey && n === netuid));

@@ -1,7 +1,7 @@
-import type { ChainState, Subnet } from './state.js';
-import { K, emptyNeurons } from './state.js';
+import { PRICE_ONE, spotPrice } from './math.js';
 import { DEFAULT_HYPERPARAMETERS, type Hyper } from './params.js';
-import { spotPrice, PRICE_ONE } from './math.js';
+import type { ChainState, Subnet } from './state.js';
+import { emptyNeurons, K } from './state.js';
 
 /** What a new subnet needs; used by genesis and by register_network. */
 export interface NewSubnet {
@@ -42,7 +42,8 @@ export function medianPrice(st: ChainState): bigint {
 export function createSubnet(st: ChainState, p: NewSubnet): Subnet {
   const hyper: Hyper = { ...DEFAULT_HYPERPARAMETERS, ...p.hyper };
   const price = medianPrice(st);
-  const taoIn = p.lock > st.params.networkMinLockCost ? p.lock : st.params.networkMinLockCost;
+  let taoIn = p.lock;
+  if (taoIn < st.params.networkMinLockCost) taoIn = st.params.networkMinLockCost;
   const alphaIn = price > 0n ? (taoIn * PRICE_ONE) / price : taoIn;
   const tempo = hyper.tempo;
   const subnet: Subnet = {
@@ -69,6 +70,7 @@ export function createSubnet(st: ChainState, p: NewSubnet): Subnet {
     movingPrice: 0n,
     burn: 1_000_000_000n,
     regsThisBlock: 0,
+    regsThisInterval: 0,
     lastTaoEmission: 0n,
     alphaBurned: 0n,
     hyper,

@@ -1,6 +1,6 @@
+import { sr25519KeypairFromSeed, sr25519Sign } from '@polkadot/wasm-crypto';
 import type { Signer } from '../../util/signer.js';
 import type { ChainCall } from '../types.js';
-import { sr25519KeypairFromSeed, sr25519Sign } from '@polkadot/wasm-crypto';
 import { addressOf, createDevSigner } from './crypto.js';
 import type { LocalChain } from './local-chain.js';
 

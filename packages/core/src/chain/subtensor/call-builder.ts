@@ -99,7 +99,12 @@ function assertAddress(address: string, field: string): string {
     decodeAddress(address);
     return address;
   } catch (cause) {
-    throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `${field} "${address}" is not an SS58 address or 32-byte hex key.`, { field }, { cause });
+    throw new SubnetkitError(
+      'SK_CHAIN_BAD_INPUT',
+      `${field} "${address}" is not an SS58 address or 32-byte hex key.`,
+      { field },
+      { cause },
+    );
   }
 }
 
@@ -120,7 +125,10 @@ function argumentPool(call: ChainCall): { target: string[]; values: Record<strin
       };
     case 'AdminUtils': {
       const { netuid, name, value } = call.args;
-      return { target: hyperparameterSetters(name), values: { netuid, __value: typeof value === 'boolean' ? value : BigInt(value) } };
+      return {
+        target: hyperparameterSetters(name),
+        values: { netuid, __value: typeof value === 'boolean' ? value : BigInt(value) },
+      };
     }
     case 'SubtensorModule':
       break;
@@ -156,10 +164,18 @@ function argumentPool(call: ChainCall): { target: string[]; values: Record<strin
       }
       return {
         target,
-        values: { netuid: call.args.netuid, dests: call.args.dests, weights: call.args.weights, version_key: call.args.versionKey },
+        values: {
+          netuid: call.args.netuid,
+          dests: call.args.dests,
+          weights: call.args.weights,
+          version_key: call.args.versionKey,
+        },
       };
     case 'commit_weights':
-      return { target, values: { netuid: call.args.netuid, commit_hash: assertHash(call.args.commitHash, 'commitHash') } };
+      return {
+        target,
+        values: { netuid: call.args.netuid, commit_hash: assertHash(call.args.commitHash, 'commitHash') },
+      };
     case 'reveal_weights':
       return {
         target,
@@ -174,12 +190,20 @@ function argumentPool(call: ChainCall): { target: string[]; values: Record<strin
     case 'add_stake':
       return {
         target,
-        values: { hotkey: assertAddress(call.args.hotkey, 'hotkey'), netuid: call.args.netuid, amount_staked: call.args.amountStaked },
+        values: {
+          hotkey: assertAddress(call.args.hotkey, 'hotkey'),
+          netuid: call.args.netuid,
+          amount_staked: call.args.amountStaked,
+        },
       };
     case 'remove_stake':
       return {
         target,
-        values: { hotkey: assertAddress(call.args.hotkey, 'hotkey'), netuid: call.args.netuid, amount_unstaked: call.args.amountUnstaked },
+        values: {
+          hotkey: assertAddress(call.args.hotkey, 'hotkey'),
+          netuid: call.args.netuid,
+          amount_unstaked: call.args.amountUnstaked,
+        },
       };
     case 'start_call':
       return { target, values: { netuid: call.args.netuid } };

@@ -7,7 +7,12 @@ import type { ChainCall } from '../types.js';
 import { buildCall, type DecoratedCalls, resolveCall } from './call-builder.js';
 import { hyperparametersFromRuntime, type Json, metagraphFromRuntime } from './decode.js';
 import { CUSTOM_VALIDITY_ERRORS, errorCodeFor, nameDispatchError, namePoolRejection } from './dispatch-error.js';
-import { FIXTURE_SPECS, type FixtureSpec, loadFixtureMetadata, loadRecordedRuntimeCalls } from './fixtures.test-helper.js';
+import {
+  FIXTURE_SPECS,
+  type FixtureSpec,
+  loadFixtureMetadata,
+  loadRecordedRuntimeCalls,
+} from './fixtures.test-helper.js';
 import { signingBytes, toPolkadotSigner } from './signer-adapter.js';
 
 const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
@@ -51,7 +56,11 @@ const CALLS: Array<{ call: ChainCall; pallet: string; name: string; types343: st
     types343: ['u16', 'u32', 'u128', 'u16', 'u8', 'u8', 'u8', 'u8'],
   },
   {
-    call: { pallet: 'SubtensorModule', method: 'set_weights', args: { netuid: 2, dests: [0, 1], weights: [65535, 100], versionKey: 7n } },
+    call: {
+      pallet: 'SubtensorModule',
+      method: 'set_weights',
+      args: { netuid: 2, dests: [0, 1], weights: [65535, 100], versionKey: 7n },
+    },
     pallet: 'SubtensorModule',
     name: 'set_weights',
     types343: ['u16', 'Vec<u16>', 'Vec<u16>', 'u64'],
@@ -73,13 +82,21 @@ const CALLS: Array<{ call: ChainCall; pallet: string; name: string; types343: st
     types343: ['u16', 'Vec<u16>', 'Vec<u16>', 'Vec<u16>', 'u64'],
   },
   {
-    call: { pallet: 'SubtensorModule', method: 'add_stake', args: { hotkey: ALICE, netuid: 1, amountStaked: 10n ** 12n } },
+    call: {
+      pallet: 'SubtensorModule',
+      method: 'add_stake',
+      args: { hotkey: ALICE, netuid: 1, amountStaked: 10n ** 12n },
+    },
     pallet: 'SubtensorModule',
     name: 'add_stake',
     types343: ['AccountId32', 'u16', 'u64'],
   },
   {
-    call: { pallet: 'SubtensorModule', method: 'remove_stake', args: { hotkey: ALICE, netuid: 1, amountUnstaked: 123n } },
+    call: {
+      pallet: 'SubtensorModule',
+      method: 'remove_stake',
+      args: { hotkey: ALICE, netuid: 1, amountUnstaked: 123n },
+    },
     pallet: 'SubtensorModule',
     name: 'remove_stake',
     types343: ['AccountId32', 'u16', 'u64'],
@@ -97,25 +114,41 @@ const CALLS: Array<{ call: ChainCall; pallet: string; name: string; types343: st
     types343: ['u16', 'u16'],
   },
   {
-    call: { pallet: 'AdminUtils', method: 'set_hyperparameter', args: { netuid: 1, name: 'weights_rate_limit', value: 0n } },
+    call: {
+      pallet: 'AdminUtils',
+      method: 'set_hyperparameter',
+      args: { netuid: 1, name: 'weights_rate_limit', value: 0n },
+    },
     pallet: 'AdminUtils',
     name: 'sudo_set_weights_set_rate_limit',
     types343: ['u16', 'u64'],
   },
   {
-    call: { pallet: 'AdminUtils', method: 'set_hyperparameter', args: { netuid: 1, name: 'commitRevealWeightsEnabled', value: false } },
+    call: {
+      pallet: 'AdminUtils',
+      method: 'set_hyperparameter',
+      args: { netuid: 1, name: 'commitRevealWeightsEnabled', value: false },
+    },
     pallet: 'AdminUtils',
     name: 'sudo_set_commit_reveal_weights_enabled',
     types343: ['u16', 'bool'],
   },
   {
-    call: { pallet: 'AdminUtils', method: 'set_hyperparameter', args: { netuid: 1, name: 'min_burn', value: 1_000_000n } },
+    call: {
+      pallet: 'AdminUtils',
+      method: 'set_hyperparameter',
+      args: { netuid: 1, name: 'min_burn', value: 1_000_000n },
+    },
     pallet: 'AdminUtils',
     name: 'sudo_set_min_burn',
     types343: ['u16', 'u64'],
   },
   {
-    call: { pallet: 'AdminUtils', method: 'set_hyperparameter', args: { netuid: 1, name: 'immunity_period', value: 10 } },
+    call: {
+      pallet: 'AdminUtils',
+      method: 'set_hyperparameter',
+      args: { netuid: 1, name: 'immunity_period', value: 10 },
+    },
     pallet: 'AdminUtils',
     name: 'sudo_set_immunity_period',
     types343: ['u16', 'u16'],
@@ -133,7 +166,11 @@ function meta(spec: FixtureSpec) {
 }
 
 /** Pallet and call index looked up independently of the decorator, through the type lookup. */
-function indicesOf(spec: FixtureSpec, pallet: string, call: string): { pallet: number; call: number; types: string[] } | null {
+function indicesOf(
+  spec: FixtureSpec,
+  pallet: string,
+  call: string,
+): { pallet: number; call: number; types: string[] } | null {
   const { registry, metadata } = meta(spec);
   const p = metadata.asLatest.pallets.find((x) => x.name.toString() === pallet);
   if (!p || p.calls.isNone) return null;
@@ -148,19 +185,24 @@ function indicesOf(spec: FixtureSpec, pallet: string, call: string): { pallet: n
 }
 
 describe('calls encode to the real runtimes (offline metadata)', () => {
-  it.each(CALLS.map((c) => [`${c.pallet}.${c.name}`, c] as const))('%s on spec 343: pallet/call index and argument types', (_n, c) => {
-    const { registry, decorated } = meta('spec343-v15');
-    const expected = indicesOf('spec343-v15', c.pallet, c.name);
-    expect(expected).not.toBeNull();
-    expect(expected?.types).toEqual(c.types343);
-    const built = buildCall(decorated.tx as unknown as DecoratedCalls, c.call);
-    const bytes = built.toU8a();
-    expect([bytes[0], bytes[1]]).toEqual([expected?.pallet, expected?.call]);
-    // Round trip through the runtime's own Call type.
-    const decoded = registry.createType('Call', bytes);
-    expect(decoded.section).toBe(c.pallet === 'Balances' ? 'balances' : c.pallet === 'AdminUtils' ? 'adminUtils' : 'subtensorModule');
-    expect(decoded.toU8a()).toEqual(bytes);
-  });
+  it.each(CALLS.map((c) => [`${c.pallet}.${c.name}`, c] as const))(
+    '%s on spec 343: pallet/call index and argument types',
+    (_n, c) => {
+      const { registry, decorated } = meta('spec343-v15');
+      const expected = indicesOf('spec343-v15', c.pallet, c.name);
+      expect(expected).not.toBeNull();
+      expect(expected?.types).toEqual(c.types343);
+      const built = buildCall(decorated.tx as unknown as DecoratedCalls, c.call);
+      const bytes = built.toU8a();
+      expect([bytes[0], bytes[1]]).toEqual([expected?.pallet, expected?.call]);
+      // Round trip through the runtime's own Call type.
+      const decoded = registry.createType('Call', bytes);
+      expect(decoded.section).toBe(
+        c.pallet === 'Balances' ? 'balances' : c.pallet === 'AdminUtils' ? 'adminUtils' : 'subtensorModule',
+      );
+      expect(decoded.toU8a()).toEqual(bytes);
+    },
+  );
 
   it('matches the worked example: burned_register(1, Alice) = 0x0707 0100 <Alice>', () => {
     const { decorated } = meta('spec343-v15');
@@ -189,41 +231,60 @@ describe('calls encode to the real runtimes (offline metadata)', () => {
     expect(stake.args).toEqual({ hotkey: ALICE, netuid: 1, amount_staked: 10 ** 12 });
   });
 
-  it.each(['spec233-testnet-v14', 'spec219-mainnet-v14'] as const)('builds every call %s has, by name, and refuses the rest', (spec) => {
-    const { decorated } = meta(spec);
-    const tx = decorated.tx as unknown as DecoratedCalls;
-    for (const c of CALLS) {
-      const target = c.pallet === 'AdminUtils' ? c.name : c.name;
-      const idx = indicesOf(spec, c.pallet, target);
-      if (idx === null) {
-        let err: unknown;
-        try {
-          resolveCall(tx, c.call);
-        } catch (e) {
-          err = e;
+  it.each(['spec233-testnet-v14', 'spec219-mainnet-v14'] as const)(
+    'builds every call %s has, by name, and refuses the rest',
+    (spec) => {
+      const { decorated } = meta(spec);
+      const tx = decorated.tx as unknown as DecoratedCalls;
+      for (const c of CALLS) {
+        const target = c.pallet === 'AdminUtils' ? c.name : c.name;
+        const idx = indicesOf(spec, c.pallet, target);
+        if (idx === null) {
+          let err: unknown;
+          try {
+            resolveCall(tx, c.call);
+          } catch (e) {
+            err = e;
+          }
+          // Only calls the runtime lacks may fail, and they fail with a clear code.
+          expect(isSubnetkitError(err, 'SK_CHAIN_BAD_INPUT'), `${spec} ${target}`).toBe(true);
+          continue;
         }
-        // Only calls the runtime lacks may fail, and they fail with a clear code.
-        expect(isSubnetkitError(err, 'SK_CHAIN_BAD_INPUT'), `${spec} ${target}`).toBe(true);
-        continue;
+        const bytes = buildCall(tx, c.call).toU8a();
+        expect([bytes[0], bytes[1]], `${spec} ${target}`).toEqual([idx.pallet, idx.call]);
       }
-      const bytes = buildCall(tx, c.call).toU8a();
-      expect([bytes[0], bytes[1]], `${spec} ${target}`).toEqual([idx.pallet, idx.call]);
-    }
-    // register_network takes no hotkey in 219 and add_stake no netuid: both still build.
-    expect(indicesOf(spec, 'SubtensorModule', 'add_stake')).not.toBeNull();
-  });
+      // register_network takes no hotkey in 219 and add_stake no netuid: both still build.
+      expect(indicesOf(spec, 'SubtensorModule', 'add_stake')).not.toBeNull();
+    },
+  );
 
   it('rejects malformed arguments before encoding', () => {
     const tx = meta('spec343-v15').decorated.tx as unknown as DecoratedCalls;
     const bad: ChainCall[] = [
       { pallet: 'SubtensorModule', method: 'burned_register', args: { netuid: 1, hotkey: 'not-an-address' } },
       { pallet: 'SubtensorModule', method: 'commit_weights', args: { netuid: 1, commitHash: '0x12' } },
-      { pallet: 'SubtensorModule', method: 'set_weights', args: { netuid: 1, dests: [0, 1], weights: [1], versionKey: 0n } },
-      { pallet: 'SubtensorModule', method: 'serve_axon', args: { netuid: 1, version: 1, ip: '300.1.1.1', port: 1, ipType: 4, protocol: 4 } },
+      {
+        pallet: 'SubtensorModule',
+        method: 'set_weights',
+        args: { netuid: 1, dests: [0, 1], weights: [1], versionKey: 0n },
+      },
+      {
+        pallet: 'SubtensorModule',
+        method: 'serve_axon',
+        args: { netuid: 1, version: 1, ip: '300.1.1.1', port: 1, ipType: 4, protocol: 4 },
+      },
       { pallet: 'AdminUtils', method: 'set_hyperparameter', args: { netuid: 1, name: 'no_such_param', value: 1 } },
-      { pallet: 'SubtensorModule', method: 'set_weights', args: { netuid: 70000, dests: [0], weights: [1], versionKey: 0n } },
+      {
+        pallet: 'SubtensorModule',
+        method: 'set_weights',
+        args: { netuid: 70000, dests: [0], weights: [1], versionKey: 0n },
+      },
     ];
-    for (const call of bad) expect(() => buildCall(tx, call), JSON.stringify(call, (_k, v) => (typeof v === 'bigint' ? `${v}` : v))).toThrow(/./);
+    for (const call of bad)
+      expect(
+        () => buildCall(tx, call),
+        JSON.stringify(call, (_k, v) => (typeof v === 'bigint' ? `${v}` : v)),
+      ).toThrow(/./);
     for (const call of bad) {
       try {
         buildCall(tx, call);
@@ -238,7 +299,9 @@ describe('storage keys and values the backend reads decode with the real metadat
   const { registry, metadata, decorated } = meta('spec343-v15');
   const items = new Map(
     metadata.asLatest.pallets.flatMap((p) =>
-      p.storage.isSome ? p.storage.unwrap().items.map((i) => [`${p.name.toString()}.${i.name.toString()}`, i] as const) : [],
+      p.storage.isSome
+        ? p.storage.unwrap().items.map((i) => [`${p.name.toString()}.${i.name.toString()}`, i] as const)
+        : [],
     ),
   );
 
@@ -252,8 +315,12 @@ describe('storage keys and values the backend reads decode with the real metadat
     );
   });
 
-  const READS: Array<[string, string[], string]> = [
-    ['System.Account', ['Blake2_128Concat'], '{"nonce":"u32","consumers":"u32","providers":"u32","sufficients":"u32","data":"PalletBalancesAccountData"}'],
+  const READS: Array<[`${string}.${string}`, string[], string]> = [
+    [
+      'System.Account',
+      ['Blake2_128Concat'],
+      '{"nonce":"u32","consumers":"u32","providers":"u32","sufficients":"u32","data":"PalletBalancesAccountData"}',
+    ],
     ['SubtensorModule.TotalIssuance', [], 'u64'],
     ['SubtensorModule.NetworksAdded', ['Identity'], 'bool'],
     ['SubtensorModule.SubnetworkN', ['Identity'], 'u16'],
@@ -294,14 +361,19 @@ describe('storage keys and values the backend reads decode with the real metadat
   });
 
   it('decodes values of those types (u64 balances, Vec<(u16,u16)> rows)', () => {
-    const query = decorated.query as unknown as Record<string, Record<string, { meta: { type: { asMap: { value: number } } } }>>;
+    const query = decorated.query as unknown as Record<
+      string,
+      Record<string, { meta: { type: { asMap: { value: number } } } }>
+    >;
     const weightsType = registry.createLookupType(query.subtensorModule?.weights?.meta.type.asMap.value ?? 0);
     const row = registry.createType(weightsType, hexToU8a('0x0800000100010002ff')).toJSON();
     expect(row).toEqual([
       [0, 1],
       [1, 65282],
     ]);
-    const account = registry.createType('FrameSystemAccountInfo', new Uint8Array(80)).toJSON() as { data: { free: number } };
+    const account = registry.createType('FrameSystemAccountInfo', new Uint8Array(80)).toJSON() as {
+      data: { free: number };
+    };
     expect(account.data.free).toBe(0);
   });
 });
@@ -335,7 +407,11 @@ describe('runtime-API results recorded from a spec-343 node decode', () => {
     expect(inputs('NeuronInfoRuntimeApi', 'get_neurons_lite')).toEqual(['u16']);
     expect(inputs('SubnetInfoRuntimeApi', 'get_subnet_state')).toEqual(['u16']);
     expect(inputs('SubnetInfoRuntimeApi', 'get_subnet_hyperparams_v2')).toEqual(['u16']);
-    expect(inputs('StakeInfoRuntimeApi', 'get_stake_info_for_hotkey_coldkey_netuid')).toEqual(['AccountId32', 'AccountId32', 'u16']);
+    expect(inputs('StakeInfoRuntimeApi', 'get_stake_info_for_hotkey_coldkey_netuid')).toEqual([
+      'AccountId32',
+      'AccountId32',
+      'u16',
+    ]);
     expect(inputs('StakeInfoRuntimeApi', 'get_stake_info_for_coldkey')).toEqual(['AccountId32']);
     expect(inputs('SubnetRegistrationRuntimeApi', 'get_network_registration_cost')).toEqual([]);
     expect(inputs('SwapRuntimeApi', 'current_alpha_price')).toEqual(['u16']);
@@ -350,9 +426,22 @@ describe('runtime-API results recorded from a spec-343 node decode', () => {
     expect(mg.uids).toEqual(Array.from({ length: mg.n }, (_, i) => i));
     // The two runtime calls agree on who holds each uid.
     expect(mg.hotkeys).toEqual(state.hotkeys);
-    expect(mg.alphaStake.map(String)).toEqual((state.alphaStake as Json[]).map((v) => BigInt(v as number | string).toString()));
-    for (const key of ['ranks', 'trust', 'consensus', 'validatorTrust', 'incentive', 'dividends', 'pruningScore'] as const) {
-      expect(mg[key].every((x) => x >= 0 && x <= 1), key).toBe(true);
+    expect(mg.alphaStake.map(String)).toEqual(
+      (state.alphaStake as Json[]).map((v) => BigInt(v as number | string).toString()),
+    );
+    for (const key of [
+      'ranks',
+      'trust',
+      'consensus',
+      'validatorTrust',
+      'incentive',
+      'dividends',
+      'pruningScore',
+    ] as const) {
+      expect(
+        mg[key].every((x) => x >= 0 && x <= 1),
+        key,
+      ).toBe(true);
       expect(mg[key]).toHaveLength(mg.n);
     }
     const served = mg.axons.filter((a) => a !== null);
@@ -363,7 +452,13 @@ describe('runtime-API results recorded from a spec-343 node decode', () => {
 
   it('decodes get_subnet_hyperparams into SubnetHyperparameters', () => {
     const raw = decodeRecorded('SubnetInfoRuntimeApi_get_subnet_hyperparams');
-    const h = hyperparametersFromRuntime(raw, { maxAllowedUids: 256, burn: 1n, bondsPenalty: 0, stakeThreshold: 0n, yuma3Enabled: null });
+    const h = hyperparametersFromRuntime(raw, {
+      maxAllowedUids: 256,
+      burn: 1n,
+      bondsPenalty: 0,
+      stakeThreshold: 0n,
+      yuma3Enabled: null,
+    });
     expect(h.tempo).toBeGreaterThan(0);
     expect(h.kappa).toBe(32767);
     expect(h.immunityPeriod).toBe(5000);
@@ -434,7 +529,9 @@ describe('dispatch errors decode to subtensor names', () => {
       const p = metadata.asLatest.pallets.find((x) => x.name.toString() === palletName);
       const variants = registry.lookup.getSiType(p?.errors.unwrap().type ?? 0).def.asVariant.variants;
       for (const v of variants) {
-        const err = registry.createType('DispatchError', { Module: { index: p?.index.toNumber(), error: [v.index.toNumber(), 0, 0, 0] } });
+        const err = registry.createType('DispatchError', {
+          Module: { index: p?.index.toNumber(), error: [v.index.toNumber(), 0, 0, 0] },
+        });
         expect(nameDispatchError(registry, err as never)).toEqual({ pallet: palletName, name: v.name.toString() });
         checked += 1;
       }
@@ -445,7 +542,9 @@ describe('dispatch errors decode to subtensor names', () => {
   it('covers every error the runtimes branch on, in 343', () => {
     const { registry, metadata } = meta('spec343-v15');
     const p = metadata.asLatest.pallets.find((x) => x.name.toString() === 'SubtensorModule');
-    const names = new Set(registry.lookup.getSiType(p?.errors.unwrap().type ?? 0).def.asVariant.variants.map((v) => v.name.toString()));
+    const names = new Set(
+      registry.lookup.getSiType(p?.errors.unwrap().type ?? 0).def.asVariant.variants.map((v) => v.name.toString()),
+    );
     expect(handled.filter((n) => !names.has(n))).toEqual([]);
   });
 
@@ -460,7 +559,10 @@ describe('dispatch errors decode to subtensor names', () => {
 
   it('names non-module dispatch errors (BadOrigin, Token.NoFunds)', () => {
     const { registry } = meta('spec343-v15');
-    expect(nameDispatchError(registry, registry.createType('DispatchError', 'BadOrigin') as never)).toEqual({ pallet: 'System', name: 'BadOrigin' });
+    expect(nameDispatchError(registry, registry.createType('DispatchError', 'BadOrigin') as never)).toEqual({
+      pallet: 'System',
+      name: 'BadOrigin',
+    });
     const token = registry.createType('DispatchError', { Token: 'NoFunds' });
     expect(nameDispatchError(registry, token as never).name).toBe('NoFunds');
     expect(errorCodeFor('NoFunds')).toBe('SK_CHAIN_INSUFFICIENT_BALANCE');
@@ -469,12 +571,20 @@ describe('dispatch errors decode to subtensor names', () => {
 
   it('maps names to SubnetkitError codes and pool rejections to names', () => {
     expect(errorCodeFor('NotEnoughBalanceToStake')).toBe('SK_CHAIN_INSUFFICIENT_BALANCE');
-    expect(errorCodeFor('SubnetNotExists')).toBe('SK_CHAIN_NOT_FOUND');
+    expect(errorCodeFor('SubnetNotExists')).toBe('SK_CHAIN_EXTRINSIC_FAILED');
+    expect(errorCodeFor('InvalidValue')).toBe('SK_CHAIN_BAD_INPUT');
+    expect(errorCodeFor('Stale')).toBe('SK_CHAIN_BAD_NONCE');
+    expect(errorCodeFor('BadProof')).toBe('SK_CHAIN_BAD_SIGNATURE');
     expect(errorCodeFor('SettingWeightsTooFast')).toBe('SK_CHAIN_EXTRINSIC_FAILED');
-    expect(namePoolRejection('1010: Invalid Transaction: Custom error: 6')).toEqual({ pallet: 'SubtensorModule', name: 'RateLimitExceeded' });
+    expect(namePoolRejection('1010: Invalid Transaction: Custom error: 6')).toEqual({
+      pallet: 'SubtensorModule',
+      name: 'RateLimitExceeded',
+    });
     expect(namePoolRejection('1010: Invalid Transaction: Transaction has a bad signature')?.name).toBe('BadProof');
     expect(namePoolRejection('1010: Invalid Transaction: Transaction is outdated')?.name).toBe('Stale');
-    expect(namePoolRejection('1010: Invalid Transaction: Inability to pay some fees (e.g. account balance too low)')?.name).toBe('Payment');
+    expect(
+      namePoolRejection('1010: Invalid Transaction: Inability to pay some fees (e.g. account balance too low)')?.name,
+    ).toBe('Payment');
     expect(namePoolRejection('socket hang up')).toBeNull();
     expect(Object.keys(CUSTOM_VALIDITY_ERRORS)).toHaveLength(29);
   });

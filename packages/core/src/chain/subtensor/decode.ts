@@ -62,7 +62,12 @@ export function toAxonInfo(value: Json | undefined): AxonInfo | null {
  * Builds a `Metagraph` from `NeuronInfoRuntimeApi.get_neurons_lite` and (when the runtime has it)
  * `SubnetInfoRuntimeApi.get_subnet_state`, the two calls SDK 10.2's sync makes.
  */
-export function metagraphFromRuntime(netuid: number, block: number, neuronsLite: Json, subnetState: Json | null): Metagraph {
+export function metagraphFromRuntime(
+  netuid: number,
+  block: number,
+  neuronsLite: Json,
+  subnetState: Json | null,
+): Metagraph {
   const neurons = arr(neuronsLite)
     .map((n) => obj(n, 'NeuronInfoLite'))
     .sort((a, b) => toNum(a.uid) - toNum(b.uid));
@@ -181,12 +186,20 @@ export interface SubnetStorage {
   /** rao of TAO per 1e9 alpha rao (`SwapRuntimeApi.current_alpha_price`), or null when unavailable. */
   priceRao: bigint | null;
   emissionPerBlock: Rao;
+  /** `SubtokenEnabled` (start_call done), when the runtime has it. */
+  started?: boolean | undefined;
 }
 
 /** `SubnetInfo` from storage values; the price falls back to `tao_in / alpha_in` (valid for 50/50 pools). */
 export function subnetInfoFromStorage(s: SubnetStorage): SubnetInfo {
   const price =
-    s.priceRao !== null ? Number(s.priceRao) / 1e9 : s.alphaIn > 0n ? Number(s.taoIn) / Number(s.alphaIn) : s.netuid === 0 ? 1 : 0;
+    s.priceRao !== null
+      ? Number(s.priceRao) / 1e9
+      : s.alphaIn > 0n
+        ? Number(s.taoIn) / Number(s.alphaIn)
+        : s.netuid === 0
+          ? 1
+          : 0;
   return {
     netuid: s.netuid,
     name: s.name,
@@ -203,5 +216,6 @@ export function subnetInfoFromStorage(s: SubnetStorage): SubnetInfo {
     alphaOut: s.alphaOut,
     price,
     emissionPerBlock: s.emissionPerBlock,
+    ...(s.started === undefined ? {} : { started: s.started }),
   };
 }

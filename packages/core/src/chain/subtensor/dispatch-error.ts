@@ -58,29 +58,20 @@ const INSUFFICIENT_BALANCE = new Set([
   'Payment',
 ]);
 
-const NOT_FOUND = new Set([
-  'SubnetNotExists',
-  'SubNetworkDoesNotExist',
-  'SubnetDoesNotExist',
-  'RootNetworkDoesNotExist',
-  'MechanismDoesNotExist',
-  'HotKeyNotRegisteredInSubNet',
-  'HotKeyNotRegisteredInNetwork',
-  'HotKeyAccountNotExists',
-  'HotkeyAccountDoesntExist',
-  'UidNotFound',
-  'NoWeightsCommitFound',
-  'CommitNotFound',
-  'DeadAccount',
-]);
+/** Errors that mean the call itself was malformed for the runtime (the local chain uses the same split). */
+const BAD_INPUT = new Set(['InvalidValue', 'CallNotSupported', 'BadRequest']);
 
 const BAD_NONCE = new Set(['Stale', 'Future', 'Outdated']);
 const BAD_SIGNATURE = new Set(['BadProof', 'BadSigner']);
 
-/** Which `SubnetkitError` code a subtensor error name maps to. */
+/**
+ * Which `SubnetkitError` code a subtensor error name maps to. Dispatch errors are
+ * SK_CHAIN_EXTRINSIC_FAILED (branch on `details.chainError`), except balance shortfalls, malformed
+ * calls, nonces and signatures, which have codes of their own, as in the local chain.
+ */
 export function errorCodeFor(name: string): ErrorCode {
   if (INSUFFICIENT_BALANCE.has(name)) return 'SK_CHAIN_INSUFFICIENT_BALANCE';
-  if (NOT_FOUND.has(name)) return 'SK_CHAIN_NOT_FOUND';
+  if (BAD_INPUT.has(name)) return 'SK_CHAIN_BAD_INPUT';
   if (BAD_NONCE.has(name)) return 'SK_CHAIN_BAD_NONCE';
   if (BAD_SIGNATURE.has(name)) return 'SK_CHAIN_BAD_SIGNATURE';
   return 'SK_CHAIN_EXTRINSIC_FAILED';
@@ -121,7 +112,11 @@ function stringUpperFirst(s: string): string {
 }
 
 /** A failed extrinsic as a `SubnetkitError` carrying the chain's error name. */
-export function chainErrorToSubnetkit(err: ChainErrorName, call: string, extra: Record<string, unknown> = {}): SubnetkitError {
+export function chainErrorToSubnetkit(
+  err: ChainErrorName,
+  call: string,
+  extra: Record<string, unknown> = {},
+): SubnetkitError {
   return new SubnetkitError(errorCodeFor(err.name), `${call} failed on chain: ${err.pallet}.${err.name}.`, {
     call,
     chainError: err.name,

@@ -11,7 +11,12 @@ export function loadFixtureBytes(name: string): Uint8Array {
   return new Uint8Array(gunzipSync(readFileSync(new URL(`./fixtures/${name}`, import.meta.url))));
 }
 
-const SIGNED_EXTENSIONS = ['SubtensorSignedExtension', 'CommitmentsSignedExtension', 'SubtensorTransactionExtension', 'DrandPriority'];
+const SIGNED_EXTENSIONS = [
+  'SubtensorSignedExtension',
+  'CommitmentsSignedExtension',
+  'SubtensorTransactionExtension',
+  'DrandPriority',
+];
 
 /** A registry decorated with one fixture's metadata, plus the expanded tx/query/errors. */
 export function loadFixtureMetadata(spec: FixtureSpec) {
@@ -24,6 +29,8 @@ export function loadFixtureMetadata(spec: FixtureSpec) {
 
 /** Recorded `state_call` results of the spec-343 node: method → [{ params, result }]. */
 export function loadRecordedRuntimeCalls(): Record<string, Array<{ params: string; result: string }>> {
-  const text = gunzipSync(readFileSync(new URL('./fixtures/spec343-runtime-api-results.json.gz', import.meta.url))).toString('utf8');
+  const text = gunzipSync(
+    readFileSync(new URL('./fixtures/spec343-runtime-api-results.json.gz', import.meta.url)),
+  ).toString('utf8');
   return (JSON.parse(text) as { calls: Record<string, Array<{ params: string; result: string }>> }).calls;
 }

@@ -33,7 +33,9 @@ export function toPolkadotSigner(signer: Signer, registry: Registry): PolkadotSi
           });
         }
       }
-      const encoded = registry.createType('ExtrinsicPayload', payload, { version: payload.version }).toU8a({ method: true });
+      const encoded = registry
+        .createType('ExtrinsicPayload', payload, { version: payload.version })
+        .toU8a({ method: true });
       const signature = signer.sign(signingBytes(encoded));
       nextId += 1;
       return { id: nextId, signature: u8aToHex(u8aConcat(new Uint8Array([SR25519]), signature)) };

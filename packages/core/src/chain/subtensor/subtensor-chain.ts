@@ -12,11 +12,9 @@ import type {
   ChainEvent,
   ExtrinsicResult,
   Metagraph,
-  Rao,
   StakeInfo,
   SubnetHyperparameters,
   SubnetInfo,
-  Unsubscribe,
 } from '../types.js';
 import { buildCall, type DecoratedCalls } from './call-builder.js';
 import {
@@ -29,7 +27,12 @@ import {
   toBig,
   toNum,
 } from './decode.js';
-import { chainErrorToSubnetkit, type DispatchErrorLike, nameDispatchError, namePoolRejection } from './dispatch-error.js';
+import {
+  chainErrorToSubnetkit,
+  type DispatchErrorLike,
+  nameDispatchError,
+  namePoolRejection,
+} from './dispatch-error.js';
 import { eventFieldNames } from './event-fields.js';
 import { toPolkadotSigner } from './signer-adapter.js';
 
@@ -44,9 +47,13 @@ export const SUBTENSOR_ENDPOINTS = {
 export function resolveEndpoint(endpoint: string): string {
   if (endpoint in SUBTENSOR_ENDPOINTS) return SUBTENSOR_ENDPOINTS[endpoint as keyof typeof SUBTENSOR_ENDPOINTS];
   if (/^wss?:\/\/[^\s]+$/.test(endpoint)) return endpoint;
-  throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `Endpoint "${endpoint}" is neither finney, test, local nor a ws:// or wss:// URL.`, {
-    endpoint,
-  });
+  throw new SubnetkitError(
+    'SK_CHAIN_BAD_INPUT',
+    `Endpoint "${endpoint}" is neither finney, test, local nor a ws:// or wss:// URL.`,
+    {
+      endpoint,
+    },
+  );
 }
 
 export interface SubtensorChainOptions {
@@ -106,10 +113,34 @@ const HYPERPARAM_STORAGE: Record<string, string> = {
 };
 
 function timeoutError(what: string, ms: number): SubnetkitError {
-  return new SubnetkitError('SK_CHAIN_TIMEOUT', `${what} got no answer from the node in ${ms} ms; check the node or raise timeoutMs.`, {
-    what,
-    timeoutMs: ms,
-  });
+  return new SubnetkitError(
+    'SK_CHAIN_TIMEOUT',
+    `${what} got no answer from the node in ${ms} ms; check the node or raise timeoutMs.`,
+    {
+      what,
+      timeoutMs: ms,
+    },
+  );
+}
+
+/**
+ * An event field as the local chain reports it: integers wider than 32 bits as bigint, narrower
+ * ones as numbers, vectors element-wise, everything else (accounts, hashes, structs) as JSON.
+ */
+export function codecValue(codec: Codec): unknown {
+  const c = codec as Codec & { bitLength?: () => number; toBigInt?: () => bigint; unwrap?: () => Codec };
+  if (typeof c.toBigInt === 'function' && typeof c.bitLength === 'function') {
+    return c.bitLength() > 32 ? c.toBigInt() : Number(c.toBigInt());
+  }
+  if (c.constructor?.name === 'Compact' && typeof c.unwrap === 'function') return codecValue(c.unwrap());
+  if (Array.isArray(codec)) return (codec as unknown as Codec[]).map(codecValue);
+  return codec.toJSON();
+}
+
+/** The all-zero AccountId (a storage default) means "no account". */
+const ZERO_ACCOUNT = '5C4hrfjw9DjXZTzV3MwzrrAr9P1MJhSrvWGWqi1eSuyUpnhM';
+function accountOrEmpty(value: Json | undefined): string {
+  return typeof value === 'string' && value !== ZERO_ACCOUNT ? value : '';
 }
 
 /** Races `promise` against a timer; the timer never keeps the process alive. */
@@ -180,7 +211,12 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
     closed = true;
     await api.disconnect().catch(() => undefined);
     if (cause instanceof SubnetkitError) throw cause;
-    throw new SubnetkitError('SK_CHAIN_CONNECTION', `Cannot connect to the subtensor node at ${url}; is it running?`, { endpoint: url }, { cause });
+    throw new SubnetkitError(
+      'SK_CHAIN_CONNECTION',
+      `Cannot connect to the subtensor node at ${url}; is it running?`,
+      { endpoint: url },
+      { cause },
+    );
   }
   everConnected = true;
   log?.info({ event: 'chain.connected', spec: api.runtimeVersion.specVersion.toNumber() }, 'connected to subtensor');
@@ -197,7 +233,11 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
           });
         }),
         timeoutMs,
-        () => new SubnetkitError('SK_CHAIN_CONNECTION', `The node at ${url} is unreachable (${what}).`, { endpoint: url, what }),
+        () =>
+          new SubnetkitError('SK_CHAIN_CONNECTION', `The node at ${url} is unreachable (${what}).`, {
+            endpoint: url,
+            what,
+          }),
       );
       await withTimeout(api.isReady, timeoutMs, () => timeoutError(what, timeoutMs));
     }
@@ -212,7 +252,9 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
   };
 
   const storage = (pallet: string, item: string): StorageFn | undefined => {
-    const section = (api.query as unknown as Record<string, Record<string, StorageFn> | undefined>)[stringCamelCase(pallet)];
+    const section = (api.query as unknown as Record<string, Record<string, StorageFn> | undefined>)[
+      stringCamelCase(pallet)
+    ];
     return section?.[stringCamelCase(item)];
   };
   const read = async (pallet: string, item: string, ...args: unknown[]): Promise<Json | undefined> => {
@@ -220,8 +262,22 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
     if (!fn) return undefined;
     return (await fn(...args)).toJSON() as Json;
   };
+  /** Several storage reads in one `state_queryStorageAt` round trip; absent items read as undefined. */
+  const readMany = async (
+    reads: ReadonlyArray<readonly [string, string, ...unknown[]]>,
+  ): Promise<Array<Json | undefined>> => {
+    const present = reads.map(([pallet, item, ...args]) => ({ fn: storage(pallet, item), args }));
+    const query = present
+      .filter((p) => p.fn !== undefined)
+      .map((p) => (p.args.length === 1 ? [p.fn, p.args[0]] : [p.fn, p.args]));
+    const values = query.length > 0 ? await api.queryMulti(query as never) : [];
+    let i = 0;
+    return present.map((p) => (p.fn ? ((values[i++] as Codec).toJSON() as Json) : undefined));
+  };
   const runtime = (apiName: string, method: string): RuntimeFn | undefined => {
-    const section = (api.call as unknown as Record<string, Record<string, RuntimeFn> | undefined>)[stringCamelCase(apiName)];
+    const section = (api.call as unknown as Record<string, Record<string, RuntimeFn> | undefined>)[
+      stringCamelCase(apiName)
+    ];
     return section?.[stringCamelCase(method)];
   };
   const palletName = (index: number): string => {
@@ -239,53 +295,72 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
       const names = eventFieldNames(pallet, event.method, event.data.names ?? event.data.map(() => null));
       const data: Record<string, unknown> = {};
       event.data.forEach((value, i) => {
-        data[names[i] as string] = value.toJSON();
+        data[names[i] as string] = codecValue(value);
       });
-      return { pallet, name: event.method, data, extrinsicIndex: phase.isApplyExtrinsic ? phase.asApplyExtrinsic.toNumber() : null };
+      return {
+        pallet,
+        name: event.method,
+        data,
+        extrinsicIndex: phase.isApplyExtrinsic ? phase.asApplyExtrinsic.toNumber() : null,
+      };
     });
 
-  const headerOf = async (hash: string): Promise<BlockHeader> => {
-    const header = await api.rpc.chain.getHeader(hash);
-    const now = storage('Timestamp', 'Now');
-    const timestamp = now ? Number(toBig((await now.at(hash)).toJSON() as Json)) : 0;
-    return { number: header.number.toNumber(), hash, parentHash: header.parentHash.toHex(), timestamp };
-  };
-
-  const subnetExists = async (netuid: number): Promise<boolean> => (await read('SubtensorModule', 'NetworksAdded', netuid)) === true;
+  const subnetExists = async (netuid: number): Promise<boolean> =>
+    (await read('SubtensorModule', 'NetworksAdded', netuid)) === true;
   const requireSubnet = async (netuid: number): Promise<void> => {
     if (!(await subnetExists(netuid))) {
-      throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Subnet ${netuid} does not exist on this chain.`, { netuid, chainError: 'SubnetNotExists' });
+      throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Subnet ${netuid} does not exist on this chain.`, {
+        netuid,
+        chainError: 'SubnetNotExists',
+      });
     }
   };
 
   const subnetInfo = async (netuid: number): Promise<SubnetInfo> => {
-    const s = (item: string) => read('SubtensorModule', item, netuid);
-    const [n, maxN, tempo, registeredAt, since, burn, taoIn, alphaIn, alphaOut, owner, ownerHotkey, identity, legacyName, taoEmission, emissionValue] =
-      await Promise.all([
-        s('SubnetworkN'),
-        s('MaxAllowedUids'),
-        s('Tempo'),
-        s('NetworkRegisteredAt'),
-        s('BlocksSinceLastStep'),
-        s('Burn'),
-        s('SubnetTAO'),
-        s('SubnetAlphaIn'),
-        s('SubnetAlphaOut'),
-        s('SubnetOwner'),
-        s('SubnetOwnerHotkey'),
-        s('SubnetIdentitiesV3'),
-        s('SubnetName'),
-        s('SubnetTaoInEmission'),
-        s('EmissionValues'),
-      ]);
+    const items = [
+      'SubnetworkN',
+      'MaxAllowedUids',
+      'Tempo',
+      'NetworkRegisteredAt',
+      'BlocksSinceLastStep',
+      'Burn',
+      'SubnetTAO',
+      'SubnetAlphaIn',
+      'SubnetAlphaOut',
+      'SubnetOwner',
+      'SubnetOwnerHotkey',
+      'SubnetIdentitiesV3',
+      'SubnetName',
+      'SubnetTaoInEmission',
+      'EmissionValues',
+      'SubtokenEnabled',
+    ];
+    const [
+      n,
+      maxN,
+      tempo,
+      registeredAt,
+      since,
+      burn,
+      taoIn,
+      alphaIn,
+      alphaOut,
+      owner,
+      ownerHotkey,
+      identity,
+      legacyName,
+      taoEmission,
+      emissionValue,
+      subtoken,
+    ] = await readMany(items.map((item) => ['SubtensorModule', item, netuid] as const));
     const priceFn = runtime('SwapRuntimeApi', 'current_alpha_price');
     const priceRao = priceFn ? toBig((await priceFn(netuid)).toJSON() as Json) : null;
     const idObj = identity && typeof identity === 'object' && !Array.isArray(identity) ? identity : null;
     return subnetInfoFromStorage({
       netuid,
       name: idObj ? bytesToText(idObj.subnetName) : bytesToText(legacyName ?? undefined),
-      owner: typeof owner === 'string' ? owner : '',
-      ownerHotkey: typeof ownerHotkey === 'string' ? ownerHotkey : '',
+      owner: accountOrEmpty(owner),
+      ownerHotkey: accountOrEmpty(ownerHotkey),
       n: toNum(n),
       maxN: toNum(maxN),
       tempo: toNum(tempo),
@@ -297,6 +372,8 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
       alphaOut: toBig(alphaOut),
       priceRao,
       emissionPerBlock: toBig(taoEmission ?? emissionValue),
+      // Pre-dTAO runtimes have no SubtokenEnabled: every subnet there is live.
+      started: subtoken === undefined ? undefined : subtoken === true,
     });
   };
 
@@ -314,11 +391,22 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
       if (uid < n) hotkeys[uid] = value.toString();
     }
     const vectors = await Promise.all(
-      ['Rank', 'Trust', 'Consensus', 'ValidatorTrust', 'Incentive', 'Dividends', 'Emission', 'Active', 'ValidatorPermit', 'LastUpdate', 'PruningScores'].map(vec),
+      [
+        'Rank',
+        'Trust',
+        'Consensus',
+        'ValidatorTrust',
+        'Incentive',
+        'Dividends',
+        'Emission',
+        'Active',
+        'ValidatorPermit',
+        'LastUpdate',
+        'PruningScores',
+      ].map(vec),
     );
-    const [rank, trust, consensus, vtrust, incentive, dividends, emission, active, permit, lastUpdate, pruning] = vectors as [
-      Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[],
-    ];
+    const [rank, trust, consensus, vtrust, incentive, dividends, emission, active, permit, lastUpdate, pruning] =
+      vectors as [Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[]];
     const neurons = await Promise.all(
       hotkeys.map(async (hotkey, uid) => {
         const [coldkey, axon, alpha, regBlock] = await Promise.all([
@@ -360,7 +448,10 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
     const entries = await fn.entries(netuid);
     return sparseRows(
       n,
-      entries.map(([key, value]) => [(key.args[1] as unknown as { toNumber(): number }).toNumber(), value.toJSON() as Json]),
+      entries.map(([key, value]) => [
+        (key.args[1] as unknown as { toNumber(): number }).toNumber(),
+        value.toJSON() as Json,
+      ]),
     );
   };
 
@@ -391,7 +482,9 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
             for (const l of eventListeners) l(events, header);
           }
         })
-        .catch((err: unknown) => log?.warn({ event: 'chain.head_failed', err: (err as Error).message }, 'could not read a new block'));
+        .catch((err: unknown) =>
+          log?.warn({ event: 'chain.head_failed', err: (err as Error).message }, 'could not read a new block'),
+        );
     });
     headSub.catch((err: unknown) => {
       headSub = null;
@@ -415,7 +508,8 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
       call('blockHash', async () => {
         if (number === undefined) return (await api.rpc.chain.getBlockHash()).toHex();
         const hash = await api.rpc.chain.getBlockHash(number);
-        if (hash.isEmpty) throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Block ${number} does not exist yet.`, { number });
+        if (hash.isEmpty)
+          throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Block ${number} does not exist yet.`, { number });
         return hash.toHex();
       }),
 
@@ -426,7 +520,9 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
       }),
 
     totalIssuance: () =>
-      call('totalIssuance', async () => toBig((await read('SubtensorModule', 'TotalIssuance')) ?? (await read('Balances', 'TotalIssuance')))),
+      call('totalIssuance', async () =>
+        toBig((await read('SubtensorModule', 'TotalIssuance')) ?? (await read('Balances', 'TotalIssuance'))),
+      ),
 
     subnets: () =>
       call('subnets', async () => {
@@ -445,12 +541,16 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
     hyperparameters: (netuid: number) =>
       call('hyperparameters', async (): Promise<SubnetHyperparameters> => {
         await requireSubnet(netuid);
-        const fn = runtime('SubnetInfoRuntimeApi', 'get_subnet_hyperparams_v2') ?? runtime('SubnetInfoRuntimeApi', 'get_subnet_hyperparams');
+        const fn =
+          runtime('SubnetInfoRuntimeApi', 'get_subnet_hyperparams_v2') ??
+          runtime('SubnetInfoRuntimeApi', 'get_subnet_hyperparams');
         let raw: Json;
         if (fn) {
           raw = (await fn(netuid)).toJSON() as Json;
         } else {
-          const values = await Promise.all(Object.values(HYPERPARAM_STORAGE).map((item) => read('SubtensorModule', item, netuid)));
+          const values = await Promise.all(
+            Object.values(HYPERPARAM_STORAGE).map((item) => read('SubtensorModule', item, netuid)),
+          );
           const obj: Record<string, Json> = {};
           Object.keys(HYPERPARAM_STORAGE).forEach((k, i) => {
             obj[k] = values[i] ?? null;
@@ -459,7 +559,8 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
           if (Array.isArray(alpha)) [obj.alphaLow, obj.alphaHigh] = alpha as [Json, Json];
           raw = obj;
         }
-        if (raw === null) throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Subnet ${netuid} has no hyperparameters.`, { netuid });
+        if (raw === null)
+          throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Subnet ${netuid} has no hyperparameters.`, { netuid });
         const [maxUids, burn, penalty, threshold, yuma3] = await Promise.all([
           read('SubtensorModule', 'MaxAllowedUids', netuid),
           read('SubtensorModule', 'Burn', netuid),
@@ -515,13 +616,22 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
       call('stakesOf', async (): Promise<StakeInfo[]> => {
         const fn = runtime('StakeInfoRuntimeApi', 'get_stake_info_for_coldkey');
         if (!fn) {
-          throw new SubnetkitError('SK_CHAIN_BAD_INPUT', 'This runtime has no StakeInfoRuntimeApi; stakesOf needs a dynamic-TAO node with V15 metadata.', {
-            endpoint: url,
-          });
+          throw new SubnetkitError(
+            'SK_CHAIN_BAD_INPUT',
+            'This runtime has no StakeInfoRuntimeApi; stakesOf needs a dynamic-TAO node with V15 metadata.',
+            {
+              endpoint: url,
+            },
+          );
         }
         const rows = (await fn(coldkey)).toJSON() as Array<Record<string, Json>>;
         return rows
-          .map((r) => ({ hotkey: String(r.hotkey), coldkey: String(r.coldkey), netuid: toNum(r.netuid), stake: toBig(r.stake) }))
+          .map((r) => ({
+            hotkey: String(r.hotkey),
+            coldkey: String(r.coldkey),
+            netuid: toNum(r.netuid),
+            stake: toBig(r.stake),
+          }))
           .filter((s) => s.stake > 0n);
       }),
 
@@ -573,47 +683,54 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
     // api.tx functions return submittables, so the built call can be signed directly.
     const tx = buildCall(api.tx as unknown as DecoratedCalls, chainCall) as unknown as SubmittableExtrinsic<'promise'>;
     const polkadotSigner = toPolkadotSigner(signer, api.registry);
-    const included = call(name, () =>
-      new Promise<ExtrinsicResult>((resolve, reject) => {
-        let unsub: (() => void) | undefined;
-        let settled = false;
-        const settle = (fn: () => void): void => {
-          if (settled) return;
-          settled = true;
-          unsub?.();
-          fn();
-        };
-        const onStatus = (result: ISubmittableResult): void => {
-          const { status } = result;
-          if (status.isInBlock || status.isFinalized) {
-            const blockHash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex();
-            const events = toChainEvents(result.events as unknown as EventRecordLike[]);
-            if (result.dispatchError) {
-              const err = nameDispatchError(api.registry, result.dispatchError as unknown as DispatchErrorLike);
-              settle(() => reject(chainErrorToSubnetkit(err, name, { blockHash })));
-              return;
+    const included = call(
+      name,
+      () =>
+        new Promise<ExtrinsicResult>((resolve, reject) => {
+          let unsub: (() => void) | undefined;
+          let settled = false;
+          const settle = (fn: () => void): void => {
+            if (settled) return;
+            settled = true;
+            unsub?.();
+            fn();
+          };
+          const onStatus = (result: ISubmittableResult): void => {
+            const { status } = result;
+            if (status.isInBlock || status.isFinalized) {
+              const blockHash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex();
+              const events = toChainEvents(result.events as unknown as EventRecordLike[]);
+              if (result.dispatchError) {
+                const err = nameDispatchError(api.registry, result.dispatchError as unknown as DispatchErrorLike);
+                settle(() => reject(chainErrorToSubnetkit(err, name, { blockHash })));
+                return;
+              }
+              const known = (result as { blockNumber?: { toNumber(): number } }).blockNumber;
+              if (known) {
+                settle(() => resolve({ blockNumber: known.toNumber(), blockHash, events }));
+                return;
+              }
+              api.rpc.chain
+                .getHeader(blockHash)
+                .then((h) => settle(() => resolve({ blockNumber: h.number.toNumber(), blockHash, events })))
+                .catch((e: unknown) => settle(() => reject(e)));
+            } else if (status.isDropped || status.isInvalid || status.isUsurped) {
+              settle(() =>
+                reject(chainErrorToSubnetkit({ pallet: 'System', name: status.type }, name, { status: status.type })),
+              );
             }
-            api.rpc.chain
-              .getHeader(blockHash)
-              .then((h) => settle(() => resolve({ blockNumber: h.number.toNumber(), blockHash, events })))
-              .catch((e: unknown) => settle(() => reject(e)));
-          } else if (status.isDropped || status.isInvalid || status.isUsurped) {
-            settle(() =>
-              reject(chainErrorToSubnetkit({ pallet: 'System', name: status.type }, name, { status: status.type })),
-            );
-          }
-        };
-        tx.signAndSend(signer.address, { signer: polkadotSigner, nonce: -1 }, onStatus)
-          .then((u) => {
-            unsub = u;
-            if (settled) u();
-          })
-          .catch((err: unknown) => {
-            const message = (err as Error)?.message ?? String(err);
-            const pool = namePoolRejection(message);
-            settle(() => reject(pool ? chainErrorToSubnetkit(pool, name, { rpcError: message }) : err));
-          });
-      }),
+          };
+          tx.signAndSend(signer.address, { signer: polkadotSigner, nonce: -1 }, onStatus)
+            .then((u) => {
+              unsub = u;
+              if (settled) u();
+            })
+            .catch((err: unknown) => {
+              const message = (err as Error)?.message ?? String(err);
+              const pool = namePoolRejection(message);
+              settle(() => reject(pool ? chainErrorToSubnetkit(pool, name, { rpcError: message }) : err));
+            });
+        }),
       timeoutMs * 4,
     );
     return included;

@@ -4,6 +4,7 @@ import {
   contextSize,
   type ModelSlotApi,
   pipelineOptions,
+  surelyFits,
   type TaskDriver,
   type TensorLike,
   type TokenizerLike,
@@ -106,7 +107,7 @@ export function toFeatureExtractionRequest(
         index: i,
       });
     }
-    if (!truncate && maxTokens !== undefined) {
+    if (!truncate && maxTokens !== undefined && !surelyFits(t, maxTokens)) {
       const n = m.tokenizer.encode(t).length;
       if (n > maxTokens) {
         throw badInput(model, `text ${i} is ${n} tokens; the limit is ${maxTokens} (pass truncate: true to cut it).`, {

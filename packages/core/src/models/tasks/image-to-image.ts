@@ -1,8 +1,8 @@
 import { badInput } from '../model-errors.js';
+import type { Transformers } from '../transformers-env.js';
 import type { ImageInput, ImageToImageHandle, ImageToImageOptions, RawImageData } from '../types.js';
 import { type RawImage, toPng, toRawData, toRgbImage } from './images.js';
 import { type ModelSlotApi, pipelineOptions, type TaskDriver, throwIfAborted } from './task-driver.js';
-import type { Transformers } from '../transformers-env.js';
 
 /** The loaded image-to-image pipeline. */
 export interface ImageToImageModel {

@@ -32,7 +32,12 @@ function isRawImageData(x: unknown): x is RawImageData {
  * Validates and decodes an image input to an RGB RawImage; throws SK_MODEL_BAD_INPUT for a wrong
  * type, empty or undecodable bytes, inconsistent raw pixels, or more than `maxPixels`.
  */
-export async function toRgbImage(t: Transformers, model: string, input: ImageInput, maxPixels: number): Promise<RawImage> {
+export async function toRgbImage(
+  t: Transformers,
+  model: string,
+  input: ImageInput,
+  maxPixels: number,
+): Promise<RawImage> {
   if (input instanceof Uint8Array) {
     if (input.length === 0) throw badInput(model, 'the image is empty (0 bytes).');
     const size = pngSize(input);
@@ -57,11 +62,17 @@ export async function toRgbImage(t: Transformers, model: string, input: ImageInp
     if (![1, 2, 3, 4].includes(channels)) throw badInput(model, `raw image channels must be 1 to 4, got ${channels}.`);
     checkPixels(model, width, height, maxPixels);
     if (data.length !== width * height * channels) {
-      throw badInput(model, `raw image data has ${data.length} bytes; ${width}×${height}×${channels} needs ${width * height * channels}.`);
+      throw badInput(
+        model,
+        `raw image data has ${data.length} bytes; ${width}×${height}×${channels} needs ${width * height * channels}.`,
+      );
     }
     return new t.RawImage(new Uint8ClampedArray(data), width, height, channels).rgb();
   }
-  throw badInput(model, `expected image bytes (Uint8Array) or raw pixels {data, width, height, channels}, got ${typeof input}.`);
+  throw badInput(
+    model,
+    `expected image bytes (Uint8Array) or raw pixels {data, width, height, channels}, got ${typeof input}.`,
+  );
 }
 
 /** Encodes a RawImage as PNG bytes. */

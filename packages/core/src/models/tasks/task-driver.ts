@@ -1,12 +1,5 @@
 import type { Transformers } from '../transformers-env.js';
-import type {
-  ModelCallOptions,
-  ModelDtype,
-  ModelInfo,
-  ModelLimits,
-  ModelTask,
-  ResolvedDevice,
-} from '../types.js';
+import type { ModelCallOptions, ModelDtype, ModelInfo, ModelLimits, ModelTask, ResolvedDevice } from '../types.js';
 
 /** Everything a driver needs to load one model. */
 export interface LoadSpec {
@@ -91,4 +84,12 @@ export function pipelineOptions(spec: LoadSpec): Record<string, unknown> {
   if (spec.modelFileName) o.model_file_name = spec.modelFileName;
   if (spec.progress) o.progress_callback = spec.progress;
   return o;
+}
+
+/**
+ * True when `text` surely fits in `limit` tokens without tokenising it: no common tokenizer makes
+ * more tokens than UTF-8 bytes, plus a few special tokens. Saves a second tokenisation per request.
+ */
+export function surelyFits(text: string, limit: number): boolean {
+  return Buffer.byteLength(text, 'utf8') + 8 <= limit;
 }

@@ -4,6 +4,7 @@ import {
   contextSize,
   type ModelSlotApi,
   pipelineOptions,
+  surelyFits,
   type TaskDriver,
   type TokenizerLike,
   throwIfAborted,
@@ -174,9 +175,12 @@ export function toTextGenerationRequest(
   }
   if (doSample !== undefined && typeof doSample !== 'boolean') throw badInput(model, 'doSample must be a boolean.');
   if (onToken !== undefined && typeof onToken !== 'function') throw badInput(model, 'onToken must be a function.');
-  const tokens = m.tokenizer.encode(prompt).length;
-  if (tokens === 0) throw badInput(model, 'the prompt encodes to no tokens.');
   const maxTokens = limits.maxInputTokens ?? m.contextTokens;
+  const budget = Math.min(
+    maxTokens ?? Number.POSITIVE_INFINITY,
+    (m.contextTokens ?? Number.POSITIVE_INFINITY) - maxNewTokens,
+  );
+  const tokens = surelyFits(prompt, budget) ? 0 : m.tokenizer.encode(prompt).length;
   if (maxTokens !== undefined && tokens > maxTokens) {
     throw badInput(model, `the prompt is ${tokens} tokens; the limit is ${maxTokens}.`, { tokens, limit: maxTokens });
   }

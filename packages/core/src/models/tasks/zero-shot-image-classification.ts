@@ -88,13 +88,17 @@ export function checkZeroShotLabels(
     if (typeof l !== 'string' || l.trim().length === 0) throw badInput(model, `label ${i} must be a non-empty string.`);
     if (seen.has(l)) throw badInput(model, `label "${l}" appears twice.`);
     seen.add(l);
-    if (l.length > limits.maxInputChars) throw badInput(model, `label ${i} is over ${limits.maxInputChars} characters.`);
+    if (l.length > limits.maxInputChars)
+      throw badInput(model, `label ${i} is over ${limits.maxInputChars} characters.`);
     // CLIP truncates by slicing after special tokens are added, which silently drops the label
     // and the end token: refuse instead of returning meaningless uniform scores.
     const max = limits.maxInputTokens ?? m.contextTokens;
     const n = m.tokenizer.encode(template.replace('{}', l)).length;
     if (max !== undefined && n > max) {
-      throw badInput(model, `label ${i} in its template is ${n} tokens; the limit is ${max}.`, { tokens: n, limit: max });
+      throw badInput(model, `label ${i} in its template is ${n} tokens; the limit is ${max}.`, {
+        tokens: n,
+        limit: max,
+      });
     }
   });
   return { labels: [...(labels as string[])], template };

@@ -1,8 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import { onTestFinished } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { expect, onTestFinished } from 'vitest';
 import { createLogger, type Logger } from '../log/logger.js';
 
 /** A fresh folder under the repo's .tmp/, removed when the test finishes. */
@@ -24,4 +24,14 @@ export function captureLogger(): { logger: Logger; lines: Record<string, unknown
     },
   });
   return { logger: createLogger({ level: 'debug', destination }), lines };
+}
+
+/** Asserts two (nested) number arrays match element by element to `digits` decimals. */
+export function expectClose(actual: unknown, expected: unknown, digits: number): void {
+  if (Array.isArray(expected)) {
+    expect(Array.isArray(actual) && actual.length === expected.length).toBe(true);
+    for (let i = 0; i < expected.length; i++) expectClose((actual as unknown[])[i], expected[i], digits);
+  } else {
+    expect(actual).toBeCloseTo(expected as number, digits);
+  }
 }

@@ -1,0 +1,129 @@
+import { resolve } from 'node:path';
+import {
+  type BlockTime,
+  createDevSigner,
+  createLocalChain,
+  createLogger,
+  DEVNET_SPEC,
+  devGenesis,
+  hasAuthenticatedEntry,
+  localChainEngine,
+  type Signer,
+  SubnetkitError,
+  startDevnet,
+} from '@subnetkit/core';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+
+interface DevnetFlags {
+  port: string;
+  host: string;
+  blockTime: string;
+  dataDir?: string;
+  json?: boolean;
+  logLevel: string;
+}
+
+/** "12s", "250ms", "250", "instant" or "manual" → the local chain's block time. */
+export function parseBlockTime(text: string): BlockTime {
+  if (text === 'instant' || text === 'manual') return text;
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
+  const ms = m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : Number.NaN;
+  if (!Number.isFinite(ms) || ms < 1 || ms > 3_600_000) {
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      `--block-time "${text}" must be a duration like 12s or 250ms, "instant" or "manual".`,
+      {
+        blockTime: text,
+      },
+    );
+  }
+  return Math.round(ms);
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new SubnetkitError('SK_CLI_USAGE', `--port "${text}" must be an integer between 0 and 65535.`, {
+      port: text,
+    });
+  }
+  return port;
+}
+
+/** Dev accounts (and the hotkeys devGenesis and the templates derive) the fallback path may sign for. */
+function devSigners(): Signer[] {
+  const names = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
+  return names.flatMap((n) => [
+    createDevSigner(`//${n}`),
+    ...[1, 2, 3].map((i) => createDevSigner(`//${n}//hotkey/${i}`)),
+    createDevSigner(`//${n}//miner`),
+    createDevSigner(`//${n}//validator`),
+  ]);
+}
+
+/** `subnetkit devnet`: the local chain served over Substrate JSON-RPC (WebSocket) for @polkadot/api clients. */
+export function registerDevnetCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('devnet')
+    .description('serve the local chain as a Substrate devnet (JSON-RPC over WebSocket, subtensor metadata)')
+    .option('--port <port>', 'WebSocket port (0 picks a free one)', '9944')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--block-time <duration>', 'block interval (12s, 250ms), "instant" or "manual"', '12s')
+    .option('--data-dir <dir>', 'persist the chain in this directory (default: in memory)')
+    .option('--log-level <level>', 'log level on stderr', 'warn')
+    .option('--json', 'print the endpoint as one JSON object on stdout')
+    .action(async (flags: DevnetFlags) => {
+      const port = parsePort(flags.port);
+      const blockTime = parseBlockTime(flags.blockTime);
+      const logger = createLogger({ level: flags.logLevel });
+      const dataDir = flags.dataDir ? resolve(ctx.cwd, flags.dataDir) : undefined;
+      const chain = await createLocalChain({
+        genesis: devGenesis(),
+        blockTime,
+        logger,
+        ...(dataDir ? { dataDir } : {}),
+      });
+      const direct = hasAuthenticatedEntry(chain);
+      let devnet: Awaited<ReturnType<typeof startDevnet>>;
+      try {
+        devnet = await startDevnet({
+          engine: localChainEngine(chain, direct ? {} : { devSigners: devSigners() }),
+          port,
+          host: flags.host,
+          logger,
+        });
+      } catch (err) {
+        await chain.close();
+        throw err;
+      }
+      const info = {
+        url: devnet.url,
+        genesisHash: devnet.genesisHash,
+        specName: DEVNET_SPEC.specName,
+        specVersion: DEVNET_SPEC.specVersion,
+        blockTime,
+        dataDir: dataDir ?? null,
+        signing: direct ? 'any sr25519 account' : 'dev accounts only',
+      };
+      if (flags.json) ctx.out.json(info);
+      else {
+        ctx.out.line(`devnet listening on ${devnet.url}`);
+        ctx.out.info(
+          `genesis ${devnet.genesisHash}, ${DEVNET_SPEC.specName} spec ${DEVNET_SPEC.specVersion}, block time ${blockTime}`,
+        );
+        if (!direct) {
+          ctx.out.info(
+            'note: this local chain build applies externally signed extrinsics for dev accounts (//Alice …) only.',
+          );
+        }
+        ctx.out.info('press Ctrl-C to stop');
+      }
+      await new Promise<void>((done) => {
+        if (ctx.shutdown.aborted) done();
+        else ctx.shutdown.addEventListener('abort', () => done(), { once: true });
+      });
+      await devnet.close();
+      await chain.close();
+    });
+}

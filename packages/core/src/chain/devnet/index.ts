@@ -1,0 +1,9 @@
+export { type Devnet, type DevnetOptions, startDevnet } from './devnet-server.js';
+export {
+  type AppliedOutcome,
+  type DevnetEngine,
+  hasAuthenticatedEntry,
+  type LocalEngineOptions,
+  localChainEngine,
+} from './local-engine.js';
+export { DEVNET_SPEC } from './runtime.js';

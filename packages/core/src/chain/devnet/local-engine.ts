@@ -1,0 +1,111 @@
+import { isSubnetkitError, SubnetkitError } from '../../errors/subnetkit-error.js';
+import type { Signer } from '../../util/signer.js';
+import { canonicalDecode } from '../local/codec.js';
+import type { LocalChain } from '../local/local-chain.js';
+import type { Chain, ChainCall, ChainEvent, ExtrinsicResult } from '../types.js';
+
+/** How the engine disposed of an authenticated call. */
+export type AppliedOutcome =
+  /** In a block: `error` is the dispatch error (System.ExtrinsicFailed) or null on success. */
+  | { included: true; blockNumber: number; index: number | null; events: ChainEvent[]; error: SubnetkitError | null }
+  /** Refused before inclusion (bad nonce, malformed call): a pool rejection. */
+  | { included: false; error: SubnetkitError };
+
+/**
+ * The local chain engine as the devnet needs it: the `Chain` for queries and blocks, nonces, and
+ * an entry that applies a call whose Substrate signature the devnet has already verified.
+ */
+export interface DevnetEngine {
+  readonly chain: Chain;
+  /** Next nonce of an account (pool-aware). */
+  nonce(address: string): Promise<number>;
+  /** Applies an authenticated call through the engine's validation and block path. */
+  applyAuthenticated(signer: string, nonce: number, call: ChainCall): Promise<AppliedOutcome>;
+}
+
+/** The entry the devnet prefers on LocalChain: apply a call the caller has authenticated. */
+type SubmitAuthenticated = (signer: string, nonce: number, call: ChainCall) => Promise<ExtrinsicResult>;
+
+export interface LocalEngineOptions {
+  /**
+   * Keys the devnet may re-sign with when the engine has no `submitAuthenticated` entry: the
+   * Substrate signature is verified first, then the same account's key signs the engine's own
+   * extrinsic format. Only development keys belong here.
+   */
+  devSigners?: Signer[];
+}
+
+/** True when this LocalChain build accepts authenticated calls directly. */
+export function hasAuthenticatedEntry(chain: LocalChain): boolean {
+  return typeof (chain as unknown as { submitAuthenticated?: unknown }).submitAuthenticated === 'function';
+}
+
+/** Adapts a `LocalChain` to the devnet. */
+export function localChainEngine(chain: LocalChain, options: LocalEngineOptions = {}): DevnetEngine {
+  const dev = new Map((options.devSigners ?? []).map((s) => [s.address, s]));
+  const direct = (chain as unknown as { submitAuthenticated?: SubmitAuthenticated }).submitAuthenticated;
+
+  /** Index of (signer, nonce) among the latest block's extrinsics, or null. */
+  const locate = (signer: string, nonce: number): number | null => {
+    const wires = chain.lastBlockExtrinsics();
+    for (let i = 0; i < wires.length; i++) {
+      try {
+        const x = canonicalDecode<{ signer?: string; nonce?: number }>(wires[i] as string);
+        if (x.signer === signer && x.nonce === nonce) return i;
+      } catch {
+        // another encoding: not ours
+      }
+    }
+    return null;
+  };
+
+  return {
+    chain,
+    nonce: async (address) => chain.nonce(address),
+    async applyAuthenticated(signer, nonce, call) {
+      let pending: Promise<ExtrinsicResult>;
+      if (direct) {
+        pending = direct.call(chain, signer, nonce, call);
+      } else {
+        const key = dev.get(signer);
+        if (!key) {
+          return {
+            included: false,
+            error: new SubnetkitError(
+              'SK_CHAIN_BAD_SIGNATURE',
+              'This local chain build cannot apply externally signed extrinsics (no submitAuthenticated); only dev accounts can submit through the devnet.',
+              { signer, chainError: 'BadSigner' },
+            ),
+          };
+        }
+        try {
+          pending = chain.submitExtrinsic(chain.sign(key, call, nonce));
+        } catch (err) {
+          if (isSubnetkitError(err)) return { included: false, error: err };
+          throw err;
+        }
+      }
+      const block = chain.head().number;
+      try {
+        const r = await pending;
+        const index = r.events.find((e) => e.extrinsicIndex !== null)?.extrinsicIndex ?? locate(signer, nonce);
+        return { included: true, blockNumber: r.blockNumber, index, events: r.events, error: null };
+      } catch (err) {
+        if (!isSubnetkitError(err)) throw err;
+        const head = chain.head().number;
+        const d = err.details as { blockNumber?: unknown; extrinsicIndex?: unknown };
+        if (typeof d.blockNumber === 'number' && typeof d.extrinsicIndex === 'number') {
+          return { included: true, blockNumber: d.blockNumber, index: d.extrinsicIndex, events: [], error: err };
+        }
+        const index = head > block ? locate(signer, nonce) : null;
+        if (index !== null) return { included: true, blockNumber: head, index, events: [], error: err };
+        // Refused before a block was built, or a nonce/signature problem: the pool's answer.
+        if (head === block || err.code === 'SK_CHAIN_BAD_NONCE' || err.code === 'SK_CHAIN_BAD_SIGNATURE') {
+          return { included: false, error: err };
+        }
+        // A dispatch failure in a block whose extrinsic list we cannot read: next free slot.
+        return { included: true, blockNumber: head, index: null, events: [], error: err };
+      }
+    },
+  };
+}

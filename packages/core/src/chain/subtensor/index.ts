@@ -1,0 +1,26 @@
+export {
+  bigIntToIp,
+  buildCall,
+  type CallFunctionLike,
+  type DecoratedCalls,
+  hyperparameterSetters,
+  ipToBigInt,
+  type ResolvedCall,
+  resolveCall,
+} from './call-builder.js';
+export {
+  type ChainErrorName,
+  CUSTOM_VALIDITY_ERRORS,
+  chainErrorToSubnetkit,
+  errorCodeFor,
+  nameDispatchError,
+  namePoolRejection,
+} from './dispatch-error.js';
+export { TUPLE_EVENT_FIELDS } from './event-fields.js';
+export { signingBytes, toPolkadotSigner } from './signer-adapter.js';
+export {
+  createSubtensorChain,
+  resolveEndpoint,
+  SUBTENSOR_ENDPOINTS,
+  type SubtensorChainOptions,
+} from './subtensor-chain.js';

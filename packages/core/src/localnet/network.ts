@@ -1,0 +1,360 @@
+import { join } from 'node:path';
+import { createLocalChain, type LocalChain } from '../chain/local/index.js';
+import { FAST_HYPERPARAMETERS, type Hyper } from '../chain/local/params.js';
+import type { Chain, ChainEvent, Metagraph } from '../chain/types.js';
+import type { Logger } from '../log/logger.js';
+import type { ModelRuntime } from '../models/model-runtime.js';
+import { Miner } from '../neuron/miner.js';
+import { AnswerBoard, type MinerProfile } from '../neuron/profiles.js';
+import { Validator } from '../neuron/validator.js';
+import type { LoadedSubnet } from '../plugin/load-subnet.js';
+import type { Clock } from '../util/clock.js';
+import { createRandom } from '../util/random.js';
+import { initCrypto } from '../wallet/crypto-ready.js';
+import { localnetKeys, type NeuronKeys } from './keys.js';
+import type { EpochRecord, NetworkSummary, NeuronSummary, SubnetSummary } from './summary.js';
+import { pumpUntil, TrackedChain } from './tracked-chain.js';
+
+const TAO = 1_000_000_000n;
+
+export interface LocalNetworkOptions {
+  subnets: readonly LoadedSubnet[];
+  /** Validators per subnet (default 2). */
+  validators?: number;
+  /** Miner profiles per subnet, in uid order (default honest×3, lazy, random, copycat). */
+  miners?: readonly MinerProfile[];
+  /** Blocks per epoch (default 10). */
+  tempo?: number;
+  /** Block time in ms, or 'manual' (tests: `runEpochs` produces the blocks). */
+  blockTime: number | 'manual';
+  /** Chain database and validator state; omitted → in memory and a temp dir for state. */
+  dataDir?: string;
+  stateDir: string;
+  seed?: string;
+  models: ModelRuntime;
+  log: Logger;
+  clock: Clock;
+  /** Extra hyperparameters for every subnet. */
+  hyperparameters?: Partial<Hyper>;
+  /** Stake each validator adds from its coldkey (default 1,000 TAO). */
+  validatorStake?: bigint;
+}
+
+interface NeuronEntry {
+  subnet: string;
+  netuid: number;
+  role: 'validator' | 'miner';
+  profile: string;
+  keys: NeuronKeys;
+  runtime: Miner | Validator;
+}
+
+export const DEFAULT_MINER_PROFILES: readonly MinerProfile[] = [
+  'honest',
+  'honest',
+  'honest',
+  'lazy',
+  'random',
+  'copycat',
+];
+
+/**
+ * A whole network in one process: the local chain, and per subnet an owner, validators and miners
+ * (honest and cheating profiles) that register with the burn, stake, serve axons on 127.0.0.1 and
+ * talk signed HTTP. Used by `subnetkit localnet` (timed blocks) and `@subnetkit/core/testing`
+ * (manual blocks).
+ */
+export class LocalNetwork {
+  readonly #o: LocalNetworkOptions;
+  readonly #neurons: NeuronEntry[] = [];
+  readonly #epochs = new Map<number, number>();
+  readonly #history: EpochRecord[] = [];
+  readonly #netuids = new Map<string, number>();
+  readonly #owners = new Map<number, string>();
+  #local!: LocalChain;
+  #tracked!: TrackedChain;
+  #unsubscribe: (() => void)[] = [];
+  #epochListeners: ((record: EpochRecord) => void)[] = [];
+  #stopped = false;
+
+  private constructor(options: LocalNetworkOptions) {
+    this.#o = options;
+  }
+
+  /** Creates the chain (or reopens it from `dataDir`) and starts every neuron. */
+  static async start(options: LocalNetworkOptions): Promise<LocalNetwork> {
+    const net = new LocalNetwork(options);
+    try {
+      await net.#start();
+    } catch (err) {
+      await net.stop().catch(() => undefined);
+      throw err;
+    }
+    return net;
+  }
+
+  get chain(): Chain {
+    return this.#tracked.chain;
+  }
+
+  get localChain(): LocalChain {
+    return this.#local;
+  }
+
+  netuidOf(subnet: string): number {
+    const n = this.#netuids.get(subnet);
+    if (n === undefined) throw new Error(`no subnet ${subnet}`);
+    return n;
+  }
+
+  validators(): Validator[] {
+    return this.#neurons.flatMap((n) => (n.runtime instanceof Validator ? [n.runtime] : []));
+  }
+
+  miners(): Miner[] {
+    return this.#neurons.flatMap((n) => (n.runtime instanceof Miner ? [n.runtime] : []));
+  }
+
+  /** Epochs each subnet has run since this process started the network. */
+  epochs(netuid: number): number {
+    return this.#epochs.get(netuid) ?? 0;
+  }
+
+  history(): readonly EpochRecord[] {
+    return this.#history;
+  }
+
+  onEpoch(listener: (record: EpochRecord) => void): void {
+    this.#epochListeners.push(listener);
+  }
+
+  async #start(): Promise<void> {
+    const o = this.#o;
+    await initCrypto();
+    const seed = o.seed ?? 'localnet';
+    const owners = o.subnets.map((s) => localnetKeys(seed, s.definition.name, 'owner', 0));
+    const validatorCount = o.validators ?? 2;
+    const profiles = o.miners ?? DEFAULT_MINER_PROFILES;
+    const plan = o.subnets.map((s, i) => ({
+      subnet: s,
+      netuid: i + 1,
+      validators: Array.from({ length: validatorCount }, (_, k) =>
+        localnetKeys(seed, s.definition.name, 'validator', k),
+      ),
+      miners: profiles.map((p, k) => ({ profile: p, keys: localnetKeys(seed, s.definition.name, 'miner', k) })),
+    }));
+    const stake = o.validatorStake ?? 1000n * TAO;
+    const hyper: Partial<Hyper> = {
+      ...FAST_HYPERPARAMETERS,
+      tempo: o.tempo ?? 10,
+      // room for everyone plus the owner, and no registration throttling on a dev network
+      maxAllowedUids: Math.max(64, 1 + validatorCount + profiles.length),
+      maxRegistrationsPerBlock: 256,
+      targetRegistrationsPerInterval: 256,
+      commitRevealWeightsEnabled: false,
+      ...o.hyperparameters,
+    };
+    const accounts = [
+      ...owners.map((k) => ({ address: k.coldkey.address, balance: 10_000n * TAO })),
+      ...plan.flatMap((p) => [
+        ...p.validators.map((k) => ({ address: k.coldkey.address, balance: stake + 100n * TAO })),
+        ...p.miners.map((m) => ({ address: m.keys.coldkey.address, balance: 100n * TAO })),
+      ]),
+    ];
+    this.#local = await createLocalChain({
+      ...(o.dataDir ? { dataDir: join(o.dataDir, 'chain') } : {}),
+      blockTime: o.blockTime,
+      clock: o.clock,
+      logger: o.log.child({ component: 'chain' }),
+      genesis: {
+        accounts,
+        subnets: plan.map((p, i) => ({
+          netuid: p.netuid,
+          name: p.subnet.definition.name,
+          owner: owners[i]!.coldkey.address,
+          ownerHotkey: owners[i]!.hotkey.address,
+          hyperparameters: hyper,
+        })),
+      },
+    });
+    this.#tracked = new TrackedChain(this.#local);
+    for (const [i, p] of plan.entries()) {
+      this.#netuids.set(p.subnet.definition.name, p.netuid);
+      this.#owners.set(p.netuid, owners[i]!.hotkey.address);
+    }
+    this.#unsubscribe.push(this.#local.onEvents((events) => this.#onEvents(events)));
+
+    const starts: Promise<unknown>[] = [];
+    for (const p of plan) {
+      const models = o.models.handles(p.subnet.definition.models ?? {});
+      const board = new AnswerBoard();
+      const name = p.subnet.definition.name;
+      for (const [k, keys] of p.validators.entries()) {
+        const log = o.log.child({ neuron: `${name}/validator-${k}`, subnet: name, role: 'validator' });
+        const runtime = new Validator({
+          subnet: p.subnet,
+          netuid: p.netuid,
+          chain: this.chain,
+          hotkey: keys.hotkey,
+          coldkey: keys.coldkey,
+          models,
+          log,
+          clock: o.clock,
+          random: createRandom(`${seed}/${name}/validator-${k}`),
+          stateFile: join(o.stateDir, name, `validator-${k}.json`),
+        });
+        this.#neurons.push({ subnet: name, netuid: p.netuid, role: 'validator', profile: 'validator', keys, runtime });
+        starts.push(runtime.start().then(() => this.#ensureStake(keys, p.netuid, stake)));
+      }
+      for (const [k, m] of p.miners.entries()) {
+        const log = o.log.child({ neuron: `${name}/miner-${k}`, subnet: name, role: 'miner', profile: m.profile });
+        const runtime = new Miner({
+          subnet: p.subnet,
+          netuid: p.netuid,
+          chain: this.chain,
+          hotkey: m.keys.hotkey,
+          coldkey: m.keys.coldkey,
+          models,
+          log,
+          clock: o.clock,
+          random: createRandom(`${seed}/${name}/miner-${k}`),
+          profile: m.profile,
+          board,
+        });
+        this.#neurons.push({
+          subnet: name,
+          netuid: p.netuid,
+          role: 'miner',
+          profile: m.profile,
+          keys: m.keys,
+          runtime,
+        });
+        starts.push(runtime.start());
+      }
+    }
+    const all = Promise.all(starts);
+    if (o.blockTime === 'manual') await pumpUntil(this.#tracked, () => this.#local.advance(1), all);
+    else await all;
+    if (o.blockTime !== 'manual') {
+      // timed blocks: validators step as blocks arrive, one step at a time each
+      this.#unsubscribe.push(
+        this.#local.onBlock((h) => {
+          for (const v of this.validators()) {
+            v.tick(h.number).catch((err: unknown) =>
+              o.log.error({ event: 'validator.tick_failed', err }, 'validator step failed'),
+            );
+          }
+        }),
+      );
+    }
+  }
+
+  async #ensureStake(keys: NeuronKeys, netuid: number, amount: bigint): Promise<void> {
+    const have = await this.#local.stake(keys.hotkey.address, keys.coldkey.address, netuid);
+    if (have > 0n) return; // a restarted network keeps its stake
+    await this.chain.submit(keys.coldkey, {
+      pallet: 'SubtensorModule',
+      method: 'add_stake',
+      args: { hotkey: keys.hotkey.address, netuid, amountStaked: amount },
+    });
+  }
+
+  #onEvents(events: ChainEvent[]): void {
+    for (const e of events) {
+      if (e.name !== 'IncentiveAlphaEmittedToMiners') continue;
+      const netuid = Number(e.data.netuid);
+      const epoch = (this.#epochs.get(netuid) ?? 0) + 1;
+      this.#epochs.set(netuid, epoch);
+      // recorded asynchronously: the metagraph read sees the epoch's outputs
+      void this.#record(netuid, epoch);
+    }
+  }
+
+  async #record(netuid: number, epoch: number): Promise<void> {
+    try {
+      const subnet = await this.#subnetSummary(netuid);
+      const record: EpochRecord = {
+        block: await this.#local.blockNumber(),
+        netuid,
+        subnet: subnet.name,
+        epoch,
+        neurons: subnet.neurons,
+      };
+      this.#history.push(record);
+      for (const l of this.#epochListeners) l(record);
+    } catch (err) {
+      this.#o.log.warn({ event: 'localnet.record_failed', err }, 'could not record epoch');
+    }
+  }
+
+  /**
+   * Manual blocks only: produces blocks one by one, letting every validator finish its step on
+   * each, until every subnet has run `n` more epochs.
+   */
+  async runEpochs(n: number, maxBlocks = 10_000): Promise<NetworkSummary> {
+    if (this.#o.blockTime !== 'manual') throw new Error('runEpochs needs blockTime "manual"');
+    const target = new Map([...this.#netuids.values()].map((u) => [u, this.epochs(u) + n]));
+    for (let i = 0; i < maxBlocks; i++) {
+      if ([...target].every(([u, t]) => this.epochs(u) >= t)) break;
+      const head = await this.#local.advance(1);
+      await Promise.all(this.validators().map((v) => v.tick(head.number)));
+    }
+    // weights submitted on the last block wait for one more block to be included
+    await pumpUntil(
+      this.#tracked,
+      () => this.#local.advance(1),
+      Promise.all(this.validators().map((v) => v.settled())),
+    );
+    return this.summary();
+  }
+
+  /** Produces one block and lets the validators step (manual blocks). */
+  async advance(blocks = 1): Promise<void> {
+    for (let i = 0; i < blocks; i++) {
+      const head = await this.#local.advance(1);
+      await Promise.all(this.validators().map((v) => v.tick(head.number)));
+    }
+  }
+
+  async summary(): Promise<NetworkSummary> {
+    const subnets: SubnetSummary[] = [];
+    for (const netuid of [...this.#netuids.values()].sort((a, b) => a - b))
+      subnets.push(await this.#subnetSummary(netuid));
+    return { block: await this.#local.blockNumber(), totalIssuance: await this.#local.totalIssuance(), subnets };
+  }
+
+  async #subnetSummary(netuid: number): Promise<SubnetSummary> {
+    const m: Metagraph = await this.#local.metagraph(netuid);
+    const byHotkey = new Map(this.#neurons.filter((x) => x.netuid === netuid).map((x) => [x.keys.hotkey.address, x]));
+    const owner = this.#owners.get(netuid);
+    const name = [...this.#netuids].find(([, u]) => u === netuid)?.[0] ?? String(netuid);
+    const neurons: NeuronSummary[] = m.uids.map((uid) => {
+      const hotkey = m.hotkeys[uid]!;
+      const entry = byHotkey.get(hotkey);
+      const role = entry?.role ?? (hotkey === owner ? 'owner' : 'miner');
+      return {
+        uid,
+        hotkey,
+        role,
+        profile: entry?.profile ?? (role === 'owner' ? 'owner' : 'external'),
+        stake: m.totalStake[uid] ?? 0n,
+        incentive: m.incentive[uid] ?? 0,
+        dividends: m.dividends[uid] ?? 0,
+        emission: m.emission[uid] ?? 0n,
+        // the chain's Trust is deprecated (always 0): show consensus for miners, validator trust for validators
+        trust: (role === 'miner' ? m.consensus[uid] : m.validatorTrust[uid]) ?? 0,
+        validatorPermit: m.validatorPermit[uid] ?? false,
+      };
+    });
+    return { netuid, name, epochs: this.epochs(netuid), neurons };
+  }
+
+  /** Stops every neuron (axons drain), then the chain. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    for (const u of this.#unsubscribe.splice(0)) u();
+    await Promise.all(this.#neurons.map((n) => n.runtime.stop().catch(() => undefined)));
+    await this.#local?.close();
+  }
+}

@@ -1,0 +1,212 @@
+import type { Chain, ChainEvent, Unsubscribe } from '../chain/types.js';
+import { SubnetkitError } from '../errors/subnetkit-error.js';
+import type { Logger } from '../log/logger.js';
+import type { LoadedSubnet } from '../plugin/load-subnet.js';
+import { type Axon, createAxon, type HandlerContext } from '../protocol/axon.js';
+import type { Clock } from '../util/clock.js';
+import type { Random } from '../util/random.js';
+import type { Signer } from '../util/signer.js';
+import { MetagraphSync } from './metagraph-sync.js';
+import { AnswerBoard, type MinerProfile, profileHandler } from './profiles.js';
+import { type ConfirmRegistration, ensureRegistered } from './registration.js';
+import { subnetSynapses } from './subnet-synapse.js';
+
+export interface MinerOptions {
+  subnet: LoadedSubnet;
+  netuid: number;
+  chain: Chain;
+  hotkey: Signer;
+  /** Pays the registration burn when the hotkey is not registered yet. */
+  coldkey?: Signer;
+  confirmRegistration?: ConfirmRegistration;
+  /** The subnet's model handles (from the model runtime). */
+  models: unknown;
+  log: Logger;
+  clock: Clock;
+  random: Random;
+  profile?: MinerProfile;
+  /** Shared by the copycats of one subnet (localnet); a lone miner gets its own. */
+  board?: AnswerBoard;
+  /** Where the axon listens (port 0: any free port) and what it announces on chain. */
+  host?: string;
+  port?: number;
+  externalIp?: string;
+  /** Validators below this stake are blacklisted (default 0: any registered hotkey may call). */
+  minValidatorStake?: bigint;
+  /** What to do when the hotkey loses its uid: register again (default) or stop. */
+  onDeregistered?: 'reregister' | 'exit';
+}
+
+/**
+ * The miner runtime: registers (burn) if needed, serves the subnet's synapse on an axon whose
+ * blacklist and priority come from the live metagraph, announces it with serve_axon, and
+ * watches for deregistration.
+ */
+export class Miner {
+  readonly #o: MinerOptions;
+  readonly #sync: MetagraphSync;
+  #axon: Axon | undefined;
+  #uid: number | null = null;
+  #port = 0;
+  #unsubscribe: Unsubscribe | undefined;
+  #stopped = false;
+  #onExit: ((err: SubnetkitError) => void) | undefined;
+  #recovering: Promise<void> | undefined;
+
+  constructor(options: MinerOptions) {
+    this.#o = options;
+    this.#sync = new MetagraphSync(options.chain, options.netuid, options.log);
+  }
+
+  get uid(): number | null {
+    return this.#uid;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get hotkey(): string {
+    return this.#o.hotkey.address;
+  }
+
+  /** Called when the miner stops on its own (deregistered with `onDeregistered: 'exit'`). */
+  onExit(listener: (err: SubnetkitError) => void): void {
+    this.#onExit = listener;
+  }
+
+  async start(): Promise<void> {
+    const o = this.#o;
+    this.#uid = await ensureRegistered({
+      chain: o.chain,
+      netuid: o.netuid,
+      hotkey: o.hotkey,
+      ...(o.coldkey ? { coldkey: o.coldkey } : {}),
+      ...(o.confirmRegistration ? { confirm: o.confirmRegistration } : {}),
+      log: o.log,
+    });
+    await this.#sync.start();
+    const subnet = o.subnet.definition;
+    const handler = profileHandler({
+      subnet,
+      profile: o.profile ?? 'honest',
+      board: o.board ?? new AnswerBoard(),
+      clock: o.clock,
+    });
+    const minStake = o.minValidatorStake ?? 0n;
+    this.#axon = createAxon({
+      signer: o.hotkey,
+      logger: o.log,
+      clock: o.clock,
+      blacklist: {
+        neurons: (hotkey) => {
+          const m = this.#sync.peek();
+          const uid = m ? m.hotkeys.indexOf(hotkey) : -1;
+          return uid < 0 || !m ? undefined : { registered: true, stake: m.totalStake[uid] ?? 0n };
+        },
+        minStake,
+      },
+    });
+    let calls = 0;
+    const contextFor = (hctx: HandlerContext) => {
+      const m = this.#sync.peek();
+      const callerUid = m ? m.hotkeys.indexOf(hctx.callerHotkey) : -1;
+      return {
+        subnet: subnet.name,
+        netuid: o.netuid,
+        block: this.#sync.block,
+        options: o.subnet.options,
+        models: o.models,
+        random: o.random.fork(`call-${calls++}`),
+        log: o.log,
+        signal: hctx.signal,
+        caller: { hotkey: hctx.callerHotkey, uid: callerUid < 0 ? null : callerUid },
+      } as never;
+    };
+    const synapses = subnetSynapses(subnet);
+    this.#axon.attach(synapses.unary, async (request, hctx) => (await handler(request, contextFor(hctx))) as never);
+    const stream = subnet.miner.stream;
+    if (synapses.streaming && stream && (o.profile ?? 'honest') === 'honest') {
+      // only honest miners stream; application queries pick miners by incentive anyway
+      this.#axon.attach(synapses.streaming, (request, hctx) => stream(request, contextFor(hctx)) as never);
+    }
+    this.#port = await this.#axon.listen(o.port ?? 0, o.host ?? '127.0.0.1');
+    await this.#serveAxon();
+    this.#unsubscribe = o.chain.onEvents((events) => this.#watch(events));
+    o.log.info({ event: 'miner.started', netuid: o.netuid, uid: this.#uid, port: this.#port }, 'miner serving');
+  }
+
+  async #serveAxon(): Promise<void> {
+    const o = this.#o;
+    await o.chain.submit(o.hotkey, {
+      pallet: 'SubtensorModule',
+      method: 'serve_axon',
+      args: { netuid: o.netuid, version: 1, ip: announcedIp(o), port: this.#port, ipType: 4, protocol: 4 },
+    });
+  }
+
+  #watch(events: ChainEvent[]): void {
+    // another hotkey registered into our uid: we were pruned
+    const replaced = events.some(
+      (e) =>
+        e.name === 'NeuronRegistered' &&
+        Number(e.data.netuid) === this.#o.netuid &&
+        Number(e.data.uid) === this.#uid &&
+        e.data.hotkey !== this.#o.hotkey.address,
+    );
+    if (!replaced || this.#stopped || this.#recovering) return;
+    this.#recovering = this.#handleDeregistration().finally(() => {
+      this.#recovering = undefined;
+    });
+  }
+
+  async #handleDeregistration(): Promise<void> {
+    const o = this.#o;
+    o.log.warn(
+      { event: 'miner.deregistered', netuid: o.netuid, uid: this.#uid },
+      'deregistered: uid taken by another hotkey',
+    );
+    if ((o.onDeregistered ?? 'reregister') === 'exit' || !o.coldkey) {
+      const err = new SubnetkitError(
+        'SK_NEURON_DEREGISTERED',
+        `Hotkey ${o.hotkey.address} was deregistered from subnet ${o.netuid}.`,
+        {
+          netuid: o.netuid,
+          hotkey: o.hotkey.address,
+        },
+      );
+      await this.stop();
+      this.#onExit?.(err);
+      return;
+    }
+    try {
+      this.#uid = await ensureRegistered({
+        chain: o.chain,
+        netuid: o.netuid,
+        hotkey: o.hotkey,
+        coldkey: o.coldkey,
+        log: o.log,
+      });
+      await this.#serveAxon();
+    } catch (err) {
+      o.log.error({ event: 'miner.reregister_failed', err }, 'could not register again');
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#unsubscribe?.();
+    this.#sync.stop();
+    await this.#axon?.stop();
+  }
+}
+
+/**
+ * The chain refuses 127.0.0.1 as an axon address, so a miner bound to it announces 0.0.0.0,
+ * which validators read as "same host" (as the SDK's dendrite does for its own address).
+ */
+function announcedIp(o: MinerOptions): string {
+  const ip = o.externalIp ?? o.host ?? '127.0.0.1';
+  return ip === '127.0.0.1' || ip === 'localhost' ? '0.0.0.0' : ip;
+}

@@ -88,7 +88,7 @@ const inProcess = await measure(inProcessChain);
 await inProcessChain.close();
 
 const engineChain = await newChain();
-const devnet = await startDevnet({ engine: localChainEngine(engineChain, { devSigners: senders }), port: 0 });
+const devnet = await startDevnet({ engine: localChainEngine(engineChain), port: 0 });
 const connectStart = performance.now();
 const remote = await createSubtensorChain({ endpoint: devnet.url, timeoutMs: 30_000 });
 const connectMs = performance.now() - connectStart;

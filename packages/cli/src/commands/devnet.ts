@@ -1,14 +1,11 @@
 import { resolve } from 'node:path';
 import {
   type BlockTime,
-  createDevSigner,
   createLocalChain,
   createLogger,
   DEVNET_SPEC,
   devGenesis,
-  hasAuthenticatedEntry,
   localChainEngine,
-  type Signer,
   SubnetkitError,
   startDevnet,
 } from '@subnetkit/core';
@@ -51,17 +48,6 @@ function parsePort(text: string): number {
   return port;
 }
 
-/** Dev accounts (and the hotkeys devGenesis and the templates derive) the fallback path may sign for. */
-function devSigners(): Signer[] {
-  const names = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
-  return names.flatMap((n) => [
-    createDevSigner(`//${n}`),
-    ...[1, 2, 3].map((i) => createDevSigner(`//${n}//hotkey/${i}`)),
-    createDevSigner(`//${n}//miner`),
-    createDevSigner(`//${n}//validator`),
-  ]);
-}
-
 /** `subnetkit devnet`: the local chain served over Substrate JSON-RPC (WebSocket) for @polkadot/api clients. */
 export function registerDevnetCommand(program: Command, ctx: CliContext): void {
   program
@@ -84,11 +70,10 @@ export function registerDevnetCommand(program: Command, ctx: CliContext): void {
         logger,
         ...(dataDir ? { dataDir } : {}),
       });
-      const direct = hasAuthenticatedEntry(chain);
       let devnet: Awaited<ReturnType<typeof startDevnet>>;
       try {
         devnet = await startDevnet({
-          engine: localChainEngine(chain, direct ? {} : { devSigners: devSigners() }),
+          engine: localChainEngine(chain),
           port,
           host: flags.host,
           logger,
@@ -104,7 +89,6 @@ export function registerDevnetCommand(program: Command, ctx: CliContext): void {
         specVersion: DEVNET_SPEC.specVersion,
         blockTime,
         dataDir: dataDir ?? null,
-        signing: direct ? 'any sr25519 account' : 'dev accounts only',
       };
       if (flags.json) ctx.out.json(info);
       else {

@@ -1,10 +1,179 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  createLogger,
+  createModelRuntime,
+  DEFAULT_MINER_PROFILES,
+  type EpochSnapshot,
+  incentiveByProfile,
+  LocalNetwork,
+  type MinerProfile,
+  type NetworkSummary,
+  parseProfiles,
+  renderHtmlReport,
+  SubnetkitError,
+  systemClock,
+} from '@subnetkit/core';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { notAvailable } from './not-available.js';
+import { LiveView, renderNetwork } from '../live-view.js';
+import { cliConfig, list, loadSubnets } from '../load.js';
+import { toJson } from '../output.js';
 
-export function registerLocalnetCommand(program: Command, _ctx: CliContext): void {
+interface LocalnetOptions {
+  subnets?: string;
+  validators: string;
+  miners?: string;
+  profiles?: string;
+  blockTime: string;
+  tempo: string;
+  epochs?: string;
+  dataDir: string;
+  json?: boolean;
+  report?: string;
+  seed: string;
+}
+
+/** Where `subnetkit query` finds a running localnet's miners. */
+export const NETWORK_FILE = 'network.json';
+
+export function registerLocalnetCommand(program: Command, ctx: CliContext): void {
   program
     .command('localnet')
-    .description('(not available yet)')
-    .action(() => notAvailable('localnet', 'in progress'));
+    .description('run a whole local network: chain, validators and miners (honest and cheating) of each subnet')
+    .option('--subnets <list>', 'subnet packages or paths, comma-separated (default: the config, else the three reference subnets)')
+    .option('--validators <n>', 'validators per subnet', '2')
+    .option('--miners <n>', 'miners per subnet (honest, plus the default cheating mix when no --profiles)')
+    .option('--profiles <spec>', "miner profiles per subnet, e.g. 'honest:4,lazy:1,random:1,copycat:1,slow:1'")
+    .option('--block-time <duration>', "block time, e.g. '250ms' or '12s'", '250ms')
+    .option('--tempo <blocks>', 'blocks per epoch', '20')
+    .option('--epochs <n>', 'stop after every subnet ran n epochs and print a summary')
+    .option('--data-dir <dir>', 'chain database, validator state, report (rerun with it to continue)', '.subnetkit/localnet')
+    .option('--report <file>', 'HTML report path (default <data-dir>/report.html)')
+    .option('--seed <seed>', 'seed of keys and challenges', 'localnet')
+    .option('--json', 'print the final summary as one JSON document (with --epochs)')
+    .action((opts: LocalnetOptions) => runLocalnet(ctx, opts));
+}
+
+function positiveInt(name: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new SubnetkitError('SK_CLI_USAGE', `--${name} must be an integer from 1 to ${max}, got '${value}'.`, { option: name });
+  }
+  return n;
+}
+
+function profilesFrom(opts: LocalnetOptions): MinerProfile[] {
+  if (opts.profiles) return parseProfiles(opts.profiles);
+  if (!opts.miners) return [...DEFAULT_MINER_PROFILES];
+  const n = positiveInt('miners', opts.miners, 200);
+  const cheaters = DEFAULT_MINER_PROFILES.filter((p) => p !== 'honest').slice(0, Math.max(0, n - 1));
+  return [...Array<MinerProfile>(n - cheaters.length).fill('honest'), ...cheaters];
+}
+
+async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void> {
+  const epochs = opts.epochs === undefined ? undefined : positiveInt('epochs', opts.epochs, 10_000);
+  if (opts.json && epochs === undefined) {
+    throw new SubnetkitError('SK_CLI_USAGE', '--json needs --epochs N (the summary is printed when the run ends).', {});
+  }
+  const config = await cliConfig(ctx, { chain: { blockTime: opts.blockTime } });
+  const blockTime = config.chain.blockTime;
+  const tempo = positiveInt('tempo', opts.tempo, 1000);
+  const validators = positiveInt('validators', opts.validators, 64);
+  const miners = profilesFrom(opts);
+  const dataDir = resolve(ctx.cwd, opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const reportFile = resolve(ctx.cwd, opts.report ?? join(dataDir, 'report.html'));
+  // logs go to a file so the terminal shows the live view; --json keeps stdout for the summary
+  const log = createLogger({ level: config.log.level, destination: (await import('pino')).pino.destination({ dest: join(dataDir, 'localnet.log'), sync: true }) });
+  const specs = opts.subnets ? list(opts.subnets) : config.subnets;
+  const subnets = await loadSubnets(ctx, specs as never);
+  ctx.out.info(`subnetkit localnet: ${subnets.map((s) => s.definition.name).join(', ')} · ${validators} validators + ${miners.length} miners each (${miners.join(', ')}) · block ${blockTime} ms · tempo ${tempo}`);
+  ctx.out.info(`data dir ${dataDir} (logs: localnet.log)`);
+
+  const models = createModelRuntime({
+    logger: log,
+    useFixtures: config.models.useFixtures,
+    allowRemote: config.models.allowRemote,
+    device: config.models.device,
+    ...(config.models.dir ? { modelsDir: config.models.dir } : {}),
+  });
+  const started = systemClock.now();
+  for (const s of subnets) {
+    const decls = s.definition.models ?? {};
+    if (Object.keys(decls).length === 0) continue;
+    ctx.out.info(`loading models of ${s.definition.name}: ${Object.values(decls).map((d) => d.model).join(', ')}${config.models.useFixtures ? ' (offline fixtures)' : ''}…`);
+    await models.load(decls);
+  }
+  ctx.out.info(`models ready in ${((systemClock.now() - started) / 1000).toFixed(1)} s; registering neurons…`);
+
+  let network: LocalNetwork;
+  try {
+    network = await LocalNetwork.start({
+      subnets,
+      validators,
+      miners,
+      tempo,
+      blockTime,
+      dataDir,
+      stateDir: join(dataDir, 'validators'),
+      seed: opts.seed,
+      models,
+      log,
+      clock: systemClock,
+    });
+  } catch (err) {
+    await models.dispose();
+    throw err;
+  }
+  const firstEpochMs = systemClock.now() - started;
+  ctx.out.info(`network up in ${(firstEpochMs / 1000).toFixed(1)} s at block ${await network.chain.blockNumber()}`);
+  const tty = Boolean((process.stderr as { isTTY?: boolean }).isTTY) && !opts.json;
+  const view = new LiveView(ctx.out, process.stderr, tty);
+  const writeNetworkFile = async (summary: NetworkSummary) => {
+    const metagraphs = await Promise.all(summary.subnets.map((s) => network.chain.metagraph(s.netuid)));
+    const doc = {
+      seed: opts.seed,
+      block: summary.block,
+      subnets: summary.subnets.map((s, i) => ({
+        netuid: s.netuid,
+        name: s.name,
+        neurons: s.neurons.map((n) => ({ ...n, axon: metagraphs[i]!.axons[n.uid] ?? null })),
+      })),
+    };
+    writeFileSync(join(dataDir, NETWORK_FILE), toJson(doc));
+  };
+  await writeNetworkFile(await network.summary());
+
+  const done = new Promise<void>((resolveDone) => {
+    const check = () => {
+      if (epochs !== undefined && subnets.every((s) => network.epochs(network.netuidOf(s.definition.name)) >= epochs)) resolveDone();
+    };
+    network.onEpoch((record: EpochSnapshot) => {
+      const byProfile = incentiveByProfile(record.neurons);
+      if (!tty) {
+        ctx.out.info(
+          `block ${record.block} · ${record.subnet} epoch ${record.epoch} · mean incentive ${Object.entries(byProfile)
+            .map(([p, v]) => `${p} ${v.toFixed(3)}`)
+            .join(', ')}`,
+        );
+      }
+      void network.summary().then(writeNetworkFile).catch(() => undefined);
+      check();
+    });
+    ctx.shutdown.addEventListener('abort', () => resolveDone(), { once: true });
+  });
+  const unsubscribe = network.chain.onBlock(() => {
+    void network.summary().then((s) => view.draw(s, epochs ? `running until ${epochs} epochs` : 'running', systemClock.now()));
+  });
+  await done;
+  unsubscribe();
+  const summary = await network.summary();
+  writeFileSync(reportFile, renderHtmlReport(summary, network.history(), `Subnetkit localnet (${subnets.map((s) => s.definition.name).join(', ')})`));
+  ctx.out.info(ctx.shutdown.aborted ? 'stopping (Ctrl-C)…' : `done: every subnet ran ${epochs} epochs`);
+  await network.stop();
+  await models.dispose();
+  if (opts.json) ctx.out.json(summary);
+  else ctx.out.line(renderNetwork(summary, 'stopped'));
+  ctx.out.info(`report: ${reportFile}`);
 }

@@ -1,4 +1,4 @@
-import { type EpochRecord, incentiveByProfile, type NetworkSummary } from './summary.js';
+import { type EpochSnapshot, incentiveByProfile, type NetworkSummary } from './summary.js';
 
 /**
  * A self-contained HTML report of a localnet run: incentive per miner profile over epochs,
@@ -6,7 +6,7 @@ import { type EpochRecord, incentiveByProfile, type NetworkSummary } from './sum
  */
 export function renderHtmlReport(
   summary: NetworkSummary,
-  history: readonly EpochRecord[],
+  history: readonly EpochSnapshot[],
   title = 'Subnetkit localnet',
 ): string {
   const sections = summary.subnets.map((subnet) => {

@@ -12,7 +12,7 @@ import type { Clock } from '../util/clock.js';
 import { createRandom } from '../util/random.js';
 import { initCrypto } from '../wallet/crypto-ready.js';
 import { localnetKeys, type NeuronKeys } from './keys.js';
-import type { EpochRecord, NetworkSummary, NeuronSummary, SubnetSummary } from './summary.js';
+import type { EpochSnapshot, NetworkSummary, NeuronSummary, SubnetSummary } from './summary.js';
 import { pumpUntil, TrackedChain } from './tracked-chain.js';
 
 const TAO = 1_000_000_000n;
@@ -68,13 +68,13 @@ export class LocalNetwork {
   readonly #o: LocalNetworkOptions;
   readonly #neurons: NeuronEntry[] = [];
   readonly #epochs = new Map<number, number>();
-  readonly #history: EpochRecord[] = [];
+  readonly #history: EpochSnapshot[] = [];
   readonly #netuids = new Map<string, number>();
   readonly #owners = new Map<number, string>();
   #local!: LocalChain;
   #tracked!: TrackedChain;
   #unsubscribe: (() => void)[] = [];
-  #epochListeners: ((record: EpochRecord) => void)[] = [];
+  #epochListeners: ((record: EpochSnapshot) => void)[] = [];
   #stopped = false;
 
   private constructor(options: LocalNetworkOptions) {
@@ -120,11 +120,11 @@ export class LocalNetwork {
     return this.#epochs.get(netuid) ?? 0;
   }
 
-  history(): readonly EpochRecord[] {
+  history(): readonly EpochSnapshot[] {
     return this.#history;
   }
 
-  onEpoch(listener: (record: EpochRecord) => void): void {
+  onEpoch(listener: (record: EpochSnapshot) => void): void {
     this.#epochListeners.push(listener);
   }
 
@@ -273,7 +273,7 @@ export class LocalNetwork {
   async #record(netuid: number, epoch: number): Promise<void> {
     try {
       const subnet = await this.#subnetSummary(netuid);
-      const record: EpochRecord = {
+      const record: EpochSnapshot = {
         block: await this.#local.blockNumber(),
         netuid,
         subnet: subnet.name,

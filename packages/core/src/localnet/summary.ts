@@ -27,7 +27,7 @@ export interface NetworkSummary {
 }
 
 /** One row of history: the network as it stood after an epoch of one subnet. */
-export interface EpochRecord {
+export interface EpochSnapshot {
   block: number;
   netuid: number;
   subnet: string;

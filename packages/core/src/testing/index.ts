@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-export type { EpochRecord, NetworkSummary, NeuronSummary, SubnetSummary } from '../localnet/summary.js';
+export type { EpochSnapshot, NetworkSummary, NeuronSummary, SubnetSummary } from '../localnet/summary.js';
 export { incentiveByProfile } from '../localnet/summary.js';
 export { ManualClock } from '../util/clock.js';
 export { type CapturedLogs, captureLogs } from './capture-logs.js';

@@ -15,7 +15,6 @@ import { localChainEngine } from './local-engine.js';
 const alice = createDevSigner('//Alice');
 const bob = createDevSigner('//Bob');
 const bobHot = createDevSigner('//Bob//miner');
-const SIGNERS = [alice, bob, bobHot];
 
 const newLocal = (): Promise<LocalChain> =>
   createLocalChain({
@@ -173,7 +172,7 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
   beforeAll(async () => {
     local = await newLocal();
     devnet = await startDevnet({
-      engine: localChainEngine(local, { devSigners: SIGNERS }),
+      engine: localChainEngine(local),
       port: 0,
       maxRequestBytes: 64 * 1024,
     });
@@ -200,6 +199,39 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
       await inProcess.close();
     }
   }, 60_000);
+
+  it('reads the same metagraph and hyperparameters from storage alone (no runtime APIs)', async () => {
+    const storageOnly = await createSubtensorChain({ endpoint: devnet.url, timeoutMs: 10_000, runtimeApis: false });
+    try {
+      const norm = (mg: Awaited<ReturnType<Chain['metagraph']>>) =>
+        big({ ...mg, pruningScore: mg.pruningScore.map((x) => x.toFixed(4)) });
+      const expected = await local.metagraph(1, { weights: true, bonds: true });
+      expect(expected.n).toBeGreaterThan(1);
+      expect(norm(await storageOnly.metagraph(1, { weights: true, bonds: true }))).toEqual(norm(expected));
+      const h = await storageOnly.hyperparameters(1);
+      const want = await local.hyperparameters(1);
+      for (const k of [
+        'tempo',
+        'rho',
+        'kappa',
+        'immunityPeriod',
+        'minAllowedWeights',
+        'maxAllowedUids',
+        'weightsVersion',
+        'weightsRateLimit',
+        'minBurn',
+        'maxBurn',
+        'alphaLow',
+        'alphaHigh',
+        'commitRevealWeightsEnabled',
+        'servingRateLimit',
+      ] as const) {
+        expect(big(h[k]), k).toEqual(big(want[k]));
+      }
+    } finally {
+      await storageOnly.close();
+    }
+  }, 30_000);
 
   it('delivers new heads and events to subscribers', async () => {
     const heads: number[] = [];

@@ -1,9 +1,3 @@
 export { type Devnet, type DevnetOptions, startDevnet } from './devnet-server.js';
-export {
-  type AppliedOutcome,
-  type DevnetEngine,
-  hasAuthenticatedEntry,
-  type LocalEngineOptions,
-  localChainEngine,
-} from './local-engine.js';
+export { type AppliedOutcome, type DevnetEngine, localChainEngine } from './local-engine.js';
 export { DEVNET_SPEC } from './runtime.js';

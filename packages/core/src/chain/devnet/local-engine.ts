@@ -1,8 +1,7 @@
-import { isSubnetkitError, SubnetkitError } from '../../errors/subnetkit-error.js';
-import type { Signer } from '../../util/signer.js';
+import { isSubnetkitError, type SubnetkitError } from '../../errors/subnetkit-error.js';
 import { canonicalDecode } from '../local/codec.js';
 import type { LocalChain } from '../local/local-chain.js';
-import type { Chain, ChainCall, ChainEvent, ExtrinsicResult } from '../types.js';
+import type { Chain, ChainCall, ChainEvent } from '../types.js';
 
 /** How the engine disposed of an authenticated call. */
 export type AppliedOutcome =
@@ -23,28 +22,11 @@ export interface DevnetEngine {
   applyAuthenticated(signer: string, nonce: number, call: ChainCall): Promise<AppliedOutcome>;
 }
 
-/** The entry the devnet prefers on LocalChain: apply a call the caller has authenticated. */
-type SubmitAuthenticated = (signer: string, nonce: number, call: ChainCall) => Promise<ExtrinsicResult>;
-
-export interface LocalEngineOptions {
-  /**
-   * Keys the devnet may re-sign with when the engine has no `submitAuthenticated` entry: the
-   * Substrate signature is verified first, then the same account's key signs the engine's own
-   * extrinsic format. Only development keys belong here.
-   */
-  devSigners?: Signer[];
-}
-
-/** True when this LocalChain build accepts authenticated calls directly. */
-export function hasAuthenticatedEntry(chain: LocalChain): boolean {
-  return typeof (chain as unknown as { submitAuthenticated?: unknown }).submitAuthenticated === 'function';
-}
-
-/** Adapts a `LocalChain` to the devnet. */
-export function localChainEngine(chain: LocalChain, options: LocalEngineOptions = {}): DevnetEngine {
-  const dev = new Map((options.devSigners ?? []).map((s) => [s.address, s]));
-  const direct = (chain as unknown as { submitAuthenticated?: SubmitAuthenticated }).submitAuthenticated;
-
+/**
+ * Adapts a `LocalChain` to the devnet: authenticated calls go through `submitAuthenticated` (same
+ * nonce rules, validation and block path as the engine's own signed extrinsics).
+ */
+export function localChainEngine(chain: LocalChain): DevnetEngine {
   /** Index of (signer, nonce) among the latest block's extrinsics, or null. */
   const locate = (signer: string, nonce: number): number | null => {
     const wires = chain.lastBlockExtrinsics();
@@ -63,28 +45,8 @@ export function localChainEngine(chain: LocalChain, options: LocalEngineOptions 
     chain,
     nonce: async (address) => chain.nonce(address),
     async applyAuthenticated(signer, nonce, call) {
-      let pending: Promise<ExtrinsicResult>;
-      if (direct) {
-        pending = direct.call(chain, signer, nonce, call);
-      } else {
-        const key = dev.get(signer);
-        if (!key) {
-          return {
-            included: false,
-            error: new SubnetkitError(
-              'SK_CHAIN_BAD_SIGNATURE',
-              'This local chain build cannot apply externally signed extrinsics (no submitAuthenticated); only dev accounts can submit through the devnet.',
-              { signer, chainError: 'BadSigner' },
-            ),
-          };
-        }
-        try {
-          pending = chain.submitExtrinsic(chain.sign(key, call, nonce));
-        } catch (err) {
-          if (isSubnetkitError(err)) return { included: false, error: err };
-          throw err;
-        }
-      }
+      const pending = chain.submitAuthenticated(signer, nonce, call);
+      pending.catch(() => undefined);
       const block = chain.head().number;
       try {
         const r = await pending;

@@ -90,6 +90,12 @@ export class StateView {
         const h = await this.#hyper(Number(netuid));
         return h ? f(h) : null;
       };
+    const vec =
+      (f: (mg: Metagraph) => unknown[]): Handler =>
+      async ([netuid]) => {
+        const mg = await this.#metagraph(Number(netuid));
+        return mg ? f(mg) : null;
+      };
     const rows =
       (field: 'weights' | 'bonds'): Handler =>
       async ([netuid, uid]) => {
@@ -165,6 +171,72 @@ export class StateView {
       ],
       ['SubtensorModule.Weights', rows('weights')],
       ['SubtensorModule.Bonds', rows('bonds')],
+      // Per-uid vectors and per-neuron items: what a client without the runtime APIs reads.
+      ['SubtensorModule.Rank', vec((mg) => mg.ranks.map(u16))],
+      ['SubtensorModule.Trust', vec((mg) => mg.trust.map(u16))],
+      ['SubtensorModule.Consensus', vec((mg) => mg.consensus.map(u16))],
+      ['SubtensorModule.ValidatorTrust', vec((mg) => mg.validatorTrust.map(u16))],
+      ['SubtensorModule.Incentive', vec((mg) => mg.incentive.map(u16))],
+      ['SubtensorModule.Dividends', vec((mg) => mg.dividends.map(u16))],
+      ['SubtensorModule.PruningScores', vec((mg) => mg.pruningScore.map(u16))],
+      ['SubtensorModule.Emission', vec((mg) => mg.emission)],
+      ['SubtensorModule.Active', vec((mg) => mg.active)],
+      ['SubtensorModule.ValidatorPermit', vec((mg) => mg.validatorPermit)],
+      ['SubtensorModule.LastUpdate', vec((mg) => mg.lastUpdate)],
+      [
+        'SubtensorModule.BlockAtRegistration',
+        async ([netuid, uid]) => (await this.#metagraph(Number(netuid)))?.blockAtRegistration[Number(uid)] ?? null,
+      ],
+      [
+        'SubtensorModule.Axons',
+        async ([netuid, hotkey]) => {
+          const mg = await this.#metagraph(Number(netuid));
+          const i = mg ? mg.hotkeys.indexOf(String(hotkey)) : -1;
+          return mg && i >= 0 && mg.axons[i] ? axonStruct(mg, i) : null;
+        },
+      ],
+      [
+        'SubtensorModule.TotalHotkeyAlpha',
+        async ([hotkey, netuid]) => {
+          const mg = await this.#metagraph(Number(netuid));
+          const i = mg ? mg.hotkeys.indexOf(String(hotkey)) : -1;
+          return mg && i >= 0 ? mg.alphaStake[i] : null;
+        },
+      ],
+      [
+        'SubtensorModule.Owner',
+        async ([hotkey]) => {
+          for (const s of await this.#subnets()) {
+            const mg = await this.#metagraph(s.netuid);
+            const i = mg ? mg.hotkeys.indexOf(String(hotkey)) : -1;
+            if (mg && i >= 0) return mg.coldkeys[i];
+          }
+          return null;
+        },
+      ],
+      ['SubtensorModule.Rho', hyper((h) => h.rho)],
+      ['SubtensorModule.Kappa', hyper((h) => h.kappa)],
+      ['SubtensorModule.ImmunityPeriod', hyper((h) => h.immunityPeriod)],
+      ['SubtensorModule.MinAllowedWeights', hyper((h) => h.minAllowedWeights)],
+      ['SubtensorModule.MaxWeightsLimit', hyper((h) => h.maxWeightsLimit)],
+      ['SubtensorModule.WeightsVersionKey', hyper((h) => h.weightsVersion)],
+      ['SubtensorModule.WeightsSetRateLimit', hyper((h) => h.weightsRateLimit)],
+      ['SubtensorModule.AdjustmentInterval', hyper((h) => h.adjustmentInterval)],
+      ['SubtensorModule.ActivityCutoff', hyper((h) => h.activityCutoff)],
+      ['SubtensorModule.NetworkRegistrationAllowed', hyper((h) => h.registrationAllowed)],
+      ['SubtensorModule.TargetRegistrationsPerInterval', hyper((h) => h.targetRegistrationsPerInterval)],
+      ['SubtensorModule.MinBurn', hyper((h) => h.minBurn)],
+      ['SubtensorModule.MaxBurn', hyper((h) => h.maxBurn)],
+      ['SubtensorModule.BondsMovingAverage', hyper((h) => h.bondsMovingAvg)],
+      ['SubtensorModule.MaxRegistrationsPerBlock', hyper((h) => h.maxRegistrationsPerBlock)],
+      ['SubtensorModule.ServingRateLimit', hyper((h) => h.servingRateLimit)],
+      ['SubtensorModule.MaxAllowedValidators', hyper((h) => h.maxAllowedValidators)],
+      ['SubtensorModule.AdjustmentAlpha', hyper((h) => h.adjustmentAlpha)],
+      ['SubtensorModule.RevealPeriodEpochs', hyper((h) => h.commitRevealPeriod)],
+      ['SubtensorModule.CommitRevealWeightsEnabled', hyper((h) => h.commitRevealWeightsEnabled)],
+      ['SubtensorModule.LiquidAlphaOn', hyper((h) => h.liquidAlphaEnabled)],
+      ['SubtensorModule.BondsResetOn', hyper((h) => h.bondsResetEnabled)],
+      ['SubtensorModule.AlphaValues', hyper((h) => [h.alphaLow, h.alphaHigh])],
     ]);
   }
 

@@ -83,7 +83,7 @@ describe('createSubtensorChain: reconnects after the node comes back', () => {
     });
     cleanups.push(() => chain.close());
     const alice = createDevSigner('//Alice');
-    const engine = localChainEngine(chain, { devSigners: [alice] });
+    const engine = localChainEngine(chain);
     let devnet: Devnet = await startDevnet({ engine, port: 0 });
     const port = devnet.port;
     cleanups.push(() => devnet.close());

@@ -61,6 +61,11 @@ export interface SubtensorChainOptions {
   endpoint: string;
   /** Limit for connecting and for each query; `submit` gets 4× this to reach inclusion. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * Use the runtime APIs (`state_call`) where the metadata has them (default). `false` reads
+   * everything from storage, as against a node without V15 metadata.
+   */
+  runtimeApis?: boolean;
   /** Reconnect backoff after a dropped connection: first delay, cap. Defaults 250 ms, 10 s. */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
   logger?: Logger;
@@ -275,6 +280,7 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
     return present.map((p) => (p.fn ? ((values[i++] as Codec).toJSON() as Json) : undefined));
   };
   const runtime = (apiName: string, method: string): RuntimeFn | undefined => {
+    if (options.runtimeApis === false) return undefined;
     const section = (api.call as unknown as Record<string, Record<string, RuntimeFn> | undefined>)[
       stringCamelCase(apiName)
     ];

@@ -1,0 +1,10 @@
+export { renderHtmlReport } from './html-report.js';
+export { localnetKeys, type NeuronKeys } from './keys.js';
+export { DEFAULT_MINER_PROFILES, LocalNetwork, type LocalNetworkOptions } from './network.js';
+export {
+  type EpochSnapshot,
+  incentiveByProfile,
+  type NetworkSummary,
+  type NeuronSummary,
+  type SubnetSummary,
+} from './summary.js';

@@ -1,0 +1,9 @@
+export { MetagraphSync } from './metagraph-sync.js';
+export { Miner, type MinerOptions } from './miner.js';
+export { AnswerBoard, MINER_PROFILES, type MinerProfile, parseProfiles } from './profiles.js';
+export { type ConfirmRegistration, ensureRegistered } from './registration.js';
+export { DEFAULT_SCORE_ALPHA, resetChangedHotkeys, type UidScore, updateScores } from './scores.js';
+export { type SubnetSynapses, subnetSynapses } from './subnet-synapse.js';
+export { type StepReport, Validator, type ValidatorOptions } from './validator.js';
+export { initialValidatorState, loadValidatorState, saveValidatorState, type ValidatorState } from './validator-state.js';
+export { weightsFromScores } from './weights.js';

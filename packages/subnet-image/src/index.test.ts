@@ -1,0 +1,133 @@
+import { createLogger, createRandom, SubnetkitError } from '@subnetkit/core';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import subnet, { fromResponse, toRequest } from './index.js';
+import { decodeImage, encodePng, fromBase64, type RgbImage, toBase64 } from './image.js';
+import { DEFAULT_SCORE_PARAMS, type SrTruth } from './reward.js';
+import { MAX_INPUT_BASE64, imageRequest, imageResponse } from './schema.js';
+
+const options = subnet.options?.parse({}) as { minSide: number; maxSide: number; photoShare: number; baselineCredit: number; maxGainDb: number };
+
+function baseContext(seed: string) {
+  return {
+    subnet: 'image',
+    netuid: 1,
+    block: 1,
+    options,
+    models: {} as never,
+    random: createRandom(seed),
+    log: createLogger({ level: 'silent' }),
+    signal: new AbortController().signal,
+  };
+}
+const validatorCtx = (seed: string) => ({ ...baseContext(seed), step: 0 });
+const minerCtx = (seed: string) => ({ ...baseContext(seed), caller: { hotkey: 'v', uid: 0 } });
+const rewardCtx = (seed: string, n: number, latencyMs = 100) => ({
+  ...baseContext(seed),
+  answers: Array.from({ length: n }, (_, uid) => ({ uid, hotkey: `m${uid}`, latencyMs, timeoutMs: 10_000 })),
+});
+
+async function png(img: RgbImage): Promise<string> {
+  return toBase64(await encodePng(img));
+}
+function grey(width: number, height: number, v = 128): RgbImage {
+  return { data: new Uint8Array(width * height * 3).fill(v), width, height };
+}
+
+describe('request schema', () => {
+  it('accepts a PNG whose header matches the fields and defaults scale to 2', async () => {
+    const parsed = imageRequest.parse({ image: await png(grey(32, 24)), width: 32, height: 24 });
+    expect(parsed.scale).toBe(2);
+  });
+
+  it('rejects sides over 256 and under 8', async () => {
+    const big = imageRequest.safeParse({ image: await png(grey(257, 8)), width: 257, height: 8 });
+    expect(big.success).toBe(false);
+    expect(big.error?.issues.some((i) => i.path[0] === 'width')).toBe(true);
+    expect(imageRequest.safeParse({ image: await png(grey(7, 8)), width: 7, height: 8 }).success).toBe(false);
+  });
+
+  it('rejects a header that disagrees with the fields, non-PNG bytes and other scales', async () => {
+    const lie = imageRequest.safeParse({ image: await png(grey(32, 24)), width: 24, height: 32 });
+    expect(lie.error?.issues[0]?.message).toMatch(/32×24/);
+    const jpeg = toBase64(await sharp(grey(32, 24).data, { raw: { width: 32, height: 24, channels: 3 } }).jpeg().toBuffer());
+    expect(imageRequest.safeParse({ image: jpeg, width: 32, height: 24 }).error?.issues[0]?.message).toMatch(/not a PNG/);
+    expect(imageRequest.safeParse({ image: await png(grey(32, 24)), width: 32, height: 24, scale: 4 }).success).toBe(false);
+    expect(imageRequest.safeParse({ image: 'not base64!', width: 32, height: 24 }).success).toBe(false);
+  });
+
+  it('rejects an image string longer than the limit before decoding it', async () => {
+    const padded = (await png(grey(32, 24))).padEnd(MAX_INPUT_BASE64 + 4, 'A');
+    const res = imageRequest.safeParse({ image: padded, width: 32, height: 24 });
+    expect(res.error?.issues.some((i) => i.code === 'too_big')).toBe(true);
+  });
+
+  it('limits answers to 512 a side', async () => {
+    expect(imageResponse.safeParse({ image: await png(grey(64, 48)), width: 64, height: 48 }).success).toBe(true);
+    expect(imageResponse.safeParse({ image: await png(grey(513, 8)), width: 513, height: 8 }).success).toBe(false);
+  });
+});
+
+describe('challenge and reward', () => {
+  it('sends a half-size PNG, keeps the original hidden, and is reproducible per seed', async () => {
+    const a = await subnet.validator.challenge(validatorCtx('c1'));
+    const b = await subnet.validator.challenge(validatorCtx('c1'));
+    expect(a.request).toEqual(b.request);
+    const req = imageRequest.parse(a.request);
+    const truth = a.truth as SrTruth;
+    expect([truth.width, truth.height]).toEqual([req.width * 2, req.height * 2]);
+    expect(req.width % 8).toBe(0);
+    expect(req.width).toBeGreaterThanOrEqual(32);
+    expect(req.width).toBeLessThanOrEqual(64);
+    expect(JSON.stringify(a.request)).not.toContain(truth.original.slice(40, 80));
+    expect(JSON.parse(JSON.stringify(truth))).toEqual(truth); // JSON-safe for the host
+  });
+
+  it('ranks the original (1) over lazy bicubic (the credit) over random noise (~0)', async () => {
+    const { request, truth } = await subnet.validator.challenge(validatorCtx('c2'));
+    const req = imageRequest.parse(request);
+    const t = truth as SrTruth;
+    const lazy = await subnet.adversaries?.lazy?.(req, minerCtx('lazy'));
+    const random = await subnet.adversaries?.random?.(req, minerCtx('random'));
+    const responses = [{ image: t.original, width: t.width, height: t.height }, lazy, random].map((r) => imageResponse.parse(r));
+    const scores = await subnet.validator.reward(responses, t, rewardCtx('r', 3));
+    expect(scores[0]).toBe(1);
+    expect(scores[1]).toBeCloseTo(DEFAULT_SCORE_PARAMS.baselineCredit, 12);
+    expect(scores[2]).toBeLessThan(0.01);
+  });
+
+  it('scores a wrong-size answer 0 and charges slowness', async () => {
+    const { request, truth } = await subnet.validator.challenge(validatorCtx('c3'));
+    const req = imageRequest.parse(request);
+    const t = truth as SrTruth;
+    const input = { image: req.image, width: req.width, height: req.height }; // "returns the input"
+    const perfect = { image: t.original, width: t.width, height: t.height };
+    const fast = await subnet.validator.reward([input, perfect], t, rewardCtx('r', 2, 100));
+    const slow = await subnet.validator.reward([perfect], t, rewardCtx('r', 1, 9_000));
+    expect(fast).toEqual([0, 1]);
+    expect(slow[0]).toBeLessThan(0.85);
+    expect(slow[0]).toBeGreaterThan(0.7);
+  });
+});
+
+describe('query helpers', () => {
+  it('round-trips an image file into a request and a response back into PNG bytes', async () => {
+    const jpeg = await sharp(grey(40, 24, 90).data, { raw: { width: 40, height: 24, channels: 3 } }).jpeg().toBuffer();
+    const req = await toRequest(new Uint8Array(jpeg));
+    expect(imageRequest.safeParse(req).success).toBe(true);
+    expect([req.width, req.height]).toEqual([40, 24]);
+    const res = await subnet.adversaries?.lazy?.(imageRequest.parse(req), minerCtx('q'));
+    const out = await decodeImage(fromResponse(res));
+    expect([out.width, out.height]).toEqual([80, 48]);
+    expect(fromBase64(req.image).length).toBeGreaterThan(0);
+  });
+
+  it('refuses oversized or undecodable input and malformed responses with stable codes', async () => {
+    const big = await encodePng(grey(300, 20));
+    await expect(toRequest(big)).rejects.toMatchObject({ code: 'SK_PROTOCOL_BAD_REQUEST', details: { width: 300 } });
+    await expect(toRequest(new Uint8Array([1, 2, 3]))).rejects.toBeInstanceOf(SubnetkitError);
+    expect(() => fromResponse({ image: 'AAAA', width: 16, height: 16 })).toThrow(
+      expect.objectContaining({ code: 'SK_PROTOCOL_BAD_RESPONSE' }),
+    );
+  });
+});

@@ -121,12 +121,14 @@ export function templateData(answers, versions) {
   const kind = answers.kind;
   const models = KIND_MODELS[kind];
   const slug = subnetSlug(answers.name);
+  const description =
+    answers.description?.replace(/\s+/g, ' ').trim() || `A Subnetkit subnet: ${KIND_DESCRIPTIONS[kind]}.`;
   return {
     name: answers.name,
     slug,
-    // identifiers for the generated code: `weather-now` → `weatherNow`
-    camel: slug.replace(/-([a-z0-9])/g, (_m, c) => c.toUpperCase()),
-    description: answers.description?.trim() || `A Subnetkit subnet: ${KIND_DESCRIPTIONS[kind]}.`,
+    description,
+    // the same, safe inside the generated block comment
+    commentDescription: description.replaceAll('*/', '* /'),
     kind,
     kindDescription: KIND_DESCRIPTIONS[kind],
     model: models ? answers.model?.trim() || models.model : undefined,

@@ -55,7 +55,11 @@ export async function cropPhoto(photo: Uint8Array, random: Random, width: number
   if (random.next() < 0.5) pipeline = pipeline.flop();
   if (random.next() < 0.5) pipeline = pipeline.flip();
   const { data, info } = await pipeline.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+  return {
+    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width: info.width,
+    height: info.height,
+  };
 }
 
 type Rgb = [number, number, number];

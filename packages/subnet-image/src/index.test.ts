@@ -1,12 +1,18 @@
 import { createLogger, createRandom, SubnetkitError } from '@subnetkit/core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import subnet, { fromResponse, toRequest } from './index.js';
 import { decodeImage, encodePng, fromBase64, type RgbImage, toBase64 } from './image.js';
+import subnet, { fromResponse, toRequest } from './index.js';
 import { DEFAULT_SCORE_PARAMS, type SrTruth } from './reward.js';
-import { MAX_INPUT_BASE64, imageRequest, imageResponse } from './schema.js';
+import { imageRequest, imageResponse, MAX_INPUT_BASE64 } from './schema.js';
 
-const options = subnet.options?.parse({}) as { minSide: number; maxSide: number; photoShare: number; baselineCredit: number; maxGainDb: number };
+const options = subnet.options?.parse({}) as {
+  minSide: number;
+  maxSide: number;
+  photoShare: number;
+  baselineCredit: number;
+  maxGainDb: number;
+};
 
 function baseContext(seed: string) {
   return {
@@ -50,9 +56,17 @@ describe('request schema', () => {
   it('rejects a header that disagrees with the fields, non-PNG bytes and other scales', async () => {
     const lie = imageRequest.safeParse({ image: await png(grey(32, 24)), width: 24, height: 32 });
     expect(lie.error?.issues[0]?.message).toMatch(/32×24/);
-    const jpeg = toBase64(await sharp(grey(32, 24).data, { raw: { width: 32, height: 24, channels: 3 } }).jpeg().toBuffer());
-    expect(imageRequest.safeParse({ image: jpeg, width: 32, height: 24 }).error?.issues[0]?.message).toMatch(/not a PNG/);
-    expect(imageRequest.safeParse({ image: await png(grey(32, 24)), width: 32, height: 24, scale: 4 }).success).toBe(false);
+    const jpeg = toBase64(
+      await sharp(grey(32, 24).data, { raw: { width: 32, height: 24, channels: 3 } })
+        .jpeg()
+        .toBuffer(),
+    );
+    expect(imageRequest.safeParse({ image: jpeg, width: 32, height: 24 }).error?.issues[0]?.message).toMatch(
+      /not a PNG/,
+    );
+    expect(imageRequest.safeParse({ image: await png(grey(32, 24)), width: 32, height: 24, scale: 4 }).success).toBe(
+      false,
+    );
     expect(imageRequest.safeParse({ image: 'not base64!', width: 32, height: 24 }).success).toBe(false);
   });
 
@@ -63,8 +77,12 @@ describe('request schema', () => {
   });
 
   it('limits answers to 512 a side', async () => {
-    expect(imageResponse.safeParse({ image: await png(grey(64, 48)), width: 64, height: 48 }).success).toBe(true);
-    expect(imageResponse.safeParse({ image: await png(grey(513, 8)), width: 513, height: 8 }).success).toBe(false);
+    expect(
+      imageResponse.safeParse({ output: await png(grey(64, 48)), outputWidth: 64, outputHeight: 48 }).success,
+    ).toBe(true);
+    expect(
+      imageResponse.safeParse({ output: await png(grey(513, 8)), outputWidth: 513, outputHeight: 8 }).success,
+    ).toBe(false);
   });
 });
 
@@ -89,7 +107,9 @@ describe('challenge and reward', () => {
     const t = truth as SrTruth;
     const lazy = await subnet.adversaries?.lazy?.(req, minerCtx('lazy'));
     const random = await subnet.adversaries?.random?.(req, minerCtx('random'));
-    const responses = [{ image: t.original, width: t.width, height: t.height }, lazy, random].map((r) => imageResponse.parse(r));
+    const responses = [{ output: t.original, outputWidth: t.width, outputHeight: t.height }, lazy, random].map((r) =>
+      imageResponse.parse(r),
+    );
     const scores = await subnet.validator.reward(responses, t, rewardCtx('r', 3));
     expect(scores[0]).toBe(1);
     expect(scores[1]).toBeCloseTo(DEFAULT_SCORE_PARAMS.baselineCredit, 12);
@@ -100,8 +120,8 @@ describe('challenge and reward', () => {
     const { request, truth } = await subnet.validator.challenge(validatorCtx('c3'));
     const req = imageRequest.parse(request);
     const t = truth as SrTruth;
-    const input = { image: req.image, width: req.width, height: req.height }; // "returns the input"
-    const perfect = { image: t.original, width: t.width, height: t.height };
+    const input = { output: req.image, outputWidth: req.width, outputHeight: req.height }; // "returns the input"
+    const perfect = { output: t.original, outputWidth: t.width, outputHeight: t.height };
     const fast = await subnet.validator.reward([input, perfect], t, rewardCtx('r', 2, 100));
     const slow = await subnet.validator.reward([perfect], t, rewardCtx('r', 1, 9_000));
     expect(fast).toEqual([0, 1]);
@@ -110,9 +130,18 @@ describe('challenge and reward', () => {
   });
 });
 
+describe('options', () => {
+  it('defaults to small challenges and refuses minSide above maxSide', () => {
+    expect(options).toMatchObject({ minSide: 32, maxSide: 64, photoShare: 0.75 });
+    expect(subnet.options?.safeParse({ minSide: 128, maxSide: 64 }).success).toBe(false);
+  });
+});
+
 describe('query helpers', () => {
   it('round-trips an image file into a request and a response back into PNG bytes', async () => {
-    const jpeg = await sharp(grey(40, 24, 90).data, { raw: { width: 40, height: 24, channels: 3 } }).jpeg().toBuffer();
+    const jpeg = await sharp(grey(40, 24, 90).data, { raw: { width: 40, height: 24, channels: 3 } })
+      .jpeg()
+      .toBuffer();
     const req = await toRequest(new Uint8Array(jpeg));
     expect(imageRequest.safeParse(req).success).toBe(true);
     expect([req.width, req.height]).toEqual([40, 24]);
@@ -126,7 +155,7 @@ describe('query helpers', () => {
     const big = await encodePng(grey(300, 20));
     await expect(toRequest(big)).rejects.toMatchObject({ code: 'SK_PROTOCOL_BAD_REQUEST', details: { width: 300 } });
     await expect(toRequest(new Uint8Array([1, 2, 3]))).rejects.toBeInstanceOf(SubnetkitError);
-    expect(() => fromResponse({ image: 'AAAA', width: 16, height: 16 })).toThrow(
+    expect(() => fromResponse({ output: 'AAAA', outputWidth: 16, outputHeight: 16 })).toThrow(
       expect.objectContaining({ code: 'SK_PROTOCOL_BAD_RESPONSE' }),
     );
   });

@@ -4,7 +4,7 @@
  * the hidden original, relative to what plain bicubic resizing achieves.
  */
 import { fileURLToPath } from 'node:url';
-import { defineSubnet } from '@subnetkit/core';
+import { defineModels, defineSubnet } from '@subnetkit/core';
 import { z } from 'zod';
 import { bicubicUpscale, downscale, groundTruth } from './challenges.js';
 import { decodeImage, encodePng, fromBase64, type RgbImage, toBase64 } from './image.js';
@@ -14,17 +14,29 @@ import { imageRequest, imageResponse, MAX_INPUT_SIDE, UPSCALE } from './schema.j
 /** The tiny trained ×2 model committed with this package (offline localnet and tests). */
 export const TINY_SR_MODEL_DIR: string = fileURLToPath(new URL('../models/tiny-sr-x2/', import.meta.url));
 
-const options = z.object({
-  /** Low-resolution challenge sides are multiples of 8 in [minSide, maxSide]: small keeps rounds fast. */
-  minSide: z.int().min(8).max(MAX_INPUT_SIDE).default(32),
-  maxSide: z.int().min(8).max(MAX_INPUT_SIDE).default(64),
-  /** Share of challenges cut from photographs; the rest are procedural. */
-  photoShare: z.number().min(0).max(1).default(0.75),
-  /** Score of an answer exactly as good as bicubic resizing. */
-  baselineCredit: z.number().min(0).max(1).default(DEFAULT_SCORE_PARAMS.baselineCredit),
-  /** dB above bicubic that earns the full PSNR half of the score. */
-  maxGainDb: z.number().positive().max(20).default(DEFAULT_SCORE_PARAMS.maxGainDb),
+/** The one model miners run: a real Swin2SR ×2 from the hub, or the tiny trained fixture offline. */
+export const models = defineModels({
+  upscaler: {
+    task: 'image-to-image',
+    model: 'Xenova/swin2SR-classical-sr-x2-64',
+    fixture: TINY_SR_MODEL_DIR,
+    limits: { maxPixels: MAX_INPUT_SIDE * MAX_INPUT_SIDE },
+  },
 });
+
+const options = z
+  .object({
+    /** Low-resolution challenge sides are multiples of 8 in [minSide, maxSide]: small keeps rounds fast. */
+    minSide: z.int().min(8).max(MAX_INPUT_SIDE).default(32),
+    maxSide: z.int().min(8).max(MAX_INPUT_SIDE).default(64),
+    /** Share of challenges cut from photographs; the rest are procedural. */
+    photoShare: z.number().min(0).max(1).default(0.75),
+    /** Score of an answer exactly as good as bicubic resizing. */
+    baselineCredit: z.number().min(0).max(1).default(DEFAULT_SCORE_PARAMS.baselineCredit),
+    /** dB above bicubic that earns the full PSNR half of the score. */
+    maxGainDb: z.number().positive().max(20).default(DEFAULT_SCORE_PARAMS.maxGainDb),
+  })
+  .refine((o) => o.minSide <= o.maxSide, { message: 'minSide must not exceed maxSide', path: ['minSide'] });
 
 /** Noise PNG of the given size, from a seeded source. */
 async function noisePng(width: number, height: number, next: () => number): Promise<string> {
@@ -34,7 +46,7 @@ async function noisePng(width: number, height: number, next: () => number): Prom
 }
 
 async function answer(img: RgbImage): Promise<z.input<typeof imageResponse>> {
-  return { image: toBase64(await encodePng(img)), width: img.width, height: img.height };
+  return { output: toBase64(await encodePng(img)), outputWidth: img.width, outputHeight: img.height };
 }
 
 export default defineSubnet({
@@ -44,19 +56,12 @@ export default defineSubnet({
   version: 1,
   task: { request: imageRequest, response: imageResponse, timeoutMs: 10_000 },
   options,
-  models: {
-    upscaler: {
-      task: 'image-to-image',
-      model: 'Xenova/swin2SR-classical-sr-x2-64',
-      fixture: TINY_SR_MODEL_DIR,
-      limits: { maxPixels: MAX_INPUT_SIDE * MAX_INPUT_SIDE },
-    },
-  },
+  models,
   miner: {
     async handle(req, ctx) {
       // the runtime crops the model's padding, so the answer is exactly 2× the input
       const png = await ctx.models.upscaler(fromBase64(req.image), { signal: ctx.signal });
-      return { image: toBase64(png), width: req.width * UPSCALE, height: req.height * UPSCALE };
+      return { output: toBase64(png), outputWidth: req.width * UPSCALE, outputHeight: req.height * UPSCALE };
     },
   },
   validator: {
@@ -73,11 +78,15 @@ export default defineSubnet({
     },
     async reward(responses, truth: SrTruth, ctx) {
       const original = await decodeImage(fromBase64(truth.original));
-      const params = { ...DEFAULT_SCORE_PARAMS, baselineCredit: ctx.options.baselineCredit, maxGainDb: ctx.options.maxGainDb };
+      const params = {
+        ...DEFAULT_SCORE_PARAMS,
+        baselineCredit: ctx.options.baselineCredit,
+        maxGainDb: ctx.options.maxGainDb,
+      };
       const scores: number[] = [];
       // one at a time: each decode and SSIM is small, and the host's event loop stays responsive
       for (const [i, res] of responses.entries()) {
-        const { score } = await scoreUpscale(res.image, truth, original, params);
+        const { score } = await scoreUpscale(res.output, truth, original, params);
         const info = ctx.answers[i];
         scores.push(info ? score * latencyFactor(info.latencyMs, info.timeoutMs, params) : score);
       }
@@ -93,7 +102,11 @@ export default defineSubnet({
     random: (req, ctx) => {
       const width = req.width * UPSCALE;
       const height = req.height * UPSCALE;
-      return noisePng(width, height, () => ctx.random.next()).then((image) => ({ image, width, height }));
+      return noisePng(width, height, () => ctx.random.next()).then((output) => ({
+        output,
+        outputWidth: width,
+        outputHeight: height,
+      }));
     },
   },
 });
@@ -112,4 +125,11 @@ export {
   type SrTruth,
   ssim,
 } from './reward.js';
-export { type ImageRequest, type ImageResponse, imageRequest, imageResponse, MAX_INPUT_SIDE, UPSCALE } from './schema.js';
+export {
+  type ImageRequest,
+  type ImageResponse,
+  imageRequest,
+  imageResponse,
+  MAX_INPUT_SIDE,
+  UPSCALE,
+} from './schema.js';

@@ -1,8 +1,8 @@
 import { createLogger, createModelRuntime, createRandom } from '@subnetkit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bicubicUpscale, cropPhoto, downscale, loadPhoto, PHOTO_PACKAGES, proceduralImage } from './challenges.js';
-import subnet from './index.js';
 import { decodeImage, encodePng, type RgbImage, resizeRgb } from './image.js';
+import { models as declarations } from './index.js';
 import { psnr } from './reward.js';
 
 // The photos challenges use were held out of training (scripts/train.sh trains on other stdlib photos),
@@ -10,18 +10,25 @@ import { psnr } from './reward.js';
 async function heldOut(): Promise<RgbImage[]> {
   const images: RgbImage[] = [];
   for (const [i, pkg] of PHOTO_PACKAGES.entries()) {
-    for (let k = 0; k < 3; k++) images.push(await cropPhoto(loadPhoto(pkg), createRandom(`held-out/${i}/${k}`), 96, 80));
+    for (let k = 0; k < 3; k++)
+      images.push(await cropPhoto(loadPhoto(pkg), createRandom(`held-out/${i}/${k}`), 96, 80));
   }
   for (let k = 0; k < 4; k++) images.push(proceduralImage(createRandom(`held-out/procedural/${k}`), 80, 64));
   return images;
 }
 
 describe('the committed tiny SR model', () => {
-  const runtime = createModelRuntime({ logger: createLogger({ level: 'silent' }), useFixtures: true, allowRemote: false });
+  const runtime = createModelRuntime({
+    logger: createLogger({ level: 'silent' }),
+    useFixtures: true,
+    allowRemote: false,
+  });
   afterAll(() => runtime.dispose());
 
-  it('upscales held-out images better than bilinear and bicubic resizing, through the model runtime', { tags: ['slow'] }, async () => {
-    const models = runtime.handles({ upscaler: subnet.models.upscaler });
+  it('upscales held-out images better than bilinear and bicubic resizing, through the model runtime', {
+    tags: ['slow'],
+  }, async () => {
+    const models = runtime.handles(declarations);
     const gains: { bicubic: number; bilinear: number }[] = [];
     for (const original of await heldOut()) {
       const low = downscale(original);
@@ -41,8 +48,10 @@ describe('the committed tiny SR model', () => {
     expect(info.source.kind).toBe('fixture');
   });
 
-  it('answers a real challenge with exactly 2× the input size, cropping the model padding', { tags: ['slow'] }, async () => {
-    const models = runtime.handles({ upscaler: subnet.models.upscaler });
+  it('answers a real challenge with exactly 2× the input size, cropping the model padding', {
+    tags: ['slow'],
+  }, async () => {
+    const models = runtime.handles(declarations);
     const low = downscale(proceduralImage(createRandom('odd'), 84, 50)); // 42×25: not multiples of 8
     const out = await decodeImage(await models.upscaler(await encodePng(low)));
     expect([out.width, out.height]).toEqual([84, 50]);

@@ -21,7 +21,12 @@ export async function toRequest(bytes: Uint8Array): Promise<ImageRequest> {
     // a generous decode limit: the real size check below gives the better message
     img = await decodeImage(bytes, 8192 * 8192);
   } catch (err) {
-    throw new SubnetkitError('SK_PROTOCOL_BAD_REQUEST', 'The input is not an image sharp can decode; pass a PNG or JPEG file.', {}, { cause: err });
+    throw new SubnetkitError(
+      'SK_PROTOCOL_BAD_REQUEST',
+      'The input is not an image sharp can decode; pass a PNG or JPEG file.',
+      {},
+      { cause: err },
+    );
   }
   const { width, height } = img;
   if (width > MAX_INPUT_SIDE || height > MAX_INPUT_SIDE || width < MIN_INPUT_SIDE || height < MIN_INPUT_SIDE) {
@@ -40,9 +45,13 @@ export async function toRequest(bytes: Uint8Array): Promise<ImageRequest> {
 export function fromResponse(response: unknown): Uint8Array {
   const parsed = imageResponse.safeParse(response);
   if (!parsed.success) {
-    throw new SubnetkitError('SK_PROTOCOL_BAD_RESPONSE', `The miner's answer is not a valid image response: ${parsed.error.issues[0]?.message ?? 'invalid'}.`, {
-      issues: parsed.error.issues.length,
-    });
+    throw new SubnetkitError(
+      'SK_PROTOCOL_BAD_RESPONSE',
+      `The miner's answer is not a valid image response: ${parsed.error.issues[0]?.message ?? 'invalid'}.`,
+      {
+        issues: parsed.error.issues.length,
+      },
+    );
   }
-  return fromBase64(parsed.data.image);
+  return fromBase64(parsed.data.output);
 }

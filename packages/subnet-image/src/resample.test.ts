@@ -5,7 +5,8 @@ import { downscaleBicubic2x, keys, upscaleBicubic2x } from './resample.js';
 /** A grey image whose value is f(x, y) on every channel. */
 function field(width: number, height: number, f: (x: number, y: number) => number): RgbImage {
   const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.fill(f(x, y), (y * width + x) * 3, (y * width + x) * 3 + 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data.fill(f(x, y), (y * width + x) * 3, (y * width + x) * 3 + 3);
   return { data, width, height };
 }
 const at = (img: RgbImage, x: number, y: number): number => img.data[(y * img.width + x) * 3] as number;

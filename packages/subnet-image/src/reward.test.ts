@@ -2,7 +2,7 @@ import { createRandom } from '@subnetkit/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bicubicUpscale, downscale, proceduralImage } from './challenges.js';
-import { encodePng, resizeRgb, type RgbImage, toBase64 } from './image.js';
+import { encodePng, type RgbImage, resizeRgb, toBase64 } from './image.js';
 import {
   DEFAULT_SCORE_PARAMS,
   fidelityScore,

@@ -64,7 +64,8 @@ export function psnr(a: RgbImage, b: RgbImage): number {
 export function luma(img: RgbImage): Float64Array {
   const out = new Float64Array(img.width * img.height);
   for (let i = 0, j = 0; i < out.length; i++, j += 3) {
-    out[i] = 0.299 * (img.data[j] as number) + 0.587 * (img.data[j + 1] as number) + 0.114 * (img.data[j + 2] as number);
+    out[i] =
+      0.299 * (img.data[j] as number) + 0.587 * (img.data[j + 1] as number) + 0.114 * (img.data[j + 2] as number);
   }
   return out;
 }
@@ -178,7 +179,11 @@ export function fidelityScore(q: Quality, baseline: Quality, params: ScoreParams
 }
 
 /** 1 up to `latencyGrace` of the timeout, then linearly down to `1 - latencyWeight` at the timeout. */
-export function latencyFactor(latencyMs: number, timeoutMs: number, params: ScoreParams = DEFAULT_SCORE_PARAMS): number {
+export function latencyFactor(
+  latencyMs: number,
+  timeoutMs: number,
+  params: ScoreParams = DEFAULT_SCORE_PARAMS,
+): number {
   if (!(timeoutMs > 0)) return 1;
   const used = clamp01(latencyMs / timeoutMs);
   const over = params.latencyGrace >= 1 ? 0 : clamp01((used - params.latencyGrace) / (1 - params.latencyGrace));

@@ -22,23 +22,20 @@ export const MAX_INPUT_BASE64 = maxBase64(MAX_INPUT_SIDE);
 /** Longest base64 string a response may carry. */
 export const MAX_OUTPUT_BASE64 = maxBase64(MAX_OUTPUT_SIDE);
 
-const pngFields = (maxSide: number, maxChars: number) => ({
-  /** The image as a base64 PNG. */
-  image: z.base64().min(32).max(maxChars),
-  width: z.int().min(MIN_INPUT_SIDE).max(maxSide),
-  height: z.int().min(MIN_INPUT_SIDE).max(maxSide),
-});
+// Request and response become one synapse, so their field names must differ.
+const imageField = (maxChars: number) => z.base64().min(32).max(maxChars);
+const side = (max: number) => z.int().min(MIN_INPUT_SIDE).max(max);
 
 /** The PNG header must name the same size as the fields. */
-function checkHeader(value: { image: string; width: number; height: number }, ctx: z.RefinementCtx): void {
-  const size = base64PngSize(value.image);
+function headerCheck(image: string, width: number, height: number, field: string, ctx: z.RefinementCtx): void {
+  const size = base64PngSize(image);
   if (!size) {
-    ctx.addIssue({ code: 'custom', message: 'image is not a PNG', path: ['image'] });
-  } else if (size.width !== value.width || size.height !== value.height) {
+    ctx.addIssue({ code: 'custom', message: `${field} is not a PNG`, path: [field] });
+  } else if (size.width !== width || size.height !== height) {
     ctx.addIssue({
       code: 'custom',
-      message: `the PNG is ${size.width}×${size.height} but the fields say ${value.width}×${value.height}`,
-      path: ['image'],
+      message: `the PNG is ${size.width}×${size.height} but the fields say ${width}×${height}`,
+      path: [field],
     });
   }
 }
@@ -46,15 +43,23 @@ function checkHeader(value: { image: string; width: number; height: number }, ct
 /** A low-resolution image to upscale ×2. */
 export const imageRequest = z
   .object({
-    ...pngFields(MAX_INPUT_SIDE, MAX_INPUT_BASE64),
+    /** The low-resolution image, base64 PNG. */
+    image: imageField(MAX_INPUT_BASE64),
+    width: side(MAX_INPUT_SIDE),
+    height: side(MAX_INPUT_SIDE),
     scale: z.literal(UPSCALE).default(UPSCALE),
   })
-  .superRefine(checkHeader);
+  .superRefine((v, ctx) => headerCheck(v.image, v.width, v.height, 'image', ctx));
 
 /** The upscaled image: the validator also checks it is exactly `scale`× the request's size. */
 export const imageResponse = z
-  .object(pngFields(MAX_OUTPUT_SIDE, MAX_OUTPUT_BASE64))
-  .superRefine(checkHeader);
+  .object({
+    /** The upscaled image, base64 PNG. */
+    output: imageField(MAX_OUTPUT_BASE64),
+    outputWidth: side(MAX_OUTPUT_SIDE),
+    outputHeight: side(MAX_OUTPUT_SIDE),
+  })
+  .superRefine((v, ctx) => headerCheck(v.output, v.outputWidth, v.outputHeight, 'output', ctx));
 
 export type ImageRequest = z.input<typeof imageRequest>;
 export type ImageResponse = z.output<typeof imageResponse>;

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerConsensusCommand } from './consensus.js';
 import { registerDevnetCommand } from './devnet.js';
+import { registerDoctorCommand } from './doctor.js';
 import { registerLocalnetCommand } from './localnet.js';
+import { registerNewCommand } from './new.js';
 import { registerWalletCommand } from './wallet.js';
 
 /** Each command area lives in its own module and registers itself here. */
@@ -11,4 +13,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerWalletCommand(program, ctx);
   registerConsensusCommand(program, ctx);
   registerDevnetCommand(program, ctx);
+  registerNewCommand(program, ctx);
+  registerDoctorCommand(program, ctx);
 }

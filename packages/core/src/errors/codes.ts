@@ -78,10 +78,14 @@ export const ERROR_CODES = {
   SK_SCAFFOLD_EXISTS: 'The target directory exists and --force was not given.',
   SK_SCAFFOLD_BAD_KIND: 'An unknown subnet template kind was requested.',
   SK_SCAFFOLD_FAILED: 'Generating a package failed; nothing was written.',
+  SK_SCAFFOLD_DOCTOR_FAILED: 'A subnet package failed a publishing check (subnetkit doctor).',
   // subnet-predict
   SK_PREDICT_UNKNOWN_SERIES: 'A forecast feed was asked for a series it does not serve.',
   SK_PREDICT_FEED_RANGE: 'A replay feed was asked for data outside the series it replays.',
   SK_PREDICT_BAD_INPUT: 'A forecast, its truth or a query input is malformed (length, NaN, Infinity).',
+  // subnet-text
+  SK_TEXT_BAD_INPUT: 'A text prompt list, query input or reward input is malformed.',
+  SK_TEXT_NO_REFERENCE: 'The validator model gave no usable reference completion for the picked prompts.',
   // generic
   SK_INTERNAL: 'An unexpected internal failure (a bug: please report it).',
 } as const;

@@ -36,6 +36,8 @@ export interface LocalNetworkOptions {
   clock: Clock;
   /** Extra hyperparameters for every subnet. */
   hyperparameters?: Partial<Hyper>;
+  /** Caps every subnet's query timeout (default 3 s), so a step never waits long on slow miners. */
+  queryTimeoutMs?: number;
   /** Stake each validator adds from its coldkey (default 1,000 TAO). */
   validatorStake?: bigint;
 }
@@ -49,14 +51,7 @@ interface NeuronEntry {
   runtime: Miner | Validator;
 }
 
-export const DEFAULT_MINER_PROFILES: readonly MinerProfile[] = [
-  'honest',
-  'honest',
-  'honest',
-  'lazy',
-  'random',
-  'copycat',
-];
+export const DEFAULT_MINER_PROFILES: readonly MinerProfile[] = ['honest', 'honest', 'lazy', 'random', 'copycat', 'slow'];
 
 /**
  * A whole network in one process: the local chain, and per subnet an owner, validators and miners
@@ -144,6 +139,7 @@ export class LocalNetwork {
       miners: profiles.map((p, k) => ({ profile: p, keys: localnetKeys(seed, s.definition.name, 'miner', k) })),
     }));
     const stake = o.validatorStake ?? 1000n * TAO;
+    const queryTimeout = o.queryTimeoutMs ?? 3_000;
     const hyper: Partial<Hyper> = {
       ...FAST_HYPERPARAMETERS,
       tempo: o.tempo ?? 10,
@@ -202,6 +198,7 @@ export class LocalNetwork {
           clock: o.clock,
           random: createRandom(`${seed}/${name}/validator-${k}`),
           stateFile: join(o.stateDir, name, `validator-${k}.json`),
+          timeoutMs: queryTimeout,
         });
         this.#neurons.push({ subnet: name, netuid: p.netuid, role: 'validator', profile: 'validator', keys, runtime });
         starts.push(runtime.start().then(() => this.#ensureStake(keys, p.netuid, stake)));
@@ -220,6 +217,7 @@ export class LocalNetwork {
           random: createRandom(`${seed}/${name}/miner-${k}`),
           profile: m.profile,
           board,
+          timeoutMs: queryTimeout,
         });
         this.#neurons.push({
           subnet: name,

@@ -33,6 +33,8 @@ export interface MinerOptions {
   externalIp?: string;
   /** Validators below this stake are blacklisted (default 0: any registered hotkey may call). */
   minValidatorStake?: bigint;
+  /** The validators' query timeout, when shorter than the task's (localnet); the slow profile misses it. */
+  timeoutMs?: number;
   /** What to do when the hotkey loses its uid: register again (default) or stop. */
   onDeregistered?: 'reregister' | 'exit';
 }
@@ -92,6 +94,7 @@ export class Miner {
       profile: o.profile ?? 'honest',
       board: o.board ?? new AnswerBoard(),
       clock: o.clock,
+      ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
     });
     const minStake = o.minValidatorStake ?? 0n;
     this.#axon = createAxon({

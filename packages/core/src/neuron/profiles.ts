@@ -38,10 +38,12 @@ export interface ProfileOptions {
   profile: MinerProfile;
   board: AnswerBoard;
   clock: Clock;
+  /** The timeout validators use (default the task's); `slow` answers just after it. */
+  timeoutMs?: number;
 }
 
 /** Builds the request handler for a miner profile. */
-export function profileHandler({ subnet, profile, board, clock }: ProfileOptions): MinerHandler {
+export function profileHandler({ subnet, profile, board, clock, timeoutMs: timeout }: ProfileOptions): MinerHandler {
   const honest: MinerHandler = async (req, ctx) => {
     const res = await subnet.miner.handle(req, ctx);
     board.post(requestKey(req), res);
@@ -70,7 +72,7 @@ export function profileHandler({ subnet, profile, board, clock }: ProfileOptions
       return async (req, ctx) => board.stale(requestKey(req)) ?? lazy(req, ctx);
     }
     case 'slow': {
-      const timeoutMs = subnet.task.timeoutMs ?? 12_000;
+      const timeoutMs = timeout ?? subnet.task.timeoutMs ?? 12_000;
       return async (req, ctx) => {
         // answers correctly, but only after the validator has stopped waiting
         await clock.sleep(timeoutMs + 250, ctx.signal);

@@ -37,6 +37,8 @@ export interface ValidatorOptions {
   stepEveryBlocks?: number;
   /** EMA factor of the scores (default 0.1). */
   scoreAlpha?: number;
+  /** Caps the task's query timeout (a local network keeps steps short). */
+  timeoutMs?: number;
   /** Longest a challenge may wait for its truth, in blocks, before it is dropped (default 1000). */
   maxDeferredBlocks?: number;
 }
@@ -135,7 +137,8 @@ export class Validator {
     await this.#resolveDeferred(metagraph, block);
     let report: StepReport | undefined;
     if (block % (o.stepEveryBlocks ?? 1) === 0) report = await this.#step(metagraph, block);
-    await this.#maybeSetWeights(metagraph, block);
+    // a step can take many blocks (it waits for slow miners): weights go by the latest block
+    await this.#maybeSetWeights(await this.#sync.current(), Math.max(block, this.#sync.block));
     return report;
   }
 
@@ -164,7 +167,7 @@ export class Validator {
     const t1 = o.clock.now();
     const targets = this.#sample(metagraph, step);
     const synapse = subnetSynapses(subnet).unary;
-    const timeoutMs = subnet.task.timeoutMs ?? 12_000;
+    const timeoutMs = Math.min(subnet.task.timeoutMs ?? 12_000, o.timeoutMs ?? Number.POSITIVE_INFINITY);
     const raw = await this.#dendrite!.fanOut(
       targets.map((t) => t.axon),
       synapse,
@@ -271,7 +274,10 @@ export class Validator {
       return;
     }
     const interval = Math.max(hyper.tempo, hyper.weightsRateLimit);
-    if (block - this.#state.lastWeightsBlock < interval || this.#state.scores.length === 0) return;
+    const due = this.#state.lastWeightsBlock < 0 || block - this.#state.lastWeightsBlock >= interval;
+    // without a validator permit the chain refuses weights on others; wait for the epoch that grants one
+    const permitted = this.#uid !== null && metagraph.validatorPermit[this.#uid] === true;
+    if (!due || !permitted || this.#state.scores.length === 0) return;
     const { uids, weights } = weightsFromScores(this.#state.scores, metagraph.hotkeys, hyper);
     if (uids.length === 0) return;
     if (hyper.commitRevealWeightsEnabled) {

@@ -1,0 +1,229 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { CORE_VERSION, loadSubnet, SubnetkitError } from '@subnetkit/core';
+import type { Command } from 'commander';
+import semver from 'semver';
+import type { CliContext } from '../context.js';
+
+/** The npm keyword that marks a package as a Subnetkit subnet. */
+export const SUBNET_KEYWORD = 'subnetkit-subnet';
+
+/** One publishing check: `error` fails the doctor, `warning` only informs. */
+export interface DoctorCheck {
+  id: 'package' | 'keyword' | 'peer' | 'entry' | 'files' | 'plugin';
+  ok: boolean;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  dir: string;
+  package?: string;
+  version?: string;
+  /** The subnet's slug, when the plugin loaded. */
+  subnet?: string;
+  checks: DoctorCheck[];
+}
+
+/** `subnetkit doctor [dir]`: what authors run before `npm publish`. */
+export function registerDoctorCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('doctor')
+    .description('check a subnet package before publishing (plugin, core peer range, keyword, dist, files)')
+    .argument('[dir]', 'package folder', '.')
+    .option('--json', 'print the report as JSON')
+    .action(async (dir: string, opts: { json?: boolean }) => {
+      const report = await diagnoseSubnetPackage(resolve(ctx.cwd, dir));
+      if (opts.json) ctx.out.json(report);
+      else {
+        ctx.out.line(`${report.package ?? report.dir}${report.version ? `@${report.version}` : ''}`);
+        for (const c of report.checks) {
+          const mark = c.ok ? 'ok  ' : c.severity === 'error' ? 'FAIL' : 'warn';
+          ctx.out.line(`  ${mark} ${c.id}: ${c.message}`);
+        }
+      }
+      const failed = report.checks.filter((c) => !c.ok && c.severity === 'error');
+      if (failed.length > 0) {
+        throw new SubnetkitError(
+          'SK_SCAFFOLD_DOCTOR_FAILED',
+          `${failed.length} check(s) failed: ${failed.map((c) => c.id).join(', ')}. Fix them before publishing.`,
+          { dir: report.dir, failed: failed.map((c) => c.id) },
+        );
+      }
+      if (!opts.json) ctx.out.line('ready to publish');
+    });
+}
+
+interface Manifest {
+  name?: string;
+  version?: string;
+  keywords?: unknown;
+  type?: string;
+  main?: string;
+  types?: string;
+  exports?: unknown;
+  files?: unknown;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+/** Runs every publishing check on a package folder; never throws for a failed check. */
+export async function diagnoseSubnetPackage(dir: string): Promise<DoctorReport> {
+  const checks: DoctorCheck[] = [];
+  const add = (id: DoctorCheck['id'], ok: boolean, message: string, severity: DoctorCheck['severity'] = 'error') =>
+    checks.push({ id, ok, severity, message });
+  const file = join(dir, 'package.json');
+  let pkg: Manifest;
+  try {
+    pkg = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+  } catch (err) {
+    add('package', false, `cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    return { ok: false, dir, checks };
+  }
+  const report: DoctorReport = { ok: false, dir, checks };
+  if (pkg.name) report.package = pkg.name;
+  if (pkg.version) report.version = pkg.version;
+
+  const named = Boolean(pkg.name && pkg.version && semver.valid(pkg.version));
+  add('package', named, named ? `${pkg.name}@${pkg.version}` : 'package.json needs a name and a semver version');
+  if (pkg.type !== 'module') add('package', false, 'set "type": "module" (subnets are ES modules)', 'warning');
+
+  const keywords = Array.isArray(pkg.keywords) ? pkg.keywords : [];
+  add(
+    'keyword',
+    keywords.includes(SUBNET_KEYWORD),
+    keywords.includes(SUBNET_KEYWORD)
+      ? `keywords include ${SUBNET_KEYWORD}`
+      : `add "${SUBNET_KEYWORD}" to keywords so the package can be found as a subnet`,
+  );
+
+  checkPeer(pkg, add);
+  const entry = checkEntry(dir, pkg, add);
+  await checkFiles(dir, entry, add);
+
+  // the real thing: load it the way `subnetkit run` does (contract, apiVersion, peer range, one core)
+  if (entry.runtime && existsSync(entry.runtime)) {
+    try {
+      const loaded = await loadSubnet(dir, { cwd: dir });
+      report.subnet = loaded.definition.name;
+      add('plugin', true, `loads as subnet '${loaded.definition.name}' (apiVersion ${loaded.definition.apiVersion})`);
+    } catch (err) {
+      const code = err instanceof SubnetkitError ? `${err.code}: ` : '';
+      add('plugin', false, `${code}${err instanceof Error ? err.message : String(err)}`);
+    }
+  } else {
+    add('plugin', false, 'not loaded: build the package first (npm run build)');
+  }
+  report.ok = checks.every((c) => c.ok || c.severity !== 'error');
+  return report;
+}
+
+type Add = (id: DoctorCheck['id'], ok: boolean, message: string, severity?: DoctorCheck['severity']) => void;
+
+function checkPeer(pkg: Manifest, add: Add): void {
+  const range = pkg.peerDependencies?.['@subnetkit/core'];
+  if (!range) {
+    add('peer', false, 'declare @subnetkit/core in peerDependencies (e.g. "^0.1.0") so the host provides one copy');
+  } else if (!semver.validRange(range)) {
+    add('peer', false, `peerDependencies["@subnetkit/core"] "${range}" is not a semver range`);
+  } else if (!semver.satisfies(CORE_VERSION, range, { includePrerelease: true })) {
+    add('peer', false, `@subnetkit/core ${range} does not accept this core (${CORE_VERSION})`);
+  } else {
+    add('peer', true, `@subnetkit/core ${range} accepts ${CORE_VERSION}`);
+  }
+  if (pkg.dependencies?.['@subnetkit/core']) {
+    add('peer', false, 'move @subnetkit/core out of dependencies (a second copy breaks the host); keep it a peer');
+  }
+}
+
+interface Entry {
+  /** Relative path of the runtime entry and its types, as package.json declares them. */
+  runtimeRel?: string;
+  typesRel?: string;
+  runtime?: string;
+}
+
+/** The "." export (or main/types), and whether the build produced those files. */
+function checkEntry(dir: string, pkg: Manifest, add: Add): Entry {
+  const dot = exportTarget(pkg.exports);
+  const runtimeRel = dot.runtime ?? pkg.main;
+  const typesRel = dot.types ?? pkg.types;
+  const entry: Entry = {};
+  if (!runtimeRel) {
+    add('entry', false, 'declare exports["."] (or main) pointing at the built entry, e.g. ./dist/index.js');
+    return entry;
+  }
+  entry.runtimeRel = runtimeRel;
+  entry.runtime = resolve(dir, runtimeRel);
+  const built = existsSync(entry.runtime);
+  add('entry', built, built ? `${runtimeRel} is built` : `${runtimeRel} is missing: run the build (npm run build)`);
+  if (!typesRel) {
+    add('entry', false, 'declare the types of exports["."] (e.g. ./dist/index.d.ts) so users get typed requests');
+  } else {
+    entry.typesRel = typesRel;
+    const typed = existsSync(resolve(dir, typesRel));
+    add('entry', typed, typed ? `${typesRel} is built` : `${typesRel} is missing: build with declaration output`);
+  }
+  return entry;
+}
+
+function exportTarget(exports: unknown): { runtime?: string; types?: string } {
+  if (typeof exports === 'string') return { runtime: exports };
+  if (!exports || typeof exports !== 'object') return {};
+  const map = exports as Record<string, unknown>;
+  const dot = '.' in map ? map['.'] : map;
+  if (typeof dot === 'string') return { runtime: dot };
+  if (!dot || typeof dot !== 'object') return {};
+  const cond = dot as Record<string, unknown>;
+  const pick = (...keys: string[]) => keys.map((k) => cond[k]).find((v): v is string => typeof v === 'string');
+  const runtime = pick('import', 'default', 'node');
+  const types = pick('types');
+  return { ...(runtime ? { runtime } : {}), ...(types ? { types } : {}) };
+}
+
+/** What `npm pack` would publish: the entry must be in, tests, sources of secrets and junk must not. */
+async function checkFiles(dir: string, entry: Entry, add: Add): Promise<void> {
+  let packed: string[];
+  try {
+    const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: dir,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const parsed = JSON.parse(stdout) as { files: { path: string }[] }[];
+    packed = (parsed[0]?.files ?? []).map((f) => f.path);
+  } catch (err) {
+    add('files', false, `npm pack --dry-run failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    return;
+  }
+  const norm = (p: string) => p.replace(/^\.\//, '');
+  const missing = [entry.runtimeRel, entry.typesRel]
+    .filter((p): p is string => Boolean(p))
+    .map(norm)
+    .filter((p) => !packed.includes(p));
+  add(
+    'files',
+    missing.length === 0,
+    missing.length === 0
+      ? `${packed.length} files would be published, entry included`
+      : `npm pack would leave out ${missing.join(', ')}: add them to "files"`,
+  );
+  const unwanted = packed.filter(
+    (p) =>
+      /(^|\/)\.env(\.|$)/.test(p) ||
+      /(^|\/)node_modules\//.test(p) ||
+      /\.(test|spec)\.[cm]?[jt]sx?$/.test(p) ||
+      /\.tsbuildinfo$/.test(p) ||
+      /\.tgz$/.test(p) ||
+      /(^|\/)\.subnetkit\//.test(p),
+  );
+  add(
+    'files',
+    unwanted.length === 0,
+    unwanted.length === 0
+      ? 'no tests, secrets, tarballs or build caches in the package'
+      : `npm pack would publish ${unwanted.slice(0, 5).join(', ')}${unwanted.length > 5 ? '…' : ''}: narrow "files"`,
+  );
+}

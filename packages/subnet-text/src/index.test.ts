@@ -106,33 +106,52 @@ describe('challenge, miners and reward with the fixture models', slow, () => {
     expect(text.task.stream?.assemble(chunks)).toEqual({ completion });
   });
 
-  it('pays the honest answer 1 and every adversary little', async () => {
-    const { request, truth } = await challenge(7);
-    const honest = truth.reference;
-    const lazy = textResponse.parse(await text.adversaries?.lazy?.(request, ctx(7, 'lazy') as never)).completion;
-    const random = textResponse.parse(await text.adversaries?.random?.(request, ctx(7, 'random') as never)).completion;
-    const copycat = (await challenge(8)).truth.reference; // an honest answer to the previous prompt
-    const [h, l, r, c] = await reward([honest, lazy, random, copycat], truth);
-    expect(h).toBeCloseTo(1, 6);
-    expect(l).toBeLessThan(0.1);
-    expect(r).toBeLessThan(0.25);
-    expect(c).toBeLessThan(0.3);
-    // the same honest answer, just in the last moment before the timeout
-    const [late] = await reward([honest], truth, 11_900);
+  it('pays the honest answer 1 and every adversary little, on average over challenges', async () => {
+    const totals = { honest: 0, lazy: 0, random: 0, copycat: 0 };
+    const steps = [11, 12, 13, 14, 15, 16, 17, 18];
+    let previous = (await challenge(10)).truth.reference;
+    for (const step of steps) {
+      const { request, truth } = await challenge(step);
+      const miner = ctx(step, 'miner') as never;
+      const answers = {
+        honest: textResponse.parse(await text.miner.handle(request, miner)).completion,
+        lazy: textResponse.parse(await text.adversaries?.lazy?.(request, miner)).completion,
+        random: textResponse.parse(await text.adversaries?.random?.(request, miner)).completion,
+        copycat: previous, // what a copycat replays: an honest answer to the previous prompt
+      };
+      const scores = await reward(Object.values(answers), truth);
+      Object.keys(answers).forEach((k, i) => {
+        totals[k as keyof typeof totals] += (scores[i] as number) / steps.length;
+      });
+      previous = answers.honest;
+    }
+    expect(totals.honest).toBeCloseTo(1, 6);
+    expect(totals.lazy).toBe(0);
+    expect(totals.random).toBeLessThan(0.15);
+    expect(totals.copycat).toBeLessThan(0.15);
+  });
+
+  it('pays an answer in the last moment before the timeout about half', async () => {
+    const { truth } = await challenge(7);
+    const [late] = await reward([truth.reference], truth, 11_900);
     expect(late).toBeLessThan(0.55);
     expect(late).toBeGreaterThan(0.45);
   });
 
   it('scores a copied answer to a different prompt low', async () => {
+    const copied: number[] = [];
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 1_000 }), async (step, gap) => {
         const asked = await challenge(step, 'asked');
         const other = await challenge(step + gap, 'other');
         fc.pre(other.request.prompt !== asked.request.prompt);
-        const [copied] = await reward([other.truth.reference], asked.truth);
-        expect(copied).toBeLessThan(0.35);
+        const [score = 1] = await reward([other.truth.reference], asked.truth);
+        // The fixture embedder's noise can lift a single case; the mean below must stay low.
+        expect(score).toBeLessThan(0.5);
+        copied.push(score);
       }),
-      { numRuns: 25 },
+      { numRuns: 30 },
     );
+    expect(copied.reduce((a, b) => a + b, 0) / copied.length).toBeLessThan(0.1);
   });
 });

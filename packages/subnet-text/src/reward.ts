@@ -1,8 +1,9 @@
 /**
  * Completion scoring. The validator knows what a good answer looks like because it produced one
  * itself: the greedy (deterministic) continuation of the prompt by the subnet's model. A
- * completion is scored by how close it is to that reference, in words and in meaning. Every
- * function here is pure; the only input from a model is the embedder the caller passes in.
+ * completion is scored by how much closer it comes to that reference, in words and in meaning,
+ * than continuations of unrelated prompts do. Every function here is pure; the only input from a
+ * model is the embedder the caller passes in.
  */
 
 /** What the validator keeps from a challenge. */
@@ -26,9 +27,9 @@ export type Embed = (texts: string[]) => Promise<number[][]>;
 
 /** The measurements a score is made of; each in [0, 1]. */
 export interface ScoreParts {
-  /** Word overlap with the reference, in order (ROUGE-L F1). */
+  /** Word overlap with the reference, in order (ROUGE-L F1), above what unrelated answers get. */
   agreement: number;
-  /** Closeness in meaning to the reference, above what an unrelated answer gets. */
+  /** Closeness in meaning to the reference (embedding cosine), above what unrelated answers get. */
   meaning: number;
   /** Share of the answer copied from the prompt beyond what the reference copies. */
   echo: number;
@@ -101,9 +102,10 @@ export function cosine(a: readonly number[], b: readonly number[]): number {
 }
 
 /**
- * Rescales a similarity so that `chance` (what unrelated text scores) maps to 0 and identity to 1.
- * Embedders give unrelated texts far from zero similarity (a random-weight one gives ~0.9), so raw
- * cosine would pay for any text at all.
+ * Rescales a similarity so that `chance` (what an unrelated answer scores) maps to 0 and identity
+ * to 1. Unrelated texts are far from zero similarity: embedders put them at a cosine of 0.2 (a
+ * trained one) to 0.9 (a random-weight one), and any two English continuations share words like
+ * "the", so raw similarity would pay for any text at all.
  */
 export function aboveChance(similarity: number, chance: number): number {
   if (chance >= 1 - 1e-6) return similarity >= 1 - 1e-6 ? 1 : 0;
@@ -148,14 +150,15 @@ export async function scoreCompletions(
   const answered = completions.map((c, i) => ({ i, text: c, words: words(c) })).filter((a) => a.words.length > 0);
   const scores = completions.map(() => 0);
   if (answered.length === 0) return scores;
-  const [ref, ...rest] = await embed([truth.reference, ...truth.controls, ...answered.map((a) => a.text)]);
-  const controls = rest.slice(0, truth.controls.length);
-  const chance = controls.reduce((sum, v) => sum + cosine(ref as number[], v), 0) / Math.max(controls.length, 1);
+  const [ref = [], ...rest] = await embed([truth.reference, ...truth.controls, ...answered.map((a) => a.text)]);
+  // Chance is the best any unrelated answer does, so replaying an old answer earns nothing on average.
+  const chanceWords = Math.max(0, ...truth.controls.map((c) => agreement(words(c), reference)));
+  const chanceMeaning = Math.max(0, ...rest.slice(0, truth.controls.length).map((v) => cosine(ref, v)));
   answered.forEach((a, k) => {
     const vector = rest[truth.controls.length + k] as number[];
     scores[a.i] = combine({
-      agreement: agreement(a.words, reference),
-      meaning: aboveChance(cosine(ref as number[], vector), chance),
+      agreement: aboveChance(agreement(a.words, reference), chanceWords),
+      meaning: aboveChance(cosine(ref, vector), chanceMeaning),
       echo: Math.max(0, echoShare(a.words, promptWords) - referenceEcho),
       length: lengthFactor(a.words.length, reference.length),
       speed: timings[a.i] ? speedFactor(timings[a.i] as AnswerTiming) : 1,

@@ -96,11 +96,6 @@ export function registerDevnetCommand(program: Command, ctx: CliContext): void {
         ctx.out.info(
           `genesis ${devnet.genesisHash}, ${DEVNET_SPEC.specName} spec ${DEVNET_SPEC.specVersion}, block time ${blockTime}`,
         );
-        if (!direct) {
-          ctx.out.info(
-            'note: this local chain build applies externally signed extrinsics for dev accounts (//Alice …) only.',
-          );
-        }
         ctx.out.info('press Ctrl-C to stop');
       }
       await new Promise<void>((done) => {

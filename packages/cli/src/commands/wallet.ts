@@ -1,6 +1,4 @@
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
 import {
   type CreatedKey,
   defaultWalletPath,
@@ -18,6 +16,7 @@ import {
 } from '@subnetkit/core';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { canPrompt, existingPassword, promptHidden } from '../prompt.js';
 
 /** Scripts can pass a mnemonic here instead of on the command line (where `ps` and shell history see it). */
 export const MNEMONIC_ENV = 'SUBNETKIT_WALLET_MNEMONIC';
@@ -65,22 +64,6 @@ function parseWords(value: string): MnemonicWordCount {
   return n as MnemonicWordCount;
 }
 
-/** Prompts only when a person is there: both stdin and the command's stdout are terminals. */
-function canPrompt(ctx: CliContext): boolean {
-  return Boolean(process.stdin.isTTY) && ctx.out.isTTY;
-}
-
-async function promptHidden(ctx: CliContext, question: string): Promise<Secret> {
-  ctx.out.info(question);
-  const muted = new Writable({ write: (_chunk, _enc, done) => done() });
-  const rl = createInterface({ input: process.stdin, output: muted, terminal: true });
-  try {
-    return new Secret(await new Promise<string>((res) => rl.question('', res)));
-  } finally {
-    rl.close();
-  }
-}
-
 /** Password for a new encrypted keyfile: the environment, else typed twice on a terminal. */
 async function newPassword(ctx: CliContext, file: string): Promise<Secret> {
   const fromEnv = passwordFromEnv(file, ctx.env);
@@ -96,12 +79,6 @@ async function newPassword(ctx: CliContext, file: string): Promise<Secret> {
   const second = await promptHidden(ctx, 'Repeat the password:');
   if (first.reveal() !== second.reveal()) throw new SubnetkitError('SK_CLI_USAGE', 'The passwords do not match.');
   return first;
-}
-
-/** Password for an existing keyfile: the environment (read by core), else a prompt on a terminal. */
-async function existingPassword(ctx: CliContext, file: string): Promise<Secret | undefined> {
-  if (passwordFromEnv(file, ctx.env) || !canPrompt(ctx)) return undefined;
-  return promptHidden(ctx, `Password for ${file}:`);
 }
 
 async function keySource(ctx: CliContext, opts: RegenOptions, what: string): Promise<KeySource> {

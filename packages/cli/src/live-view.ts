@@ -18,7 +18,10 @@ export function subnetTable(subnet: SubnetSummary): string[] {
 
 /** The whole network as text: header line, then one table per subnet. */
 export function renderNetwork(summary: NetworkSummary, status: string): string {
-  const lines = [`block ${summary.block}  ·  issuance ${(Number(summary.totalIssuance) / TAO).toFixed(2)} TAO  ·  ${status}`, ''];
+  const lines = [
+    `block ${summary.block}  ·  issuance ${(Number(summary.totalIssuance) / TAO).toFixed(2)} TAO  ·  ${status}`,
+    '',
+  ];
   for (const s of summary.subnets) {
     lines.push(`subnet ${s.netuid} · ${s.name} · epoch ${s.epochs}`, ...subnetTable(s), '');
   }
@@ -41,7 +44,9 @@ export class LiveView {
     if (!this.enabled || (!force && now - this.#last < 250)) return;
     this.#last = now;
     // home + clear screen, then the frame
-    this.stream.write(`\x1b[H\x1b[2J${renderNetwork(summary, status)}\n(Ctrl-C stops the network; rerun to continue it)\n`);
+    this.stream.write(
+      `\x1b[H\x1b[2J${renderNetwork(summary, status)}\n(Ctrl-C stops the network; rerun to continue it)\n`,
+    );
   }
 
   note(text: string): void {

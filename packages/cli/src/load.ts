@@ -1,13 +1,13 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  isSubnetkitError,
   type LoadedSubnet,
   loadConfig,
   loadSubnet,
   PluginHost,
-  type SubnetSpec,
   type SubnetkitConfig,
-  isSubnetkitError,
+  type SubnetSpec,
 } from '@subnetkit/core';
 import type { CliContext } from './context.js';
 
@@ -15,7 +15,11 @@ import type { CliContext } from './context.js';
 const CLI_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Loads the project config with CLI flags on top (flags are a partial config object). */
-export async function cliConfig(ctx: CliContext, overrides: Record<string, unknown> = {}, file?: string): Promise<SubnetkitConfig> {
+export async function cliConfig(
+  ctx: CliContext,
+  overrides: Record<string, unknown> = {},
+  file?: string,
+): Promise<SubnetkitConfig> {
   const { config } = await loadConfig({ cwd: ctx.cwd, env: ctx.env, overrides, ...(file ? { file } : {}) });
   return config;
 }

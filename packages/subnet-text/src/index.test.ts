@@ -76,7 +76,9 @@ describe('the text subnet definition', () => {
       maxTokens: 8,
       system: 'sys',
     });
-    expect(() => toRequest('')).toThrow(expect.objectContaining({ code: 'SK_TEXT_BAD_INPUT', details: { field: 'prompt' } }));
+    expect(() => toRequest('')).toThrow(
+      expect.objectContaining({ code: 'SK_TEXT_BAD_INPUT', details: { field: 'prompt' } }),
+    );
     expect(() => toRequest('hi', { maxTokens: 8, minTokens: 9 })).toThrow(
       expect.objectContaining({ code: 'SK_TEXT_BAD_INPUT', details: { field: 'minTokens' } }),
     );

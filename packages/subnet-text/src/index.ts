@@ -3,26 +3,32 @@
  * Validators ask for the greedy continuation of a sentence opening from Moby-Dick, generate the
  * same continuation themselves, and score each answer by how close it comes to theirs.
  */
-import { defineModels, defineSubnet, SubnetkitError } from '@subnetkit/core';
+import { defineModels, defineSubnet, SubnetkitError, type TextGenerationOptions } from '@subnetkit/core';
 import { z } from 'zod';
 import { loadPrompts, pickControls, pickPrompt } from './prompts.js';
 import { scoreCompletions, type TextTruth } from './reward.js';
 
+/** Most tokens a request may ask for. */
 export const MAX_TOKENS = 256;
+/** Tokens an application query asks for unless told otherwise. */
+export const QUERY_TOKENS = 64;
 
-/** A prompt to continue. Without a temperature the continuation is greedy (deterministic). */
+/**
+ * A prompt to continue. Without a temperature the continuation is greedy (deterministic).
+ * Optional fields are nullish: the wire sends an unset field as null (Python's None).
+ */
 export const textRequest = z
   .object({
     prompt: z.string().min(1).max(4000),
     /** Instructions put before the prompt. */
-    system: z.string().max(2000).optional(),
+    system: z.string().max(2000).nullish(),
     maxTokens: z.int().min(1).max(MAX_TOKENS),
     /** Tokens to generate at least (end-of-text is ignored until then). */
-    minTokens: z.int().min(0).max(MAX_TOKENS).optional(),
+    minTokens: z.int().min(0).max(MAX_TOKENS).nullish(),
     /** Above 0: sample at this temperature instead of decoding greedily. */
-    temperature: z.number().min(0).max(2).optional(),
-    topK: z.int().min(1).max(1000).optional(),
-    topP: z.number().gt(0).max(1).optional(),
+    temperature: z.number().min(0).max(2).nullish(),
+    topK: z.int().min(1).max(1000).nullish(),
+    topP: z.number().gt(0).max(1).nullish(),
   })
   .refine((r) => (r.minTokens ?? 0) <= r.maxTokens, { path: ['minTokens'], message: 'minTokens exceeds maxTokens' });
 
@@ -52,13 +58,15 @@ export function composePrompt(req: Pick<TextRequest, 'prompt' | 'system'>): stri
 }
 
 /** Generation options for a request: greedy unless it asks for a temperature. */
-export function decoding(req: TextRequest) {
+export function decoding(req: TextRequest): TextGenerationOptions {
   const sample = (req.temperature ?? 0) > 0;
   return {
     maxNewTokens: req.maxTokens,
-    minNewTokens: req.minTokens,
+    minNewTokens: req.minTokens ?? undefined,
     doSample: sample,
-    ...(sample ? { temperature: req.temperature, topK: req.topK, topP: req.topP } : {}),
+    ...(sample
+      ? { temperature: req.temperature ?? undefined, topK: req.topK ?? undefined, topP: req.topP ?? undefined }
+      : {}),
   };
 }
 
@@ -126,7 +134,7 @@ export default text;
 /** What an application query may set besides the prompt. */
 export interface QueryOptions {
   system?: string;
-  /** Tokens to generate at most (default 64). */
+  /** Tokens to generate at most (default QUERY_TOKENS). */
   maxTokens?: number;
   minTokens?: number;
   /** Above 0 samples; absent or 0 decodes greedily. */
@@ -143,7 +151,7 @@ export interface QueryOptions {
  */
 export function toRequest(prompt: string, options: QueryOptions = {}): TextRequest {
   const set = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const parsed = textRequest.safeParse({ prompt, maxTokens: 64, ...set });
+  const parsed = textRequest.safeParse({ prompt, maxTokens: QUERY_TOKENS, ...set });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || 'request';

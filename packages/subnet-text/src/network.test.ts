@@ -2,7 +2,9 @@ import { createTestNetwork, incentiveByProfile } from '@subnetkit/core/testing';
 import { expect, it } from 'vitest';
 import text from './index.js';
 
-it('pays honest text miners more than lazy, random and copycat miners after a few epochs', { tags: ['slow'] }, async () => {
+it('pays honest text miners more than lazy, random and copycat miners after a few epochs', {
+  tags: ['slow'],
+}, async () => {
   const net = await createTestNetwork({
     subnet: text,
     miners: ['honest', 'honest', 'lazy', 'random', 'copycat'],

@@ -16,7 +16,10 @@ export function toPrompts(texts: readonly string[]): string[] {
   const prompts = new Set<string>();
   for (const text of texts) {
     for (const paragraph of text.split(/\n\s*\n/)) {
-      const sentences = paragraph.replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s+(?=["“]?[A-Z])/);
+      const sentences = paragraph
+        .replace(/\s+/g, ' ')
+        .trim()
+        .split(/(?<=[.!?])\s+(?=["“]?[A-Z])/);
       for (const sentence of sentences) {
         const words = sentence.split(' ');
         if (words.length < SENTENCE_WORDS.min || words.length > SENTENCE_WORDS.max) continue;

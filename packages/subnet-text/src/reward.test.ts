@@ -17,7 +17,17 @@ import {
 
 describe('words', () => {
   it('splits into lowercase words and single symbols', () => {
-    expect(words('Call me Ishmael. Some years—ago!')).toEqual(['call', 'me', 'ishmael', '.', 'some', 'years', '—', 'ago', '!']);
+    expect(words('Call me Ishmael. Some years—ago!')).toEqual([
+      'call',
+      'me',
+      'ishmael',
+      '.',
+      'some',
+      'years',
+      '—',
+      'ago',
+      '!',
+    ]);
     expect(words('  \n\t ')).toEqual([]);
   });
 });
@@ -38,7 +48,7 @@ describe('agreement', () => {
         fc.array(fc.constantFrom('a', 'b', 'c', 'd', 'e'), { minLength: 1, maxLength: 30 }),
         fc.array(fc.nat(), { maxLength: 30 }),
         (reference, positions) => {
-          let answer = [...reference];
+          let answer: string[] = [...reference];
           let last = agreement(answer, reference);
           for (const p of positions) {
             answer = answer.map((w, i) => (i === p % answer.length ? 'zz' : w));
@@ -144,7 +154,12 @@ describe('scoreCompletions', () => {
 
   it('scores the reference 1, an empty answer 0 and an echo of the prompt near 0', async () => {
     const answers = [truth.reference, '   ', truth.prompt];
-    const scores = await scoreCompletions(answers, truth, embed, answers.map(() => onTime));
+    const scores = await scoreCompletions(
+      answers,
+      truth,
+      embed,
+      answers.map(() => onTime),
+    );
     expect(scores[0]).toBeCloseTo(1, 12);
     expect(scores[1]).toBe(0);
     expect(scores[2]).toBeLessThan(0.1);
@@ -152,7 +167,12 @@ describe('scoreCompletions', () => {
 
   it('ranks a partly right answer between the reference and an unrelated one', async () => {
     const answers = [truth.reference, ' or no money in my purse, and then I sailed away', ' a harpoon in the whale'];
-    const [full, half, none] = await scoreCompletions(answers, truth, embed, answers.map(() => onTime));
+    const [full, half, none] = await scoreCompletions(
+      answers,
+      truth,
+      embed,
+      answers.map(() => onTime),
+    );
     expect(full).toBeGreaterThan(half!);
     expect(half).toBeGreaterThan(none!);
   });

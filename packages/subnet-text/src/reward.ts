@@ -52,7 +52,12 @@ const clamp01 = (x: number): number => (Number.isNaN(x) ? 0 : Math.min(1, Math.m
 
 /** Splits text into lowercase words and single symbols (the units of agreement and echo). */
 export function words(text: string): string[] {
-  return text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu) ?? [];
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu) ?? []
+  );
 }
 
 /** Length of the longest common subsequence of two word lists. */
@@ -60,7 +65,8 @@ export function lcsLength(a: readonly string[], b: readonly string[]): number {
   let prev = new Array<number>(b.length + 1).fill(0);
   for (const x of a) {
     const row = [0];
-    for (let j = 0; j < b.length; j++) row.push(x === b[j] ? (prev[j] as number) + 1 : Math.max(prev[j + 1] as number, row[j] as number));
+    for (let j = 0; j < b.length; j++)
+      row.push(x === b[j] ? (prev[j] as number) + 1 : Math.max(prev[j + 1] as number, row[j] as number));
     prev = row;
   }
   return prev[b.length] as number;

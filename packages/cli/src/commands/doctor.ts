@@ -104,10 +104,11 @@ export async function diagnoseSubnetPackage(dir: string): Promise<DoctorReport> 
   const entry = checkEntry(dir, pkg, add);
   await checkFiles(dir, entry, add);
 
-  // the real thing: load it the way `subnetkit run` does (contract, apiVersion, peer range, one core)
+  // the real thing: load the exported entry with the host's checks (contract, apiVersion, peer
+  // range, one core); the entry file, because a folder path resolves through "main", not "exports"
   if (entry.runtime && existsSync(entry.runtime)) {
     try {
-      const loaded = await loadSubnet(dir, { cwd: dir });
+      const loaded = await loadSubnet(entry.runtime, { cwd: dir });
       report.subnet = loaded.definition.name;
       add('plugin', true, `loads as subnet '${loaded.definition.name}' (apiVersion ${loaded.definition.apiVersion})`);
     } catch (err) {
@@ -195,7 +196,11 @@ async function checkFiles(dir: string, entry: Entry, add: Add): Promise<void> {
     const parsed = JSON.parse(stdout) as { files: { path: string }[] }[];
     packed = (parsed[0]?.files ?? []).map((f) => f.path);
   } catch (err) {
-    add('files', false, `npm pack --dry-run failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    add(
+      'files',
+      false,
+      `npm pack --dry-run failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+    );
     return;
   }
   const norm = (p: string) => p.replace(/^\.\//, '');

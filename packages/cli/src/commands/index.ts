@@ -1,15 +1,21 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerChainCommands } from './chain-ops.js';
 import { registerConsensusCommand } from './consensus.js';
 import { registerDevnetCommand } from './devnet.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerLocalnetCommand } from './localnet.js';
 import { registerNewCommand } from './new.js';
+import { registerQueryCommand } from './query.js';
+import { registerRunCommand } from './run.js';
 import { registerWalletCommand } from './wallet.js';
 
 /** Each command area lives in its own module and registers itself here. */
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerLocalnetCommand(program, ctx);
+  registerRunCommand(program, ctx);
+  registerQueryCommand(program, ctx);
+  registerChainCommands(program, ctx);
   registerWalletCommand(program, ctx);
   registerConsensusCommand(program, ctx);
   registerDevnetCommand(program, ctx);

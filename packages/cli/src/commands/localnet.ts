@@ -41,14 +41,21 @@ export function registerLocalnetCommand(program: Command, ctx: CliContext): void
   program
     .command('localnet')
     .description('run a whole local network: chain, validators and miners (honest and cheating) of each subnet')
-    .option('--subnets <list>', 'subnet packages or paths, comma-separated (default: the config, else the three reference subnets)')
+    .option(
+      '--subnets <list>',
+      'subnet packages or paths, comma-separated (default: the config, else the three reference subnets)',
+    )
     .option('--validators <n>', 'validators per subnet', '2')
     .option('--miners <n>', 'miners per subnet (honest, plus the default cheating mix when no --profiles)')
     .option('--profiles <spec>', "miner profiles per subnet, e.g. 'honest:4,lazy:1,random:1,copycat:1,slow:1'")
     .option('--block-time <duration>', "block time, e.g. '250ms' or '12s'", '250ms')
     .option('--tempo <blocks>', 'blocks per epoch', '20')
     .option('--epochs <n>', 'stop after every subnet ran n epochs and print a summary')
-    .option('--data-dir <dir>', 'chain database, validator state, report (rerun with it to continue)', '.subnetkit/localnet')
+    .option(
+      '--data-dir <dir>',
+      'chain database, validator state, report (rerun with it to continue)',
+      '.subnetkit/localnet',
+    )
     .option('--report <file>', 'HTML report path (default <data-dir>/report.html)')
     .option('--seed <seed>', 'seed of keys and challenges', 'localnet')
     .option('--json', 'print the final summary as one JSON document (with --epochs)')
@@ -58,7 +65,9 @@ export function registerLocalnetCommand(program: Command, ctx: CliContext): void
 function positiveInt(name: string, value: string, max: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw new SubnetkitError('SK_CLI_USAGE', `--${name} must be an integer from 1 to ${max}, got '${value}'.`, { option: name });
+    throw new SubnetkitError('SK_CLI_USAGE', `--${name} must be an integer from 1 to ${max}, got '${value}'.`, {
+      option: name,
+    });
   }
   return n;
 }
@@ -85,10 +94,15 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   mkdirSync(dataDir, { recursive: true });
   const reportFile = resolve(ctx.cwd, opts.report ?? join(dataDir, 'report.html'));
   // logs go to a file so the terminal shows the live view; --json keeps stdout for the summary
-  const log = createLogger({ level: config.log.level, destination: (await import('pino')).pino.destination({ dest: join(dataDir, 'localnet.log'), sync: true }) });
+  const log = createLogger({
+    level: config.log.level,
+    destination: (await import('pino')).pino.destination({ dest: join(dataDir, 'localnet.log'), sync: true }),
+  });
   const specs = opts.subnets ? list(opts.subnets) : config.subnets;
   const subnets = await loadSubnets(ctx, specs as never);
-  ctx.out.info(`subnetkit localnet: ${subnets.map((s) => s.definition.name).join(', ')} · ${validators} validators + ${miners.length} miners each (${miners.join(', ')}) · block ${blockTime} ms · tempo ${tempo}`);
+  ctx.out.info(
+    `subnetkit localnet: ${subnets.map((s) => s.definition.name).join(', ')} · ${validators} validators + ${miners.length} miners each (${miners.join(', ')}) · block ${blockTime} ms · tempo ${tempo}`,
+  );
   ctx.out.info(`data dir ${dataDir} (logs: localnet.log)`);
 
   const models = createModelRuntime({
@@ -102,7 +116,11 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   for (const s of subnets) {
     const decls = s.definition.models ?? {};
     if (Object.keys(decls).length === 0) continue;
-    ctx.out.info(`loading models of ${s.definition.name}: ${Object.values(decls).map((d) => d.model).join(', ')}${config.models.useFixtures ? ' (offline fixtures)' : ''}…`);
+    ctx.out.info(
+      `loading models of ${s.definition.name}: ${Object.values(decls)
+        .map((d) => d.model)
+        .join(', ')}${config.models.useFixtures ? ' (offline fixtures)' : ''}…`,
+    );
     await models.load(decls);
   }
   ctx.out.info(`models ready in ${((systemClock.now() - started) / 1000).toFixed(1)} s; registering neurons…`);
@@ -147,7 +165,8 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
 
   const done = new Promise<void>((resolveDone) => {
     const check = () => {
-      if (epochs !== undefined && subnets.every((s) => network.epochs(network.netuidOf(s.definition.name)) >= epochs)) resolveDone();
+      if (epochs !== undefined && subnets.every((s) => network.epochs(network.netuidOf(s.definition.name)) >= epochs))
+        resolveDone();
     };
     network.onEpoch((record: EpochSnapshot) => {
       const byProfile = incentiveByProfile(record.neurons);
@@ -158,18 +177,30 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
             .join(', ')}`,
         );
       }
-      void network.summary().then(writeNetworkFile).catch(() => undefined);
+      void network
+        .summary()
+        .then(writeNetworkFile)
+        .catch(() => undefined);
       check();
     });
     ctx.shutdown.addEventListener('abort', () => resolveDone(), { once: true });
   });
   const unsubscribe = network.chain.onBlock(() => {
-    void network.summary().then((s) => view.draw(s, epochs ? `running until ${epochs} epochs` : 'running', systemClock.now()));
+    void network
+      .summary()
+      .then((s) => view.draw(s, epochs ? `running until ${epochs} epochs` : 'running', systemClock.now()));
   });
   await done;
   unsubscribe();
   const summary = await network.summary();
-  writeFileSync(reportFile, renderHtmlReport(summary, network.history(), `Subnetkit localnet (${subnets.map((s) => s.definition.name).join(', ')})`));
+  writeFileSync(
+    reportFile,
+    renderHtmlReport(
+      summary,
+      network.history(),
+      `Subnetkit localnet (${subnets.map((s) => s.definition.name).join(', ')})`,
+    ),
+  );
   ctx.out.info(ctx.shutdown.aborted ? 'stopping (Ctrl-C)…' : `done: every subnet ran ${epochs} epochs`);
   await network.stop();
   await models.dispose();

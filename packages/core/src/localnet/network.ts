@@ -51,7 +51,14 @@ interface NeuronEntry {
   runtime: Miner | Validator;
 }
 
-export const DEFAULT_MINER_PROFILES: readonly MinerProfile[] = ['honest', 'honest', 'lazy', 'random', 'copycat', 'slow'];
+export const DEFAULT_MINER_PROFILES: readonly MinerProfile[] = [
+  'honest',
+  'honest',
+  'lazy',
+  'random',
+  'copycat',
+  'slow',
+];
 
 /**
  * A whole network in one process: the local chain, and per subnet an owner, validators and miners

@@ -5,5 +5,10 @@ export { type ConfirmRegistration, ensureRegistered } from './registration.js';
 export { DEFAULT_SCORE_ALPHA, resetChangedHotkeys, type UidScore, updateScores } from './scores.js';
 export { type SubnetSynapses, subnetSynapses } from './subnet-synapse.js';
 export { type StepReport, Validator, type ValidatorOptions } from './validator.js';
-export { initialValidatorState, loadValidatorState, saveValidatorState, type ValidatorState } from './validator-state.js';
+export {
+  initialValidatorState,
+  loadValidatorState,
+  saveValidatorState,
+  type ValidatorState,
+} from './validator-state.js';
 export { weightsFromScores } from './weights.js';

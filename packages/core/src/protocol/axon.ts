@@ -426,7 +426,9 @@ export function createAxon(options: AxonOptions): Axon {
       }
       const bodyObj = body as Record<string, unknown>;
       const reqIn: Record<string, unknown> = {};
-      for (const f of synapse.requestFields) if (Object.hasOwn(bodyObj, f)) reqIn[f] = bodyObj[f];
+      // Python sends None (null) for unset Optional fields: read it as absent
+      for (const f of synapse.requestFields)
+        if (Object.hasOwn(bodyObj, f) && bodyObj[f] !== null) reqIn[f] = bodyObj[f];
       const valid = synapse.request.safeParse(reqIn);
       if (!valid.success) {
         const issues = valid.error.issues.slice(0, 20);

@@ -448,7 +448,8 @@ export class Dendrite {
         return done({ ok: false, status: bodyStatus, message: m });
       }
       const picked: Record<string, unknown> = {};
-      for (const f of synapse.responseFields) if (Object.hasOwn(obj, f)) picked[f] = obj[f];
+      // Python sends None (null) for unset Optional fields: read it as absent
+      for (const f of synapse.responseFields) if (Object.hasOwn(obj, f) && obj[f] !== null) picked[f] = obj[f];
       const parsed = synapse.response.safeParse(picked);
       if (!parsed.success) {
         const i = parsed.error.issues[0];

@@ -1,0 +1,242 @@
+import { createLogger, type Metagraph, SubnetkitError } from '@subnetkit/core';
+import type { Command } from 'commander';
+import {
+  confirmOrAbort,
+  formatTao,
+  type NetworkFlags,
+  netuidOf,
+  openChain,
+  parseTao,
+  unlockColdkey,
+  type WalletFlags,
+  walletFrom,
+} from '../chain-access.js';
+import type { CliContext } from '../context.js';
+import { cliConfig } from '../load.js';
+
+type Flags = WalletFlags &
+  NetworkFlags & { json?: boolean; yes?: boolean; netuid?: string; amount?: string; dest?: string };
+
+function withNetwork(cmd: Command): Command {
+  return cmd
+    .option('--network <network>', "'local' (embedded chain in --data-dir), finney, test, or a ws:// endpoint")
+    .option('--data-dir <dir>', 'data dir of the local chain (network local)');
+}
+
+function withWallet(cmd: Command): Command {
+  return cmd
+    .option('--wallet <name>', 'wallet name')
+    .option('--hotkey <name>', 'hotkey name')
+    .option('--wallet-path <dir>', 'wallets folder (default ~/.bittensor/wallets)');
+}
+
+/** Opens the chain for one command and always closes it. */
+async function withChain<T>(
+  ctx: CliContext,
+  flags: Flags,
+  fn: (chain: Awaited<ReturnType<typeof openChain>>, config: Awaited<ReturnType<typeof cliConfig>>) => Promise<T>,
+): Promise<T> {
+  const config = await cliConfig(ctx);
+  const log = createLogger({ level: 'warn' });
+  const chain = await openChain(ctx, config, flags, log);
+  try {
+    return await fn(chain, config);
+  } finally {
+    await chain.close();
+  }
+}
+
+export function registerChainCommands(program: Command, ctx: CliContext): void {
+  withWallet(withNetwork(program.command('register')))
+    .description('register a hotkey on a subnet, paying the burn from the coldkey')
+    .requiredOption('--netuid <n>', 'subnet id')
+    .option('--yes', 'do not ask for confirmation of the burn')
+    .option('--json', 'print the result as JSON')
+    .action((flags: Flags) =>
+      withChain(ctx, flags, async (chain, config) => {
+        const netuid = netuidOf(flags.netuid);
+        const wallet = walletFrom(ctx, config, flags);
+        const hotkey = await wallet.hotkey();
+        const existing = await chain.uidOf(netuid, hotkey.address);
+        if (existing !== null) {
+          report(
+            ctx,
+            flags,
+            { netuid, uid: existing, hotkey: hotkey.address, alreadyRegistered: true },
+            `already registered on subnet ${netuid} as uid ${existing}`,
+          );
+          return;
+        }
+        const cost = await chain.burnCost(netuid);
+        await confirmOrAbort(
+          ctx,
+          flags.yes,
+          `Register ${hotkey.address} on subnet ${netuid} for ${formatTao(cost)} TAO (burned)?`,
+        );
+        const coldkey = await unlockColdkey(ctx, wallet);
+        await chain.submit(coldkey, {
+          pallet: 'SubtensorModule',
+          method: 'burned_register',
+          args: { netuid, hotkey: hotkey.address },
+        });
+        const uid = await chain.uidOf(netuid, hotkey.address);
+        report(
+          ctx,
+          flags,
+          { netuid, uid, hotkey: hotkey.address, burned: cost },
+          `registered on subnet ${netuid} as uid ${uid} (burned ${formatTao(cost)} TAO)`,
+        );
+      }),
+    );
+
+  const subnets = program.command('subnets').description('subnets on the chain');
+  withNetwork(subnets.command('list'))
+    .description('list subnets')
+    .option('--json', 'print JSON')
+    .action((flags: Flags) =>
+      withChain(ctx, flags, async (chain) => {
+        const list = await chain.subnets();
+        if (flags.json) return ctx.out.json(list);
+        ctx.out.line(
+          `${'netuid'.padStart(6)}  ${'name'.padEnd(16)} ${'n'.padStart(4)} ${'tempo'.padStart(5)} ${'burn τ'.padStart(12)} ${'price τ/α'.padStart(10)}`,
+        );
+        for (const s of list) {
+          ctx.out.line(
+            `${String(s.netuid).padStart(6)}  ${s.name.padEnd(16)} ${String(s.n).padStart(4)} ${String(s.tempo).padStart(5)} ${formatTao(s.burn).padStart(12)} ${s.price.toFixed(6).padStart(10)}`,
+          );
+        }
+      }),
+    );
+  withNetwork(subnets.command('show'))
+    .description('subnet info and hyperparameters')
+    .requiredOption('--netuid <n>', 'subnet id')
+    .option('--json', 'print JSON')
+    .action((flags: Flags) =>
+      withChain(ctx, flags, async (chain) => {
+        const netuid = netuidOf(flags.netuid);
+        const info = await chain.subnet(netuid);
+        if (!info) throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Subnet ${netuid} does not exist.`, { netuid });
+        const hyperparameters = await chain.hyperparameters(netuid);
+        if (flags.json) return ctx.out.json({ ...info, hyperparameters });
+        for (const [k, v] of Object.entries({ ...info, ...hyperparameters }))
+          ctx.out.line(`${k.padEnd(32)} ${String(v)}`);
+      }),
+    );
+  withNetwork(subnets.command('metagraph'))
+    .description("a subnet's neurons: stake, incentive, dividends, emission, axons")
+    .requiredOption('--netuid <n>', 'subnet id')
+    .option('--json', 'print JSON')
+    .action((flags: Flags) =>
+      withChain(ctx, flags, async (chain) => {
+        const m = await chain.metagraph(netuidOf(flags.netuid));
+        if (flags.json) return ctx.out.json(m);
+        printMetagraph(ctx, m);
+      }),
+    );
+
+  const stake = program
+    .command('stake')
+    .description('add, remove and list stake (alpha on a subnet, bought with TAO through its pool)');
+  for (const [name, method] of [
+    ['add', 'add_stake'],
+    ['remove', 'remove_stake'],
+  ] as const) {
+    withWallet(withNetwork(stake.command(name)))
+      .description(
+        name === 'add'
+          ? 'stake TAO to the wallet hotkey on a subnet'
+          : 'unstake alpha from the wallet hotkey on a subnet',
+      )
+      .requiredOption('--netuid <n>', 'subnet id')
+      .requiredOption('--amount <amount>', name === 'add' ? 'TAO to stake' : 'alpha to unstake')
+      .option('--yes', 'do not ask for confirmation')
+      .option('--json', 'print JSON')
+      .action((flags: Flags) =>
+        withChain(ctx, flags, async (chain, config) => {
+          const netuid = netuidOf(flags.netuid);
+          const amount = parseTao(flags.amount ?? '');
+          const wallet = walletFrom(ctx, config, flags);
+          const hotkey = await wallet.hotkey();
+          await confirmOrAbort(
+            ctx,
+            flags.yes,
+            `${name === 'add' ? 'Stake' : 'Unstake'} ${formatTao(amount)} on subnet ${netuid} for ${hotkey.address}?`,
+          );
+          const coldkey = await unlockColdkey(ctx, wallet);
+          const args = { hotkey: hotkey.address, netuid };
+          await chain.submit(
+            coldkey,
+            method === 'add_stake'
+              ? { pallet: 'SubtensorModule', method, args: { ...args, amountStaked: amount } }
+              : { pallet: 'SubtensorModule', method, args: { ...args, amountUnstaked: amount } },
+          );
+          const now = await chain.stake(hotkey.address, coldkey.address, netuid);
+          report(
+            ctx,
+            flags,
+            { netuid, hotkey: hotkey.address, stake: now },
+            `stake of ${hotkey.address} on subnet ${netuid}: ${formatTao(now)} α`,
+          );
+        }),
+      );
+  }
+  withWallet(withNetwork(stake.command('list')))
+    .description("the wallet coldkey's stakes")
+    .option('--json', 'print JSON')
+    .action((flags: Flags) =>
+      withChain(ctx, flags, async (chain, config) => {
+        const coldkey = (await walletFrom(ctx, config, flags).coldkeypub()).address;
+        const stakes = await chain.stakesOf(coldkey);
+        if (flags.json) return ctx.out.json({ coldkey, stakes });
+        if (stakes.length === 0) ctx.out.line(`no stake for ${coldkey}`);
+        for (const s of stakes)
+          ctx.out.line(`subnet ${String(s.netuid).padStart(4)}  ${s.hotkey}  ${formatTao(s.stake)} α`);
+      }),
+    );
+
+  withWallet(withNetwork(program.command('transfer')))
+    .description('send TAO from the wallet coldkey (keeps the account alive)')
+    .requiredOption('--dest <address>', 'SS58 address')
+    .requiredOption('--amount <tao>', 'TAO to send')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--json', 'print JSON')
+    .action((flags: Flags) =>
+      withChain(ctx, flags, async (chain, config) => {
+        const value = parseTao(flags.amount ?? '');
+        const dest = flags.dest ?? '';
+        const wallet = walletFrom(ctx, config, flags);
+        await confirmOrAbort(ctx, flags.yes, `Send ${formatTao(value)} TAO to ${dest}?`);
+        const coldkey = await unlockColdkey(ctx, wallet);
+        const result = await chain.submit(coldkey, {
+          pallet: 'Balances',
+          method: 'transfer_keep_alive',
+          args: { dest, value },
+        });
+        const balance = await chain.balance(coldkey.address);
+        report(
+          ctx,
+          flags,
+          { from: coldkey.address, dest, amount: value, block: result.blockNumber, balance },
+          `sent ${formatTao(value)} TAO to ${dest} in block ${result.blockNumber}; balance ${formatTao(balance)} TAO`,
+        );
+      }),
+    );
+}
+
+function report(ctx: CliContext, flags: Flags, data: Record<string, unknown>, text: string): void {
+  if (flags.json) ctx.out.json(data);
+  else ctx.out.line(text);
+}
+
+function printMetagraph(ctx: CliContext, m: Metagraph): void {
+  ctx.out.line(`subnet ${m.netuid} at block ${m.block}: ${m.n} neurons`);
+  ctx.out.line(
+    `${'uid'.padStart(4)}  ${'stake'.padStart(12)} ${'incentive'.padStart(9)} ${'dividends'.padStart(9)} ${'emission'.padStart(12)} ${'vpermit'.padStart(7)}  ${'axon'.padEnd(21)} hotkey`,
+  );
+  for (const uid of m.uids) {
+    const axon = m.axons[uid];
+    ctx.out.line(
+      `${String(uid).padStart(4)}  ${formatTao(m.totalStake[uid] ?? 0n).padStart(12)} ${(m.incentive[uid] ?? 0).toFixed(4).padStart(9)} ${(m.dividends[uid] ?? 0).toFixed(4).padStart(9)} ${formatTao(m.emission[uid] ?? 0n).padStart(12)} ${(m.validatorPermit[uid] ? 'yes' : '').padStart(7)}  ${(axon && axon.port ? `${axon.ip}:${axon.port}` : '-').padEnd(21)} ${m.hotkeys[uid]}`,
+    );
+  }
+}

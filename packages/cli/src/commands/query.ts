@@ -1,0 +1,230 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  type AxonTarget,
+  createLogger,
+  Dendrite,
+  initCrypto,
+  type LoadedSubnet,
+  localnetKeys,
+  type Signer,
+  SubnetkitError,
+  subnetSynapses,
+} from '@subnetkit/core';
+import type { Command } from 'commander';
+import { openChain, type WalletFlags, walletFrom } from '../chain-access.js';
+import type { CliContext } from '../context.js';
+import { cliConfig, loadSubnets } from '../load.js';
+import { NETWORK_FILE } from './localnet.js';
+
+interface QueryFlags extends WalletFlags {
+  stream?: boolean;
+  topK: string;
+  output?: string;
+  dataDir: string;
+  network?: string;
+  netuid?: string;
+  horizon: string;
+  maxTokens?: string;
+  json?: boolean;
+}
+
+/** How the CLI turns its arguments into a subnet's request and the answer into output. */
+interface QueryAdapter {
+  request(input: string, flags: QueryFlags): Promise<Record<string, unknown>>;
+  /** Text to print, or bytes for `-o`. */
+  output(request: Record<string, unknown>, response: Record<string, unknown>): string | Uint8Array;
+}
+
+type SubnetModule = Record<string, (...args: never[]) => unknown>;
+
+const ADAPTERS: Record<string, (mod: SubnetModule) => QueryAdapter> = {
+  '@subnetkit/subnet-text': (mod) => ({
+    request: async (prompt, flags) =>
+      (mod.toRequest as (p: string, o: object) => Record<string, unknown>)(
+        prompt,
+        flags.maxTokens ? { maxTokens: Number(flags.maxTokens) } : {},
+      ),
+    output: (_req, res) => String(res.completion ?? ''),
+  }),
+  '@subnetkit/subnet-image': (mod) => ({
+    request: async (file) =>
+      await (mod.toRequest as (b: Uint8Array) => Promise<Record<string, unknown>>)(readFileSync(file)),
+    output: (_req, res) => (mod.fromResponse as (r: unknown) => Uint8Array)(res),
+  }),
+  '@subnetkit/subnet-predict': (mod) => ({
+    request: async (file, flags) =>
+      (mod.parseQueryInput as (t: string, o: object) => Record<string, unknown>)(
+        existsSync(file) ? readFileSync(file, 'utf8') : file,
+        {
+          horizon: Number(flags.horizon),
+        },
+      ),
+    output: (req, res) => (mod.formatForecast as (q: unknown, r: unknown) => string)(req, res),
+  }),
+};
+
+const ALIASES: Record<string, string> = {
+  text: '@subnetkit/subnet-text',
+  image: '@subnetkit/subnet-image',
+  predict: '@subnetkit/subnet-predict',
+};
+
+export function registerQueryCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('query <subnet> <input>')
+    .description(
+      'ask a subnet\'s best miners (by incentive): text "prompt" | image in.png -o out.png | predict series.csv',
+    )
+    .option('--stream', 'print the answer as it streams (subnets that stream, e.g. text)')
+    .option('--top-k <n>', 'miners to ask, best incentive first; the first valid answer wins', '3')
+    .option('-o, --output <file>', 'write the answer to a file (images)')
+    .option('--data-dir <dir>', 'the running localnet to query', '.subnetkit/localnet')
+    .option(
+      '--network <network>',
+      'query a chain instead of the localnet: finney, test or ws:// (needs --wallet/--hotkey, registered)',
+    )
+    .option('--netuid <n>', 'subnet id (with --network)')
+    .option('--wallet <name>', 'wallet whose hotkey signs the query (with --network)')
+    .option('--hotkey <name>', 'hotkey name')
+    .option('--wallet-path <dir>', 'wallets folder')
+    .option('--horizon <n>', 'forecast steps (predict)', '6')
+    .option('--max-tokens <n>', 'tokens to generate at most (text)')
+    .option('--json', 'print the raw response as JSON')
+    .action((subnet: string, input: string, flags: QueryFlags) =>
+      runQuery(ctx, ALIASES[subnet] ?? subnet, input, flags),
+    );
+}
+
+async function runQuery(ctx: CliContext, spec: string, input: string, flags: QueryFlags): Promise<void> {
+  await initCrypto();
+  const [loaded] = await loadSubnets(ctx, [spec]);
+  const subnet = loaded!;
+  const adapter = await adapterFor(spec, subnet);
+  const request = await adapter.request(input, flags);
+  const topK = Math.max(1, Number(flags.topK) || 3);
+  const { signer, axons } = flags.network ? await fromChain(ctx, flags) : fromLocalnet(ctx, subnet, flags);
+  const best = axons.slice(0, topK);
+  if (best.length === 0)
+    throw new SubnetkitError('SK_PROTOCOL_UNREACHABLE', `No miner of '${subnet.definition.name}' serves an axon.`, {});
+  const dendrite = new Dendrite({ signer, logger: createLogger({ level: 'silent' }) });
+  try {
+    const synapses = subnetSynapses(subnet.definition);
+    if (flags.stream && synapses.streaming) {
+      for (const axon of best) {
+        const result = await dendrite.stream(axon, synapses.streaming, request as never);
+        if (!result.ok) {
+          ctx.out.info(`miner ${axon.hotkey} failed: ${result.status} ${result.message}`);
+          continue;
+        }
+        for await (const chunk of result.chunks)
+          ctx.out.write(typeof chunk === 'string' ? chunk : JSON.stringify(chunk));
+        ctx.out.write('\n');
+        return;
+      }
+      throw new SubnetkitError('SK_PROTOCOL_UNREACHABLE', `None of the ${best.length} best miners answered.`, {});
+    }
+    const results = await dendrite.fanOut(best, synapses.unary, request as never);
+    const answer = results.find((r) => r.ok);
+    for (const r of results.filter((x) => !x.ok))
+      ctx.out.info(`miner ${r.axon.hotkey} failed: ${r.status} ${r.message}`);
+    if (!answer?.response)
+      throw new SubnetkitError('SK_PROTOCOL_UNREACHABLE', `None of the ${best.length} best miners answered.`, {});
+    const response = answer.response as Record<string, unknown>;
+    ctx.out.info(`answer from ${answer.axon.hotkey} in ${answer.latencyMs.toFixed(0)} ms`);
+    if (flags.json) return ctx.out.json(response);
+    const output = adapter.output(request, response);
+    if (flags.output) {
+      writeFileSync(resolve(ctx.cwd, flags.output), output);
+      ctx.out.info(`wrote ${flags.output}`);
+    } else if (typeof output === 'string') ctx.out.line(output);
+    else throw new SubnetkitError('SK_CLI_USAGE', 'The answer is binary: pass -o <file>.', {});
+  } finally {
+    await dendrite.close();
+  }
+}
+
+async function adapterFor(spec: string, subnet: LoadedSubnet): Promise<QueryAdapter> {
+  const make = ADAPTERS[subnet.packageName ?? spec];
+  if (make) return make((await import(subnet.packageName ?? spec)) as SubnetModule);
+  // any other subnet: the input is the request as JSON, the output the response as JSON
+  return {
+    request: async (input) => {
+      try {
+        return JSON.parse(input) as Record<string, unknown>;
+      } catch {
+        throw new SubnetkitError(
+          'SK_CLI_USAGE',
+          `For subnet '${subnet.definition.name}' the input must be the request as JSON.`,
+          {},
+        );
+      }
+    },
+    output: (_req, res) => JSON.stringify(res, null, 2),
+  };
+}
+
+interface LocalnetFile {
+  seed: string;
+  subnets: {
+    netuid: number;
+    name: string;
+    neurons: {
+      uid: number;
+      hotkey: string;
+      role: string;
+      incentive: number;
+      axon: { ip: string; port: number } | null;
+    }[];
+  }[];
+}
+
+/** A running localnet: its network file lists the miners; its first validator's dev key signs. */
+function fromLocalnet(
+  ctx: CliContext,
+  subnet: LoadedSubnet,
+  flags: QueryFlags,
+): { signer: Signer; axons: AxonTarget[] } {
+  const file = join(resolve(ctx.cwd, flags.dataDir), NETWORK_FILE);
+  if (!existsSync(file)) {
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      `No running localnet at ${flags.dataDir} (${NETWORK_FILE} is missing): start one with 'npm start' or 'subnetkit localnet', or pass --network.`,
+      { file },
+    );
+  }
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as LocalnetFile;
+  const name = subnet.definition.name;
+  const s = doc.subnets.find((x) => x.name === name);
+  if (!s)
+    throw new SubnetkitError('SK_CLI_USAGE', `The localnet at ${flags.dataDir} does not run subnet '${name}'.`, {
+      subnet: name,
+    });
+  const miners = s.neurons
+    .filter((n) => n.role === 'miner' && n.axon && n.axon.port > 0)
+    .sort((a, b) => b.incentive - a.incentive)
+    .map((n) => ({ ip: n.axon!.ip === '0.0.0.0' ? '127.0.0.1' : n.axon!.ip, port: n.axon!.port, hotkey: n.hotkey }));
+  return { signer: localnetKeys(doc.seed, name, 'validator', 0).hotkey, axons: miners };
+}
+
+async function fromChain(ctx: CliContext, flags: QueryFlags): Promise<{ signer: Signer; axons: AxonTarget[] }> {
+  const config = await cliConfig(ctx);
+  const signer = await walletFrom(ctx, config, flags).hotkey();
+  const chain = await openChain(ctx, config, { network: flags.network }, createLogger({ level: 'warn' }));
+  try {
+    const netuid = Number(flags.netuid ?? Number.NaN);
+    if (!Number.isInteger(netuid)) throw new SubnetkitError('SK_CLI_USAGE', 'Pass --netuid with --network.', {});
+    const m = await chain.metagraph(netuid);
+    const axons = m.uids
+      .filter((uid) => (m.axons[uid]?.port ?? 0) > 0)
+      .sort((a, b) => (m.incentive[b] ?? 0) - (m.incentive[a] ?? 0))
+      .map((uid) => ({
+        ip: m.axons[uid]!.ip === '0.0.0.0' ? '127.0.0.1' : m.axons[uid]!.ip,
+        port: m.axons[uid]!.port,
+        hotkey: m.hotkeys[uid]!,
+      }));
+    return { signer, axons };
+  } finally {
+    await chain.close();
+  }
+}

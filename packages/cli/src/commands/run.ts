@@ -1,0 +1,143 @@
+import { join, resolve } from 'node:path';
+import {
+  createLogger,
+  createModelRuntime,
+  createRandom,
+  initCrypto,
+  Miner,
+  SubnetkitError,
+  systemClock,
+  Validator,
+} from '@subnetkit/core';
+import type { Command } from 'commander';
+import {
+  formatTao,
+  type NetworkFlags,
+  openChain,
+  unlockColdkey,
+  type WalletFlags,
+  walletFrom,
+} from '../chain-access.js';
+import type { CliContext } from '../context.js';
+import { cliConfig, loadSubnets } from '../load.js';
+import { confirm } from '../prompt.js';
+
+interface RunFlags extends WalletFlags, NetworkFlags {
+  role: string;
+  netuid?: string;
+  port?: string;
+  yes?: boolean;
+  stateDir?: string;
+}
+
+export function registerRunCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('run <subnet>')
+    .description('run a miner or a validator of a subnet package (npm name or path) until Ctrl-C')
+    .requiredOption('--role <role>', 'miner or validator')
+    .option('--wallet <name>', 'wallet name')
+    .option('--hotkey <name>', 'hotkey name')
+    .option('--wallet-path <dir>', 'wallets folder (default ~/.bittensor/wallets)')
+    .option('--netuid <n>', 'subnet id (default: the subnet whose name matches the package)')
+    .option('--network <network>', "'local', finney, test, or a ws:// endpoint (e.g. a subnetkit devnet)")
+    .option('--data-dir <dir>', 'local chain data dir (network local)')
+    .option('--port <port>', 'axon port (miner)', '8091')
+    .option('--state-dir <dir>', 'validator state folder', '.subnetkit/validator')
+    .option('--yes', 'register with the burn without asking')
+    .action((subnet: string, flags: RunFlags) => runNeuron(ctx, subnet, flags));
+}
+
+async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promise<void> {
+  if (flags.role !== 'miner' && flags.role !== 'validator') {
+    throw new SubnetkitError('SK_CLI_USAGE', `--role must be miner or validator, not '${flags.role}'.`, {});
+  }
+  const config = await cliConfig(ctx);
+  const log = createLogger({ level: config.log.level });
+  await initCrypto();
+  const [loaded] = await loadSubnets(ctx, [spec]);
+  const subnet = loaded!;
+  const wallet = walletFrom(ctx, config, flags);
+  const hotkey = await wallet.hotkey();
+  const chain = await openChain(ctx, config, flags, log, config.chain.blockTime);
+  const models = createModelRuntime({
+    logger: log,
+    useFixtures: config.models.useFixtures,
+    allowRemote: config.models.allowRemote,
+    device: config.models.device,
+    ...(config.models.dir ? { modelsDir: config.models.dir } : {}),
+    onProgress: (p) =>
+      ctx.out.info(
+        `downloading ${p.model}: ${(p.loadedBytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB ${p.percent.toFixed(0)}%${p.etaMs === null ? '' : ` ETA ${Math.ceil(p.etaMs / 1000)} s`}`,
+      ),
+  });
+  try {
+    const netuid = flags.netuid !== undefined ? Number(flags.netuid) : await findNetuid(chain, subnet.definition.name);
+    const registered = (await chain.uidOf(netuid, hotkey.address)) !== null;
+    // the coldkey is only unlocked when a registration is needed
+    const coldkey = registered ? undefined : await unlockColdkey(ctx, wallet);
+    const confirmRegistration = async ({ cost }: { cost: bigint }) =>
+      Boolean(flags.yes) ||
+      (await confirm(ctx, `Register ${hotkey.address} on subnet ${netuid} for ${formatTao(cost)} TAO (burned)?`));
+    ctx.out.info(`loading models of ${subnet.definition.name}…`);
+    const handles = await models.load(subnet.definition.models ?? {});
+    const common = {
+      subnet,
+      netuid,
+      chain,
+      hotkey,
+      ...(coldkey ? { coldkey } : {}),
+      confirmRegistration,
+      models: handles,
+      log: log.child({ subnet: subnet.definition.name, role: flags.role }),
+      clock: systemClock,
+      random: createRandom(`${config.seed}/${hotkey.address}`),
+    };
+    let stop: () => Promise<void>;
+    if (flags.role === 'miner') {
+      const miner = new Miner({ ...common, port: Number(flags.port ?? 8091), host: config.axon.host });
+      await miner.start();
+      ctx.out.info(`miner uid ${miner.uid} serving on ${config.axon.host}:${miner.port} (subnet ${netuid})`);
+      stop = () => miner.stop();
+    } else {
+      const validator = new Validator({
+        ...common,
+        stateFile: join(
+          resolve(ctx.cwd, flags.stateDir ?? '.subnetkit/validator'),
+          `${subnet.definition.name}-${netuid}.json`,
+        ),
+      });
+      await validator.start();
+      ctx.out.info(`validator uid ${validator.uid} on subnet ${netuid}, step ${validator.state.step}`);
+      const unsubscribe = chain.onBlock((h) => {
+        validator
+          .tick(h.number)
+          .catch((err: unknown) => log.error({ event: 'validator.tick_failed', err }, 'step failed'));
+      });
+      stop = async () => {
+        unsubscribe();
+        await validator.stop();
+      };
+    }
+    await new Promise<void>((done) => {
+      if (ctx.shutdown.aborted) done();
+      else ctx.shutdown.addEventListener('abort', () => done(), { once: true });
+    });
+    ctx.out.info('stopping…');
+    await stop();
+  } finally {
+    await models.dispose();
+    await chain.close();
+  }
+}
+
+async function findNetuid(chain: Awaited<ReturnType<typeof openChain>>, name: string): Promise<number> {
+  const match = (await chain.subnets()).filter((s) => s.name === name);
+  if (match.length !== 1) {
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      `Cannot tell which subnet runs '${name}' (${match.length} subnets have that name); pass --netuid.`,
+      { subnet: name },
+    );
+  }
+  return match[0]!.netuid;
+}

@@ -1,0 +1,70 @@
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cli, generateAll, KINDS, type Kind, pool, ROOT, tsc, vitest } from './scaffold-helpers.js';
+
+// Generated inside the repo (.tmp/ is git-ignored) so @subnetkit/core, zod, vitest and typescript
+// resolve through the workspace, the way `npm install` would provide them to an author.
+const base = join(ROOT, '.tmp', `scaffold-${process.pid}-${Date.now().toString(36)}`);
+let dirs: Record<Kind, string>;
+
+beforeAll(async () => {
+  dirs = await generateAll(base);
+}, 60_000);
+afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+describe('generated subnet packages', { tags: ['slow'] }, () => {
+  test('type-check (sources and tests) for every kind', async () => {
+    const results = await pool(KINDS, 2, (kind) => tsc(['-p', join(dirs[kind], 'tsconfig.json'), '--noEmit'], ROOT));
+    results.forEach((r, i) => expect(r.code, `${KINDS[i]}: ${r.stdout}${r.stderr}`).toBe(0));
+  });
+
+  test("pass their own tests, the whole-network test included, for every kind", async () => {
+    const results = await pool(KINDS, 2, (kind) => vitest(['run'], dirs[kind]));
+    results.forEach((r, i) => {
+      expect(r.code, `${KINDS[i]}: ${r.stdout}${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/network\.test\.ts/);
+      expect(r.stdout).toMatch(/Tests\s+\d+ passed/);
+    });
+  });
+
+  test('build to dist with types, without tests, and pass subnetkit doctor', async () => {
+    const builds = await pool(KINDS, 2, (kind) => tsc(['-p', join(dirs[kind], 'tsconfig.build.json')], ROOT));
+    builds.forEach((r, i) => expect(r.code, `${KINDS[i]}: ${r.stdout}`).toBe(0));
+    for (const kind of KINDS) {
+      const dist = readdirSync(join(dirs[kind], 'dist'));
+      expect(dist).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', 'reward.js', 'reward.d.ts']));
+      expect(dist.filter((f) => f.includes('.test.'))).toEqual([]);
+      const r = await cli(['doctor', dirs[kind], '--json']);
+      expect(r.code, `${kind}: ${r.stdout}${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, subnet: kind });
+    }
+  });
+
+  test('fail their own tests when the reward is broken', async () => {
+    // a reward that pays everyone the same cannot tell honest miners from cheaters
+    const reward = join(dirs.blank, 'src', 'reward.ts');
+    const source = readFileSync(reward, 'utf8');
+    writeFileSync(reward, source.replace('return right / truth.length;', 'return 1;'));
+    try {
+      const r = await vitest(['run'], dirs.blank);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout).toMatch(/reward\.test\.ts/);
+      expect(r.stdout).toMatch(/network\.test\.ts/);
+      expect(r.stdout).toMatch(/\d+ failed/);
+    } finally {
+      writeFileSync(reward, source);
+    }
+  });
+});
+
+describe('generator input errors', () => {
+  test('leave nothing behind', async () => {
+    const target = join(base, 'never');
+    expect((await cli(['new', 'Bad Name', '--dir', target, '--yes'])).code).toBe(1);
+    expect((await cli(['new', 'ok-name', '--kind', 'audio', '--dir', target, '--yes'])).code).toBe(1);
+    expect((await cli(['new', 'ok-name', '--dir', dirs.text, '--yes'])).code).toBe(1);
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(base).sort()).toEqual([...KINDS].sort());
+  });
+});

@@ -34,7 +34,8 @@ let corpus: readonly string[] | undefined;
 
 /** The built-in prompts (read from the corpus package once, then cached). */
 export function loadPrompts(): readonly string[] {
-  corpus ??= Object.freeze(toPrompts(mobyDick().map((chapter) => chapter.text)));
+  // The table of contents is a list of chapter titles, not prose.
+  corpus ??= Object.freeze(toPrompts(mobyDick().flatMap((c) => (c.chapter === 'Contents' ? [] : [c.text]))));
   return corpus;
 }
 

@@ -155,7 +155,8 @@ export default function subnetGenerator(plop) {
         type: 'input',
         name: 'name',
         message: 'npm package name',
-        validate: (/** @type {string} */ v) => /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(v) || 'not a valid npm package name',
+        validate: (/** @type {string} */ v) =>
+          /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(v) || 'not a valid npm package name',
       },
       { type: 'input', name: 'description', message: 'one-line description (optional)' },
       { type: 'list', name: 'kind', message: 'task kind', choices: [...KINDS], default: 'text' },

@@ -18,7 +18,10 @@ export interface Ran {
 export function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
   // a child vitest must not think it runs inside this one
   const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && k !== 'TEST'),
+    Object.entries(process.env).filter(
+      // nor inherit `npm test`'s npm_config_* (workspace, prefix…) in a child npm
+      ([k]) => !k.startsWith('VITEST') && !/^npm_/i.test(k) && k !== 'NODE_OPTIONS' && k !== 'TEST',
+    ),
   );
   return new Promise((done) => {
     execFile(

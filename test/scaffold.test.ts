@@ -16,10 +16,10 @@ afterAll(() => rmSync(base, { recursive: true, force: true }));
 describe('generated subnet packages', { tags: ['slow'] }, () => {
   test('type-check (sources and tests) for every kind', async () => {
     const results = await pool(KINDS, 2, (kind) => tsc(['-p', join(dirs[kind], 'tsconfig.json'), '--noEmit'], ROOT));
-    results.forEach((r, i) => expect(r.code, `${KINDS[i]}: ${r.stdout}${r.stderr}`).toBe(0));
+    for (const [i, r] of results.entries()) expect(r.code, `${KINDS[i]}: ${r.stdout}${r.stderr}`).toBe(0);
   });
 
-  test("pass their own tests, the whole-network test included, for every kind", async () => {
+  test('pass their own tests, the whole-network test included, for every kind', async () => {
     const results = await pool(KINDS, 2, (kind) => vitest(['run'], dirs[kind]));
     results.forEach((r, i) => {
       expect(r.code, `${KINDS[i]}: ${r.stdout}${r.stderr}`).toBe(0);
@@ -30,7 +30,7 @@ describe('generated subnet packages', { tags: ['slow'] }, () => {
 
   test('build to dist with types, without tests, and pass subnetkit doctor', async () => {
     const builds = await pool(KINDS, 2, (kind) => tsc(['-p', join(dirs[kind], 'tsconfig.build.json')], ROOT));
-    builds.forEach((r, i) => expect(r.code, `${KINDS[i]}: ${r.stdout}`).toBe(0));
+    for (const [i, r] of builds.entries()) expect(r.code, `${KINDS[i]}: ${r.stdout}`).toBe(0);
     for (const kind of KINDS) {
       const dist = readdirSync(join(dirs[kind], 'dist'));
       expect(dist).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', 'reward.js', 'reward.d.ts']));

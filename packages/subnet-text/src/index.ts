@@ -13,22 +13,19 @@ export const MAX_TOKENS = 256;
 /** Tokens an application query asks for unless told otherwise. */
 export const QUERY_TOKENS = 64;
 
-/**
- * A prompt to continue. Without a temperature the continuation is greedy (deterministic).
- * Optional fields are nullish: the wire sends an unset field as null (Python's None).
- */
+/** A prompt to continue. Without a temperature the continuation is greedy (deterministic). */
 export const textRequest = z
   .object({
     prompt: z.string().min(1).max(4000),
     /** Instructions put before the prompt. */
-    system: z.string().max(2000).nullish(),
+    system: z.string().max(2000).optional(),
     maxTokens: z.int().min(1).max(MAX_TOKENS),
     /** Tokens to generate at least (end-of-text is ignored until then). */
-    minTokens: z.int().min(0).max(MAX_TOKENS).nullish(),
+    minTokens: z.int().min(0).max(MAX_TOKENS).optional(),
     /** Above 0: sample at this temperature instead of decoding greedily. */
-    temperature: z.number().min(0).max(2).nullish(),
-    topK: z.int().min(1).max(1000).nullish(),
-    topP: z.number().gt(0).max(1).nullish(),
+    temperature: z.number().min(0).max(2).optional(),
+    topK: z.int().min(1).max(1000).optional(),
+    topP: z.number().gt(0).max(1).optional(),
   })
   .refine((r) => (r.minTokens ?? 0) <= r.maxTokens, { path: ['minTokens'], message: 'minTokens exceeds maxTokens' });
 
@@ -62,11 +59,9 @@ export function decoding(req: TextRequest): TextGenerationOptions {
   const sample = (req.temperature ?? 0) > 0;
   return {
     maxNewTokens: req.maxTokens,
-    minNewTokens: req.minTokens ?? undefined,
+    minNewTokens: req.minTokens,
     doSample: sample,
-    ...(sample
-      ? { temperature: req.temperature ?? undefined, topK: req.topK ?? undefined, topP: req.topP ?? undefined }
-      : {}),
+    ...(sample ? { temperature: req.temperature, topK: req.topK, topP: req.topP } : {}),
   };
 }
 

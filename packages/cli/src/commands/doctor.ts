@@ -192,6 +192,10 @@ async function checkFiles(dir: string, entry: Entry, add: Add): Promise<void> {
     const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
       cwd: dir,
       maxBuffer: 64 * 1024 * 1024,
+      // under `npm run`/`npm test -w …`, an inherited workspace selection would pack the wrong package
+      env: Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !/^npm_config_(workspaces?|include_workspace_root)$/i.test(k)),
+      ),
     });
     const parsed = JSON.parse(stdout) as { files: { path: string }[] }[];
     packed = (parsed[0]?.files ?? []).map((f) => f.path);

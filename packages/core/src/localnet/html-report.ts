@@ -36,7 +36,7 @@ export function renderHtmlReport(
 <h2>Subnet ${subnet.netuid}: ${esc(subnet.name)} <small>${subnet.epochs} epochs</small></h2>
 <div class="charts">
 <figure>${lineChart(incentiveSeries, 'epoch', 'mean incentive')}<figcaption>Incentive per miner profile</figcaption></figure>
-<figure>${lineChart(emissionSeries, 'epoch', 'TAO-equivalent alpha')}<figcaption>Emission per epoch</figcaption></figure>
+<figure>${lineChart(emissionSeries, 'epoch', 'alpha emitted')}<figcaption>Emission per epoch (miners vs validators)</figcaption></figure>
 </div>
 <table><thead><tr><th>uid</th><th>role</th><th>profile</th><th>stake (α)</th><th>incentive</th><th>dividends</th><th>emission (α)</th><th>trust</th><th>permit</th><th>hotkey</th></tr></thead>
 <tbody>${table}</tbody></table>
@@ -71,16 +71,23 @@ function lineChart(series: { label: string; points: number[] }[], xLabel: string
   const maxY = Math.max(1e-9, ...series.flatMap((s) => s.points));
   const x = (i: number) => pad.l + (n === 1 ? 0 : (i / (n - 1)) * (w - pad.l - pad.r));
   const y = (v: number) => h - pad.b - (v / maxY) * (h - pad.t - pad.b);
+  // end labels sorted by height and pushed apart so that coinciding lines stay readable
+  const labelY = new Map<number, number>();
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const { k, y0 } of series
+    .map((s, k) => ({ k, y0: s.points.length > 0 ? y(s.points.at(-1)!) : pad.t }))
+    .sort((a, b) => a.y0 - b.y0)) {
+    const placed = Math.max(y0, previous + 12);
+    labelY.set(k, placed);
+    previous = placed;
+  }
   const lines = series
     .map((s, k) => {
       const color = COLORS[k % COLORS.length];
       const pts = s.points.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
-      const last = s.points.length - 1;
       return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts}"/>${s.points
         .map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5" fill="${color}"/>`)
-        .join(
-          '',
-        )}<text x="${w - pad.r + 6}" y="${(last >= 0 ? y(s.points[last]!) : pad.t) + 4}" fill="${color}" font-size="11">${esc(s.label)}</text>`;
+        .join('')}<text x="${w - pad.r + 6}" y="${(labelY.get(k)! + 4).toFixed(1)}" fill="${color}" font-size="11">${esc(s.label)}</text>`;
     })
     .join('');
   const ticks = [0, 0.5, 1]

@@ -468,7 +468,7 @@ export function createAxon(options: AxonOptions): Axon {
         streaming = true;
         served++;
         return new Response(
-          streamBody(result, ac, () => cleanup(), log, synapse.name),
+          streamBody(result, ac, () => cleanup(), log, synapse.name, synapse.streaming === 'ndjson'),
           { status: 200, headers },
         );
       }
@@ -704,6 +704,8 @@ function streamBody(
   onDone: () => void,
   log: Logger,
   name: string,
+  /** ndjson frames every chunk, strings included, as one JSON value per line. */
+  ndjson: boolean,
 ): ReadableStream<Uint8Array> {
   const it = source[Symbol.asyncIterator]();
   let finished = false;
@@ -723,8 +725,8 @@ function streamBody(
             return;
           }
           const v = next.value;
-          if (typeof v === 'string') controller.enqueue(encoder.encode(v));
-          else if (v instanceof Uint8Array) controller.enqueue(v);
+          if (v instanceof Uint8Array) controller.enqueue(v);
+          else if (typeof v === 'string' && !ndjson) controller.enqueue(encoder.encode(v));
           else controller.enqueue(encoder.encode(`${stringifyJsonBig(v)}\n`));
         } catch (err) {
           const reason = err instanceof Reject ? err.message : 'stream failed';

@@ -66,6 +66,17 @@ describe('loadSubnet', () => {
     expect(loaded.packageName).toBe('plain-plugin');
   });
 
+  test('loads a package folder through its exports map (no main, no index.js)', async () => {
+    const dir = writePackage('exports-only', '', { exports: { '.': './dist/entry.js' } });
+    mkdirSync(join(dir, 'dist'));
+    writeFileSync(
+      join(dir, 'dist', 'entry.js'),
+      `const s = { safeParse: () => ({ success: true }), shape: {} };
+       export default { apiVersion: 1, name: 'exported', task: { request: s, response: s }, miner: { handle() {} }, validator: { challenge() {}, reward() {} } };`,
+    );
+    expect((await loadSubnet(dir, { cwd: tmp })).definition.name).toBe('exported');
+  });
+
   test('resolves a package by name from node_modules of cwd', async () => {
     const app = join(tmp, 'app');
     const dir = join(app, 'node_modules', 'named-subnet');

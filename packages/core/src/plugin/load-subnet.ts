@@ -81,7 +81,16 @@ function resolveEntry(name: string, cwd: string): string {
       throw new SubnetkitError('SK_PLUGIN_NOT_FOUND', `Subnet path ${path} does not exist.`, { source: name, path });
     }
     if (!statSync(path).isDirectory()) return path;
-    // a package folder: resolve through its own exports map
+    // a package folder: resolve its name from inside it (a self-reference follows its exports map)
+    const manifest = join(path, 'package.json');
+    const pkgName = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name : undefined;
+    if (pkgName) {
+      try {
+        return createRequire(join(path, 'noop.js')).resolve(pkgName);
+      } catch {
+        // no exports map: fall through to main / index.js
+      }
+    }
     return resolvePackage(path, cwd, name);
   }
   return resolvePackage(name, cwd, name);

@@ -28,11 +28,15 @@ interface Summary {
 }
 
 async function localnet(epochs: number): Promise<Summary> {
-  const { stdout } = await run(process.execPath, [bin, 'localnet', '--epochs', String(epochs), '--json', '--data-dir', dataDir], {
-    cwd: root,
-    maxBuffer: 16 * 1024 * 1024,
-    env: { ...process.env, SUBNETKIT_LOG_LEVEL: 'debug' },
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [bin, 'localnet', '--epochs', String(epochs), '--json', '--data-dir', dataDir],
+    {
+      cwd: root,
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, SUBNETKIT_LOG_LEVEL: 'debug' },
+    },
+  );
   return JSON.parse(stdout) as Summary;
 }
 
@@ -42,10 +46,14 @@ function meanIncentive(neurons: Neuron[], profile: string): number {
 }
 
 function validatorStep(subnet: string): number {
-  return (JSON.parse(readFileSync(join(dataDir, 'validators', subnet, 'validator-0.json'), 'utf8')) as { step: number }).step;
+  return (JSON.parse(readFileSync(join(dataDir, 'validators', subnet, 'validator-0.json'), 'utf8')) as { step: number })
+    .step;
 }
 
-describe('subnetkit localnet (child process, the three reference subnets)', { tags: ['slow'], timeout: 600_000 }, () => {
+describe('subnetkit localnet (child process, the three reference subnets)', {
+  tags: ['slow'],
+  timeout: 600_000,
+}, () => {
   let first: Summary;
 
   test('after 3 epochs honest miners hold the highest incentive on every subnet', async () => {

@@ -236,7 +236,7 @@ function printMetagraph(ctx: CliContext, m: Metagraph): void {
   for (const uid of m.uids) {
     const axon = m.axons[uid];
     ctx.out.line(
-      `${String(uid).padStart(4)}  ${formatTao(m.totalStake[uid] ?? 0n).padStart(12)} ${(m.incentive[uid] ?? 0).toFixed(4).padStart(9)} ${(m.dividends[uid] ?? 0).toFixed(4).padStart(9)} ${formatTao(m.emission[uid] ?? 0n).padStart(12)} ${(m.validatorPermit[uid] ? 'yes' : '').padStart(7)}  ${(axon && axon.port ? `${axon.ip}:${axon.port}` : '-').padEnd(21)} ${m.hotkeys[uid]}`,
+      `${String(uid).padStart(4)}  ${formatTao(m.totalStake[uid] ?? 0n).padStart(12)} ${(m.incentive[uid] ?? 0).toFixed(4).padStart(9)} ${(m.dividends[uid] ?? 0).toFixed(4).padStart(9)} ${formatTao(m.emission[uid] ?? 0n).padStart(12)} ${(m.validatorPermit[uid] ? 'yes' : '').padStart(7)}  ${(axon?.port ? `${axon.ip}:${axon.port}` : '-').padEnd(21)} ${m.hotkeys[uid]}`,
     );
   }
 }

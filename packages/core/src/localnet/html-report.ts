@@ -87,7 +87,9 @@ function lineChart(series: { label: string; points: number[] }[], xLabel: string
       const pts = s.points.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
       return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts}"/>${s.points
         .map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5" fill="${color}"/>`)
-        .join('')}<text x="${w - pad.r + 6}" y="${(labelY.get(k)! + 4).toFixed(1)}" fill="${color}" font-size="11">${esc(s.label)}</text>`;
+        .join(
+          '',
+        )}<text x="${w - pad.r + 6}" y="${(labelY.get(k)! + 4).toFixed(1)}" fill="${color}" font-size="11">${esc(s.label)}</text>`;
     })
     .join('');
   const ticks = [0, 0.5, 1]

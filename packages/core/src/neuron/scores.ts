@@ -39,5 +39,5 @@ export function resetChangedHotkeys(scores: readonly UidScore[], hotkeys: readon
 }
 
 function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
+  return x < 0 ? 0 : Math.min(x, 1);
 }

@@ -83,7 +83,9 @@ function resolveEntry(name: string, cwd: string): string {
     if (!statSync(path).isDirectory()) return path;
     // a package folder: resolve its name from inside it (a self-reference follows its exports map)
     const manifest = join(path, 'package.json');
-    const pkgName = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name : undefined;
+    const pkgName = existsSync(manifest)
+      ? (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name
+      : undefined;
     if (pkgName) {
       try {
         return createRequire(join(path, 'noop.js')).resolve(pkgName);

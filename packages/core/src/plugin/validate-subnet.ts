@@ -45,12 +45,14 @@ const definitionSchema = z.object({
   models: z
     .record(
       z.string().regex(/^[a-zA-Z_$][\w$]*$/, 'model keys must be identifiers'),
-      z.object({
-        task: z.enum(MODEL_TASKS),
-        model: z.string().min(1),
-        fixture: z.string().min(1, 'every model needs a test fixture'),
-        dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']).optional(),
-      }).passthrough(),
+      z
+        .object({
+          task: z.enum(MODEL_TASKS),
+          model: z.string().min(1),
+          fixture: z.string().min(1, 'every model needs a test fixture'),
+          dtype: z.enum(['fp32', 'fp16', 'q8', 'q4']).optional(),
+        })
+        .passthrough(),
     )
     .optional(),
   miner: z.object({ handle: fn, stream: fn.optional() }),

@@ -1,3 +1,6 @@
+// tsyringe needs the Reflect metadata polyfill before any decorated class loads
+import 'reflect-metadata';
+
 export * from './chain/devnet/index.js';
 export * from './chain/local/index.js';
 export * from './chain/subtensor/index.js';

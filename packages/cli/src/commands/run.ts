@@ -2,14 +2,19 @@ import { join, resolve } from 'node:path';
 import {
   createLogger,
   createModelRuntime,
-  createRandom,
+  createRuntime,
   initCrypto,
+  LOGGER,
+  MINER_OPTIONS,
   Miner,
+  RANDOM,
   SubnetkitError,
   systemClock,
+  VALIDATOR_OPTIONS,
   Validator,
 } from '@subnetkit/core';
 import type { Command } from 'commander';
+import { Lifecycle } from 'tsyringe';
 import {
   formatTao,
   type NetworkFlags,
@@ -80,6 +85,13 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
       (await confirm(ctx, `Register ${hotkey.address} on subnet ${netuid} for ${formatTao(cost)} TAO (burned)?`));
     ctx.out.info(`loading models of ${subnet.definition.name}…`);
     const handles = await models.load(subnet.definition.models ?? {});
+    // the composition root: one child container for this neuron (its logger and seeded random)
+    const runtime = createRuntime({ config, logger: log, clock: systemClock, chain });
+    const scope = runtime.createNeuronScope({
+      name: `${subnet.definition.name}/${flags.role}`,
+      subnet: subnet.definition.name,
+      role: flags.role,
+    });
     const common = {
       subnet,
       netuid,
@@ -88,13 +100,17 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
       ...(coldkey ? { coldkey } : {}),
       confirmRegistration,
       models: handles,
-      log: log.child({ subnet: subnet.definition.name, role: flags.role }),
+      log: scope.resolve(LOGGER),
       clock: systemClock,
-      random: createRandom(`${config.seed}/${hotkey.address}`),
+      random: scope.resolve(RANDOM),
     };
     let stop: () => Promise<void>;
     if (flags.role === 'miner') {
-      const miner = new Miner({ ...common, port: Number(flags.port ?? 8091), host: config.axon.host });
+      scope.register(MINER_OPTIONS, {
+        useValue: { ...common, port: Number(flags.port ?? 8091), host: config.axon.host },
+      });
+      scope.register(Miner, Miner, { lifecycle: Lifecycle.ContainerScoped });
+      const miner = scope.resolve(Miner);
       await miner.start();
       ctx.out.info(`miner uid ${miner.uid} serving on ${config.axon.host}:${miner.port} (subnet ${netuid})`);
       stop = () => miner.stop();
@@ -124,6 +140,7 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
     });
     ctx.out.info('stopping…');
     await stop();
+    await runtime.dispose();
   } finally {
     await models.dispose();
     await chain.close();

@@ -1,15 +1,19 @@
 import { join } from 'node:path';
+import { Lifecycle } from 'tsyringe';
 import { createLocalChain, type LocalChain } from '../chain/local/index.js';
 import { FAST_HYPERPARAMETERS, type Hyper } from '../chain/local/params.js';
 import type { Chain, ChainEvent, Metagraph } from '../chain/types.js';
+import { configSchema } from '../config/schema.js';
+import { createRuntime, type Runtime } from '../di/create-runtime.js';
+import { LOGGER, RANDOM } from '../di/tokens.js';
 import type { Logger } from '../log/logger.js';
 import type { ModelRuntime } from '../models/model-runtime.js';
 import { Miner } from '../neuron/miner.js';
 import { AnswerBoard, type MinerProfile } from '../neuron/profiles.js';
+import { MINER_OPTIONS, VALIDATOR_OPTIONS } from '../neuron/tokens.js';
 import { Validator } from '../neuron/validator.js';
 import type { LoadedSubnet } from '../plugin/load-subnet.js';
 import type { Clock } from '../util/clock.js';
-import { createRandom } from '../util/random.js';
 import { initCrypto } from '../wallet/crypto-ready.js';
 import { localnetKeys, type NeuronKeys } from './keys.js';
 import type { EpochSnapshot, NetworkSummary, NeuronSummary, SubnetSummary } from './summary.js';
@@ -74,6 +78,7 @@ export class LocalNetwork {
   readonly #netuids = new Map<string, number>();
   readonly #owners = new Map<number, string>();
   #local!: LocalChain;
+  #runtime!: Runtime;
   #tracked!: TrackedChain;
   #unsubscribe: (() => void)[] = [];
   #epochListeners: ((record: EpochSnapshot) => void)[] = [];
@@ -181,6 +186,13 @@ export class LocalNetwork {
       },
     });
     this.#tracked = new TrackedChain(this.#local);
+    // the composition root: shared services in the root, one child container per neuron
+    this.#runtime = createRuntime({
+      config: configSchema.parse({ seed }),
+      logger: o.log,
+      clock: o.clock,
+      chain: this.chain,
+    });
     for (const [i, p] of plan.entries()) {
       this.#netuids.set(p.subnet.definition.name, p.netuid);
       this.#owners.set(p.netuid, owners[i]!.hotkey.address);
@@ -193,39 +205,51 @@ export class LocalNetwork {
       const board = new AnswerBoard();
       const name = p.subnet.definition.name;
       for (const [k, keys] of p.validators.entries()) {
-        const log = o.log.child({ neuron: `${name}/validator-${k}`, subnet: name, role: 'validator' });
-        const runtime = new Validator({
-          subnet: p.subnet,
-          netuid: p.netuid,
-          chain: this.chain,
-          hotkey: keys.hotkey,
-          coldkey: keys.coldkey,
-          models,
-          log,
-          clock: o.clock,
-          random: createRandom(`${seed}/${name}/validator-${k}`),
-          stateFile: join(o.stateDir, name, `validator-${k}.json`),
-          timeoutMs: queryTimeout,
+        const scope = this.#runtime.createNeuronScope({
+          name: `${name}/validator-${k}`,
+          subnet: name,
+          role: 'validator',
         });
+        scope.register(VALIDATOR_OPTIONS, {
+          useValue: {
+            subnet: p.subnet,
+            netuid: p.netuid,
+            chain: this.chain,
+            hotkey: keys.hotkey,
+            coldkey: keys.coldkey,
+            models,
+            log: scope.resolve(LOGGER),
+            clock: o.clock,
+            random: scope.resolve(RANDOM),
+            stateFile: join(o.stateDir, name, `validator-${k}.json`),
+            timeoutMs: queryTimeout,
+          },
+        });
+        scope.register(Validator, Validator, { lifecycle: Lifecycle.ContainerScoped });
+        const runtime = scope.resolve(Validator);
         this.#neurons.push({ subnet: name, netuid: p.netuid, role: 'validator', profile: 'validator', keys, runtime });
         starts.push(runtime.start().then(() => this.#ensureStake(keys, p.netuid, stake)));
       }
       for (const [k, m] of p.miners.entries()) {
-        const log = o.log.child({ neuron: `${name}/miner-${k}`, subnet: name, role: 'miner', profile: m.profile });
-        const runtime = new Miner({
-          subnet: p.subnet,
-          netuid: p.netuid,
-          chain: this.chain,
-          hotkey: m.keys.hotkey,
-          coldkey: m.keys.coldkey,
-          models,
-          log,
-          clock: o.clock,
-          random: createRandom(`${seed}/${name}/miner-${k}`),
-          profile: m.profile,
-          board,
-          timeoutMs: queryTimeout,
+        const scope = this.#runtime.createNeuronScope({ name: `${name}/miner-${k}`, subnet: name, role: 'miner' });
+        scope.register(MINER_OPTIONS, {
+          useValue: {
+            subnet: p.subnet,
+            netuid: p.netuid,
+            chain: this.chain,
+            hotkey: m.keys.hotkey,
+            coldkey: m.keys.coldkey,
+            models,
+            log: scope.resolve(LOGGER).child({ profile: m.profile }),
+            clock: o.clock,
+            random: scope.resolve(RANDOM),
+            profile: m.profile,
+            board,
+            timeoutMs: queryTimeout,
+          },
         });
+        scope.register(Miner, Miner, { lifecycle: Lifecycle.ContainerScoped });
+        const runtime = scope.resolve(Miner);
         this.#neurons.push({
           subnet: name,
           netuid: p.netuid,
@@ -359,7 +383,9 @@ export class LocalNetwork {
     if (this.#stopped) return;
     this.#stopped = true;
     for (const u of this.#unsubscribe.splice(0)) u();
+    // disposing the runtime disposes every neuron's container, which stops the neuron (axons drain)
     await Promise.all(this.#neurons.map((n) => n.runtime.stop().catch(() => undefined)));
+    await this.#runtime?.dispose();
     await this.#local?.close();
   }
 }

@@ -4,6 +4,7 @@ export { AnswerBoard, MINER_PROFILES, type MinerProfile, parseProfiles } from '.
 export { type ConfirmRegistration, ensureRegistered } from './registration.js';
 export { DEFAULT_SCORE_ALPHA, resetChangedHotkeys, type UidScore, updateScores } from './scores.js';
 export { type SubnetSynapses, subnetSynapses } from './subnet-synapse.js';
+export { MINER_OPTIONS, VALIDATOR_OPTIONS } from './tokens.js';
 export { type StepReport, Validator, type ValidatorOptions } from './validator.js';
 export {
   initialValidatorState,

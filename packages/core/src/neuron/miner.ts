@@ -1,3 +1,4 @@
+import { inject, injectable } from 'tsyringe';
 import type { Chain, ChainEvent, Unsubscribe } from '../chain/types.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import type { Logger } from '../log/logger.js';
@@ -10,6 +11,7 @@ import { MetagraphSync } from './metagraph-sync.js';
 import { AnswerBoard, type MinerProfile, profileHandler } from './profiles.js';
 import { type ConfirmRegistration, ensureRegistered } from './registration.js';
 import { subnetSynapses } from './subnet-synapse.js';
+import { MINER_OPTIONS } from './tokens.js';
 
 export interface MinerOptions {
   subnet: LoadedSubnet;
@@ -44,6 +46,7 @@ export interface MinerOptions {
  * blacklist and priority come from the live metagraph, announces it with serve_axon, and
  * watches for deregistration.
  */
+@injectable()
 export class Miner {
   readonly #o: MinerOptions;
   readonly #sync: MetagraphSync;
@@ -55,7 +58,7 @@ export class Miner {
   #onExit: ((err: SubnetkitError) => void) | undefined;
   #recovering: Promise<void> | undefined;
 
-  constructor(options: MinerOptions) {
+  constructor(@inject(MINER_OPTIONS) options: MinerOptions) {
     this.#o = options;
     this.#sync = new MetagraphSync(options.chain, options.netuid, options.log);
   }
@@ -194,6 +197,11 @@ export class Miner {
     } catch (err) {
       o.log.error({ event: 'miner.reregister_failed', err }, 'could not register again');
     }
+  }
+
+  /** Container disposal (the neuron's child container) stops the neuron. */
+  dispose(): Promise<void> {
+    return this.stop();
   }
 
   async stop(): Promise<void> {

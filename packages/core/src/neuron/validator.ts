@@ -1,5 +1,6 @@
 // commit-reveal salts must be unpredictable to other validators, so they come from the OS, not the seeded RNG
 import { randomInt } from 'node:crypto';
+import { inject, injectable } from 'tsyringe';
 import { weightCommitHash } from '../chain/local/math.js';
 import type { Chain, Metagraph } from '../chain/types.js';
 import { isSubnetkitError } from '../errors/subnetkit-error.js';
@@ -14,6 +15,7 @@ import { MetagraphSync } from './metagraph-sync.js';
 import { type ConfirmRegistration, ensureRegistered } from './registration.js';
 import { resetChangedHotkeys } from './scores.js';
 import { subnetSynapses } from './subnet-synapse.js';
+import { VALIDATOR_OPTIONS } from './tokens.js';
 import { loadValidatorState, saveValidatorState, type ValidatorState } from './validator-state.js';
 import { applyRewards, type QueryResult, scoreDeferred, scoreRound } from './validator-step.js';
 import { weightsFromScores } from './weights.js';
@@ -60,6 +62,7 @@ export interface StepReport {
  * averages), persisting the state after each change; once per tempo it sets weights (or commits
  * them and reveals later when the subnet uses commit-reveal).
  */
+@injectable()
 export class Validator {
   readonly #o: ValidatorOptions;
   readonly #sync: MetagraphSync;
@@ -71,7 +74,7 @@ export class Validator {
   #stopped = false;
   #lastReport: StepReport | undefined;
 
-  constructor(options: ValidatorOptions) {
+  constructor(@inject(VALIDATOR_OPTIONS) options: ValidatorOptions) {
     this.#o = options;
     this.#sync = new MetagraphSync(options.chain, options.netuid, options.log);
   }
@@ -351,6 +354,11 @@ export class Validator {
   #commit(state: ValidatorState): void {
     this.#state = state;
     saveValidatorState(this.#o.stateFile, state);
+  }
+
+  /** Container disposal (the neuron's child container) stops the neuron. */
+  dispose(): Promise<void> {
+    return this.stop();
   }
 
   async stop(): Promise<void> {

@@ -47,7 +47,8 @@ export function toAxonInfo(value: Json | undefined): AxonInfo | null {
   if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) return null;
   const ip = toBig(value.ip);
   const ipType = toNum(value.ipType);
-  if (ip === 0n || (ipType !== 4 && ipType !== 6)) return null;
+  // never served: all zeros. ip 0 with a port is a served axon announcing "same host" (see Miner)
+  if ((ip === 0n && toNum(value.port) === 0) || (ipType !== 4 && ipType !== 6)) return null;
   return {
     ip: bigIntToIp(ip, ipType),
     port: toNum(value.port),

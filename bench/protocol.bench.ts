@@ -8,8 +8,6 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady, sr25519Verify } from '@polkadot/util-crypto';
 import { Hono } from 'hono';
 import { Client, Pool } from 'undici';
 import { z } from 'zod';
@@ -19,6 +17,9 @@ import { buildSynapseHeaders, terminalToJson } from '../packages/core/src/protoc
 import { stringifyJsonBig } from '../packages/core/src/protocol/json-bigint.js';
 import { SDK_VERSION_INT, signatureMessage, signText } from '../packages/core/src/protocol/signing.js';
 import { defineSynapse, synapseBodyHash } from '../packages/core/src/protocol/synapse.js';
+import { sr25519Verify } from '../packages/core/src/util/sr25519.js';
+import { initCrypto as cryptoWaitReady } from '../packages/core/src/wallet/crypto-ready.js';
+import { Keypair } from '../packages/core/src/wallet/keypair.js';
 import { median, printResult } from './util.js';
 
 const Echo = defineSynapse({
@@ -29,7 +30,8 @@ const Echo = defineSynapse({
 const FANOUT = 256;
 const HANDLER_MS = 50;
 const CONNS = 1000;
-const keyring = (): Keyring => new Keyring({ type: 'sr25519', ss58Format: 42 });
+// the same wasm sr25519 the axon and the wallet use
+const keyring = () => ({ addFromUri: (uri: string) => Keypair.fromUri(uri) });
 
 type Msg = { type: string; [k: string]: unknown };
 
@@ -78,7 +80,7 @@ async function child(mode: string): Promise<void> {
         let n = 0;
         const t0 = performance.now();
         while (performance.now() - t0 < (m.ms as number)) {
-          sr25519Verify(msgs[n % 64]!, sigs[n % 64]!, alice.publicKey);
+          sr25519Verify(sigs[n % 64]!, msgs[n % 64]!, alice.publicKey);
           n++;
         }
         send({ type: 'verify-bound', perSec: (n / (performance.now() - t0)) * 1000 });

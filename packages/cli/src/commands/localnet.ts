@@ -7,11 +7,13 @@ import {
   type EpochSnapshot,
   incentiveByProfile,
   LocalNetwork,
+  localChainEngine,
   type MinerProfile,
   type NetworkSummary,
   parseProfiles,
   renderHtmlReport,
   SubnetkitError,
+  startDevnet,
   systemClock,
 } from '@subnetkit/core';
 import type { Command } from 'commander';
@@ -32,6 +34,7 @@ interface LocalnetOptions {
   json?: boolean;
   report?: string;
   seed: string;
+  rpcPort?: string;
 }
 
 /** Where `subnetkit query` finds a running localnet's miners. */
@@ -58,6 +61,10 @@ export function registerLocalnetCommand(program: Command, ctx: CliContext): void
     )
     .option('--report <file>', 'HTML report path (default <data-dir>/report.html)')
     .option('--seed <seed>', 'seed of keys and challenges', 'localnet')
+    .option(
+      '--rpc-port <port>',
+      'also serve the chain over Substrate JSON-RPC (ws://127.0.0.1:<port>) so other processes can join: subnetkit run/query --network ws://…',
+    )
     .option('--json', 'print the final summary as one JSON document (with --epochs)')
     .action((opts: LocalnetOptions) => runLocalnet(ctx, opts));
 }
@@ -144,6 +151,10 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
     await models.dispose();
     throw err;
   }
+  const devnet = opts.rpcPort
+    ? await startDevnet({ engine: localChainEngine(network.localChain), port: Number(opts.rpcPort), logger: log })
+    : undefined;
+  if (devnet) ctx.out.info(`chain RPC on ${devnet.url} (dev accounts //Alice … are funded)`);
   const firstEpochMs = systemClock.now() - started;
   ctx.out.info(`network up in ${(firstEpochMs / 1000).toFixed(1)} s at block ${await network.chain.blockNumber()}`);
   const tty = Boolean((process.stderr as { isTTY?: boolean }).isTTY) && !opts.json;
@@ -202,6 +213,7 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
     ),
   );
   ctx.out.info(ctx.shutdown.aborted ? 'stopping (Ctrl-C)…' : `done: every subnet ran ${epochs} epochs`);
+  await devnet?.close();
   await network.stop();
   await models.dispose();
   if (opts.json) ctx.out.json(summary);

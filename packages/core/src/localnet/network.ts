@@ -15,6 +15,7 @@ import { Validator } from '../neuron/validator.js';
 import type { LoadedSubnet } from '../plugin/load-subnet.js';
 import type { Clock } from '../util/clock.js';
 import { initCrypto } from '../wallet/crypto-ready.js';
+import { Keypair } from '../wallet/keypair.js';
 import { localnetKeys, type NeuronKeys } from './keys.js';
 import type { EpochSnapshot, NetworkSummary, NeuronSummary, SubnetSummary } from './summary.js';
 import { pumpUntil, TrackedChain } from './tracked-chain.js';
@@ -163,6 +164,11 @@ export class LocalNetwork {
       ...o.hyperparameters,
     };
     const accounts = [
+      // the public dev accounts, so other processes joining over RPC have funds (never of value)
+      ...['//Alice', '//Bob', '//Charlie'].map((uri) => ({
+        address: Keypair.fromUri(uri).address,
+        balance: 100_000n * TAO,
+      })),
       ...owners.map((k) => ({ address: k.coldkey.address, balance: 10_000n * TAO })),
       ...plan.flatMap((p) => [
         ...p.validators.map((k) => ({ address: k.coldkey.address, balance: stake + 100n * TAO })),

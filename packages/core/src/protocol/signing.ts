@@ -1,6 +1,7 @@
 import { u8aToHex } from '@polkadot/util';
-import { cryptoWaitReady, decodeAddress, sr25519Verify } from '@polkadot/util-crypto';
+import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import type { Signer } from '../util/signer.js';
+import { sr25519Verify } from '../util/sr25519.js';
 
 /** SDK `version_as_int`: Σ partᵢ × 1000ⁱ over `major.minor.patch` (10.2.0 → 10002000). */
 export function versionAsInt(version: string): number {
@@ -67,10 +68,6 @@ const HEX_SIG = /^0x[0-9a-fA-F]{128}$/;
 export function verifyText(message: string, signatureHex: string, publicKey: Uint8Array, allowWrapped = true): boolean {
   if (!HEX_SIG.test(signatureHex)) return false;
   const sig = Buffer.from(signatureHex.slice(2), 'hex');
-  try {
-    if (sr25519Verify(encoder.encode(message), sig, publicKey)) return true;
-    return allowWrapped && sr25519Verify(encoder.encode(`<Bytes>${message}</Bytes>`), sig, publicKey);
-  } catch {
-    return false;
-  }
+  if (sr25519Verify(sig, encoder.encode(message), publicKey)) return true;
+  return allowWrapped && sr25519Verify(sig, encoder.encode(`<Bytes>${message}</Bytes>`), publicKey);
 }

@@ -1,17 +1,10 @@
 import { inspect } from 'node:util';
 import { hexToU8a, isHex, stringToU8a, u8aToHex } from '@polkadot/util';
-import {
-  decodeAddress,
-  encodeAddress,
-  keyExtractSuri,
-  keyFromPath,
-  sr25519PairFromSeed,
-  sr25519Sign,
-  sr25519Verify,
-} from '@polkadot/util-crypto';
+import { decodeAddress, encodeAddress, keyExtractSuri, keyFromPath, sr25519PairFromSeed } from '@polkadot/util-crypto';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { Secret, toSecret } from '../util/secret.js';
 import type { Signer } from '../util/signer.js';
+import { sr25519Sign, sr25519Verify } from '../util/sr25519.js';
 import { assertCryptoReady, getSodium } from './crypto-ready.js';
 import { mnemonicToSeed, validateMnemonic } from './mnemonic.js';
 
@@ -204,7 +197,7 @@ export class Keypair implements Signer {
   /** sr25519 signature (64 bytes, randomised) over the message; strings are signed as UTF-8. */
   sign(message: Uint8Array | string): Uint8Array {
     assertCryptoReady();
-    return sr25519Sign(toBytes(message), { publicKey: this.publicKey, secretKey: this.#secretKey });
+    return sr25519Sign(this.publicKey, this.#secretKey, toBytes(message));
   }
 
   /** True when `signature` is this key's signature over `message`. */
@@ -259,7 +252,7 @@ export function verify(
         : addressOrPublicKey;
     const sig = typeof signature === 'string' ? hexToU8a(signature) : signature;
     if (sig.length !== 64 || publicKey.length !== 32) return false;
-    return sr25519Verify(toBytes(message), sig, publicKey);
+    return sr25519Verify(sig, toBytes(message), publicKey);
   } catch {
     return false;
   }

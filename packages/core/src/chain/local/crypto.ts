@@ -1,6 +1,7 @@
 import { Keyring } from '@polkadot/keyring';
 import { checkAddress, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
-import { sr25519Verify, waitReady } from '@polkadot/wasm-crypto';
+import { waitReady } from '@polkadot/wasm-crypto';
+import { sr25519Verify } from '../../util/sr25519.js';
 import type { Signer } from '../../util/signer.js';
 
 let ready: Promise<void> | null = null;
@@ -15,12 +16,7 @@ export function initCrypto(): Promise<void> {
 
 /** Verifies an sr25519 signature with the wasm backend; `initCrypto()` must have resolved. */
 export function verifySr25519(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
-  if (signature.length !== 64 || publicKey.length !== 32) return false;
-  try {
-    return sr25519Verify(signature, message, publicKey);
-  } catch {
-    return false;
-  }
+  return sr25519Verify(signature, message, publicKey);
 }
 
 // decoding an address costs a base58 pass and a blake2 checksum; the same few addresses recur

@@ -1,15 +1,18 @@
+// Imports core's public API from dist (npm run bench builds first): tsx would not compile its DI decorators.
 // Local network benchmark: time from start to the first completed epoch of every reference
 // subnet, validator step latency (challenge, fan-out, reward), and RSS of the default localnet
 // (3 subnets × 8 neurons: 2 validators, 6 miners) while it runs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LocalNetwork } from '../packages/core/src/localnet/network.js';
-import { createLogger } from '../packages/core/src/log/logger.js';
-import { createModelRuntime } from '../packages/core/src/models/model-runtime.js';
-import type { StepReport } from '../packages/core/src/neuron/validator.js';
-import { loadSubnet } from '../packages/core/src/plugin/load-subnet.js';
-import { systemClock } from '../packages/core/src/util/clock.js';
+import {
+  createLogger,
+  createModelRuntime,
+  LocalNetwork,
+  loadSubnet,
+  type StepReport,
+  systemClock,
+} from '../packages/core/dist/index.js';
 import { median, percentile, printResult } from './util.js';
 
 const root = resolve(import.meta.dirname, '..');

@@ -1,10 +1,13 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  createModelRuntime,
   isSubnetkitError,
   type LoadedSubnet,
+  type Logger,
   loadConfig,
   loadSubnet,
+  type ModelRuntime,
   PluginHost,
   type SubnetkitConfig,
   type SubnetSpec,
@@ -48,4 +51,19 @@ export function list(value: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** The model runtime as the config asks for it, with download progress shown to the user. */
+export function cliModelRuntime(ctx: CliContext, config: SubnetkitConfig, log: Logger): ModelRuntime {
+  return createModelRuntime({
+    logger: log,
+    useFixtures: config.models.useFixtures,
+    allowRemote: config.models.allowRemote,
+    device: config.models.device,
+    ...(config.models.dir ? { modelsDir: config.models.dir } : {}),
+    onProgress: (p) =>
+      ctx.out.info(
+        `downloading ${p.model}: ${(p.loadedBytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB ${p.percent.toFixed(0)}%${p.etaMs === null ? '' : ` ETA ${Math.ceil(p.etaMs / 1000)} s`}`,
+      ),
+  });
 }

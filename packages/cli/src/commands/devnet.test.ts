@@ -1,19 +1,8 @@
-import { Writable } from 'node:stream';
 import { createDevSigner, createSubtensorChain } from '@subnetkit/core';
 import { describe, expect, it, vi } from 'vitest';
+import { sink } from '../capture.test-helper.js';
 import { main } from '../main.js';
 import { parseBlockTime } from './devnet.js';
-
-function sink(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 describe('subnetkit devnet', () => {
   it('parses block times', () => {

@@ -2,7 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   createLogger,
-  createModelRuntime,
   DEFAULT_MINER_PROFILES,
   type EpochSnapshot,
   incentiveByProfile,
@@ -19,7 +18,7 @@ import {
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { LiveView, renderNetwork } from '../live-view.js';
-import { cliConfig, list, loadSubnets } from '../load.js';
+import { cliConfig, cliModelRuntime, list, loadSubnets } from '../load.js';
 import { toJson } from '../output.js';
 
 interface LocalnetOptions {
@@ -112,13 +111,7 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   );
   ctx.out.info(`data dir ${dataDir} (logs: localnet.log)`);
 
-  const models = createModelRuntime({
-    logger: log,
-    useFixtures: config.models.useFixtures,
-    allowRemote: config.models.allowRemote,
-    device: config.models.device,
-    ...(config.models.dir ? { modelsDir: config.models.dir } : {}),
-  });
+  const models = cliModelRuntime(ctx, config, log);
   const started = systemClock.now();
   for (const s of subnets) {
     const decls = s.definition.models ?? {};

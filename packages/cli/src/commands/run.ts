@@ -1,7 +1,6 @@
 import { join, resolve } from 'node:path';
 import {
   createLogger,
-  createModelRuntime,
   createRuntime,
   initCrypto,
   LOGGER,
@@ -24,7 +23,7 @@ import {
   walletFrom,
 } from '../chain-access.js';
 import type { CliContext } from '../context.js';
-import { cliConfig, loadSubnets } from '../load.js';
+import { cliConfig, cliModelRuntime, loadSubnets } from '../load.js';
 import { confirm } from '../prompt.js';
 
 interface RunFlags extends WalletFlags, NetworkFlags {
@@ -64,17 +63,7 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
   const wallet = walletFrom(ctx, config, flags);
   const hotkey = await wallet.hotkey();
   const chain = await openChain(ctx, config, flags, log, config.chain.blockTime);
-  const models = createModelRuntime({
-    logger: log,
-    useFixtures: config.models.useFixtures,
-    allowRemote: config.models.allowRemote,
-    device: config.models.device,
-    ...(config.models.dir ? { modelsDir: config.models.dir } : {}),
-    onProgress: (p) =>
-      ctx.out.info(
-        `downloading ${p.model}: ${(p.loadedBytes / 1e6).toFixed(1)}/${(p.totalBytes / 1e6).toFixed(1)} MB ${p.percent.toFixed(0)}%${p.etaMs === null ? '' : ` ETA ${Math.ceil(p.etaMs / 1000)} s`}`,
-      ),
-  });
+  const models = cliModelRuntime(ctx, config, log);
   try {
     const netuid = flags.netuid !== undefined ? Number(flags.netuid) : await findNetuid(chain, subnet.definition.name);
     const registered = (await chain.uidOf(netuid, hotkey.address)) !== null;

@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { encodeSdkPassword, initCrypto, Keypair, Secret, sdkPasswordEnvName } from '@subnetkit/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sink } from '../capture.test-helper.js';
 import { main } from '../main.js';
 
 // from packages/core/src/wallet/fixtures/keys.json (btwallet vectors)
@@ -27,17 +27,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-function sink(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   const out = sink();

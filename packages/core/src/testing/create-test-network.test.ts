@@ -30,4 +30,30 @@ describe('createTestNetwork', () => {
       await net.close();
     }
   });
+
+  test('with commit-reveal on, validators commit, reveal in the reveal epoch, and honest miners still win', { tags: ['slow'], timeout: 180_000 }, async () => {
+    const net = await createTestNetwork({
+      subnet: reverse,
+      miners: ['honest', 'lazy', 'random'],
+      validators: 1,
+      tempo: 10,
+      hyperparameters: { commitRevealWeightsEnabled: true, commitRevealPeriod: 1 },
+    });
+    try {
+      const seen = new Set<string>();
+      net.network.localChain.onEvents((events) => {
+        for (const e of events) seen.add(e.name);
+      });
+      const summary = await net.runEpochs(5);
+      const byProfile = incentiveByProfile(summary.subnets[0]!.neurons);
+      expect(byProfile.honest).toBeGreaterThan(0);
+      expect(byProfile.honest!).toBeGreaterThan(byProfile.lazy ?? 0);
+      expect(byProfile.honest!).toBeGreaterThan(byProfile.random ?? 0);
+      // weights reached the chain through commit then reveal (set_weights is refused under commit-reveal)
+      expect(seen.has('WeightsCommitted')).toBe(true);
+      expect(seen.has('WeightsRevealed')).toBe(true);
+    } finally {
+      await net.close();
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalNetwork, type LocalNetwork as LocalNetworkType } from '../localnet/network.js';
 import type { NetworkSummary } from '../localnet/summary.js';
+import type { Hyper } from '../chain/local/params.js';
 import type { Logger } from '../log/logger.js';
 import { createLogger } from '../log/logger.js';
 import { createModelRuntime, type ModelRuntime } from '../models/model-runtime.js';
@@ -26,6 +27,8 @@ export interface TestNetworkOptions {
   fixturesDirs?: string[];
   /** Where package names and relative paths resolve from (default process.cwd()). */
   cwd?: string;
+  /** Subnet hyperparameters on top of the fast local defaults, e.g. `{ commitRevealWeightsEnabled: true }`. */
+  hyperparameters?: Partial<Hyper>;
 }
 
 /** An in-process network with manual blocks, for plugin authors' test suites. */
@@ -67,6 +70,7 @@ export async function createTestNetwork(options: TestNetworkOptions): Promise<Te
       ...(options.validators !== undefined ? { validators: options.validators } : {}),
       ...(options.miners ? { miners: options.miners } : {}),
       ...(options.tempo !== undefined ? { tempo: options.tempo } : {}),
+      ...(options.hyperparameters ? { hyperparameters: options.hyperparameters } : {}),
       blockTime: 'manual',
       stateDir,
       seed: String(options.seed ?? 'test'),

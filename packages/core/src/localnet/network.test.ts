@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createTestNetwork } from '../testing/create-test-network.js';
 import { reverseSubnet } from '../testing/reverse-subnet.fixture.js';
+import { Keypair } from '../wallet/keypair.js';
 
 describe('LocalNetwork', () => {
   test('a miner that goes down is scored down and its incentive falls below the live miners', {
@@ -33,6 +34,51 @@ describe('LocalNetwork', () => {
         .map((m) => incentiveOf(after, m.uid!));
       expect(incentiveOf(after, victimUid)).toBeLessThan(incentiveOf(before, victimUid));
       for (const x of live) expect(incentiveOf(after, victimUid)).toBeLessThan(x);
+    } finally {
+      await net.close();
+    }
+  });
+});
+
+describe('deregistration', () => {
+  test('a miner pruned from a full subnet registers again and announces its axon', {
+    tags: ['slow'],
+    timeout: 180_000,
+  }, async () => {
+    // owner + 1 validator + 2 miners fill the subnet; immunity is one block
+    const net = await createTestNetwork({
+      subnet: reverseSubnet,
+      miners: ['honest', 'lazy'],
+      validators: 1,
+      tempo: 10,
+      hyperparameters: { maxAllowedUids: 4, immunityPeriod: 1, minNonImmuneUids: 0 },
+    });
+    try {
+      await net.runEpochs(2);
+      const lazy = net.network.miners()[1]!;
+      const chain = net.network.localChain;
+      const before = await chain.metagraph(1);
+      expect(before.n).toBe(4);
+      // an outsider registers: the lowest-emission miner (the lazy one) is pruned
+      const alice = Keypair.fromUri('//Alice');
+      const outsider = Keypair.fromUri('//outsider');
+      const registered = chain.submit(alice, {
+        pallet: 'SubtensorModule',
+        method: 'burned_register',
+        args: { netuid: 1, hotkey: outsider.address },
+      });
+      await net.advance(1);
+      await registered;
+      const replacedUid = await chain.uidOf(1, outsider.address);
+      expect(replacedUid).not.toBeNull();
+      expect(before.hotkeys[replacedUid!]).toBe(lazy.hotkey);
+      // the miner notices, registers again (pruning someone else) and serves its axon
+      for (let i = 0; i < 20 && (await chain.uidOf(1, lazy.hotkey)) === null; i++) await net.advance(1);
+      await net.advance(2);
+      const uid = await chain.uidOf(1, lazy.hotkey);
+      expect(uid).not.toBeNull();
+      expect(lazy.uid).toBe(uid);
+      expect((await chain.metagraph(1)).axons[uid!]?.port).toBe(lazy.port);
     } finally {
       await net.close();
     }

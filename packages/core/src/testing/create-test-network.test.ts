@@ -31,7 +31,10 @@ describe('createTestNetwork', () => {
     }
   });
 
-  test('with commit-reveal on, validators commit, reveal in the reveal epoch, and honest miners still win', { tags: ['slow'], timeout: 180_000 }, async () => {
+  test('with commit-reveal on, validators commit, reveal in the reveal epoch, and honest miners still win', {
+    tags: ['slow'],
+    timeout: 180_000,
+  }, async () => {
     const net = await createTestNetwork({
       subnet: reverse,
       miners: ['honest', 'lazy', 'random'],

@@ -8,24 +8,13 @@ import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import type { Signer } from '../util/signer.js';
 import { MetagraphSync } from './metagraph-sync.js';
+import type { NeuronOptions } from './options.js';
 import { AnswerBoard, type MinerProfile, profileHandler } from './profiles.js';
-import { type ConfirmRegistration, ensureRegistered } from './registration.js';
+import { ensureRegistered } from './registration.js';
 import { subnetSynapses } from './subnet-synapse.js';
 import { MINER_OPTIONS } from './tokens.js';
 
-export interface MinerOptions {
-  subnet: LoadedSubnet;
-  netuid: number;
-  chain: Chain;
-  hotkey: Signer;
-  /** Pays the registration burn when the hotkey is not registered yet. */
-  coldkey?: Signer;
-  confirmRegistration?: ConfirmRegistration;
-  /** The subnet's model handles (from the model runtime). */
-  models: unknown;
-  log: Logger;
-  clock: Clock;
-  random: Random;
+export interface MinerOptions extends NeuronOptions {
   profile?: MinerProfile;
   /** Shared by the copycats of one subnet (localnet); a lone miner gets its own. */
   board?: AnswerBoard;
@@ -82,14 +71,7 @@ export class Miner {
 
   async start(): Promise<void> {
     const o = this.#o;
-    this.#uid = await ensureRegistered({
-      chain: o.chain,
-      netuid: o.netuid,
-      hotkey: o.hotkey,
-      ...(o.coldkey ? { coldkey: o.coldkey } : {}),
-      ...(o.confirmRegistration ? { confirm: o.confirmRegistration } : {}),
-      log: o.log,
-    });
+    this.#uid = await ensureRegistered(o);
     await this.#sync.start();
     const subnet = o.subnet.definition;
     const handler = profileHandler({
@@ -186,13 +168,7 @@ export class Miner {
       return;
     }
     try {
-      this.#uid = await ensureRegistered({
-        chain: o.chain,
-        netuid: o.netuid,
-        hotkey: o.hotkey,
-        coldkey: o.coldkey,
-        log: o.log,
-      });
+      this.#uid = await ensureRegistered(o);
       await this.#serveAxon();
     } catch (err) {
       o.log.error({ event: 'miner.reregister_failed', err }, 'could not register again');

@@ -6,13 +6,15 @@ import type { Signer } from '../util/signer.js';
 /** Asked before burning TAO to register; resolves true to go ahead. */
 export type ConfirmRegistration = (details: { netuid: number; hotkey: string; cost: Rao }) => Promise<boolean>;
 
+/** What registering needs; miner and validator options both carry it. */
 export interface EnsureRegisteredOptions {
   chain: Chain;
   netuid: number;
   hotkey: Signer;
   /** Pays the burn; without it an unregistered hotkey is an error. */
   coldkey?: Signer;
-  confirm?: ConfirmRegistration;
+  /** Asked before burning (the CLI shows the cost); absent means go ahead. */
+  confirmRegistration?: ConfirmRegistration;
   log: Logger;
 }
 
@@ -22,7 +24,7 @@ export async function ensureRegistered({
   netuid,
   hotkey,
   coldkey,
-  confirm,
+  confirmRegistration,
   log,
 }: EnsureRegisteredOptions): Promise<number> {
   const existing = await chain.uidOf(netuid, hotkey.address);
@@ -35,7 +37,7 @@ export async function ensureRegistered({
     );
   }
   const cost = await chain.burnCost(netuid);
-  if (confirm && !(await confirm({ netuid, hotkey: hotkey.address, cost }))) {
+  if (confirmRegistration && !(await confirmRegistration({ netuid, hotkey: hotkey.address, cost }))) {
     throw new SubnetkitError('SK_CLI_ABORTED', `Registration on subnet ${netuid} was declined.`, { netuid });
   }
   log.info({ event: 'neuron.registering', netuid, hotkey: hotkey.address, cost }, 'registering with the burn');

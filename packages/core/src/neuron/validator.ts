@@ -12,7 +12,8 @@ import type { Random } from '../util/random.js';
 import type { Signer } from '../util/signer.js';
 import { publicKeyFromAddress } from '../wallet/keypair.js';
 import { MetagraphSync } from './metagraph-sync.js';
-import { type ConfirmRegistration, ensureRegistered } from './registration.js';
+import type { NeuronOptions } from './options.js';
+import { ensureRegistered } from './registration.js';
 import { resetChangedHotkeys } from './scores.js';
 import { subnetSynapses } from './subnet-synapse.js';
 import { VALIDATOR_OPTIONS } from './tokens.js';
@@ -20,17 +21,7 @@ import { loadValidatorState, saveValidatorState, type ValidatorState } from './v
 import { applyRewards, type QueryResult, scoreDeferred, scoreRound } from './validator-step.js';
 import { weightsFromScores } from './weights.js';
 
-export interface ValidatorOptions {
-  subnet: LoadedSubnet;
-  netuid: number;
-  chain: Chain;
-  hotkey: Signer;
-  coldkey?: Signer;
-  confirmRegistration?: ConfirmRegistration;
-  models: unknown;
-  log: Logger;
-  clock: Clock;
-  random: Random;
+export interface ValidatorOptions extends NeuronOptions {
   /** Where scores and step state persist (atomic JSON). */
   stateFile: string;
   /** Miners queried per step (default 16). */
@@ -98,14 +89,7 @@ export class Validator {
 
   async start(): Promise<void> {
     const o = this.#o;
-    this.#uid = await ensureRegistered({
-      chain: o.chain,
-      netuid: o.netuid,
-      hotkey: o.hotkey,
-      ...(o.coldkey ? { coldkey: o.coldkey } : {}),
-      ...(o.confirmRegistration ? { confirm: o.confirmRegistration } : {}),
-      log: o.log,
-    });
+    this.#uid = await ensureRegistered(o);
     this.#state = loadValidatorState(o.stateFile, o.netuid, o.hotkey.address);
     await this.#sync.start();
     this.#dendrite = new Dendrite({ signer: o.hotkey, clock: o.clock, logger: o.log });

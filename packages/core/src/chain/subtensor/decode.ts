@@ -170,23 +170,9 @@ export function hyperparametersFromRuntime(raw: Json, extras: HyperparameterExtr
 }
 
 /** The per-subnet storage values `SubnetInfo` is built from (SubtensorModule items by name). */
-export interface SubnetStorage {
-  netuid: number;
-  name: string;
-  owner: string;
-  ownerHotkey: string;
-  n: number;
-  maxN: number;
-  tempo: number;
-  registeredAt: number;
-  blocksSinceLastStep: number;
-  burn: Rao;
-  taoIn: Rao;
-  alphaIn: Rao;
-  alphaOut: Rao;
+export interface SubnetStorage extends Omit<SubnetInfo, 'price' | 'started' | 'nextEpochBlock' | 'epochIndex'> {
   /** rao of TAO per 1e9 alpha rao (`SwapRuntimeApi.current_alpha_price`), or null when unavailable. */
   priceRao: bigint | null;
-  emissionPerBlock: Rao;
   /** `SubtokenEnabled` (start_call done), when the runtime has it. */
   started?: boolean | undefined;
 }
@@ -201,22 +187,6 @@ export function subnetInfoFromStorage(s: SubnetStorage): SubnetInfo {
         : s.netuid === 0
           ? 1
           : 0;
-  return {
-    netuid: s.netuid,
-    name: s.name,
-    owner: s.owner,
-    ownerHotkey: s.ownerHotkey,
-    n: s.n,
-    maxN: s.maxN,
-    tempo: s.tempo,
-    registeredAt: s.registeredAt,
-    blocksSinceLastStep: s.blocksSinceLastStep,
-    burn: s.burn,
-    taoIn: s.taoIn,
-    alphaIn: s.alphaIn,
-    alphaOut: s.alphaOut,
-    price,
-    emissionPerBlock: s.emissionPerBlock,
-    ...(s.started === undefined ? {} : { started: s.started }),
-  };
+  const { priceRao: _priceRao, started, ...info } = s;
+  return { ...info, price, ...(started === undefined ? {} : { started }) };
 }

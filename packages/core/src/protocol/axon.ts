@@ -18,8 +18,8 @@ import {
   parseHeadersToInputs,
   parseIntHeader,
   safeHeaderText,
+  synapseBody,
   type TerminalInfo,
-  terminalToJson,
   toTerminalInfo,
 } from './headers.js';
 import { parseJsonBig, stringifyJsonBig } from './json-bigint.js';
@@ -483,17 +483,10 @@ export function createAxon(options: AxonOptions): Axon {
         );
       }
       const response = out.data as Record<string, unknown>;
-      const payload: Record<string, unknown> = {
-        name: synapse.name,
-        timeout: timeoutS,
-        total_size: 0,
-        header_size: 0,
-        dendrite: terminalToJson(dendrite),
-        axon: terminalToJson(respAxon),
-        computed_body_hash: '',
-      };
-      for (const f of synapse.requestFields) payload[f] = bodyObj[f] ?? null;
-      for (const f of synapse.responseFields) payload[f] = response[f] ?? null;
+      const fields: Record<string, unknown> = {};
+      for (const f of synapse.requestFields) fields[f] = bodyObj[f] ?? null;
+      for (const f of synapse.responseFields) fields[f] = response[f] ?? null;
+      const payload = synapseBody(synapse.name, timeoutS, dendrite, respAxon, fields);
       headers['content-type'] = 'application/json';
       if (draining) headers.connection = 'close';
       served++;

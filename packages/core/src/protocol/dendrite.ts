@@ -5,7 +5,7 @@ import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { Signer } from '../util/signer.js';
-import { buildSynapseHeaders, type TerminalInfo, terminalToJson } from './headers.js';
+import { buildSynapseHeaders, synapseBody, type TerminalInfo } from './headers.js';
 import { parseJsonBig, stringifyJsonBig } from './json-bigint.js';
 import { SDK_VERSION_INT, signatureMessage, signText } from './signing.js';
 import { type Synapse, type SynapseRequest, type SynapseResponse, synapseBodyHash } from './synapse.js';
@@ -197,13 +197,7 @@ export class Dendrite {
     };
     let res: Dispatcher.ResponseData;
     try {
-      res = await undiciRequest(prep.url, {
-        dispatcher: this.#dispatcher,
-        method: 'POST',
-        headers: prep.headers,
-        body: prep.body,
-        signal: ac.signal,
-      });
+      res = await this.#post(prep, ac.signal);
     } catch (err) {
       finish();
       return {
@@ -283,6 +277,17 @@ export class Dendrite {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
+  /** Sends a prepared synapse over the keep-alive pool. */
+  #post(prep: Prepared, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    return undiciRequest(prep.url, {
+      dispatcher: this.#dispatcher,
+      method: 'POST',
+      headers: prep.headers,
+      body: prep.body,
+      signal,
+    });
+  }
+
   #validateRequest(synapse: Synapse, request: unknown): Record<string, unknown> {
     const r = synapse.request.safeParse(request);
     if (!r.success) {
@@ -343,17 +348,10 @@ export class Dendrite {
       signature,
     };
     const axonInfo: TerminalInfo = { ip: axon.ip, port: axon.port, hotkey: axon.hotkey };
-    const payload: Record<string, unknown> = {
-      name: synapse.name,
-      timeout: timeoutS,
-      total_size: 0,
-      header_size: 0,
-      dendrite: terminalToJson(dendrite),
-      axon: terminalToJson(axonInfo),
-      computed_body_hash: '',
-    };
-    for (const f of synapse.requestFields) payload[f] = values[f] ?? null;
-    for (const f of synapse.responseFields) payload[f] = null;
+    const fields: Record<string, unknown> = {};
+    for (const f of synapse.requestFields) fields[f] = values[f] ?? null;
+    for (const f of synapse.responseFields) fields[f] = null;
+    const payload = synapseBody(synapse.name, timeoutS, dendrite, axonInfo, fields);
     const headers = buildSynapseHeaders({
       name: synapse.name,
       timeoutS,
@@ -411,13 +409,7 @@ export class Dendrite {
     try {
       let res: Dispatcher.ResponseData;
       try {
-        res = await undiciRequest(prep.url, {
-          dispatcher: this.#dispatcher,
-          method: 'POST',
-          headers: prep.headers,
-          body: prep.body,
-          signal: ac.signal,
-        });
+        res = await this.#post(prep, ac.signal);
       } catch (err) {
         return done({ ok: false, ...this.#mapError(err, ac.signal, axon, synapse, prep.timeoutS) });
       }

@@ -38,6 +38,29 @@ export function terminalToJson(t: TerminalInfo): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The JSON body of a synapse as the SDK sends it: the base Synapse fields, then the subnet's
+ * request and response fields (null when unset).
+ */
+export function synapseBody(
+  name: string,
+  timeoutS: number,
+  dendrite: TerminalInfo,
+  axon: TerminalInfo,
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    name,
+    timeout: timeoutS,
+    total_size: 0,
+    header_size: 0,
+    dendrite: terminalToJson(dendrite),
+    axon: terminalToJson(axon),
+    computed_body_hash: '',
+    ...fields,
+  };
+}
+
 /** Headers parsed the SDK way: raw strings, input objects decoded (`parse_headers_to_inputs`). */
 export interface ParsedHeaders {
   axon: Record<string, string>;

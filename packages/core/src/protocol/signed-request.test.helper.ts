@@ -1,6 +1,6 @@
 /** Test helper: builds SDK-format signed requests by hand, so tests can tamper with any part. */
 import type { Signer } from '../util/signer.js';
-import { buildSynapseHeaders, terminalToJson } from './headers.js';
+import { buildSynapseHeaders, synapseBody } from './headers.js';
 import { stringifyJsonBig } from './json-bigint.js';
 import { SDK_VERSION_INT, signatureMessage, signText } from './signing.js';
 import { type Synapse, synapseBodyHash } from './synapse.js';
@@ -43,15 +43,6 @@ export function signedRequest(i: SignedRequestInput): { headers: Record<string, 
     bodyHash,
   });
   headers['content-type'] = 'application/json';
-  const body: Record<string, unknown> = {
-    name: i.synapse.name,
-    timeout: timeoutS,
-    total_size: 0,
-    header_size: 0,
-    dendrite: terminalToJson(dendrite),
-    axon: terminalToJson(axon),
-    computed_body_hash: '',
-    ...i.values,
-  };
+  const body = synapseBody(i.synapse.name, timeoutS, dendrite, axon, i.values);
   return { headers, body: stringifyJsonBig(body), nonce };
 }

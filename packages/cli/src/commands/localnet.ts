@@ -189,7 +189,9 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
     });
     ctx.shutdown.addEventListener('abort', () => resolveDone(), { once: true });
   });
+  // the per-block summary only feeds the terminal view: off a terminal, no reads per block
   const unsubscribe = network.chain.onBlock(() => {
+    if (!tty) return;
     void network
       .summary()
       .then((s) => view.draw(s, epochs ? `running until ${epochs} epochs` : 'running', systemClock.now()));

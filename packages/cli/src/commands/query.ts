@@ -4,6 +4,7 @@ import {
   type AxonTarget,
   createLogger,
   Dendrite,
+  dialableIp,
   initCrypto,
   type LoadedSubnet,
   localnetKeys,
@@ -203,7 +204,7 @@ function fromLocalnet(
   const miners = s.neurons
     .filter((n) => n.role === 'miner' && n.axon && n.axon.port > 0)
     .sort((a, b) => b.incentive - a.incentive)
-    .map((n) => ({ ip: n.axon!.ip === '0.0.0.0' ? '127.0.0.1' : n.axon!.ip, port: n.axon!.port, hotkey: n.hotkey }));
+    .map((n) => ({ ip: dialableIp(n.axon!.ip), port: n.axon!.port, hotkey: n.hotkey }));
   return { signer: localnetKeys(doc.seed, name, 'validator', 0).hotkey, axons: miners };
 }
 
@@ -219,7 +220,7 @@ async function fromChain(ctx: CliContext, flags: QueryFlags): Promise<{ signer: 
       .filter((uid) => (m.axons[uid]?.port ?? 0) > 0)
       .sort((a, b) => (m.incentive[b] ?? 0) - (m.incentive[a] ?? 0))
       .map((uid) => ({
-        ip: m.axons[uid]!.ip === '0.0.0.0' ? '127.0.0.1' : m.axons[uid]!.ip,
+        ip: dialableIp(m.axons[uid]!.ip),
         port: m.axons[uid]!.port,
         hotkey: m.hotkeys[uid]!,
       }));

@@ -197,3 +197,8 @@ function announcedIp(o: MinerOptions): string {
   const ip = o.externalIp ?? o.host ?? '127.0.0.1';
   return ip === '127.0.0.1' || ip === 'localhost' ? '0.0.0.0' : ip;
 }
+
+/** The address to dial for an announced axon: 0.0.0.0 means the announcing miner's own host. */
+export function dialableIp(announced: string): string {
+  return announced === '0.0.0.0' ? '127.0.0.1' : announced;
+}

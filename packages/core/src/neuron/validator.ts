@@ -12,6 +12,7 @@ import type { Random } from '../util/random.js';
 import type { Signer } from '../util/signer.js';
 import { publicKeyFromAddress } from '../wallet/keypair.js';
 import { MetagraphSync } from './metagraph-sync.js';
+import { dialableIp } from './miner.js';
 import type { NeuronOptions } from './options.js';
 import { ensureRegistered } from './registration.js';
 import { resetChangedHotkeys } from './scores.js';
@@ -204,9 +205,7 @@ export class Validator {
     const candidates = m.uids.flatMap((uid) => {
       const axon = m.axons[uid];
       if (uid === this.#uid || !axon || axon.port === 0) return [];
-      // 0.0.0.0 is how a miner on this host announces itself (see Miner)
-      const ip = axon.ip === '0.0.0.0' ? '127.0.0.1' : axon.ip;
-      return [{ uid, axon: { ip, port: axon.port, hotkey: m.hotkeys[uid]! } }];
+      return [{ uid, axon: { ip: dialableIp(axon.ip), port: axon.port, hotkey: m.hotkeys[uid]! } }];
     });
     const shuffled = this.#o.random.fork(`sample-${step}`).shuffle(candidates);
     return shuffled.slice(0, this.#o.sampleSize ?? 16).sort((a, b) => a.uid - b.uid);

@@ -1,10 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  type Chain,
   createLogger,
+  createSubtensorChain,
   DEFAULT_MINER_PROFILES,
   type EpochSnapshot,
   incentiveByProfile,
+  initCrypto,
+  Keypair,
   LocalNetwork,
   localChainEngine,
   type MinerProfile,
@@ -34,6 +38,8 @@ interface LocalnetOptions {
   report?: string;
   seed: string;
   rpcPort?: string;
+  network?: string;
+  funder: string;
 }
 
 /** Where `subnetkit query` finds a running localnet's miners. */
@@ -64,6 +70,15 @@ export function registerLocalnetCommand(program: Command, ctx: CliContext): void
       '--rpc-port <port>',
       'also serve the chain over Substrate JSON-RPC (ws://127.0.0.1:<port>) so other processes can join: subnetkit run/query --network ws://…',
     )
+    .option(
+      '--network <endpoint>',
+      'join a chain another process runs (e.g. subnetkit devnet at ws://127.0.0.1:9944) instead of embedding one',
+    )
+    .option(
+      '--funder <uri>',
+      'with --network: dev key URI that funds the subnet owners and sets hyperparameters (the sudo key)',
+      '//Alice',
+    )
     .option('--json', 'print the final summary as one JSON document (with --epochs)')
     .action((opts: LocalnetOptions) => runLocalnet(ctx, opts));
 }
@@ -78,6 +93,30 @@ function positiveInt(name: string, value: string, max: number): number {
   return n;
 }
 
+/** Connects to the chain a `--network` localnet joins. */
+async function joinTarget(
+  ctx: CliContext,
+  endpoint: string,
+  log: Parameters<typeof createSubtensorChain>[0]['logger'],
+) {
+  ctx.out.info(`joining the chain at ${endpoint}…`);
+  return createSubtensorChain({ endpoint, ...(log ? { logger: log } : {}) });
+}
+
+/** The funder's key from its URI; the URI is a secret (only dev URIs are public), so never echoed. */
+function funderKey(uri: string): Keypair {
+  try {
+    return Keypair.fromUri(uri);
+  } catch (cause) {
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      '--funder is not a valid key URI (e.g. //Alice or a mnemonic).',
+      {},
+      { cause },
+    );
+  }
+}
+
 function profilesFrom(opts: LocalnetOptions): MinerProfile[] {
   if (opts.profiles) return parseProfiles(opts.profiles);
   if (!opts.miners) return [...DEFAULT_MINER_PROFILES];
@@ -90,6 +129,13 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   const epochs = opts.epochs === undefined ? undefined : positiveInt('epochs', opts.epochs, 10_000);
   if (opts.json && epochs === undefined) {
     throw new SubnetkitError('SK_CLI_USAGE', '--json needs --epochs N (the summary is printed when the run ends).', {});
+  }
+  if (opts.network && opts.rpcPort) {
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      '--rpc-port serves the embedded chain; with --network the chain is already served elsewhere.',
+      {},
+    );
   }
   const config = await cliConfig(ctx, { chain: { blockTime: opts.blockTime } });
   const blockTime = config.chain.blockTime;
@@ -126,23 +172,43 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   ctx.out.info(`models ready in ${((systemClock.now() - started) / 1000).toFixed(1)} s; registering neurons…`);
 
   let network: LocalNetwork;
+  let joined: Chain | undefined;
   try {
+    await initCrypto();
+    const funder = opts.network ? funderKey(opts.funder) : undefined;
+    joined = opts.network ? await joinTarget(ctx, opts.network, log) : undefined;
     network = await LocalNetwork.start({
       subnets,
       validators,
       miners,
       tempo,
       blockTime,
-      dataDir,
-      stateDir: join(dataDir, 'validators'),
+      ...(joined
+        ? {
+            join: { chain: joined, funder: funder! },
+            // a joined chain's validators keep their own state: their uids are not the embedded chain's
+            stateDir: join(dataDir, 'joined', opts.network!.replace(/[^a-zA-Z0-9]+/g, '_')),
+          }
+        : { dataDir, stateDir: join(dataDir, 'validators') }),
       seed: opts.seed,
       models,
       log,
       clock: systemClock,
     });
   } catch (err) {
+    await joined?.close();
     await models.dispose();
     throw err;
+  }
+  for (const s of subnets) {
+    const name = s.definition.name;
+    if (network.joined) {
+      const state = network.joined.created.includes(name) ? 'registered now' : 'found from an earlier run';
+      ctx.out.info(`${name}: netuid ${network.netuidOf(name)} on ${opts.network} (${state})`);
+    }
+  }
+  for (const r of network.joined?.refused ?? []) {
+    ctx.out.info(`warning: the chain refused ${r.subnet}'s ${r.name} (${r.error}); keeping its value`);
   }
   const devnet = opts.rpcPort
     ? await startDevnet({ engine: localChainEngine(network.localChain), port: Number(opts.rpcPort), logger: log })
@@ -210,6 +276,7 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   ctx.out.info(ctx.shutdown.aborted ? 'stopping (Ctrl-C)…' : `done: every subnet ran ${epochs} epochs`);
   await devnet?.close();
   await network.stop();
+  await joined?.close();
   await models.dispose();
   if (opts.json) ctx.out.json(summary);
   else ctx.out.line(renderNetwork(summary, 'stopped'));

@@ -73,6 +73,8 @@ export const ERROR_CODES = {
   SK_NEURON_NOT_REGISTERED: 'The hotkey is not registered on the subnet.',
   SK_NEURON_DEREGISTERED: 'The hotkey was deregistered while running.',
   SK_NEURON_STATE_CORRUPT: 'Persisted validator state could not be read.',
+  // localnet
+  SK_LOCALNET_JOIN_FAILED: 'A localnet could not set up its subnets on a chain it joined (details.step says where).',
   // scaffold
   SK_SCAFFOLD_BAD_NAME: 'A package name breaks npm naming rules.',
   SK_SCAFFOLD_EXISTS: 'The target directory exists and --force was not given.',

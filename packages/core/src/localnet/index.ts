@@ -1,4 +1,5 @@
 export { renderHtmlReport } from './html-report.js';
+export { type JoinOptions, type JoinResult, type JoinSubnetPlan, joinChain } from './join.js';
 export { localnetKeys, type NeuronKeys } from './keys.js';
 export { DEFAULT_MINER_PROFILES, LocalNetwork, type LocalNetworkOptions } from './network.js';
 export {

@@ -14,25 +14,35 @@ import { MINER_OPTIONS, VALIDATOR_OPTIONS } from '../neuron/tokens.js';
 import { Validator } from '../neuron/validator.js';
 import type { LoadedSubnet } from '../plugin/load-subnet.js';
 import type { Clock } from '../util/clock.js';
+import type { Signer } from '../util/signer.js';
 import { initCrypto } from '../wallet/crypto-ready.js';
 import { Keypair } from '../wallet/keypair.js';
+import { type JoinResult, joinChain } from './join.js';
 import { localnetKeys, type NeuronKeys } from './keys.js';
 import type { EpochSnapshot, NetworkSummary, NeuronSummary, SubnetSummary } from './summary.js';
 import { pumpUntil, TrackedChain } from './tracked-chain.js';
 
 const TAO = 1_000_000_000n;
+/** Free balance of each neuron coldkey, for its burn. */
+const NEURON_FUNDS = 100n * TAO;
 
 export interface LocalNetworkOptions {
   subnets: readonly LoadedSubnet[];
+  /**
+   * Join a chain another process runs (a `subnetkit devnet`, a subtensor dev node) instead of
+   * embedding one: `funder` funds the subnet owners and sets the hyperparameters (the sudo key on
+   * a dev chain). The caller owns `chain` and closes it after `stop()`. Needs timed blocks.
+   */
+  join?: { chain: Chain; funder: Signer };
   /** Validators per subnet (default 2). */
   validators?: number;
   /** Miner profiles per subnet, in uid order (default honest×3, lazy, random, copycat). */
   miners?: readonly MinerProfile[];
   /** Blocks per epoch (default 10). */
   tempo?: number;
-  /** Block time in ms, or 'manual' (tests: `runEpochs` produces the blocks). */
+  /** Block time in ms, or 'manual' (tests: `runEpochs` produces the blocks). Ignored when joining. */
   blockTime: number | 'manual';
-  /** Chain database and validator state; omitted → in memory and a temp dir for state. */
+  /** Chain database (embedded chain only); omitted → in memory. */
   dataDir?: string;
   stateDir: string;
   seed?: string;
@@ -45,6 +55,13 @@ export interface LocalNetworkOptions {
   queryTimeoutMs?: number;
   /** Stake each validator adds from its coldkey (default 1,000 TAO). */
   validatorStake?: bigint;
+}
+
+interface SubnetPlan {
+  subnet: LoadedSubnet;
+  netuid: number;
+  validators: NeuronKeys[];
+  miners: { profile: MinerProfile; keys: NeuronKeys }[];
 }
 
 interface NeuronEntry {
@@ -78,7 +95,9 @@ export class LocalNetwork {
   readonly #history: EpochSnapshot[] = [];
   readonly #netuids = new Map<string, number>();
   readonly #owners = new Map<number, string>();
-  #local!: LocalChain;
+  /** The embedded chain; undefined when the network joined an external one. */
+  #local: LocalChain | undefined;
+  #joined: JoinResult | undefined;
   #runtime!: Runtime;
   #tracked!: TrackedChain;
   #unsubscribe: (() => void)[] = [];
@@ -105,8 +124,15 @@ export class LocalNetwork {
     return this.#tracked.chain;
   }
 
+  /** The embedded chain (manual blocks, persistence, serving it over RPC); absent when joined. */
   get localChain(): LocalChain {
+    if (!this.#local) throw new Error('this network joined an external chain: it has no embedded one');
     return this.#local;
+  }
+
+  /** What joining an external chain did (subnets created, hyperparameters refused); undefined otherwise. */
+  get joined(): JoinResult | undefined {
+    return this.#joined;
   }
 
   netuidOf(subnet: string): number {
@@ -143,7 +169,8 @@ export class LocalNetwork {
     const owners = o.subnets.map((s) => localnetKeys(seed, s.definition.name, 'owner', 0));
     const validatorCount = o.validators ?? 2;
     const profiles = o.miners ?? DEFAULT_MINER_PROFILES;
-    const plan = o.subnets.map((s, i) => ({
+    if (o.join && o.blockTime === 'manual') throw new Error('a network joining an external chain needs timed blocks');
+    const plan: SubnetPlan[] = o.subnets.map((s, i) => ({
       subnet: s,
       netuid: i + 1,
       validators: Array.from({ length: validatorCount }, (_, k) =>
@@ -163,6 +190,44 @@ export class LocalNetwork {
       commitRevealWeightsEnabled: false,
       ...o.hyperparameters,
     };
+    if (o.join) {
+      this.#joined = await joinChain({
+        chain: o.join.chain,
+        funder: o.join.funder,
+        subnets: plan.map((p, i) => ({
+          name: p.subnet.definition.name,
+          owner: owners[i]!,
+          validators: p.validators,
+          miners: p.miners.map((m) => m.keys),
+        })),
+        hyperparameters: hyper,
+        validatorStake: stake,
+        neuronFunds: NEURON_FUNDS,
+        log: o.log.child({ component: 'localnet-join' }),
+      });
+      for (const p of plan) p.netuid = this.#joined.netuids.get(p.subnet.definition.name)!;
+      this.#tracked = new TrackedChain(o.join.chain);
+    } else {
+      this.#local = await this.#createLocalChain(plan, owners, hyper, stake);
+      this.#tracked = new TrackedChain(this.#local);
+    }
+    // the composition root: shared services in the root, one child container per neuron
+    this.#runtime = createRuntime({
+      config: configSchema.parse({ seed }),
+      logger: o.log,
+      clock: o.clock,
+      chain: this.chain,
+    });
+    for (const [i, p] of plan.entries()) {
+      this.#netuids.set(p.subnet.definition.name, p.netuid);
+      this.#owners.set(p.netuid, owners[i]!.hotkey.address);
+    }
+    this.#unsubscribe.push(this.chain.onEvents((events) => this.#onEvents(events)));
+    await this.#startNeurons(plan, stake, queryTimeout);
+  }
+
+  async #createLocalChain(plan: SubnetPlan[], owners: NeuronKeys[], hyper: Partial<Hyper>, stake: bigint) {
+    const o = this.#o;
     const accounts = [
       // the public dev accounts, so other processes joining over RPC have funds (never of value)
       ...['//Alice', '//Bob', '//Charlie'].map((uri) => ({
@@ -171,11 +236,11 @@ export class LocalNetwork {
       })),
       ...owners.map((k) => ({ address: k.coldkey.address, balance: 10_000n * TAO })),
       ...plan.flatMap((p) => [
-        ...p.validators.map((k) => ({ address: k.coldkey.address, balance: stake + 100n * TAO })),
-        ...p.miners.map((m) => ({ address: m.keys.coldkey.address, balance: 100n * TAO })),
+        ...p.validators.map((k) => ({ address: k.coldkey.address, balance: stake + NEURON_FUNDS })),
+        ...p.miners.map((m) => ({ address: m.keys.coldkey.address, balance: NEURON_FUNDS })),
       ]),
     ];
-    this.#local = await createLocalChain({
+    return createLocalChain({
       ...(o.dataDir ? { dataDir: join(o.dataDir, 'chain') } : {}),
       blockTime: o.blockTime,
       clock: o.clock,
@@ -191,20 +256,10 @@ export class LocalNetwork {
         })),
       },
     });
-    this.#tracked = new TrackedChain(this.#local);
-    // the composition root: shared services in the root, one child container per neuron
-    this.#runtime = createRuntime({
-      config: configSchema.parse({ seed }),
-      logger: o.log,
-      clock: o.clock,
-      chain: this.chain,
-    });
-    for (const [i, p] of plan.entries()) {
-      this.#netuids.set(p.subnet.definition.name, p.netuid);
-      this.#owners.set(p.netuid, owners[i]!.hotkey.address);
-    }
-    this.#unsubscribe.push(this.#local.onEvents((events) => this.#onEvents(events)));
+  }
 
+  async #startNeurons(plan: SubnetPlan[], stake: bigint, queryTimeout: number): Promise<void> {
+    const o = this.#o;
     const starts: Promise<unknown>[] = [];
     for (const p of plan) {
       const models = o.models.handles(p.subnet.definition.models ?? {});
@@ -268,12 +323,13 @@ export class LocalNetwork {
       }
     }
     const all = Promise.all(starts);
-    if (o.blockTime === 'manual') await pumpUntil(this.#tracked, () => this.#local.advance(1), all);
+    const local = this.#local;
+    if (local && o.blockTime === 'manual') await pumpUntil(this.#tracked, () => local.advance(1), all);
     else await all;
-    if (o.blockTime !== 'manual') {
+    if (!local || o.blockTime !== 'manual') {
       // timed blocks: validators step as blocks arrive, one step at a time each
       this.#unsubscribe.push(
-        this.#local.onBlock((h) => {
+        this.chain.onBlock((h) => {
           for (const v of this.validators()) {
             v.tick(h.number).catch((err: unknown) =>
               o.log.error({ event: 'validator.tick_failed', err }, 'validator step failed'),
@@ -285,7 +341,7 @@ export class LocalNetwork {
   }
 
   async #ensureStake(keys: NeuronKeys, netuid: number, amount: bigint): Promise<void> {
-    const have = await this.#local.stake(keys.hotkey.address, keys.coldkey.address, netuid);
+    const have = await this.chain.stake(keys.hotkey.address, keys.coldkey.address, netuid);
     if (have > 0n) return; // a restarted network keeps its stake
     await this.chain.submit(keys.coldkey, {
       pallet: 'SubtensorModule',
@@ -298,6 +354,7 @@ export class LocalNetwork {
     for (const e of events) {
       if (e.name !== 'IncentiveAlphaEmittedToMiners') continue;
       const netuid = Number(e.data.netuid);
+      if (!this.#owners.has(netuid)) continue; // a subnet of someone else on a joined chain
       const epoch = (this.#epochs.get(netuid) ?? 0) + 1;
       this.#epochs.set(netuid, epoch);
       // recorded asynchronously: the metagraph read sees the epoch's outputs
@@ -309,7 +366,7 @@ export class LocalNetwork {
     try {
       const subnet = await this.#subnetSummary(netuid);
       const record: EpochSnapshot = {
-        block: await this.#local.blockNumber(),
+        block: await this.chain.blockNumber(),
         netuid,
         subnet: subnet.name,
         epoch,
@@ -327,39 +384,42 @@ export class LocalNetwork {
    * each, until every subnet has run `n` more epochs.
    */
   async runEpochs(n: number, maxBlocks = 10_000): Promise<NetworkSummary> {
-    if (this.#o.blockTime !== 'manual') throw new Error('runEpochs needs blockTime "manual"');
+    const local = this.#manual();
     const target = new Map([...this.#netuids.values()].map((u) => [u, this.epochs(u) + n]));
     for (let i = 0; i < maxBlocks; i++) {
       if ([...target].every(([u, t]) => this.epochs(u) >= t)) break;
-      const head = await this.#local.advance(1);
+      const head = await local.advance(1);
       await Promise.all(this.validators().map((v) => v.tick(head.number)));
     }
     // weights submitted on the last block wait for one more block to be included
-    await pumpUntil(
-      this.#tracked,
-      () => this.#local.advance(1),
-      Promise.all(this.validators().map((v) => v.settled())),
-    );
+    await pumpUntil(this.#tracked, () => local.advance(1), Promise.all(this.validators().map((v) => v.settled())));
     return this.summary();
   }
 
   /** Produces one block and lets the validators step (manual blocks). */
   async advance(blocks = 1): Promise<void> {
+    const local = this.#manual();
     for (let i = 0; i < blocks; i++) {
-      const head = await this.#local.advance(1);
+      const head = await local.advance(1);
       await Promise.all(this.validators().map((v) => v.tick(head.number)));
     }
+  }
+
+  #manual(): LocalChain {
+    if (!this.#local || this.#o.blockTime !== 'manual')
+      throw new Error('this needs an embedded chain with blockTime "manual"');
+    return this.#local;
   }
 
   async summary(): Promise<NetworkSummary> {
     const subnets: SubnetSummary[] = [];
     for (const netuid of [...this.#netuids.values()].sort((a, b) => a - b))
       subnets.push(await this.#subnetSummary(netuid));
-    return { block: await this.#local.blockNumber(), totalIssuance: await this.#local.totalIssuance(), subnets };
+    return { block: await this.chain.blockNumber(), totalIssuance: await this.chain.totalIssuance(), subnets };
   }
 
   async #subnetSummary(netuid: number): Promise<SubnetSummary> {
-    const m: Metagraph = await this.#local.metagraph(netuid);
+    const m: Metagraph = await this.chain.metagraph(netuid);
     const byHotkey = new Map(this.#neurons.filter((x) => x.netuid === netuid).map((x) => [x.keys.hotkey.address, x]));
     const owner = this.#owners.get(netuid);
     const name = [...this.#netuids].find(([, u]) => u === netuid)?.[0] ?? String(netuid);
@@ -384,7 +444,7 @@ export class LocalNetwork {
     return { netuid, name, epochs: this.epochs(netuid), neurons };
   }
 
-  /** Stops every neuron (axons drain), then the chain. Safe to call twice. */
+  /** Stops every neuron (axons drain), then the embedded chain (a joined one stays open). Safe to call twice. */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;

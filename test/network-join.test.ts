@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type Chain, createSubtensorChain, initCrypto, Keypair } from '@subnetkit/core';
+import { type Chain, createSubtensorChain, initCrypto } from '@subnetkit/core';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 
 // Three processes, as three users would run them: a devnet (the chain), a localnet joining it
@@ -82,24 +82,48 @@ describe('localnet --network and run --network across processes', { tags: ['slow
     expect(predict.name).toBe('predict');
     expect(localnet.stderr()).toMatch(new RegExp(`predict: netuid ${predict.netuid} on ws://`));
 
-    // a miner's wallet, funded by //Alice from this (fourth) process over the chain's RPC
+    // a miner's wallet, funded from the devnet's //Alice by a fourth process
     const walletPath = join(tmp, 'wallets');
-    const created = await exec(
-      process.execPath,
-      [bin, 'wallet', 'create', '--name', 'm', '--hotkey', 'h', '--no-password', '--wallet-path', walletPath, '--json'],
-      { cwd: root },
-    );
-    const keys = JSON.parse(created.stdout) as { coldkey: { address: string }; hotkey: { address: string } };
+    const cli = async (args: string[]) =>
+      JSON.parse((await exec(process.execPath, [bin, ...args], { cwd: root })).stdout);
+    const keys = (await cli([
+      'wallet',
+      'create',
+      '--name',
+      'm',
+      '--hotkey',
+      'h',
+      '--no-password',
+      '--wallet-path',
+      walletPath,
+      '--json',
+    ])) as {
+      coldkey: { address: string };
+      hotkey: { address: string };
+    };
     const wallet = { coldkey: keys.coldkey.address, hotkey: keys.hotkey.address };
+    const sent = (await cli([
+      'transfer',
+      '--from-uri',
+      '//Alice',
+      '--dest',
+      wallet.coldkey,
+      '--amount',
+      '50',
+      '--network',
+      url,
+      '--yes',
+      '--json',
+    ])) as {
+      balance: string;
+    };
+    expect(BigInt(sent.balance)).toBeGreaterThan(0n);
     await initCrypto();
     chain = await createSubtensorChain({ endpoint: url, timeoutMs: 20_000 });
-    await chain.submit(Keypair.fromUri('//Alice'), {
-      pallet: 'Balances',
-      method: 'transfer_keep_alive',
-      args: { dest: wallet.coldkey, value: 50n * 10n ** 9n },
-    });
+    expect(await chain.balance(wallet.coldkey)).toBe(50n * 10n ** 9n);
 
     const port = await freePort();
+    // no --netuid: the localnet named its subnet on chain, so `run` finds it by the package's name
     const miner = start([
       'run',
       '@subnetkit/subnet-predict',
@@ -107,8 +131,6 @@ describe('localnet --network and run --network across processes', { tags: ['slow
       'miner',
       '--network',
       url,
-      '--netuid',
-      String(predict.netuid),
       '--wallet',
       'm',
       '--hotkey',

@@ -5,7 +5,7 @@ import {
   createSubtensorChain,
   devGenesis,
   initCrypto,
-  type Keypair,
+  Keypair,
   type Logger,
   type Rao,
   type SubnetkitConfig,
@@ -50,6 +50,24 @@ export async function openChain(
     });
   }
   return createSubtensorChain({ endpoint: network, logger: log });
+}
+
+/**
+ * A key from a secret URI (`//Alice`, a mnemonic with `//derivation`), for dev chains whose
+ * funded accounts are the public dev keys. The URI is a secret in general, so it is never echoed.
+ */
+export async function keyFromUri(uri: string, option: string): Promise<Keypair> {
+  await initCrypto();
+  try {
+    return Keypair.fromUri(uri);
+  } catch (cause) {
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      `--${option} is not a valid key URI (e.g. //Alice, or a mnemonic with an optional //derivation).`,
+      { option },
+      { cause },
+    );
+  }
 }
 
 export function walletFrom(ctx: CliContext, config: SubnetkitConfig, flags: WalletFlags): Wallet {

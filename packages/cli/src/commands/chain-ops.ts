@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import {
   confirmOrAbort,
   formatTao,
+  keyFromUri,
   type NetworkFlags,
   netuidOf,
   openChain,
@@ -15,7 +16,7 @@ import type { CliContext } from '../context.js';
 import { cliConfig } from '../load.js';
 
 type Flags = WalletFlags &
-  NetworkFlags & { json?: boolean; yes?: boolean; netuid?: string; amount?: string; dest?: string };
+  NetworkFlags & { json?: boolean; yes?: boolean; netuid?: string; amount?: string; dest?: string; fromUri?: string };
 
 function withNetwork(cmd: Command): Command {
   return cmd
@@ -198,15 +199,16 @@ export function registerChainCommands(program: Command, ctx: CliContext): void {
     .description('send TAO from the wallet coldkey (keeps the account alive)')
     .requiredOption('--dest <address>', 'SS58 address')
     .requiredOption('--amount <tao>', 'TAO to send')
+    .option('--from-uri <uri>', 'send from a dev key such as //Alice (dev chains) instead of the wallet')
     .option('--yes', 'do not ask for confirmation')
     .option('--json', 'print JSON')
     .action((flags: Flags) =>
       withChain(ctx, flags, async (chain, config) => {
         const value = parseTao(flags.amount ?? '');
         const dest = flags.dest ?? '';
-        const wallet = walletFrom(ctx, config, flags);
+        const from = flags.fromUri ? await keyFromUri(flags.fromUri, 'from-uri') : undefined;
         await confirmOrAbort(ctx, flags.yes, `Send ${formatTao(value)} TAO to ${dest}?`);
-        const coldkey = await unlockColdkey(ctx, wallet);
+        const coldkey = from ?? (await unlockColdkey(ctx, walletFrom(ctx, config, flags)));
         const result = await chain.submit(coldkey, {
           pallet: 'Balances',
           method: 'transfer_keep_alive',

@@ -7,8 +7,6 @@ import {
   DEFAULT_MINER_PROFILES,
   type EpochSnapshot,
   incentiveByProfile,
-  initCrypto,
-  Keypair,
   LocalNetwork,
   localChainEngine,
   type MinerProfile,
@@ -20,6 +18,7 @@ import {
   systemClock,
 } from '@subnetkit/core';
 import type { Command } from 'commander';
+import { keyFromUri } from '../chain-access.js';
 import type { CliContext } from '../context.js';
 import { LiveView, renderNetwork } from '../live-view.js';
 import { cliConfig, cliModelRuntime, list, loadSubnets } from '../load.js';
@@ -103,20 +102,6 @@ async function joinTarget(
   return createSubtensorChain({ endpoint, ...(log ? { logger: log } : {}) });
 }
 
-/** The funder's key from its URI; the URI is a secret (only dev URIs are public), so never echoed. */
-function funderKey(uri: string): Keypair {
-  try {
-    return Keypair.fromUri(uri);
-  } catch (cause) {
-    throw new SubnetkitError(
-      'SK_CLI_USAGE',
-      '--funder is not a valid key URI (e.g. //Alice or a mnemonic).',
-      {},
-      { cause },
-    );
-  }
-}
-
 function profilesFrom(opts: LocalnetOptions): MinerProfile[] {
   if (opts.profiles) return parseProfiles(opts.profiles);
   if (!opts.miners) return [...DEFAULT_MINER_PROFILES];
@@ -174,8 +159,7 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   let network: LocalNetwork;
   let joined: Chain | undefined;
   try {
-    await initCrypto();
-    const funder = opts.network ? funderKey(opts.funder) : undefined;
+    const funder = opts.network ? await keyFromUri(opts.funder, 'funder') : undefined;
     joined = opts.network ? await joinTarget(ctx, opts.network, log) : undefined;
     network = await LocalNetwork.start({
       subnets,

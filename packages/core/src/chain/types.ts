@@ -160,6 +160,8 @@ export type ChainCall =
   | { pallet: 'SubtensorModule'; method: 'add_stake'; args: { hotkey: string; netuid: number; amountStaked: Rao } }
   | { pallet: 'SubtensorModule'; method: 'remove_stake'; args: { hotkey: string; netuid: number; amountUnstaked: Rao } }
   | { pallet: 'SubtensorModule'; method: 'start_call'; args: { netuid: number } }
+  /** The subnet's identity; Subnetkit sets only the name (the other identity fields stay empty). */
+  | { pallet: 'SubtensorModule'; method: 'set_subnet_identity'; args: { netuid: number; name: string } }
   | {
       pallet: 'AdminUtils';
       method: 'set_hyperparameter';

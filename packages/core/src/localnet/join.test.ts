@@ -108,7 +108,7 @@ describe('LocalNetwork joining a chain served by another process', { tags: ['slo
       expect(hp.commitRevealWeightsEnabled).toBe(false);
       expect(hp.weightsRateLimit).toBe(1);
       expect(first.network.joined?.refused).toEqual([]);
-      expect((await remote.subnet(netuid))?.started).toBe(true);
+      expect(await remote.subnet(netuid)).toMatchObject({ started: true, name: 'reverse' });
 
       // consensus has run on the validator's weights once a miner earns
       const summary = await epochUntil(first.network, (s) => s.subnets[0]!.neurons.some((n) => n.incentive > 0), 40);

@@ -35,7 +35,7 @@ export interface JoinResult {
   netuids: Map<string, number>;
   /** Subnets this run registered (the rest were found, owned by the same keys). */
   created: string[];
-  /** Hyperparameters the chain refused, per subnet: the network runs with the chain's value. */
+  /** Hyperparameters (and names) the chain refused, per subnet: the network runs with the chain's value. */
   refused: { subnet: string; name: string; error: string }[];
 }
 
@@ -47,7 +47,7 @@ interface Funding {
 /**
  * Sets a localnet up on a chain another process runs (a `subnetkit devnet`, a local subtensor
  * node): funds the owners from `funder`, registers each subnet unless one owned by the same
- * owner keys exists (so a rerun reuses it), sets the hyperparameters, calls start_call, and has
+ * owner keys exists (so a rerun reuses it), names it, sets the hyperparameters, calls start_call, and has
  * each owner fund its own validators and miners. Only what is missing is done again on a rerun.
  * Neurons register and stake themselves afterwards, as they would on any chain.
  */
@@ -112,7 +112,20 @@ export async function joinChain(o: JoinOptions): Promise<JoinResult> {
     })(),
     ...o.subnets.map(async (plan) => {
       const netuid = netuids.get(plan.name)!;
-      if ((await chain.subnet(netuid))?.started === false) {
+      const info = await chain.subnet(netuid);
+      // the name lets other processes find the subnet (`subnetkit run <package>` looks it up by name)
+      if (info?.name !== plan.name) {
+        try {
+          await chain.submit(plan.owner.coldkey, {
+            pallet: 'SubtensorModule',
+            method: 'set_subnet_identity',
+            args: { netuid, name: plan.name },
+          });
+        } catch (err) {
+          refused.push({ subnet: plan.name, name: 'subnet_name', error: errorName(err) });
+        }
+      }
+      if (info?.started === false) {
         await step(o, plan.name, 'start_call', plan.owner.coldkey, {
           pallet: 'SubtensorModule',
           method: 'start_call',
@@ -172,11 +185,15 @@ async function setHyperparameters(o: JoinOptions, subnet: string, netuid: number
         args: { netuid, name, value: value as bigint | number | boolean },
       });
     } catch (err) {
-      const e = err as SubnetkitError;
-      refused.push({ subnet, name, error: String(e.details?.chainError ?? e.code ?? e.message) });
+      refused.push({ subnet, name, error: errorName(err) });
     }
   }
   return refused;
+}
+
+function errorName(err: unknown): string {
+  const e = err as SubnetkitError;
+  return String(e.details?.chainError ?? e.code ?? e.message);
 }
 
 /** Submits one set-up call; a failure names the subnet and the step, never the keys' secrets. */

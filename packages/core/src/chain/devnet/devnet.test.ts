@@ -69,6 +69,9 @@ async function behaviour(chain: Chain): Promise<unknown> {
       { pallet: 'AdminUtils', method: 'set_hyperparameter', args: { netuid: 1, name: 'immunity_period', value: 78 } },
     ],
     [bob, { pallet: 'SubtensorModule', method: 'burned_register', args: { netuid: 99, hotkey: bob.address } }],
+    [alice, { pallet: 'SubtensorModule', method: 'set_subnet_identity', args: { netuid: 1, name: 'sähkö ⚡' } }],
+    [bob, { pallet: 'SubtensorModule', method: 'set_subnet_identity', args: { netuid: 1, name: 'mine' } }],
+    [alice, { pallet: 'SubtensorModule', method: 'set_subnet_identity', args: { netuid: 1, name: 'x'.repeat(257) } }],
     [
       bob,
       {

@@ -2,7 +2,15 @@ import { gunzipSync } from 'node:zlib';
 import { Metadata, TypeRegistry } from '@polkadot/types';
 import type { Extrinsic } from '@polkadot/types/interfaces';
 import type { Codec } from '@polkadot/types/types';
-import { compactAddLength, compactToU8a, hexToU8a, stringCamelCase, u8aConcat, u8aToHex } from '@polkadot/util';
+import {
+  compactAddLength,
+  compactToU8a,
+  hexToU8a,
+  stringCamelCase,
+  u8aConcat,
+  u8aToHex,
+  u8aToString,
+} from '@polkadot/util';
 import { blake2AsHex, sr25519Verify, xxhashAsU8a } from '@polkadot/util-crypto';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { bigIntToIp, toSnakeCase } from '../subtensor/call-builder.js';
@@ -315,6 +323,12 @@ export function methodToChainCall(method: MethodLike): ChainCall {
       };
     case 'subtensorModule.startCall':
       return { pallet: 'SubtensorModule', method: 'start_call', args: { netuid: num(a.netuid) } };
+    case 'subtensorModule.setSubnetIdentity':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'set_subnet_identity',
+        args: { netuid: num(a.netuid), name: u8aToString(hexToU8a(String(a.subnet_name))) },
+      };
   }
   const name = hyperparameterName(method.section, method.method);
   const values = Object.values(a);

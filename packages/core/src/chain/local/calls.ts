@@ -50,6 +50,9 @@ export function applyCall(ctx: CallContext, call: ChainCall): void {
     case 'remove_stake':
       removeStake(ctx, call.args.hotkey, call.args.netuid, call.args.amountUnstaked);
       return;
+    case 'set_subnet_identity':
+      setSubnetIdentity(ctx, call.args.netuid, call.args.name);
+      return;
     case 'set_hyperparameter':
       setHyperparameter(ctx, call.args.netuid, call.args.name, call.args.value);
       return;
@@ -133,6 +136,18 @@ function startCall(ctx: CallContext, netuid: number): void {
   if (s.firstEmissionBlock !== null) fail('FirstEmissionBlockNumberAlreadySet');
   st.patchSubnet(netuid, { firstEmissionBlock: block + 1, subtokenEnabled: true });
   ctx.emit('FirstEmissionBlockNumberSet', { netuid, block: block + 1 });
+}
+
+/** subtensor caps an identity's subnet_name at 256 bytes. */
+const MAX_SUBNET_NAME_BYTES = 256;
+
+function setSubnetIdentity(ctx: CallContext, netuid: number, name: string): void {
+  const { st, signer } = ctx;
+  const s = st.subnetOrFail(netuid);
+  if (s.owner !== signer) fail('NotSubnetOwner');
+  if (Buffer.byteLength(name, 'utf8') > MAX_SUBNET_NAME_BYTES) fail('InvalidIdentity', 'subnet_name is over 256 bytes');
+  st.patchSubnet(netuid, { name });
+  ctx.emit('SubnetIdentitySet', { netuid });
 }
 
 function burnedRegister(ctx: CallContext, netuid: number, hotkey: string): void {

@@ -1,8 +1,8 @@
 import { Keyring } from '@polkadot/keyring';
 import { checkAddress, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
 import { waitReady } from '@polkadot/wasm-crypto';
-import { sr25519Verify } from '../../util/sr25519.js';
 import type { Signer } from '../../util/signer.js';
+import { sr25519Verify } from '../../util/sr25519.js';
 
 let ready: Promise<void> | null = null;
 

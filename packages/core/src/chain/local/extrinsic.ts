@@ -87,6 +87,12 @@ const callSchema = z.discriminatedUnion('method', [
     args: z.object({ netuid }).strict(),
   }),
   z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('set_subnet_identity'),
+    // byte length is the chain's rule, checked when applied (InvalidIdentity)
+    args: z.object({ netuid, name: z.string().max(1024) }).strict(),
+  }),
+  z.object({
     pallet: z.literal('AdminUtils'),
     method: z.literal('set_hyperparameter'),
     args: z

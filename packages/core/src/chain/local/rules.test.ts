@@ -151,6 +151,27 @@ describe('registration', () => {
   });
 });
 
+describe('set_subnet_identity', () => {
+  it('lets only the owner name the subnet, within 256 bytes, and changes nothing when refused', async () => {
+    const c = await setup();
+    const name = (n: string, netuid = 1): ChainCall => ({
+      pallet: 'SubtensorModule',
+      method: 'set_subnet_identity',
+      args: { netuid, name: n },
+    });
+    const r = await include(c, dev.alice, name('ñame'));
+    expect(r.events.map((e) => [e.name, e.data.netuid])).toContainEqual(['SubnetIdentitySet', 1]);
+    expect((await c.subnet(1))?.name).toBe('ñame');
+    expect(await chainError(include(c, dev.bob, name('mine')))).toBe('NotSubnetOwner');
+    // 128 two-byte characters fit, one more byte does not
+    await include(c, dev.alice, name('é'.repeat(128)));
+    expect(await chainError(include(c, dev.alice, name(`${'é'.repeat(128)}x`)))).toBe('InvalidIdentity');
+    expect(await chainError(include(c, dev.alice, name('x', 9)))).toBe('SubnetNotExists');
+    expect((await c.subnet(1))?.name).toBe('é'.repeat(128));
+    await c.close();
+  });
+});
+
 describe('serve_axon', () => {
   it('validates registration, ip type, address, rate limit and port in the chain order', async () => {
     const c = await setup({ servingRateLimit: 5 });

@@ -207,6 +207,22 @@ function argumentPool(call: ChainCall): { target: string[]; values: Record<strin
       };
     case 'start_call':
       return { target, values: { netuid: call.args.netuid } };
+    case 'set_subnet_identity':
+      // every identity field each runtime version takes; only the name is set
+      return {
+        target,
+        values: {
+          netuid: call.args.netuid,
+          subnet_name: call.args.name,
+          github_repo: '',
+          subnet_contact: '',
+          subnet_url: '',
+          discord: '',
+          description: '',
+          logo_url: '',
+          additional: '',
+        },
+      };
   }
 }
 

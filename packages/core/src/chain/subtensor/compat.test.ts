@@ -108,6 +108,12 @@ const CALLS: Array<{ call: ChainCall; pallet: string; name: string; types343: st
     types343: ['u16'],
   },
   {
+    call: { pallet: 'SubtensorModule', method: 'set_subnet_identity', args: { netuid: 4, name: 'predict' } },
+    pallet: 'SubtensorModule',
+    name: 'set_subnet_identity',
+    types343: ['u16', 'Bytes', 'Bytes', 'Bytes', 'Bytes', 'Bytes', 'Bytes', 'Bytes', 'Bytes'],
+  },
+  {
     call: { pallet: 'AdminUtils', method: 'set_hyperparameter', args: { netuid: 1, name: 'tempo', value: 99 } },
     pallet: 'AdminUtils',
     name: 'sudo_set_tempo',

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sink } from '../capture.test-helper.js';
+import { main } from '../main.js';
+
+async function run(args: string[]): Promise<{ code: number; stderr: string }> {
+  const err = sink();
+  const code = await main(args, { stdout: sink().stream, stderr: err.stream });
+  return { code, stderr: err.text() };
+}
+
+/** A port nothing listens on: bind, read it, release it. */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+// Joining a chain that works is covered across real processes in test/network-join.test.ts.
+describe('subnetkit localnet --network: bad input', () => {
+  it('refuses --rpc-port with --network (the chain is served elsewhere)', async () => {
+    const r = await run(['localnet', '--network', 'ws://127.0.0.1:9944', '--rpc-port', '9966', '--epochs', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/SK_CLI_USAGE.*--rpc-port/);
+  });
+
+  it('refuses a malformed --funder without echoing it', async () => {
+    const r = await run([
+      'localnet',
+      '--network',
+      'ws://127.0.0.1:9944',
+      '--funder',
+      'secret words here',
+      '--subnets',
+      '@subnetkit/subnet-predict',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/SK_CLI_USAGE.*--funder/);
+    expect(r.stderr).not.toMatch(/secret words/);
+  });
+
+  it('fails with a connection error, not a hang, when no chain answers', async () => {
+    const port = await closedPort();
+    const dataDir = mkdtempSync(join(tmpdir(), 'subnetkit-join-refused-'));
+    const r = await run([
+      'localnet',
+      '--network',
+      `ws://127.0.0.1:${port}`,
+      '--subnets',
+      '@subnetkit/subnet-predict',
+      '--data-dir',
+      dataDir,
+    ]).finally(() => rmSync(dataDir, { recursive: true, force: true }));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/SK_CHAIN_CONNECTION/);
+  }, 60_000);
+});

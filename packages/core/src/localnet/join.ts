@@ -106,7 +106,8 @@ export async function joinChain(o: JoinOptions): Promise<JoinResult> {
 
   // the funder's calls (hyperparameters) run beside the owners' (start_call, funding), each in order
   const refused: JoinResult['refused'] = [];
-  await Promise.all([
+  // settled, not all: on a failure nothing of this run is still submitting when the error surfaces
+  const outcomes = await Promise.allSettled([
     (async () => {
       for (const plan of o.subnets) refused.push(...(await setHyperparameters(o, plan.name, netuids.get(plan.name)!)));
     })(),
@@ -141,6 +142,8 @@ export async function joinChain(o: JoinOptions): Promise<JoinResult> {
       }
     }),
   ]);
+  const failed = outcomes.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
   for (const r of refused) {
     log.warn(
       { event: 'localnet.hyperparameter_refused', ...r },

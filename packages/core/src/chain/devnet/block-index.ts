@@ -7,6 +7,7 @@ import {
   encodeEvents,
   eventRecordFor,
   outcomeRecord,
+  sudidRecord,
   timestampInherent,
 } from './runtime.js';
 
@@ -26,6 +27,8 @@ export interface BlockRecord {
   eventsFinal: boolean;
   /** Failed extrinsics attached to this block: index → subtensor error name. */
   failures: Map<number, string>;
+  /** `Sudo.sudo` extrinsics: index → the inner call's error name, or null when it succeeded. */
+  sudo: Map<number, string | null>;
   encodedEvents: Uint8Array | null;
 }
 
@@ -113,6 +116,7 @@ export class BlockIndex {
       events: new Map(),
       eventsFinal: false,
       failures: new Map(),
+      sudo: new Map(),
       encodedEvents: null,
     };
     this.#byNumber.set(number, rec);
@@ -122,6 +126,8 @@ export class BlockIndex {
     if (old) {
       old.extrinsics.clear();
       old.events.clear();
+      old.failures.clear();
+      old.sudo.clear();
       old.encodedEvents = null;
     }
   }
@@ -149,11 +155,14 @@ export class BlockIndex {
     engineIndex: number | null,
     events: ChainEvent[],
     errorName: string | null,
+    viaSudo = false,
   ): number {
     const idx = engineIndex ?? this.#nextFree(rec);
     rec.extrinsics.set(idx, hex);
     if (!rec.eventsFinal && !rec.events.has(idx) && events.length > 0) rec.events.set(idx, events);
-    if (errorName !== null) rec.failures.set(idx, errorName);
+    // a sudo extrinsic succeeds; its inner call's outcome is the Sudid event
+    if (viaSudo) rec.sudo.set(idx, errorName);
+    else if (errorName !== null) rec.failures.set(idx, errorName);
     rec.encodedEvents = null;
     return idx;
   }
@@ -189,7 +198,10 @@ export class BlockIndex {
       records.push(
         ...(rec.events.get(i) ?? []).flatMap((ev) => eventRecordFor(this.#rt, ev, { ApplyExtrinsic: i }) ?? []),
       );
-      records.push(outcomeRecord(this.#rt, i, rec.failures.get(i) ?? engineFailure(rec.events.get(i))));
+      const sudo = rec.sudo.get(i);
+      if (sudo !== undefined) records.push(sudidRecord(this.#rt, i, sudo));
+      const failure = sudo !== undefined ? null : (rec.failures.get(i) ?? engineFailure(rec.events.get(i)));
+      records.push(outcomeRecord(this.#rt, i, failure));
     }
     rec.encodedEvents = encodeEvents(this.#rt, records);
     return rec.encodedEvents;

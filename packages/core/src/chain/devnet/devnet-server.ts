@@ -133,6 +133,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       return rec ? blocks.eventsOf(rec) : null;
     },
     timestampAt: (hash) => blocks.resolve(hash)?.timestamp ?? null,
+    sudoKey: () => engine.sudoKey(),
   });
 
   const connections = new Set<Connection>();
@@ -199,6 +200,13 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       head?.number ?? 0,
       (n) => blocks.byNumber(n)?.hash ?? null,
     );
+    if (verified.viaSudo && verified.signer !== engine.sudoKey()) {
+      throw new TransactionRejected(
+        1010,
+        'Invalid Transaction',
+        'Transaction has a bad signer: only the sudo key may call sudo',
+      );
+    }
     const expected = await nextIndex(verified.signer);
     const current = await engine.nonce(verified.signer);
     if (verified.nonce < current) throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction is outdated');
@@ -218,7 +226,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         if (!r.included) throw poolRejection(r.error);
         const rec = await blocks.ensure(r.blockNumber);
         const chainError = r.error ? String(r.error.details.chainError ?? 'Other') : null;
-        blocks.addIncluded(rec, verified.hex, r.index, r.events, chainError);
+        blocks.addIncluded(rec, verified.hex, r.index, r.events, chainError, verified.viaSudo);
         if (chainError) log?.debug({ event: 'devnet.extrinsic_failed', chainError }, 'extrinsic failed');
         return rec;
       } finally {

@@ -20,6 +20,8 @@ export interface DevnetEngine {
   nonce(address: string): Promise<number>;
   /** Applies an authenticated call through the engine's validation and block path. */
   applyAuthenticated(signer: string, nonce: number, call: ChainCall): Promise<AppliedOutcome>;
+  /** The chain's sudo (root) key, or null: `Sudo.Key`, and who may sign `Sudo.sudo`. */
+  sudoKey(): string | null;
 }
 
 /**
@@ -44,6 +46,7 @@ export function localChainEngine(chain: LocalChain): DevnetEngine {
   return {
     chain,
     nonce: async (address) => chain.nonce(address),
+    sudoKey: () => chain.state.params.sudo,
     async applyAuthenticated(signer, nonce, call) {
       const pending = chain.submitAuthenticated(signer, nonce, call);
       pending.catch(() => undefined);

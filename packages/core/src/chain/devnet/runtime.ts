@@ -150,6 +150,8 @@ export interface VerifiedExtrinsic {
   signer: string;
   nonce: number;
   call: ChainCall;
+  /** The call came wrapped in `Sudo.sudo` (root origin when the signer is the sudo key). */
+  viaSudo: boolean;
 }
 
 /**
@@ -212,8 +214,8 @@ export function decodeAndVerifyExtrinsic(
   if (!verifies(message, multi.asSr25519.toU8a(), publicKey)) {
     throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
   }
-  const call = methodToChainCall(ext.method as unknown as MethodLike);
-  return { hash: blake2AsHex(bytes, 256), hex: u8aToHex(bytes), signer, nonce: ext.nonce.toNumber(), call };
+  const { call, viaSudo } = unwrapSudo(ext.method as unknown as MethodLike & { args: unknown[] });
+  return { hash: blake2AsHex(bytes, 256), hex: u8aToHex(bytes), signer, nonce: ext.nonce.toNumber(), call, viaSudo };
 }
 
 /** sr25519 verification that treats malformed signature bytes (the verifier throws) as invalid. */
@@ -250,6 +252,24 @@ const addr = (v: unknown): string => {
   if (typeof id === 'string') return id;
   throw new TransactionRejected(1010, 'Invalid Transaction', 'Only MultiAddress::Id destinations are supported');
 };
+
+/**
+ * `Sudo.sudo(call)` → the inner call, flagged. Root origin only matters to AdminUtils setters
+ * (root-only ones need it), so those are the only calls the devnet accepts inside `sudo`.
+ */
+function unwrapSudo(method: MethodLike & { args: unknown[] }): { call: ChainCall; viaSudo: boolean } {
+  if (method.section !== 'sudo') return { call: methodToChainCall(method), viaSudo: false };
+  const inner = method.args[0] as MethodLike | undefined;
+  const call = method.method === 'sudo' && inner ? methodToChainCall(inner) : null;
+  if (call?.pallet !== 'AdminUtils') {
+    throw new TransactionRejected(
+      1010,
+      'Invalid Transaction',
+      `Call sudo.${method.method}${inner ? `(${inner.section}.${inner.method})` : ''} is not implemented by the devnet`,
+    );
+  }
+  return { call, viaSudo: true };
+}
 
 /** A decoded subtensor call → the `ChainCall` the engine applies; calls outside the subset are refused. */
 export function methodToChainCall(method: MethodLike): ChainCall {
@@ -419,6 +439,14 @@ export function outcomeRecord(rt: DevnetRuntime, index: number, errorName: strin
     (field) => values[field ?? ''],
   );
   if (!event) throw new Error('the served metadata lacks System.ExtrinsicSuccess/ExtrinsicFailed');
+  return { phase: { ApplyExtrinsic: index }, event };
+}
+
+/** `Sudo.Sudid { sudo_result }` for extrinsic `index`: the inner call's outcome (the extrinsic itself succeeds). */
+export function sudidRecord(rt: DevnetRuntime, index: number, errorName: string | null): EventRecordBytes {
+  const result = errorName === null ? { Ok: null } : { Err: dispatchErrorFor(rt, errorName) };
+  const event = encodeEvent(rt, 'Sudo', 'Sudid', () => result);
+  if (!event) throw new Error('the served metadata lacks Sudo.Sudid');
   return { phase: { ApplyExtrinsic: index }, event };
 }
 

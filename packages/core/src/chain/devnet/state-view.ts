@@ -13,6 +13,7 @@ export interface StateContext {
   /** SCALE `Vec<EventRecord>` of the block, or null when the devnet has no record of it. */
   eventsAt(hash: string | null): Uint8Array | null;
   timestampAt(hash: string | null): number | null;
+  sudoKey(): string | null;
 }
 
 type KeyArgs = unknown[];
@@ -119,6 +120,7 @@ export class StateView {
           };
         },
       ],
+      ['Sudo.Key', async () => this.#ctx.sudoKey()],
       ['SubtensorModule.TotalIssuance', async () => this.#memo('issuance', () => this.#ctx.chain.totalIssuance())],
       ['SubtensorModule.NetworksAdded', sub(() => true)],
       ['SubtensorModule.SubnetworkN', sub((s) => s.n)],

@@ -1,3 +1,4 @@
+import { TUPLE_EVENT_FIELDS } from '../subtensor/event-fields.js';
 import type { CallContext } from './calls.js';
 import type { Hyper } from './params.js';
 import { fail } from './state.js';
@@ -232,5 +233,7 @@ export function setHyperparameter(
   // set_tempo restarts the epoch cycle
   if (setter.field === 'tempo') patch.lastEpochBlock = block;
   st.patchSubnet(netuid, patch);
-  ctx.emit(setter.event, { netuid, value: stored });
+  // the value under subtensor's field name for this event (`tempo`, `enabled`, …), as every backend reports it
+  const field = TUPLE_EVENT_FIELDS[`SubtensorModule.${setter.event}`]?.[1] ?? 'value';
+  ctx.emit(setter.event, { netuid, [field]: stored });
 }

@@ -262,6 +262,16 @@ export function resolveCall(tx: DecoratedCalls, call: ChainCall): ResolvedCall {
   });
 }
 
+/**
+ * `Sudo.sudo(call)`: how the sudo key dispatches with root origin, which root-only AdminUtils
+ * setters require (a setter signed directly by the sudo key gets BadOrigin). Null when the runtime
+ * has no Sudo pallet.
+ */
+export function wrapInSudo(tx: DecoratedCalls, inner: IMethod | Call): IMethod | Call | null {
+  const sudo = tx.sudo?.sudo;
+  return sudo ? sudo(inner) : null;
+}
+
 /** Builds the encoded call (`[pallet, call, args…]`) for a `ChainCall`. */
 export function buildCall(tx: DecoratedCalls, call: ChainCall): IMethod | Call {
   const resolved = resolveCall(tx, call);

@@ -4,7 +4,7 @@ import { cryptoWaitReady, decodeAddress, signatureVerify } from '@polkadot/util-
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isSubnetkitError } from '../../errors/subnetkit-error.js';
 import type { ChainCall } from '../types.js';
-import { buildCall, type DecoratedCalls, resolveCall } from './call-builder.js';
+import { buildCall, type DecoratedCalls, resolveCall, wrapInSudo } from './call-builder.js';
 import { hyperparametersFromRuntime, type Json, metagraphFromRuntime } from './decode.js';
 import { CUSTOM_VALIDITY_ERRORS, errorCodeFor, nameDispatchError, namePoolRejection } from './dispatch-error.js';
 import {
@@ -191,6 +191,22 @@ function indicesOf(
 }
 
 describe('calls encode to the real runtimes (offline metadata)', () => {
+  it('wraps a setter in Sudo.sudo (how the sudo key dispatches as root) on spec 343', () => {
+    const { decorated } = meta('spec343-v15');
+    const tx = decorated.tx as unknown as DecoratedCalls;
+    const inner = buildCall(tx, {
+      pallet: 'AdminUtils',
+      method: 'set_hyperparameter',
+      args: { netuid: 3, name: 'tempo', value: 10 },
+    });
+    const wrapped = wrapInSudo(tx, inner);
+    const expected = indicesOf('spec343-v15', 'Sudo', 'sudo');
+    expect(expected?.types).toEqual(['Call']);
+    const bytes = wrapped?.toU8a() ?? new Uint8Array();
+    expect([bytes[0], bytes[1]]).toEqual([expected?.pallet, expected?.call]);
+    expect(u8aToHex(bytes.slice(2))).toBe(u8aToHex(inner.toU8a()));
+  });
+
   it.each(CALLS.map((c) => [`${c.pallet}.${c.name}`, c] as const))(
     '%s on spec 343: pallet/call index and argument types',
     (_n, c) => {

@@ -16,7 +16,7 @@ import type {
   SubnetHyperparameters,
   SubnetInfo,
 } from '../types.js';
-import { buildCall, type DecoratedCalls } from './call-builder.js';
+import { buildCall, type DecoratedCalls, wrapInSudo } from './call-builder.js';
 import {
   bytesToText,
   hyperparametersFromRuntime,
@@ -146,6 +146,16 @@ export function codecValue(codec: Codec): unknown {
 const ZERO_ACCOUNT = '5C4hrfjw9DjXZTzV3MwzrrAr9P1MJhSrvWGWqi1eSuyUpnhM';
 function accountOrEmpty(value: Json | undefined): string {
   return typeof value === 'string' && value !== ZERO_ACCOUNT ? value : '';
+}
+
+/** The inner call's error of a `Sudo.sudo` extrinsic (its `Sudid` event), or undefined when it succeeded. */
+function sudoError(result: ISubmittableResult): Codec | undefined {
+  for (const { event } of result.events) {
+    if (event.section !== 'sudo' || event.method !== 'Sudid') continue;
+    const outcome = event.data[0] as Codec & { isErr?: boolean; asErr?: Codec };
+    return outcome.isErr ? outcome.asErr : undefined;
+  }
+  return undefined;
 }
 
 /** Races `promise` against a timer; the timer never keeps the process alive. */
@@ -686,8 +696,13 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
 
   const submit = async (signer: Signer, chainCall: ChainCall): Promise<ExtrinsicResult> => {
     const name = `${chainCall.pallet}.${chainCall.method}`;
+    const decorated = api.tx as unknown as DecoratedCalls;
     // api.tx functions return submittables, so the built call can be signed directly.
-    const tx = buildCall(api.tx as unknown as DecoratedCalls, chainCall) as unknown as SubmittableExtrinsic<'promise'>;
+    let tx = buildCall(decorated, chainCall) as unknown as SubmittableExtrinsic<'promise'>;
+    // the sudo key sets hyperparameters as root: root-only setters refuse its plain signature
+    const viaSudo =
+      chainCall.pallet === 'AdminUtils' && (await call('Sudo.Key', () => read('Sudo', 'Key'))) === signer.address;
+    if (viaSudo) tx = (wrapInSudo(decorated, tx) ?? tx) as unknown as SubmittableExtrinsic<'promise'>;
     const polkadotSigner = toPolkadotSigner(signer, api.registry);
     const included = call(
       name,
@@ -706,8 +721,9 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
             if (status.isInBlock || status.isFinalized) {
               const blockHash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex();
               const events = toChainEvents(result.events as unknown as EventRecordLike[]);
-              if (result.dispatchError) {
-                const err = nameDispatchError(api.registry, result.dispatchError as unknown as DispatchErrorLike);
+              const dispatchError = result.dispatchError ?? (viaSudo ? sudoError(result) : undefined);
+              if (dispatchError) {
+                const err = nameDispatchError(api.registry, dispatchError as unknown as DispatchErrorLike);
                 settle(() => reject(chainErrorToSubnetkit(err, name, { blockHash })));
                 return;
               }

@@ -1,10 +1,10 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type Chain, createSubtensorChain, initCrypto } from '@subnetkit/core';
+import { freePort } from '@subnetkit/core/testing';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 
 // Three processes, as three users would run them: a devnet (the chain), a localnet joining it
@@ -40,14 +40,6 @@ function exited(child: ChildProcess): Promise<number | null> {
   return child.exitCode !== null
     ? Promise.resolve(child.exitCode)
     : new Promise((r) => child.once('exit', (code) => r(code)));
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 interface NetworkFile {

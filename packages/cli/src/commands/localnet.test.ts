@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@subnetkit/core/testing';
 import { describe, expect, it } from 'vitest';
 import { sink } from '../capture.test-helper.js';
 import { main } from '../main.js';
@@ -10,15 +10,6 @@ async function run(args: string[]): Promise<{ code: number; stderr: string }> {
   const err = sink();
   const code = await main(args, { stdout: sink().stream, stderr: err.stream });
   return { code, stderr: err.text() };
-}
-
-/** A port nothing listens on: bind, read it, release it. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 // Joining a chain that works is covered across real processes in test/network-join.test.ts.
@@ -45,7 +36,7 @@ describe('subnetkit localnet --network: bad input', () => {
   });
 
   it('fails with a connection error, not a hang, when no chain answers', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'subnetkit-join-refused-'));
     const r = await run([
       'localnet',

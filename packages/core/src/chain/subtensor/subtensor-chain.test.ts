@@ -1,20 +1,12 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { freePort } from '../../testing/free-port.js';
 import { ManualClock } from '../../util/clock.js';
 import { type Devnet, startDevnet } from '../devnet/devnet-server.js';
 import { localChainEngine } from '../devnet/local-engine.js';
 import { createDevSigner, createLocalChain, devGenesis } from '../local/index.js';
 import { createSubtensorChain, resolveEndpoint } from './subtensor-chain.js';
-
-/** A port nothing listens on: bind, read it, release it. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -34,7 +26,7 @@ describe('createSubtensorChain: endpoints', () => {
 
 describe('createSubtensorChain: no hang when the node is gone', () => {
   it('fails fast with SK_CHAIN_CONNECTION on a closed port', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const started = performance.now();
     await expect(createSubtensorChain({ endpoint: `ws://127.0.0.1:${port}`, timeoutMs: 5_000 })).rejects.toMatchObject({
       code: 'SK_CHAIN_CONNECTION',

@@ -9,7 +9,6 @@ import {
   RANDOM,
   SubnetkitError,
   systemClock,
-  VALIDATOR_OPTIONS,
   Validator,
 } from '@subnetkit/core';
 import type { Command } from 'commander';

@@ -1,12 +1,7 @@
 import { inject, injectable } from 'tsyringe';
-import type { Chain, ChainEvent, Unsubscribe } from '../chain/types.js';
+import type { ChainEvent, Unsubscribe } from '../chain/types.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
-import type { Logger } from '../log/logger.js';
-import type { LoadedSubnet } from '../plugin/load-subnet.js';
 import { type Axon, createAxon, type HandlerContext } from '../protocol/axon.js';
-import type { Clock } from '../util/clock.js';
-import type { Random } from '../util/random.js';
-import type { Signer } from '../util/signer.js';
 import { MetagraphSync } from './metagraph-sync.js';
 import type { NeuronOptions } from './options.js';
 import { AnswerBoard, type MinerProfile, profileHandler } from './profiles.js';

@@ -2,14 +2,9 @@
 import { randomInt } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { weightCommitHash } from '../chain/local/math.js';
-import type { Chain, Metagraph } from '../chain/types.js';
+import type { Metagraph } from '../chain/types.js';
 import { isSubnetkitError } from '../errors/subnetkit-error.js';
-import type { Logger } from '../log/logger.js';
-import type { LoadedSubnet } from '../plugin/load-subnet.js';
 import { Dendrite } from '../protocol/dendrite.js';
-import type { Clock } from '../util/clock.js';
-import type { Random } from '../util/random.js';
-import type { Signer } from '../util/signer.js';
 import { publicKeyFromAddress } from '../wallet/keypair.js';
 import { MetagraphSync } from './metagraph-sync.js';
 import { dialableIp } from './miner.js';

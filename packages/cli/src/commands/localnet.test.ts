@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@subnetkit/core/testing';
@@ -50,4 +50,25 @@ describe('subnetkit localnet --network: bad input', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/SK_CHAIN_CONNECTION/);
   }, 60_000);
+});
+
+describe('subnetkit localnet: Ctrl-C', () => {
+  it('stops cleanly, report written, when Ctrl-C came during start-up', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'subnetkit-ctrl-c-'));
+    try {
+      const stop = new AbortController();
+      stop.abort(); // pressed before the network was up: the listener comes too late to hear it
+      const err = sink();
+      const code = await main(['localnet', '--subnets', '@subnetkit/subnet-predict', '--data-dir', dataDir], {
+        stdout: sink().stream,
+        stderr: err.stream,
+        shutdown: stop.signal,
+      });
+      expect(code).toBe(0);
+      expect(err.text()).toMatch(/stopping \(Ctrl-C\)/);
+      expect(existsSync(join(dataDir, 'report.html'))).toBe(true);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

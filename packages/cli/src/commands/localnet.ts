@@ -237,7 +237,9 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
         .catch(() => undefined);
       check();
     });
-    ctx.shutdown.addEventListener('abort', () => resolveDone(), { once: true });
+    // a Ctrl-C during start-up has already fired: stop right after it
+    if (ctx.shutdown.aborted) resolveDone();
+    else ctx.shutdown.addEventListener('abort', () => resolveDone(), { once: true });
   });
   // the per-block summary only feeds the terminal view: off a terminal, no reads per block
   const unsubscribe = network.chain.onBlock(() => {

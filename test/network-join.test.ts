@@ -153,6 +153,7 @@ describe('localnet --network and run --network across processes', { tags: ['slow
     // the report lists the outsider among the subnet's neurons
     const report = readFileSync(join(dataDir, 'report.html'), 'utf8');
     expect(report).toContain('external');
+    expect(report).toContain(`(predict) on ${url}`);
     devnet.child.kill('SIGINT');
     expect(await exited(devnet.child)).toBe(0);
   });

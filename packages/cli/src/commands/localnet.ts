@@ -256,7 +256,7 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
     renderHtmlReport(
       summary,
       network.history(),
-      `Subnetkit localnet (${subnets.map((s) => s.definition.name).join(', ')})`,
+      `Subnetkit localnet (${subnets.map((s) => s.definition.name).join(', ')})${opts.network ? ` on ${opts.network}` : ''}`,
     ),
   );
   ctx.out.info(ctx.shutdown.aborted ? 'stopping (Ctrl-C)…' : `done: every subnet ran ${epochs} epochs`);

@@ -14,7 +14,6 @@ export interface QueryResult {
   latencyMs: number;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: contexts are built by the host for any subnet
 export type AnyRewardContextBase = Omit<Parameters<AnySubnet['validator']['reward']>[2], 'answers'>;
 
 /**

@@ -165,7 +165,11 @@ export type ChainCall =
   | {
       pallet: 'AdminUtils';
       method: 'set_hyperparameter';
-      /** `name` is the subtensor hyperparameter (e.g. "tempo", "weights_rate_limit"). */
+      /**
+       * `name` is the subtensor hyperparameter (e.g. "tempo", "weights_rate_limit"). Signed by the
+       * subnet owner (owner setters) or the sudo key, as root (the subtensor backend then sends it
+       * inside `Sudo.sudo`).
+       */
       args: { netuid: number; name: string; value: bigint | number | boolean };
     };
 

@@ -304,7 +304,7 @@ export function createAxon(options: AxonOptions): Axon {
     let release: (() => void) | undefined;
     let streaming = false;
     const cleanup = (): void => {
-      done.abort();
+      done.abort(FINISHED);
       release?.();
       controllers.delete(ac);
       finishOne();
@@ -689,6 +689,8 @@ function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
 }
 
 const encoder = new TextEncoder();
+/** Abort reason when a request ends normally: a constant, since a default DOMException per request costs a stack capture. */
+const FINISHED = Symbol('request finished');
 
 /** Pull-based body: the handler's iterator advances only as fast as the socket drains. */
 function streamBody(

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { main } from './main.js';
+import { quietPolkadotConsole } from './polkadot-console.js';
+
+quietPolkadotConsole(console, ['debug', 'trace'].includes(process.env.SUBNETKIT_LOG_LEVEL ?? ''));
 
 // Ctrl-C aborts long-running commands (localnet, run), which then shut down gracefully.
 const controller = new AbortController();

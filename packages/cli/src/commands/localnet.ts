@@ -169,7 +169,7 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
       blockTime,
       ...(joined
         ? {
-            join: { chain: joined, funder: funder! },
+            join: { chain: joined, funder: funder!, progress: (m: string) => ctx.out.info(`  ${m}`) },
             // a joined chain's validators keep their own state: their uids are not the embedded chain's
             stateDir: join(dataDir, 'joined', opts.network!.replace(/[^a-zA-Z0-9]+/g, '_')),
           }

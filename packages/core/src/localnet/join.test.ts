@@ -44,8 +44,9 @@ afterAll(async () => {
 
 async function joinNetwork(seed: string, funder: Keypair, miners: MinerProfile[] = ['honest', 'lazy']) {
   const logs = captureLogs('debug');
+  const steps: string[] = [];
   const network = await LocalNetwork.start({
-    join: { chain: remote, funder },
+    join: { chain: remote, funder, progress: (m) => steps.push(m) },
     subnets: [await loadSubnet(reverseSubnet, { cwd: process.cwd() })],
     validators: 1,
     miners,
@@ -57,7 +58,7 @@ async function joinNetwork(seed: string, funder: Keypair, miners: MinerProfile[]
     log: logs.logger,
     clock: systemClock,
   });
-  return { network, logs };
+  return { network, logs, steps };
 }
 
 /**
@@ -101,6 +102,18 @@ describe('LocalNetwork joining a chain served by another process', { tags: ['slo
     try {
       netuid = first.network.netuidOf('reverse');
       expect(first.network.joined?.created).toEqual(['reverse']);
+      // one line per step that did something (the funder's and the owner's steps interleave)
+      expect(first.steps).toHaveLength(6);
+      expect(first.steps).toEqual(
+        expect.arrayContaining([
+          'reverse: funding the subnet owner',
+          expect.stringMatching(/^reverse: registering the subnet \(lock \d+ TAO\)$/),
+          expect.stringMatching(/^reverse: naming subnet \d+$/),
+          expect.stringMatching(/^reverse: setting .*tempo=5/),
+          'reverse: start_call',
+          'reverse: the owner funds 3 neurons',
+        ]),
+      );
       expect(netuid).toBeGreaterThan(1); // the devnet's genesis subnet keeps netuid 1
       expect((await remote.subnets()).length).toBe(subnetsBefore + 1);
       const hp = await remote.hyperparameters(netuid);
@@ -131,6 +144,7 @@ describe('LocalNetwork joining a chain served by another process', { tags: ['slo
     const second = await joinNetwork('join', alice);
     try {
       expect(second.network.joined?.created).toEqual([]);
+      expect(second.steps).toEqual([]); // nothing left to do
       expect(second.network.netuidOf('reverse')).toBe(netuid);
       expect((await remote.subnets()).length).toBe(subnetsBefore + 1);
       // everyone is registered, staked and funded: the funder paid nothing this time

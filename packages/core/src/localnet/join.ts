@@ -28,6 +28,8 @@ export interface JoinOptions {
   /** Free balance each miner and validator coldkey gets for its burn (and fees). */
   neuronFunds: Rao;
   log: Logger;
+  /** One line per set-up step, for a terminal: each step waits a block, which can be long on a slow chain. */
+  progress?: (message: string) => void;
 }
 
 export interface JoinResult {
@@ -70,6 +72,7 @@ export async function joinChain(o: JoinOptions): Promise<JoinResult> {
     const want = lock + needs.reduce((sum, f) => sum + f.amount, 0n) + MARGIN;
     const have = await chain.balance(plan.owner.coldkey.address);
     if (have < want) {
+      o.progress?.(`${plan.name}: funding the subnet owner`);
       await step(o, plan.name, 'funding the subnet owner', o.funder, {
         pallet: 'Balances',
         method: 'transfer_keep_alive',
@@ -80,6 +83,7 @@ export async function joinChain(o: JoinOptions): Promise<JoinResult> {
       netuids.set(plan.name, netuid);
       continue;
     }
+    o.progress?.(`${plan.name}: registering the subnet (lock ${lock / TAO} TAO)`);
     const r = await step(o, plan.name, 'registering the subnet', plan.owner.coldkey, {
       pallet: 'SubtensorModule',
       method: 'register_network',
@@ -116,6 +120,7 @@ export async function joinChain(o: JoinOptions): Promise<JoinResult> {
       const info = await chain.subnet(netuid);
       // the name lets other processes find the subnet (`subnetkit run <package>` looks it up by name)
       if (info?.name !== plan.name) {
+        o.progress?.(`${plan.name}: naming subnet ${netuid}`);
         try {
           await chain.submit(plan.owner.coldkey, {
             pallet: 'SubtensorModule',
@@ -127,13 +132,16 @@ export async function joinChain(o: JoinOptions): Promise<JoinResult> {
         }
       }
       if (info?.started === false) {
+        o.progress?.(`${plan.name}: start_call`);
         await step(o, plan.name, 'start_call', plan.owner.coldkey, {
           pallet: 'SubtensorModule',
           method: 'start_call',
           args: { netuid },
         });
       }
-      for (const f of fundings.get(plan.name) ?? []) {
+      const toFund = fundings.get(plan.name) ?? [];
+      if (toFund.length > 0) o.progress?.(`${plan.name}: the owner funds ${toFund.length} neurons`);
+      for (const f of toFund) {
         await step(o, plan.name, 'funding a neuron', plan.owner.coldkey, {
           pallet: 'Balances',
           method: 'transfer_keep_alive',
@@ -175,12 +183,15 @@ async function neuronFundings(o: JoinOptions, plan: JoinSubnetPlan, netuid: numb
 async function setHyperparameters(o: JoinOptions, subnet: string, netuid: number): Promise<JoinResult['refused']> {
   const current: SubnetHyperparameters = await o.chain.hyperparameters(netuid);
   const refused: JoinResult['refused'] = [];
-  for (const [name, value] of Object.entries(o.hyperparameters)) {
-    if (value === undefined || !(name in current)) continue; // not something this chain reports
+  const changes = Object.entries(o.hyperparameters).filter(([name, value]) => {
+    if (value === undefined || !(name in current)) return false; // not something this chain reports
     const now = current[name];
-    if (String(now) === String(value)) continue;
     // a localnet never shrinks a subnet another process may share
-    if (name === 'maxAllowedUids' && Number(now) >= Number(value)) continue;
+    if (name === 'maxAllowedUids') return Number(now) < Number(value);
+    return String(now) !== String(value);
+  });
+  if (changes.length > 0) o.progress?.(`${subnet}: setting ${changes.map(([n, v]) => `${n}=${v}`).join(', ')}`);
+  for (const [name, value] of changes) {
     try {
       await o.chain.submit(o.funder, {
         pallet: 'AdminUtils',

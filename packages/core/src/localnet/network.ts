@@ -33,7 +33,7 @@ export interface LocalNetworkOptions {
    * embedding one: `funder` funds the subnet owners and sets the hyperparameters (the sudo key on
    * a dev chain). The caller owns `chain` and closes it after `stop()`. Needs timed blocks.
    */
-  join?: { chain: Chain; funder: Signer };
+  join?: { chain: Chain; funder: Signer; progress?: (message: string) => void };
   /** Validators per subnet (default 2). */
   validators?: number;
   /** Miner profiles per subnet, in uid order (default honest×3, lazy, random, copycat). */
@@ -204,6 +204,7 @@ export class LocalNetwork {
         validatorStake: stake,
         neuronFunds: NEURON_FUNDS,
         log: o.log.child({ component: 'localnet-join' }),
+        ...(o.join.progress ? { progress: o.join.progress } : {}),
       });
       for (const p of plan) p.netuid = this.#joined.netuids.get(p.subnet.definition.name)!;
       this.#tracked = new TrackedChain(o.join.chain);

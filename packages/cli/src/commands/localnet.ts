@@ -71,7 +71,7 @@ export function registerLocalnetCommand(program: Command, ctx: CliContext): void
     )
     .option(
       '--network <endpoint>',
-      'join a chain another process runs (e.g. subnetkit devnet at ws://127.0.0.1:9944) instead of embedding one',
+      'join a development chain another process runs (e.g. subnetkit devnet at ws://127.0.0.1:9944) instead of embedding one',
     )
     .option(
       '--funder <uri>',

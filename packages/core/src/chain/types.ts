@@ -190,6 +190,11 @@ export type Unsubscribe = () => void;
  */
 export interface Chain {
   readonly kind: 'local' | 'subtensor';
+  /**
+   * The node's Substrate chain type: 'Development' or 'Local' for dev chains (the local chain and
+   * the devnet are 'Development'), 'Live' for finney and test; 'Live' too when a node does not say.
+   */
+  readonly chainType: string;
   blockNumber(): Promise<number>;
   blockHash(number?: number): Promise<string>;
   balance(address: string): Promise<Rao>;

@@ -42,11 +42,16 @@ afterAll(async () => {
   rmSync(stateDir, { recursive: true, force: true });
 });
 
-async function joinNetwork(seed: string, funder: Keypair, miners: MinerProfile[] = ['honest', 'lazy']) {
+async function joinNetwork(
+  seed: string,
+  funder: Keypair,
+  miners: MinerProfile[] = ['honest', 'lazy'],
+  chain: Chain = remote,
+) {
   const logs = captureLogs('debug');
   const steps: string[] = [];
   const network = await LocalNetwork.start({
-    join: { chain: remote, funder, progress: (m) => steps.push(m) },
+    join: { chain, funder, progress: (m) => steps.push(m) },
     subnets: [await loadSubnet(reverseSubnet, { cwd: process.cwd() })],
     validators: 1,
     miners,
@@ -170,5 +175,28 @@ describe('LocalNetwork joining a chain served by another process', { tags: ['slo
     expect((err as Error).message).toMatch(/--funder/);
     expect((err as Error).message).not.toMatch(/nobody-funds-this/);
     expect((await remote.subnets()).length).toBe(subnetsBefore);
+  });
+
+  test('refuses a live chain before sending anything', async () => {
+    // the same engine, served as a node that says it is a live network
+    const live = await startDevnet({ engine: localChainEngine(host), port: 0, chainType: 'Live' });
+    const liveChain = await createSubtensorChain({ endpoint: live.url, timeoutMs: 10_000 });
+    try {
+      expect(liveChain.chainType).toBe('Live');
+      expect(remote.chainType).toBe('Development');
+      const funderBefore = await remote.balance(alice.address);
+      const subnetsBefore = (await remote.subnets()).length;
+      const err = await joinNetwork('join-live', alice, ['honest'], liveChain).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ code: 'SK_LOCALNET_JOIN_FAILED', details: { step: 'checking the chain' } });
+      expect((err as Error).message).toMatch(/Live network.*development chains/);
+      expect(await remote.balance(alice.address)).toBe(funderBefore);
+      expect((await remote.subnets()).length).toBe(subnetsBefore);
+    } finally {
+      await liveChain.close();
+      await live.close();
+    }
   });
 });

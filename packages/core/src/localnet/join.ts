@@ -55,6 +55,14 @@ interface Funding {
  */
 export async function joinChain(o: JoinOptions): Promise<JoinResult> {
   const { chain, log } = o;
+  if (chain.chainType !== 'Development' && chain.chainType !== 'Local') {
+    // nothing has been sent yet: a localnet's cheating miners and burned TAO belong on dev chains only
+    throw new SubnetkitError(
+      'SK_LOCALNET_JOIN_FAILED',
+      `The chain is a ${chain.chainType} network: a localnet registers subnets and spends TAO on them, so it only joins development chains (subnetkit devnet, a subtensor dev node). Use 'subnetkit run' to take part in a live subnet.`,
+      { step: 'checking the chain', chainType: chain.chainType },
+    );
+  }
   const netuids = new Map<string, number>();
   const created: string[] = [];
   const fundings = new Map<string, Funding[]>();

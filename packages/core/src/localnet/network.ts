@@ -31,7 +31,8 @@ export interface LocalNetworkOptions {
   /**
    * Join a chain another process runs (a `subnetkit devnet`, a subtensor dev node) instead of
    * embedding one: `funder` funds the subnet owners and sets the hyperparameters (the sudo key on
-   * a dev chain). The caller owns `chain` and closes it after `stop()`. Needs timed blocks.
+   * a dev chain). Development chains only: a 'Live' one is refused before anything is sent. The
+   * caller owns `chain` and closes it after `stop()`. Needs timed blocks.
    */
   join?: { chain: Chain; funder: Signer; progress?: (message: string) => void };
   /** Validators per subnet (default 2). */

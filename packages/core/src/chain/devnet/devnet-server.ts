@@ -20,6 +20,8 @@ export interface DevnetOptions {
   maxRequestBytes?: number;
   /** Subscriptions per connection (default 1024). */
   maxSubscriptions?: number;
+  /** What `system_chainType` answers (default 'Development'); 'Live' lets tests play a real network. */
+  chainType?: 'Development' | 'Local' | 'Live';
   logger?: Logger;
 }
 
@@ -246,7 +248,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     system_chain: async () => 'Subnetkit Devnet',
     system_name: async () => 'subnetkit-devnet',
     system_version: async () => '0.1.0',
-    system_chainType: async () => 'Development',
+    system_chainType: async () => options.chainType ?? 'Development',
     system_properties: async () => ({ ss58Format: 42, tokenDecimals: 9, tokenSymbol: 'TAO' }),
     system_health: async () => ({ peers: 0, isSyncing: false, shouldHavePeers: false }),
     system_peers: async () => [],

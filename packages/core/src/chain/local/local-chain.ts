@@ -75,6 +75,7 @@ const U16 = 65535;
  */
 export class LocalChain implements Chain {
   readonly kind = 'local' as const;
+  readonly chainType = 'Development';
   readonly genesisHash: string;
   readonly #store: Store;
   readonly #st: ChainState;

@@ -515,8 +515,16 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
     }
   };
 
+  // a node that cannot say is treated as live: callers guard real-money actions on this
+  const chainType = await withTimeout(api.rpc.system.chainType(), timeoutMs, () =>
+    timeoutError('system_chainType', timeoutMs),
+  )
+    .then((t) => t.toString())
+    .catch(() => 'Live');
+
   const chain: Chain = {
     kind: 'subtensor',
+    chainType,
 
     blockNumber: () => call('blockNumber', async () => (await api.rpc.chain.getHeader()).number.toNumber()),
 

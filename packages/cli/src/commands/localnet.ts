@@ -92,16 +92,6 @@ function positiveInt(name: string, value: string, max: number): number {
   return n;
 }
 
-/** Connects to the chain a `--network` localnet joins. */
-async function joinTarget(
-  ctx: CliContext,
-  endpoint: string,
-  log: Parameters<typeof createSubtensorChain>[0]['logger'],
-) {
-  ctx.out.info(`joining the chain at ${endpoint}…`);
-  return createSubtensorChain({ endpoint, ...(log ? { logger: log } : {}) });
-}
-
 function profilesFrom(opts: LocalnetOptions): MinerProfile[] {
   if (opts.profiles) return parseProfiles(opts.profiles);
   if (!opts.miners) return [...DEFAULT_MINER_PROFILES];
@@ -160,7 +150,10 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   let joined: Chain | undefined;
   try {
     const funder = opts.network ? await keyFromUri(opts.funder, 'funder') : undefined;
-    joined = opts.network ? await joinTarget(ctx, opts.network, log) : undefined;
+    if (opts.network) {
+      ctx.out.info(`joining the chain at ${opts.network}…`);
+      joined = await createSubtensorChain({ endpoint: opts.network, logger: log });
+    }
     network = await LocalNetwork.start({
       subnets,
       validators,
@@ -184,14 +177,12 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
     await models.dispose();
     throw err;
   }
-  for (const s of subnets) {
-    const name = s.definition.name;
-    if (network.joined) {
-      const state = network.joined.created.includes(name) ? 'registered now' : 'found from an earlier run';
-      ctx.out.info(`${name}: netuid ${network.netuidOf(name)} on ${opts.network} (${state})`);
-    }
+  const joinResult = network.joined;
+  for (const name of joinResult ? subnets.map((s) => s.definition.name) : []) {
+    const state = joinResult?.created.includes(name) ? 'registered now' : 'found from an earlier run';
+    ctx.out.info(`${name}: netuid ${network.netuidOf(name)} on ${opts.network} (${state})`);
   }
-  for (const r of network.joined?.refused ?? []) {
+  for (const r of joinResult?.refused ?? []) {
     ctx.out.info(`warning: the chain refused ${r.subnet}'s ${r.name} (${r.error}); keeping its value`);
   }
   const devnet = opts.rpcPort

@@ -26,7 +26,9 @@ export {
   type PublicAccount,
   publicKeyFromAddress,
   SS58_FORMAT,
+  type VerifyOptions,
   verify,
+  wrapBytes,
 } from './keypair.js';
 export { generateMnemonic, MNEMONIC_WORD_COUNTS, type MnemonicWordCount, validateMnemonic } from './mnemonic.js';
 export {

@@ -107,6 +107,20 @@ describe('signatures (keys.json → signatures)', () => {
     expect(verify(msg, sig.slice(0, 63), alice.address)).toBe(false);
     expect(verify(msg, sig, 'not-an-address')).toBe(false);
   });
+
+  it('accepts a signature over the <Bytes>-wrapped message, as btwallet does, unless told not to', () => {
+    const alice = Keypair.fromUri('//Alice');
+    const msg = 'a message signed by a polkadot-js extension';
+    const wrappedSig = alice.sign(`<Bytes>${msg}</Bytes>`);
+    expect(verify(msg, wrappedSig, alice.address)).toBe(true);
+    expect(alice.verify(msg, u8aToHex(wrappedSig))).toBe(true);
+    expect(verify(new TextEncoder().encode(msg), wrappedSig, alice.publicKey)).toBe(true);
+    expect(verify(msg, wrappedSig, alice.address, { allowWrapped: false })).toBe(false);
+    // the wrapping is of these exact bytes: another message, key or framing still fails
+    expect(verify(`${msg}.`, wrappedSig, alice.address)).toBe(false);
+    expect(verify(msg, wrappedSig, Keypair.fromUri('//Bob').address)).toBe(false);
+    expect(verify(msg, alice.sign(`<bytes>${msg}</bytes>`), alice.address)).toBe(false);
+  });
 });
 
 describe('addresses', () => {

@@ -200,9 +200,9 @@ export class Keypair implements Signer {
     return sr25519Sign(this.publicKey, this.#secretKey, toBytes(message));
   }
 
-  /** True when `signature` is this key's signature over `message`. */
-  verify(message: Uint8Array | string, signature: Uint8Array | string): boolean {
-    return verify(message, signature, this.publicKey);
+  /** True when `signature` is this key's signature over `message`, bare or `<Bytes>`-wrapped. */
+  verify(message: Uint8Array | string, signature: Uint8Array | string, options?: VerifyOptions): boolean {
+    return verify(message, signature, this.publicKey, options);
   }
 
   /** The address with another SS58 prefix (e.g. 0 for Polkadot). */
@@ -233,14 +233,37 @@ export class Keypair implements Signer {
   }
 }
 
+/** Options of {@link verify}. */
+export interface VerifyOptions {
+  /**
+   * Also accept a signature over `<Bytes>` + message + `</Bytes>` (what polkadot-js extensions'
+   * `signRaw` produce), as btwallet's `verify` does. Default true.
+   */
+  readonly allowWrapped?: boolean;
+}
+
+const BYTES_OPEN = stringToU8a('<Bytes>');
+const BYTES_CLOSE = stringToU8a('</Bytes>');
+
+/** `<Bytes>` + message + `</Bytes>`, the polkadot-js extension framing of signed raw data. */
+export function wrapBytes(message: Uint8Array): Uint8Array {
+  const out = new Uint8Array(BYTES_OPEN.length + message.length + BYTES_CLOSE.length);
+  out.set(BYTES_OPEN, 0);
+  out.set(message, BYTES_OPEN.length);
+  out.set(BYTES_CLOSE, BYTES_OPEN.length + message.length);
+  return out;
+}
+
 /**
- * Verifies an sr25519 signature against an SS58 address (any prefix) or a 32-byte public key.
+ * Verifies an sr25519 signature against an SS58 address (any prefix) or a 32-byte public key,
+ * over the message as given or `<Bytes>`-wrapped (btwallet accepts both; see {@link VerifyOptions}).
  * Malformed input verifies as false rather than throwing: callers treat it as a bad signature.
  */
 export function verify(
   message: Uint8Array | string,
   signature: Uint8Array | string,
   addressOrPublicKey: string | Uint8Array,
+  options: VerifyOptions = {},
 ): boolean {
   assertCryptoReady();
   try {
@@ -252,7 +275,9 @@ export function verify(
         : addressOrPublicKey;
     const sig = typeof signature === 'string' ? hexToU8a(signature) : signature;
     if (sig.length !== 64 || publicKey.length !== 32) return false;
-    return sr25519Verify(sig, toBytes(message), publicKey);
+    const bytes = toBytes(message);
+    if (sr25519Verify(sig, bytes, publicKey)) return true;
+    return (options.allowWrapped ?? true) && sr25519Verify(sig, wrapBytes(bytes), publicKey);
   } catch {
     return false;
   }

@@ -35,7 +35,7 @@ interface LocalnetOptions {
   dataDir: string;
   json?: boolean;
   report?: string;
-  seed: string;
+  seed?: string;
   rpcPort?: string;
   network?: string;
   funder: string;
@@ -64,7 +64,10 @@ export function registerLocalnetCommand(program: Command, ctx: CliContext): void
       '.subnetkit/localnet',
     )
     .option('--report <file>', 'HTML report path (default <data-dir>/report.html)')
-    .option('--seed <seed>', 'seed of keys and challenges', 'localnet')
+    .option(
+      '--seed <seed>',
+      'seed of keys and challenges, for reproducible runs (default: keys from "localnet", challenges from fresh OS entropy)',
+    )
     .option(
       '--rpc-port <port>',
       'also serve the chain over Substrate JSON-RPC (ws://127.0.0.1:<port>) so other processes can join: subnetkit run/query --network ws://…',
@@ -167,7 +170,7 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
             stateDir: join(dataDir, 'joined', opts.network!.replace(/[^a-zA-Z0-9]+/g, '_')),
           }
         : { dataDir, stateDir: join(dataDir, 'validators') }),
-      seed: opts.seed,
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       models,
       log,
       clock: systemClock,
@@ -196,7 +199,8 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   const writeNetworkFile = async (summary: NetworkSummary) => {
     const metagraphs = await Promise.all(summary.subnets.map((s) => network.chain.metagraph(s.netuid)));
     const doc = {
-      seed: opts.seed,
+      // `query` derives the dev validator key from it (never the challenge randomness)
+      seed: opts.seed ?? 'localnet',
       block: summary.block,
       subnets: summary.subnets.map((s, i) => ({
         netuid: s.netuid,

@@ -31,6 +31,7 @@ interface RunFlags extends WalletFlags, NetworkFlags {
   port?: string;
   yes?: boolean;
   stateDir?: string;
+  seed?: string;
 }
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
@@ -47,6 +48,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'axon port (miner)', '8091')
     .option('--state-dir <dir>', 'validator state folder', '.subnetkit/validator')
     .option('--yes', 'register with the burn without asking')
+    .option('--seed <seed>', 'seed challenges for a reproducible test run (default: fresh OS entropy)')
     .action((subnet: string, flags: RunFlags) => runNeuron(ctx, subnet, flags));
 }
 
@@ -54,7 +56,8 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
   if (flags.role !== 'miner' && flags.role !== 'validator') {
     throw new SubnetkitError('SK_CLI_USAGE', `--role must be miner or validator, not '${flags.role}'.`, {});
   }
-  const config = await cliConfig(ctx);
+  const loadedConfig = await cliConfig(ctx);
+  const config = flags.seed !== undefined ? { ...loadedConfig, seed: flags.seed } : loadedConfig;
   const log = createLogger({ level: config.log.level });
   await initCrypto();
   const [loaded] = await loadSubnets(ctx, [spec]);

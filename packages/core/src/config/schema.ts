@@ -73,7 +73,12 @@ export const configSchema = z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
       .prefault({}),
-    seed: z.union([z.string(), z.number()]).default('subnetkit'),
+    /**
+     * Seed of every neuron's random source (challenges, sampling). Absent (the default), the
+     * process draws a fresh secret from the OS, so no miner can replay a validator's challenges;
+     * set it only for reproducible tests and local runs.
+     */
+    seed: z.union([z.string(), z.number()]).optional(),
   })
   .strict();
 

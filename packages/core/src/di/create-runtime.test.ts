@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { configSchema } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
 import { captureLogs } from '../testing/capture-logs.js';
-import type { Random } from '../util/random.js';
+import { createRandom, type Random } from '../util/random.js';
 import { Secret } from '../util/secret.js';
 import { createRuntime } from './create-runtime.js';
 import { LOGGER, NEURON, type NeuronIdentity, RANDOM } from './tokens.js';
@@ -58,10 +58,34 @@ describe('Runtime (composition root)', () => {
     expect(bookB.disposed).toBe(true);
   });
 
-  test('the same seed gives the same per-neuron random stream across runtimes', () => {
+  test('an explicit seed gives the same per-neuron random stream across runtimes', () => {
+    const seeded = configSchema.parse({ seed: 'fixed' });
     const draw = () =>
-      createRuntime({ config }).createNeuronScope({ name: 'n', subnet: 's', role: 'miner' }).resolve(RANDOM).next();
+      createRuntime({ config: seeded })
+        .createNeuronScope({ name: 'n', subnet: 's', role: 'miner' })
+        .resolve(RANDOM)
+        .next();
     expect(draw()).toBe(draw());
+  });
+
+  test('without a seed, public facts do not reproduce a validator’s challenge randomness', () => {
+    // the replay attack: the old default seed, forked the way `subnetkit run` names its neuron and
+    // the validator names its steps, gave anyone the validator's exact challenges
+    const validatorStep = (runtime: ReturnType<typeof createRuntime>, step: number) =>
+      runtime
+        .createNeuronScope({ name: 'image/validator', subnet: 'image', role: 'validator' })
+        .resolve(RANDOM)
+        .fork(`step-${step}`);
+    const draws = (r: Random) => Array.from({ length: 8 }, () => r.int(0, 2 ** 30));
+    const a = draws(validatorStep(createRuntime({ config }), 1));
+    const b = draws(validatorStep(createRuntime({ config }), 1));
+    expect(a).not.toEqual(b); // each process draws its own secret
+    for (const publicSeed of ['subnetkit', 'localnet', 'test', 'image', '']) {
+      expect(draws(createRandom(`${publicSeed}/image/validator/step-1`))).not.toEqual(a);
+    }
+    // the mechanism the attack relied on still works for an explicit seed, which is what makes it a test
+    const explicit = draws(validatorStep(createRuntime({ config: configSchema.parse({ seed: 'subnetkit' }) }), 1));
+    expect(explicit).toEqual(draws(createRandom('subnetkit/image/validator/step-1')));
   });
 
   test('overrides replace only the tokens they name', () => {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { type DependencyContainer, container as globalContainer, type InjectionToken } from 'tsyringe';
 import type { Chain } from '../chain/types.js';
 import type { SubnetkitConfig } from '../config/schema.js';
@@ -38,7 +39,7 @@ export class Runtime {
     this.#root.register(CONFIG, { useValue: options.config });
     this.#root.register(LOGGER, { useValue: logger });
     this.#root.register(CLOCK, { useValue: options.clock ?? systemClock });
-    this.#root.register(RANDOM, { useValue: createRandom(options.config.seed) });
+    this.#root.register(RANDOM, { useValue: createRandom(options.config.seed ?? secretSeed()) });
     this.#root.register(PLUGIN_HOST, { useValue: new PluginHost() });
     for (const [token, o] of options.override ?? []) this.#root.register(token, o as never);
     this.#chainSource = options.chain;
@@ -92,6 +93,15 @@ export class Runtime {
     if (this.#chain) await (await this.#chain.catch(() => undefined))?.close();
     await this.#root.dispose();
   }
+}
+
+/**
+ * 256 bits from the OS: the root of a process's random source when no seed is configured. Every
+ * challenge derives from it, and it never leaves the process (nothing logs or persists it), so
+ * public facts (config defaults, neuron names, steps, blocks) do not reproduce a challenge.
+ */
+export function secretSeed(): string {
+  return randomBytes(32).toString('hex');
 }
 
 /** Creates the runtime (the composition root). */

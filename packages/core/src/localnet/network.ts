@@ -46,6 +46,7 @@ export interface LocalNetworkOptions {
   /** Chain database (embedded chain only); omitted → in memory. */
   dataDir?: string;
   stateDir: string;
+  /** Seed of the dev keys and of challenge randomness; absent: keys from 'localnet', challenges from OS entropy. */
   seed?: string;
   models: ModelRuntime;
   log: Logger;
@@ -215,7 +216,8 @@ export class LocalNetwork {
     }
     // the composition root: shared services in the root, one child container per neuron
     this.#runtime = createRuntime({
-      config: configSchema.parse({ seed }),
+      // challenges from OS entropy unless a seed was given: dev keys may be public, challenges not
+      config: configSchema.parse(o.seed === undefined ? {} : { seed: o.seed }),
       logger: o.log,
       clock: o.clock,
       chain: this.chain,

@@ -1,7 +1,8 @@
+import { maxUpscaleU16 } from '../../consensus/weights.js';
 import type { ChainCall } from '../types.js';
 import { setHyperparameter } from './admin.js';
 import { publicKeyOf } from './crypto.js';
-import { blockEmissionFor, bumpBurn, maxUpscale, networkLockCost, swapFee, swapOut, weightCommitHash } from './math.js';
+import { blockEmissionFor, bumpBurn, networkLockCost, swapFee, swapOut, weightCommitHash } from './math.js';
 import { type ChainState, fail, K } from './state.js';
 import { appendNeuron, createSubnet, neuronToPrune, nextNetuid, replaceNeuron } from './subnets.js';
 
@@ -285,7 +286,8 @@ function setWeights(
   if (new Set(dests).size !== dests.length) fail('DuplicateUids');
   if (dests.some((d) => d >= n)) fail('UidVecContainInvalidOne');
   if (!selfWeight && dests.length < Math.min(s.hyper.minAllowedWeights, n)) fail('WeightVecLengthIsLow');
-  const scaled = maxUpscale(weights);
+  // subtensor's I32F32 rule, shared with the consensus module, so stored rows equal the real chain's
+  const scaled = maxUpscaleU16(weights);
   if (!selfWeight && s.hyper.maxWeightsLimit !== 65535) {
     let sum = 0n;
     let max = 0n;

@@ -1,3 +1,5 @@
+// one max-upscale (subtensor's I32F32 rule); the old name stays exported
+export { maxUpscaleU16 as maxUpscale } from '../../consensus/weights.js';
 export { HYPERPARAMETER_NAMES } from './admin.js';
 export { canonicalDecode, canonicalEncode } from './codec.js';
 export { createDevSigner, initCrypto, verifySr25519 } from './crypto.js';
@@ -17,7 +19,7 @@ export {
   LocalChain,
   type LocalChainOptions,
 } from './local-chain.js';
-export { blockEmissionFor, maxUpscale, weightCommitHash } from './math.js';
+export { blockEmissionFor, weightCommitHash } from './math.js';
 export {
   type ChainParams,
   DEFAULT_CHAIN_PARAMS,

@@ -90,15 +90,6 @@ export function spotPrice(taoIn: bigint, alphaIn: bigint): bigint {
   return alphaIn > 0n ? (taoIn * PRICE_ONE) / alphaIn : 0n;
 }
 
-/** Max-upscale u16 weights: the largest becomes 65535, the rest scale by 65535/max, rounded half up. */
-export function maxUpscale(values: number[]): number[] {
-  let max = 0;
-  for (const v of values) if (v > max) max = v;
-  if (max === 0) return values.slice();
-  const m = BigInt(max);
-  return values.map((v) => Number((BigInt(v) * 65535n * 2n + m) / (2n * m)));
-}
-
 function compactLen(n: number): number[] {
   if (n < 64) return [n << 2];
   if (n < 1 << 14) return [((n << 2) | 1) & 0xff, (n >> 6) & 0xff];

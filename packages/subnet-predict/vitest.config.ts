@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
+import { UNIT } from '../../vitest.shared.ts';
 
 // Tests run against core's source, so the inner loop needs no build of core first.
 const core = (path: string) => fileURLToPath(new URL(`../core/src/${path}`, import.meta.url));
@@ -11,5 +12,5 @@ export default defineProject({
       { find: /^@subnetkit\/core$/, replacement: core('index.ts') },
     ],
   },
-  test: { name: 'subnet-predict', include: ['src/**/*.test.ts'] },
+  test: { name: 'subnet-predict', include: ['src/**/*.test.ts'], ...UNIT },
 });

@@ -9,7 +9,7 @@ import { LOGGER, RANDOM } from '../di/tokens.js';
 import type { Logger } from '../log/logger.js';
 import type { ModelRuntime } from '../models/model-runtime.js';
 import { Miner } from '../neuron/miner.js';
-import { AnswerBoard, type MinerProfile } from '../neuron/profiles.js';
+import { AnswerBoard, type MinerBehaviour, type MinerProfile, profileName } from '../neuron/profiles.js';
 import { MINER_OPTIONS, VALIDATOR_OPTIONS } from '../neuron/tokens.js';
 import { Validator } from '../neuron/validator.js';
 import type { LoadedSubnet } from '../plugin/load-subnet.js';
@@ -37,8 +37,8 @@ export interface LocalNetworkOptions {
   join?: { chain: Chain; funder: Signer; progress?: (message: string) => void };
   /** Validators per subnet (default 2). */
   validators?: number;
-  /** Miner profiles per subnet, in uid order (default honest×3, lazy, random, copycat). */
-  miners?: readonly MinerProfile[];
+  /** Miner profiles per subnet, in uid order (default honest×3, lazy, random, copycat); custom behaviours allowed. */
+  miners?: readonly MinerBehaviour[];
   /** Blocks per epoch (default 10). */
   tempo?: number;
   /** Block time in ms, or 'manual' (tests: `runEpochs` produces the blocks). Ignored when joining. */
@@ -63,7 +63,7 @@ interface SubnetPlan {
   subnet: LoadedSubnet;
   netuid: number;
   validators: NeuronKeys[];
-  miners: { profile: MinerProfile; keys: NeuronKeys }[];
+  miners: { profile: MinerBehaviour; keys: NeuronKeys }[];
 }
 
 interface NeuronEntry {
@@ -305,7 +305,7 @@ export class LocalNetwork {
             hotkey: m.keys.hotkey,
             coldkey: m.keys.coldkey,
             models,
-            log: scope.resolve(LOGGER).child({ profile: m.profile }),
+            log: scope.resolve(LOGGER).child({ profile: profileName(m.profile) }),
             clock: o.clock,
             random: scope.resolve(RANDOM),
             profile: m.profile,
@@ -319,14 +319,18 @@ export class LocalNetwork {
           subnet: name,
           netuid: p.netuid,
           role: 'miner',
-          profile: m.profile,
+          profile: profileName(m.profile),
           keys: m.keys,
           runtime,
         });
         starts.push(runtime.start());
       }
     }
-    const all = Promise.all(starts);
+    // every start settles before a failure is reported, so stop() finds each axon that came up
+    const all = Promise.allSettled(starts).then((results) => {
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    });
     const local = this.#local;
     if (local && o.blockTime === 'manual') await pumpUntil(this.#tracked, () => local.advance(1), all);
     else await all;

@@ -4,13 +4,13 @@ import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { type Axon, createAxon, type HandlerContext } from '../protocol/axon.js';
 import { MetagraphSync } from './metagraph-sync.js';
 import type { NeuronOptions } from './options.js';
-import { AnswerBoard, type MinerProfile, profileHandler } from './profiles.js';
+import { AnswerBoard, type MinerBehaviour, profileHandler } from './profiles.js';
 import { ensureRegistered } from './registration.js';
 import { subnetSynapses } from './subnet-synapse.js';
 import { MINER_OPTIONS } from './tokens.js';
 
 export interface MinerOptions extends NeuronOptions {
-  profile?: MinerProfile;
+  profile?: MinerBehaviour;
   /** Shared by the copycats of one subnet (localnet); a lone miner gets its own. */
   board?: AnswerBoard;
   /** Where the axon listens (port 0: any free port) and what it announces on chain. */

@@ -33,9 +33,35 @@ export class AnswerBoard {
   }
 }
 
+/** What a custom profile's handler may build on: the subnet, the honest handler and the shared board. */
+export interface ProfileEnv {
+  subnet: AnySubnet;
+  /** Runs the subnet's own miner (and posts the answer to the board, as honest miners do). */
+  honest: MinerHandler;
+  board: AnswerBoard;
+  clock: Clock;
+}
+
+/**
+ * A miner behaviour beyond the built-in profiles (the adversary gauntlet's cheaters): `profile`
+ * names it in summaries (`incentiveByProfile`), `create` builds its handler once per miner.
+ */
+export interface CustomProfile {
+  profile: string;
+  create(env: ProfileEnv): MinerHandler;
+}
+
+/** A built-in profile name or a custom behaviour. */
+export type MinerBehaviour = MinerProfile | CustomProfile;
+
+/** The name a behaviour goes by in summaries and logs. */
+export function profileName(behaviour: MinerBehaviour): string {
+  return typeof behaviour === 'string' ? behaviour : behaviour.profile;
+}
+
 export interface ProfileOptions {
   subnet: AnySubnet;
-  profile: MinerProfile;
+  profile: MinerBehaviour;
   board: AnswerBoard;
   clock: Clock;
   /** The timeout validators use (default the task's); `slow` answers just after it. */
@@ -60,6 +86,7 @@ export function profileHandler({ subnet, profile, board, clock, timeoutMs: timeo
     }
     return async (req, ctx) => fn(req, ctx);
   };
+  if (typeof profile !== 'string') return profile.create({ subnet, honest, board, clock });
   switch (profile) {
     case 'honest':
       return honest;

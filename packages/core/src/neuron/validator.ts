@@ -259,7 +259,12 @@ export class Validator {
     // without a validator permit the chain refuses weights on others; wait for the epoch that grants one
     const permitted = this.#uid !== null && metagraph.validatorPermit[this.#uid] === true;
     if (!due || !permitted || this.#state.scores.length === 0) return;
-    const { uids, weights } = weightsFromScores(this.#state.scores, metagraph.hotkeys, hyper);
+    const { uids, weights } = weightsFromScores(
+      this.#state.scores,
+      metagraph.hotkeys,
+      hyper,
+      o.subnet.definition.weights?.power,
+    );
     if (uids.length === 0) return;
     if (hyper.commitRevealWeightsEnabled) {
       const salt = Array.from({ length: 8 }, () => randomInt(0, 65536));

@@ -112,7 +112,20 @@ export interface AdversarySpec<Req, Res, Opts, Models extends Record<string, Mod
   lazy?(req: Req, ctx: MinerContext<Opts, Models>): Promise<Res> | Res;
   /** Well-formed garbage. */
   random?(req: Req, ctx: MinerContext<Opts, Models>): Promise<Res> | Res;
+  /**
+   * The cheap answers the reward must not pay for (plain resizing, last-value forecasts, echo…),
+   * by name: no model, little compute. The adversary gauntlet runs each as a miner.
+   */
+  baselines?: Record<string, Baseline<Req, Res, Opts, Models>>;
 }
+
+/**
+ * A cheap answer function. Declared through a method so it is checked bivariantly, like the other
+ * plugin functions: a typed subnet still fits the host's erased `AnySubnet`.
+ */
+export type Baseline<Req, Res, Opts, Models extends Record<string, ModelDeclaration>> = {
+  answer(req: Req, ctx: MinerContext<Opts, Models>): Promise<Res> | Res;
+}['answer'];
 
 /** A subnet definition as written by its author. */
 export interface SubnetDefinition<
@@ -135,6 +148,17 @@ export interface SubnetDefinition<
   miner: MinerSpec<z.output<Req>, z.input<Res>, z.input<Chunk>, z.output<Opts>, Models>;
   validator: ValidatorSpec<z.input<Req>, z.output<Res>, Truth, z.output<Opts>, Models>;
   adversaries?: AdversarySpec<z.output<Req>, z.input<Res>, z.output<Opts>, Models>;
+  /** How validators turn moving-average scores into weights. */
+  weights?: WeightSpec;
+}
+
+/** Weight setting of a subnet's validators. */
+export interface WeightSpec {
+  /**
+   * Sharpening exponent applied to the moving-average scores before normalising (default 1:
+   * linear). Above 1 a small quality edge becomes a large incentive edge.
+   */
+  power?: number;
 }
 
 /** Any subnet definition, as the host handles it once loaded (types erased). */

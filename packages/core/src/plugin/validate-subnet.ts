@@ -57,7 +57,10 @@ const definitionSchema = z.object({
     .optional(),
   miner: z.object({ handle: fn, stream: fn.optional() }),
   validator: z.object({ challenge: fn, reward: fn, resolveTruth: fn.optional() }),
-  adversaries: z.object({ lazy: fn.optional(), random: fn.optional() }).optional(),
+  adversaries: z
+    .object({ lazy: fn.optional(), random: fn.optional(), baselines: z.record(z.string(), fn).optional() })
+    .optional(),
+  weights: z.object({ power: z.number().positive().max(16).optional() }).optional(),
 });
 
 /** Where a subnet came from, for error messages. */

@@ -8,19 +8,23 @@ import type { NetworkSummary } from '../localnet/summary.js';
 import type { Logger } from '../log/logger.js';
 import { createLogger } from '../log/logger.js';
 import { createModelRuntime, type ModelRuntime } from '../models/model-runtime.js';
-import type { MinerProfile } from '../neuron/profiles.js';
+import type { MinerBehaviour } from '../neuron/profiles.js';
 import { loadSubnet, type SubnetSpec } from '../plugin/load-subnet.js';
 import { systemClock } from '../util/clock.js';
 
 export interface TestNetworkOptions {
   /** The subnet under test: its definition, a package name or a path. */
   subnet: SubnetSpec;
-  /** Miner profiles in uid order (default three honest, one of each cheater). */
-  miners?: readonly MinerProfile[];
+  /** Miner profiles in uid order (default three honest, one of each cheater); custom behaviours allowed. */
+  miners?: readonly MinerBehaviour[];
   validators?: number;
   /** Blocks per epoch (default 10). */
   tempo?: number;
-  seed?: string | number;
+  /**
+   * Seed of keys and challenges (default 'test': reproducible). `null` runs as `subnetkit localnet`
+   * without --seed does: dev keys from 'localnet', challenges from fresh OS entropy.
+   */
+  seed?: string | number | null;
   /** A logger to capture logs (see `captureLogs`); default silent. */
   logger?: Logger;
   /** Extra folders searched for model fixtures. */
@@ -73,7 +77,7 @@ export async function createTestNetwork(options: TestNetworkOptions): Promise<Te
       ...(options.hyperparameters ? { hyperparameters: options.hyperparameters } : {}),
       blockTime: 'manual',
       stateDir,
-      seed: String(options.seed ?? 'test'),
+      ...(options.seed === null ? {} : { seed: String(options.seed ?? 'test') }),
       models,
       log,
       clock: systemClock,

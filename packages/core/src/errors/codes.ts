@@ -22,7 +22,9 @@ export const ERROR_CODES = {
   // cli
   SK_CLI_USAGE: 'A command was called with wrong arguments.',
   SK_CLI_NOT_AVAILABLE: 'A command exists but its feature is not implemented yet.',
-  SK_CLI_ABORTED: 'The user declined a confirmation.',
+  SK_CLI_ABORTED: 'The user declined a confirmation or interrupted the command (Ctrl-C; details.signal).',
+  SK_CLI_PORT_IN_USE: 'A port the command would listen on is taken (checked before anything costly).',
+  SK_CLI_FILE_NOT_FOUND: 'An input file named on the command line does not exist or cannot be read.',
   // di
   SK_DI_RESOLVE: 'A service could not be resolved from the container.',
   // chain
@@ -35,6 +37,10 @@ export const ERROR_CODES = {
   SK_CHAIN_STORAGE: 'The chain database failed or is corrupt.',
   SK_CHAIN_CONNECTION: 'The chain endpoint could not be reached or dropped.',
   SK_CHAIN_TIMEOUT: 'A chain call did not complete in time.',
+  // timelock (commit-reveal v4)
+  SK_TIMELOCK_BAD_CIPHERTEXT: 'A timelock ciphertext does not have the tle wire layout (lengths, point encoding).',
+  SK_TIMELOCK_DECRYPT_FAILED: 'A timelock ciphertext does not open with the given beacon signature.',
+  SK_TIMELOCK_BAD_INPUT: 'A timelock round, key, signature or payload is malformed.',
   // consensus
   SK_CONSENSUS_BAD_SCENARIO: 'A consensus scenario file is malformed.',
   // wallet
@@ -59,6 +65,7 @@ export const ERROR_CODES = {
   SK_PROTOCOL_BAD_RESPONSE: 'An axon answered with a response that fails the schema.',
   SK_PROTOCOL_BAD_SPEC: 'A synapse definition cannot be mapped to the wire format.',
   SK_PROTOCOL_BAD_WEIGHTS: 'Weights or uids given to a weight utility are invalid.',
+  SK_PROTOCOL_BAD_IP: 'An IP address, or its integer form, is malformed.',
   SK_PROTOCOL_AXON_STATE: 'An axon was used in the wrong lifecycle state (attach after listen, listen twice).',
   // models
   SK_MODEL_NOT_FOUND: 'A model was not found locally and remote loading is off or failed.',
@@ -74,6 +81,8 @@ export const ERROR_CODES = {
   SK_NEURON_DEREGISTERED: 'The hotkey was deregistered while running.',
   SK_NEURON_STATE_CORRUPT: 'Persisted validator state could not be read.',
   // localnet
+  SK_LOCALNET_NOT_RUNNING: 'No localnet is running at the data dir (it stopped, or never started there).',
+  SK_LOCALNET_FILE_CORRUPT: 'A localnet file in the data dir (network.json, history.jsonl) is truncated or malformed.',
   SK_LOCALNET_JOIN_FAILED: 'A localnet could not set up its subnets on a chain it joined (details.step says where).',
   // scaffold
   SK_SCAFFOLD_BAD_NAME: 'A package name breaks npm naming rules.',

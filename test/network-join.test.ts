@@ -46,7 +46,7 @@ interface NetworkFile {
   subnets: { netuid: number; name: string; neurons: { uid: number; hotkey: string; profile: string }[] }[];
 }
 
-describe('localnet --network and run --network across processes', { tags: ['slow'], timeout: 300_000 }, () => {
+describe('localnet --network and run --network across processes', { tags: ['slow'] }, () => {
   test('a localnet joins a devnet, a miner from a third process joins that subnet and earns', async () => {
     const devnet = start(['devnet', '--port', '0', '--block-time', '100ms', '--json']);
     await vi.waitFor(() => expect(devnet.stdout()).toMatch(/"url"/), { timeout: 30_000, interval: 100 });

@@ -2,7 +2,7 @@ import { createTestNetwork, incentiveByProfile } from '@subnetkit/core/testing';
 import { expect, test } from 'vitest';
 import subnet from './index.js';
 
-test('honest image miners out-earn lazy, random and copycat miners', { tags: ['slow'], timeout: 300_000 }, async () => {
+test('honest image miners out-earn lazy, random and copycat miners', { tags: ['slow'] }, async () => {
   const net = await createTestNetwork({
     subnet,
     miners: ['honest', 'honest', 'lazy', 'random', 'copycat'],

@@ -49,5 +49,5 @@ describe('subnetkit devnet', () => {
       stop.abort();
     }
     expect(await running).toBe(0);
-  }, 60_000);
+  });
 });

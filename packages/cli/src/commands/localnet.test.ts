@@ -49,7 +49,7 @@ describe('subnetkit localnet --network: bad input', () => {
     ]).finally(() => rmSync(dataDir, { recursive: true, force: true }));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/SK_CHAIN_CONNECTION/);
-  }, 60_000);
+  });
 });
 
 describe('subnetkit localnet: Ctrl-C', () => {
@@ -70,5 +70,5 @@ describe('subnetkit localnet: Ctrl-C', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  });
 });

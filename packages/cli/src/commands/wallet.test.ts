@@ -64,7 +64,7 @@ function expectNoSecrets(secrets: string[]): void {
   }
 }
 
-describe('subnetkit wallet', { timeout: 30_000 }, () => {
+describe('subnetkit wallet', () => {
   it('runs a full lifecycle without printing a secret', async () => {
     const created = await run(['create', '--name', 'w', '--hotkey', 'h1', '--no-password', '--json']);
     expect(created.code, created.stderr).toBe(0);
@@ -170,7 +170,6 @@ describe('subnetkit wallet', { timeout: 30_000 }, () => {
 
   it('encrypts the coldkey with the SDK KDF; a wrong password writes nothing', {
     tags: ['slow'],
-    timeout: 180_000,
   }, async () => {
     const password = 'a long test password';
     const created = await run(['create', '--name', 'e', '--json'], { SUBNETKIT_WALLET_PASSWORD: password });

@@ -95,7 +95,7 @@ function epochUntil(network: LocalNetwork, done: (s: NetworkSummary) => boolean,
   });
 }
 
-describe('LocalNetwork joining a chain served by another process', { tags: ['slow'], timeout: 120_000 }, () => {
+describe('LocalNetwork joining a chain served by another process', { tags: ['slow'] }, () => {
   test('registers its subnet, sets the hyperparameters, and honest miners earn; a rerun reuses everything', async () => {
     const subnetsBefore = (await remote.subnets()).length;
     let otherEpochs = 0;

@@ -6,7 +6,6 @@ import { Keypair } from '../wallet/keypair.js';
 describe('LocalNetwork', () => {
   test('a miner that goes down is scored down and its incentive falls below the live miners', {
     tags: ['slow'],
-    timeout: 180_000,
   }, async () => {
     const net = await createTestNetwork({
       subnet: reverseSubnet,
@@ -43,7 +42,6 @@ describe('LocalNetwork', () => {
 describe('deregistration', () => {
   test('a miner pruned from a full subnet registers again and announces its axon', {
     tags: ['slow'],
-    timeout: 180_000,
   }, async () => {
     // owner + 1 validator + 2 miners fill the subnet; immunity is one block
     const net = await createTestNetwork({

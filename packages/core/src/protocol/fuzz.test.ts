@@ -344,7 +344,6 @@ async function runAll<T>(items: T[], concurrency: number, fn: (item: T, i: numbe
 describe('axon under malformed traffic', () => {
   it('answers >= 10,000 malformed requests with the right status and keeps serving', {
     tags: ['slow'],
-    timeout: 300_000,
   }, async () => {
     const r = createRandom('axon-fuzz-1');
     const dendrite = new Dendrite({ signer: alice });

@@ -184,7 +184,7 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
       maxRequestBytes: 64 * 1024,
     });
     remote = await createSubtensorChain({ endpoint: devnet.url, timeoutMs: 10_000 });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await remote?.close();
@@ -205,7 +205,7 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
     } finally {
       await inProcess.close();
     }
-  }, 60_000);
+  });
 
   it('reads the same metagraph and hyperparameters from storage alone (no runtime APIs)', async () => {
     const storageOnly = await createSubtensorChain({ endpoint: devnet.url, timeoutMs: 10_000, runtimeApis: false });
@@ -238,7 +238,7 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
     } finally {
       await storageOnly.close();
     }
-  }, 30_000);
+  });
 
   it("takes the sudo key's root-only setters through Sudo.sudo, with the inner outcome in Sudid; nobody else may", async () => {
     // tempo 7 is below the owner's bound (360): only root may set it
@@ -284,7 +284,7 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
     } finally {
       await api.disconnect();
     }
-  }, 30_000);
+  });
 
   it('delivers new heads and events to subscribers', async () => {
     const heads: number[] = [];
@@ -298,14 +298,14 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
         method: 'transfer_keep_alive',
         args: { dest: bob.address, value: 1_000_000_000n },
       });
-      await vi.waitFor(() => expect(heads).toContain(start + 1), { timeout: 5000 });
-      await vi.waitFor(() => expect(events).toContain('Balances.Transfer'), { timeout: 5000 });
+      await vi.waitFor(() => expect(heads).toContain(start + 1), { timeout: 30_000 });
+      await vi.waitFor(() => expect(events).toContain('Balances.Transfer'), { timeout: 30_000 });
       expect(heads.filter((n) => n > start)).toEqual([...heads.filter((n) => n > start)].sort((a, b) => a - b));
     } finally {
       offHeads();
       offEvents();
     }
-  }, 20_000);
+  });
 
   describe('bad input gets JSON-RPC errors and the server stays up', () => {
     let ws: WebSocket;
@@ -387,7 +387,7 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
       } finally {
         await api.disconnect();
       }
-    }, 30_000);
+    });
 
     it('never answers garbage with an internal error (property)', async () => {
       await fc.assert(
@@ -407,7 +407,7 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
         { numRuns: 60, seed: 14 },
       );
       expect((await rpc('system_chain')).result).toBe('Subnetkit Devnet');
-    }, 30_000);
+    });
 
     it('oversized frames get an error (or a closed socket past the hard limit) and the server stays up', async () => {
       const big = JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'system_chain', params: ['x'.repeat(100 * 1024)] });

@@ -132,7 +132,6 @@ function randomInput(r: Random, chain: LocalChain, keys: Signer[]): Uint8Array |
 
 describe('fuzz', () => {
   it('thousands of random and malformed extrinsics: typed errors, invariants, replayable state', {
-    timeout: 240_000,
     tags: ['slow'],
   }, async () => {
     await initCrypto();

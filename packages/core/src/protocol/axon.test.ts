@@ -183,6 +183,29 @@ describe('axon and dendrite over a real socket', () => {
     expect(old.headers.bt_header_axon_status_code).toBe('401');
   });
 
+  it('does not let the unsigned timeout header widen the nonce window', async () => {
+    const { url } = await startAxon();
+    const values = { text: 'a', n: 1 };
+    // 30 s old: inside 4 s + 100 s (or the 60 s cap), outside 4 s + the synapse's own 12 s
+    const nonce = freshNonce() - 30_000_000_000n;
+    const wide = signedRequest({ signer: alice, axonHotkey: bob.address, synapse: Echo, values, nonce, timeoutS: 100 });
+    const r = await post(`${url}/EchoSynapse`, wide.headers, wide.body);
+    expect(r.status).toBe(401);
+    expect(r.json?.message).toMatch(/^Not Verified with error: Nonce is too old: acceptable delta is 16.00 seconds/);
+    // a smaller header still narrows it
+    const narrow = signedRequest({
+      signer: alice,
+      axonHotkey: bob.address,
+      synapse: Echo,
+      values,
+      nonce: freshNonce() - 6_000_000_000n,
+      timeoutS: 1,
+      uuid: 'narrow',
+    });
+    const n = await post(`${url}/EchoSynapse`, narrow.headers, narrow.body);
+    expect(n.json?.message).toMatch(/acceptable delta is 5.00 seconds/);
+  });
+
   it('maps route, size, schema, JSON and body-hash failures to their statuses', async () => {
     const { url, axon } = await startAxon({ maxBodyBytes: 2048 });
     const nf = await post(`${url}/Nope`, {}, '{}');
@@ -497,8 +520,12 @@ describe('dendrite failure mapping', () => {
       return;
     }
     cleanups.push(() => axon.stop());
-    const r = await newDendrite().query({ ip: '::1', port, hotkey: bob.address }, Echo, { text: 'v6', n: 1 });
+    const d = newDendrite();
+    const r = await d.query({ ip: '::1', port, hotkey: bob.address }, Echo, { text: 'v6', n: 1 });
     expect(r).toMatchObject({ status: 200, response: { echoed: 'v6' } });
+    // the full (uncompressed) form names the same axon
+    const full = await d.query({ ip: '0:0:0:0:0:0:0:1', port, hotkey: bob.address }, Echo, { text: 'full', n: 1 });
+    expect(full).toMatchObject({ status: 200, response: { echoed: 'full' } });
   });
 
   it('answers in-memory requests through app.request (no socket)', async () => {

@@ -89,7 +89,10 @@ export interface AxonOptions {
   readonly clock?: Clock;
   /** Largest request body, bytes (checked on Content-Length and while reading). Default 1 MiB. */
   readonly maxBodyBytes?: number;
-  /** Cap on the caller's `timeout` header (server-side deadline and nonce window). Default 60 s. */
+  /**
+   * Cap on the caller's `timeout` header (server-side deadline). The nonce window is 4 s plus the
+   * smaller of that header and the synapse's own timeout: the header is unsigned. Default 60 s.
+   */
   readonly maxTimeoutMs?: number;
   readonly nonce?: NonceGuardOptions;
   /** Concurrent forwards and queue length. Default 32 / 256. */
@@ -170,7 +173,7 @@ export function createAxon(options: AxonOptions): Axon {
   const maxTimeoutMs = options.maxTimeoutMs ?? 60_000;
   const version = options.version ?? SDK_VERSION_INT;
   const allowWrapped = options.acceptWrappedSignatures ?? true;
-  const nonces = new NonceGuard(clock, options.nonce);
+  const nonces = new NonceGuard(clock, { maxTimeoutMs, ...options.nonce });
   const gate = new PriorityGate(options.concurrency?.maxConcurrent ?? 32, options.concurrency?.maxQueue ?? 256);
   const limiter =
     options.rateLimit === false
@@ -359,7 +362,10 @@ export function createAxon(options: AxonOptions): Axon {
       const pre = lookupDecision(hotkey);
       if (pre.blocked) throw new Reject(403, `Forbidden. Key is blacklisted: ${pre.reason}.`);
       const endpoint = `${hotkey}:${dendrite.uuid}`;
-      const nc = nonces.check(endpoint, nonce, timeoutMs);
+      // the `timeout` header is not signed: it may narrow the nonce window, never widen it past
+      // the synapse's own timeout
+      const windowMs = Math.min(timeoutMs, synapse.timeoutMs);
+      const nc = nonces.check(endpoint, nonce, windowMs);
       if (!nc.ok) throw new Reject(401, `Not Verified with error: ${nc.message}`);
       const bodyHash = parsed.computed_body_hash ?? '';
       const message = signatureMessage({
@@ -376,7 +382,7 @@ export function createAxon(options: AxonOptions): Axon {
         );
       }
       // re-check: another request of this endpoint may have committed while we verified
-      const again = nonces.check(endpoint, nonce, timeoutMs);
+      const again = nonces.check(endpoint, nonce, windowMs);
       if (!again.ok) throw new Reject(401, `Not Verified with error: ${again.message}`);
       nonces.commit(endpoint, nonce);
 

@@ -6,6 +6,7 @@ import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { Signer } from '../util/signer.js';
 import { buildSynapseHeaders, synapseBody, type TerminalInfo } from './headers.js';
+import { dendriteUrl } from './ip.js';
 import { parseJsonBig, stringifyJsonBig } from './json-bigint.js';
 import { SDK_VERSION_INT, signatureMessage, signText } from './signing.js';
 import { type Synapse, type SynapseRequest, type SynapseResponse, synapseBodyHash } from './synapse.js';
@@ -330,9 +331,9 @@ export class Dendrite {
 
   #prepare(axon: AxonTarget, synapse: Synapse, values: Record<string, unknown>, options: QueryOptions): Prepared {
     const timeoutS = (options.timeoutMs ?? synapse.timeoutMs) / 1000;
-    const host = axon.ip.includes(':') && !axon.ip.startsWith('[') ? `[${axon.ip}]` : axon.ip;
-    const url = `http://${host}:${axon.port}/${synapse.name}`;
-    const { uuid, release } = this.#acquireUuid(`${host}:${axon.port}`);
+    // bracketed IPv6, unlike the SDK (its URL for an IPv6 axon is invalid, protocol.md §16.10)
+    const url = dendriteUrl(axon, synapse.name, { bracketIpv6: true });
+    const { uuid, release } = this.#acquireUuid(url);
     const nonce = this.#nextNonce();
     const bodyHash = synapseBodyHash(synapse, values);
     const signature = signText(

@@ -23,7 +23,20 @@ export {
   type StreamResult,
 } from './dendrite.js';
 export { buildSynapseHeaders, parseHeadersToInputs, type TerminalInfo } from './headers.js';
+export {
+  axonIpStr,
+  canonicalIp,
+  type DendriteUrlOptions,
+  dendriteUrl,
+  displayIp,
+  ipFromInt,
+  ipToInt,
+  ipVersion,
+  isIpAddress,
+  isServing,
+} from './ip.js';
 export { parseJsonBig, stringifyJsonBig } from './json-bigint.js';
+export { bondRowToDense, emissionToTao, rootWeightRowToDense, weightRowToDense } from './metagraph-utils.js';
 export { NonceGuard, type NonceGuardOptions } from './nonce-guard.js';
 export { type PyType, pyFloatRepr, pyRepr, pyStr, pyStrRepr } from './python-repr.js';
 export {

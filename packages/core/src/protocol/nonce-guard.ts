@@ -6,44 +6,83 @@ export interface NonceGuardOptions {
   readonly allowanceMs?: number;
   /** How far in the future a nonce may be (clock skew); the SDK has no bound. */
   readonly maxFutureSkewMs?: number;
-  /** Most endpoints remembered; the oldest are evicted past this. */
+  /** Most endpoints remembered in all; past this the least recently used hotkey loses its oldest. */
   readonly maxEntries?: number;
+  /** Most endpoints (uuids) remembered per hotkey; past this that hotkey's own oldest goes. Default 256. */
+  readonly maxEntriesPerHotkey?: number;
+  /** Largest timeout a check may add to the window, whatever the caller passes. Default 60 s. */
+  readonly maxTimeoutMs?: number;
 }
 
 /** Outcome of a nonce check. */
 export type NonceCheck = { readonly ok: true } | { readonly ok: false; readonly message: string };
 
 const NS_PER_MS = 1_000_000n;
+const REPLAY = 'Nonce is too old, a newer one was last processed';
+
+/** One hotkey's endpoints (uuid → last nonce, least recently used first) and its eviction floor. */
+interface HotkeyNonces {
+  readonly uuids: Map<string, bigint>;
+  /** Every uuid of this hotkey not in `uuids` must send a nonce above this. */
+  floor: bigint;
+}
 
 /**
  * Per-endpoint (`hotkey:uuid`) monotonic nonces with a freshness window on *every* request, a
- * bound on future skew and bounded memory. Evicting an endpoint raises a floor that every unknown
- * endpoint's nonce must exceed, so eviction never re-opens a replay.
+ * bound on future skew and bounded memory. Checks run in the SDK's order: replay of a stored
+ * endpoint first, then the window.
+ *
+ * Eviction never re-opens a replay: an evicted endpoint raises a floor its hotkey's unknown uuids
+ * must exceed. Floors are per hotkey, and each hotkey holds at most `maxEntriesPerHotkey`
+ * endpoints, so one key (say, one that fills its slots with future-dated nonces) can only raise its
+ * own floor, never push out or block another key's endpoints. Entries already outside the widest
+ * window are dropped without raising anything (the window refuses them anyway). Only when more
+ * than `maxEntries / maxEntriesPerHotkey` hotkeys are active within one window does a whole
+ * hotkey go, and its floor then applies to hotkeys not remembered, until it ages out of the window.
  */
 export class NonceGuard {
   readonly #clock: Clock;
   readonly #allowanceNs: bigint;
   readonly #futureNs: bigint;
+  readonly #maxTimeoutMs: number;
   readonly #max: number;
-  readonly #last = new Map<string, bigint>();
+  readonly #maxPerKey: number;
+  /** Hotkeys, least recently committed first. */
+  readonly #keys = new Map<string, HotkeyNonces>();
+  #size = 0;
+  /** Floor for hotkeys with no record (raised only when a whole hotkey had to go). */
   #floor = 0n;
 
   constructor(clock: Clock, options: NonceGuardOptions = {}) {
     this.#clock = clock;
     this.#allowanceNs = BigInt(Math.round(options.allowanceMs ?? 4_000)) * NS_PER_MS;
     this.#futureNs = BigInt(Math.round(options.maxFutureSkewMs ?? 4_000)) * NS_PER_MS;
+    this.#maxTimeoutMs = Math.max(0, options.maxTimeoutMs ?? 60_000);
     this.#max = Math.max(1, options.maxEntries ?? 100_000);
+    this.#maxPerKey = Math.min(this.#max, Math.max(1, options.maxEntriesPerHotkey ?? 256));
   }
 
   /** Endpoints currently remembered. */
   get size(): number {
-    return this.#last.size;
+    return this.#size;
   }
 
-  /** Checks without recording (call `commit` after the signature verifies). */
+  #now(): bigint {
+    return BigInt(Math.round(this.#clock.now())) * NS_PER_MS;
+  }
+
+  /**
+   * Checks without recording (call `commit` after the signature verifies). `timeoutMs` widens the
+   * window up to `maxTimeoutMs`; pass a value the caller cannot inflate.
+   */
   check(endpoint: string, nonce: bigint, timeoutMs: number): NonceCheck {
-    const now = BigInt(Math.round(this.#clock.now())) * NS_PER_MS;
-    const deltaNs = this.#allowanceNs + BigInt(Math.max(0, Math.round(timeoutMs))) * NS_PER_MS;
+    const { hotkey, uuid } = split(endpoint);
+    const rec = this.#keys.get(hotkey);
+    const stored = rec?.uuids.get(uuid);
+    if (stored !== undefined && nonce <= stored) return { ok: false, message: REPLAY };
+    const now = this.#now();
+    const t = Math.min(this.#maxTimeoutMs, Math.max(0, Math.round(timeoutMs)));
+    const deltaNs = this.#allowanceNs + BigInt(t) * NS_PER_MS;
     if (nonce <= now - deltaNs) {
       return {
         ok: false,
@@ -56,23 +95,45 @@ export class NonceGuard {
         message: `Nonce is from the future: it is ${seconds(nonce - now)} seconds ahead of this axon's clock, more than the ${seconds(this.#futureNs)} seconds of skew allowed (check both clocks)`,
       };
     }
-    const last = this.#last.get(endpoint) ?? this.#floor;
-    if (nonce <= last) return { ok: false, message: 'Nonce is too old, a newer one was last processed' };
+    if (stored === undefined && nonce <= (rec ? rec.floor : this.#floor)) return { ok: false, message: REPLAY };
     return { ok: true };
   }
 
-  /** Records `nonce` as the endpoint's latest; evicts the least recently used past the bound. */
+  /** Records `nonce` as the endpoint's latest, then enforces the per-hotkey and total bounds. */
   commit(endpoint: string, nonce: bigint): void {
-    const prev = this.#last.get(endpoint);
+    const { hotkey, uuid } = split(endpoint);
+    let rec = this.#keys.get(hotkey);
+    if (rec) this.#keys.delete(hotkey);
+    else rec = { uuids: new Map(), floor: this.#floor };
+    this.#keys.set(hotkey, rec);
+    const prev = rec.uuids.get(uuid);
     if (prev !== undefined && prev >= nonce) return;
-    this.#last.delete(endpoint);
-    this.#last.set(endpoint, nonce);
-    while (this.#last.size > this.#max) {
-      const first = this.#last.entries().next().value as [string, bigint];
-      this.#last.delete(first[0]);
-      if (first[1] > this.#floor) this.#floor = first[1];
+    if (prev === undefined) this.#size++;
+    else rec.uuids.delete(uuid);
+    rec.uuids.set(uuid, nonce);
+    const expiredBelow = this.#now() - this.#allowanceNs - BigInt(this.#maxTimeoutMs) * NS_PER_MS;
+    while (rec.uuids.size > this.#maxPerKey) this.#evictOldest(hotkey, rec, expiredBelow);
+    while (this.#size > this.#max) {
+      const [lruKey, lru] = this.#keys.entries().next().value as [string, HotkeyNonces];
+      this.#evictOldest(lruKey, lru, expiredBelow);
     }
   }
+
+  #evictOldest(hotkey: string, rec: HotkeyNonces, expiredBelow: bigint): void {
+    const [uuid, nonce] = rec.uuids.entries().next().value as [string, bigint];
+    rec.uuids.delete(uuid);
+    this.#size--;
+    if (nonce > expiredBelow && nonce > rec.floor) rec.floor = nonce;
+    if (rec.uuids.size > 0) return;
+    this.#keys.delete(hotkey);
+    if (rec.floor > expiredBelow && rec.floor > this.#floor) this.#floor = rec.floor;
+  }
+}
+
+/** `hotkey:uuid` → parts; SS58 has no `:`, so the first one separates them. */
+function split(endpoint: string): { hotkey: string; uuid: string } {
+  const i = endpoint.indexOf(':');
+  return i < 0 ? { hotkey: endpoint, uuid: '' } : { hotkey: endpoint.slice(0, i), uuid: endpoint.slice(i + 1) };
 }
 
 function seconds(ns: bigint): string {

@@ -40,7 +40,12 @@ describe('body hash vectors', () => {
     EmptyHash: z.object({ data: z.string() }),
   };
 
-  for (const c of V.body_hash) {
+  // cases of classes this file knows the Python types of; the three of today's vectors must be there
+  const known = (V.body_hash as { id: string; synapse_class: string }[]).filter((c) => schemas[c.synapse_class]);
+  it('has the body-hash cases of each known class', () => {
+    expect(new Set(known.map((c) => c.synapse_class))).toEqual(new Set(Object.keys(schemas)));
+  });
+  for (const c of known as typeof V.body_hash) {
     it(`${c.id}: per-field renderings and final hash match the SDK`, () => {
       const shape = schemas[c.synapse_class]!.shape as Record<string, z.ZodType>;
       const types = new Map(Object.entries(shape).map(([k, s]) => [k, pyTypeOf(s)]));
@@ -80,9 +85,12 @@ describe('python str() rendering vectors', () => {
       rest: undefined,
     } as const;
     expect(pyStr([1, 2.0, 'a', null, true, false], mixed)).toBe("(1, 2.0, 'a', None, True, False)");
-    const c = V.python_str_rendering.containers;
-    expect(pyStr([], { k: 'list', item: { k: 'any' } })).toBe(c[1].python_str);
-    expect(pyStr([1], { k: 'tuple', items: [{ k: 'int' }], rest: undefined })).toBe(c[2].python_str);
+    const byLiteral = (lit: string): string =>
+      (V.python_str_rendering.containers as { python_literal: string; python_str: string }[]).find(
+        (x) => x.python_literal === lit,
+      )!.python_str;
+    expect(pyStr([], { k: 'list', item: { k: 'any' } })).toBe(byLiteral('[]'));
+    expect(pyStr([1], { k: 'tuple', items: [{ k: 'int' }], rest: undefined })).toBe(byLiteral('(1,)'));
   });
 });
 
@@ -201,7 +209,9 @@ describe('versions and signatures', () => {
   });
   it('accepts a <Bytes>-wrapped signature and rejects any flipped byte', () => {
     const alice = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
-    const msg = V.signatures[0].message as string;
+    const msg = (V.signatures as { id: string; message: string }[]).find(
+      (c) => c.id === 'dendrite-request-signature',
+    )!.message;
     const wrapped = signText(alice, `<Bytes>${msg}</Bytes>`);
     expect(verifyText(msg, wrapped, alice.publicKey)).toBe(true);
     expect(verifyText(msg, wrapped, alice.publicKey, false)).toBe(false);
@@ -215,8 +225,9 @@ describe('versions and signatures', () => {
 describe('nonce rules', () => {
   // The SDK only windows the first nonce of an endpoint; we window every nonce. So: every SDK
   // rejection is ours too (same message start), and SDK acceptances pass unless outside the window.
-  for (const [i, c] of (V.nonce_rules.cases as Record<string, unknown>[]).entries()) {
-    it(`case ${i}: ${String(c.expected)}`, () => {
+  for (const c of V.nonce_rules.cases as Record<string, unknown>[]) {
+    const name = `nonce ${c.nonce}, stored ${c.stored_nonce_for_endpoint}, now ${c.now_ns}, timeout ${c.synapse_timeout}, version ${c.dendrite_version}`;
+    it(`${name}: ${String(c.expected)}`, () => {
       const now = c.now_ns as bigint;
       const clock = new ManualClock(Number(now / 1_000_000n));
       const guard = new NonceGuard(clock);
@@ -247,15 +258,5 @@ describe('nonce rules', () => {
     g.commit('a', now);
     expect(g.check('a', now, 12_000).ok).toBe(false);
     expect(g.check('a', now + 1n, 12_000).ok).toBe(true);
-  });
-  it('keeps memory bounded and never re-opens a replay after eviction', () => {
-    const clock = new ManualClock(1_700_000_000_000);
-    const g = new NonceGuard(clock, { maxEntries: 3 });
-    const now = 1_700_000_000_000n * 1_000_000n;
-    for (let i = 0; i < 10; i++) g.commit(`ep${i}`, now - 1000n + BigInt(i));
-    expect(g.size).toBe(3);
-    // ep0 was evicted: its last nonce must still be refused
-    expect(g.check('ep0', now - 1000n, 12_000).ok).toBe(false);
-    expect(g.check('fresh', now + 1n, 12_000).ok).toBe(true);
   });
 });

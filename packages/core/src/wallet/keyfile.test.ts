@@ -4,7 +4,6 @@ import { isSubnetkitError } from '../errors/subnetkit-error.js';
 import { Secret } from '../util/secret.js';
 import { initCrypto } from './crypto-ready.js';
 import keyfile from './fixtures/keyfile.json' with { type: 'json' };
-import keys from './fixtures/keys.json' with { type: 'json' };
 import {
   argon2iKdf,
   decryptKeyfile,
@@ -20,12 +19,13 @@ import {
 } from './keyfile.js';
 import { Keypair } from './keypair.js';
 import { decodeSdkPassword, encodeSdkPassword, passwordFromEnv, sdkPasswordEnvName } from './password-env.js';
+import { byId, fullExampleMnemonic, mnemonicByPublicKey, naclFull, otherMnemonic } from './vectors.test.helper.js';
 
 beforeAll(() => initCrypto());
 
 const hex = (h: string) => Uint8Array.from(Buffer.from(h.replace(/^0x/, ''), 'hex'));
 const cheapKdf = (p: Secret) => argon2iKdf(p, 3, 64 * 1024);
-const nacl = keyfile.nacl.vectors[0]!;
+const nacl = naclFull;
 
 function errorOf(fn: () => unknown): { code?: string; message: string; details?: Record<string, unknown> } {
   try {
@@ -95,13 +95,15 @@ describe('$NACL keyfiles (keyfile.json → nacl)', () => {
 });
 
 describe('legacy formats', () => {
-  const vault = keyfile.ansible_vault_legacy.vectors[0]!;
+  const vault = byId(keyfile.ansible_vault_legacy.vectors, 'vault-pub-only');
 
   it('decrypts Ansible Vault 1.1 (keyfile.json → ansible_vault_legacy)', () => {
     const data = new TextEncoder().encode(vault.vault_text);
     expect(keyfileFormat(data)).toBe('ansible-vault');
     expect(decryptKeyfile(data, new Secret(vault.password)).reveal()).toBe(vault.plaintext);
-    expect(parseKeyfileJson(vault.plaintext).account.address).toBe(keys.mnemonics[0]!.ss58_42);
+    expect(parseKeyfileJson(vault.plaintext).account.address).toBe(
+      mnemonicByPublicKey((JSON.parse(vault.plaintext) as { accountId: string }).accountId).ss58_42,
+    );
   });
 
   it('a wrong Ansible Vault password is SK_WALLET_BAD_PASSWORD', () => {
@@ -118,7 +120,7 @@ describe('legacy formats', () => {
 
 describe('keyfile JSON (keyfile.json → keyfile_json)', () => {
   const full = keyfile.keyfile_json.full_example;
-  const v = keys.mnemonics[0]!;
+  const v = fullExampleMnemonic;
 
   it('writes exactly the fields btwallet writes', () => {
     const json = JSON.parse(keypairToKeyfileJson(Keypair.fromMnemonic(v.mnemonic)).reveal());
@@ -145,7 +147,7 @@ describe('keyfile JSON (keyfile.json → keyfile_json)', () => {
   });
 
   it('follows the load priority: secretPhrase, secretSeed, privateKey, ss58Address', () => {
-    const other = keys.mnemonics[1]!;
+    const other = otherMnemonic(v);
     // a phrase wins over a seed and the stored public key must then match the phrase
     const e = errorOf(() =>
       parseKeyfileJson(JSON.stringify({ ...full, secretPhrase: other.mnemonic }), '/w/hotkeys/x'),
@@ -162,7 +164,7 @@ describe('keyfile JSON (keyfile.json → keyfile_json)', () => {
   });
 
   it('a private key that does not match its public key is corrupt', () => {
-    const other = keys.mnemonics[1]!;
+    const other = otherMnemonic(v);
     const bad = { privateKey: other.bittensor_privateKey_hex, publicKey: full.publicKey };
     expect(errorOf(() => parseKeyfileJson(JSON.stringify(bad))).code).toBe('SK_WALLET_KEYFILE_CORRUPT');
   });

@@ -8,10 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/logger.js';
 import { Secret } from '../util/secret.js';
 import { initCrypto } from './crypto-ready.js';
-import keys from './fixtures/keys.json' with { type: 'json' };
 import { argon2iKdf } from './keyfile.js';
 import { Keypair } from './keypair.js';
+import { mnemonicStartingWith, otherMnemonic } from './vectors.test.helper.js';
 import { createWallet, listWallets, loadWallet, Wallet } from './wallet.js';
+
+// looked up by content (its phrase has the word 'review', which the tests corrupt)
+const LEOPARD = mnemonicStartingWith('old leopard');
 
 const cheapKdf = (p: Secret) => argon2iKdf(p, 3, 64 * 1024);
 const PASSWORD = 'hunter2-but-longer';
@@ -51,11 +54,11 @@ describe('secrets never reach logs, errors or printed objects', () => {
     show(created);
     const wallet = new Wallet({ ...opts, name: 'life', hotkey: 'h' });
     show(wallet);
-    show(await wallet.createHotkey({ hotkey: 'm', mnemonic: new Secret(keys.mnemonics[0]!.mnemonic), password: null }));
+    show(await wallet.createHotkey({ hotkey: 'm', mnemonic: new Secret(LEOPARD.mnemonic), password: null }));
     show(
       await wallet.createHotkey({
         hotkey: 's',
-        seed: new Secret(keys.mnemonics[1]!.mini_secret_hex),
+        seed: new Secret(otherMnemonic(LEOPARD).mini_secret_hex),
         password: PASSWORD,
       }),
     );
@@ -70,12 +73,12 @@ describe('secrets never reach logs, errors or printed objects', () => {
     await failing(
       wallet.createHotkey({
         hotkey: 'x',
-        mnemonic: keys.mnemonics[0]!.mnemonic.replace('review', 'zoo'),
+        mnemonic: LEOPARD.mnemonic.replace('review', 'zoo'),
         password: null,
       }),
     );
     await failing(wallet.createHotkey({ hotkey: 'x', password: 'short' }));
-    await failing(wallet.createHotkey({ hotkey: 'm', mnemonic: keys.mnemonics[0]!.mnemonic, password: null }));
+    await failing(wallet.createHotkey({ hotkey: 'm', mnemonic: LEOPARD.mnemonic, password: null }));
     const hotFile = wallet.hotkeyFile('m');
     const text = await readFile(hotFile, 'utf8');
     await writeFile(hotFile, text.slice(0, text.length - 40));
@@ -85,11 +88,7 @@ describe('secrets never reach logs, errors or printed objects', () => {
     await writeFile(hotFile, text);
 
     // every secret that exists anywhere in this wallet
-    const secrets = new Set<string>([
-      PASSWORD,
-      'wrong-password-xyz',
-      keys.mnemonics[0]!.mnemonic.replace('review', 'zoo'),
-    ]);
+    const secrets = new Set<string>([PASSWORD, 'wrong-password-xyz', LEOPARD.mnemonic.replace('review', 'zoo')]);
     for (const key of [created.coldkey, created.hotkey]) secrets.add(key.mnemonic!.reveal());
     for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile() || entry.name.endsWith('pub.txt')) continue;

@@ -5,12 +5,15 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isSubnetkitError } from '../errors/subnetkit-error.js';
 import { Secret } from '../util/secret.js';
 import { initCrypto } from './crypto-ready.js';
-import keyfile from './fixtures/keyfile.json' with { type: 'json' };
 import keys from './fixtures/keys.json' with { type: 'json' };
 import { argon2iKdf } from './keyfile.js';
 import { verify } from './keypair.js';
 import { encodeSdkPassword, sdkPasswordEnvName } from './password-env.js';
+import { mnemonicStartingWith, naclFull, naclFullMnemonic, otherMnemonic } from './vectors.test.helper.js';
 import { createWallet, defaultWalletPath, listWallets, loadWallet, Wallet } from './wallet.js';
+
+// vectors looked up by content, so the tests run on any superset of them
+const LEOPARD = mnemonicStartingWith('old leopard');
 
 const cheapKdf = (p: Secret) => argon2iKdf(p, 3, 64 * 1024);
 const PASSWORD = 'correct horse battery';
@@ -87,7 +90,7 @@ describe('wallet layout and lifecycle', { timeout: 30_000 }, () => {
   });
 
   it('regenerating from the mnemonic reproduces the addresses; overwrite is refused without the flag', async () => {
-    const v = keys.mnemonics[0]!;
+    const v = LEOPARD;
     const wallet = new Wallet({ name: 'w2', hotkey: 'h', path: root, kdf: cheapKdf });
     const cold = await wallet.createColdkey({ mnemonic: new Secret(v.mnemonic), password: PASSWORD });
     expect(cold.address).toBe(v.ss58_42);
@@ -96,7 +99,7 @@ describe('wallet layout and lifecycle', { timeout: 30_000 }, () => {
     expect(await codeOf(wallet.createColdkey({ password: PASSWORD }))).toBe('SK_WALLET_KEY_EXISTS');
     expect(await codeOf(createWallet({ name: 'w2', path: root, coldkeyPassword: null }))).toBe('SK_WALLET_KEY_EXISTS');
     expect(await snapshot(root)).toEqual(before);
-    const other = keys.mnemonics[1]!;
+    const other = otherMnemonic(v);
     const replaced = await wallet.createColdkey({ mnemonic: other.mnemonic, password: PASSWORD, overwrite: true });
     expect(replaced.address).toBe(other.ss58_42);
     expect((await wallet.coldkeypub()).address).toBe(other.ss58_42);
@@ -120,7 +123,7 @@ describe('wallet layout and lifecycle', { timeout: 30_000 }, () => {
   });
 
   it('regen-coldkeypub from an address or public key, and rejects a bad address', async () => {
-    const v = keys.mnemonics[1]!;
+    const v = otherMnemonic(LEOPARD);
     const wallet = new Wallet({ name: 'w4', path: root });
     expect((await wallet.regenColdkeypub({ address: v.ss58_42 })).address).toBe(v.ss58_42);
     expect((await wallet.regenColdkeypub({ publicKey: v.public_key_hex, overwrite: true })).address).toBe(v.ss58_42);
@@ -167,7 +170,7 @@ describe('wallet layout and lifecycle', { timeout: 30_000 }, () => {
     const m2 = await wallet.createHotkey({ hotkey: 'm2', password: null });
     // an older wallet without the pub file still lists the address from the plaintext hotkey
     await rm(wallet.hotkeypubFile('m2'));
-    await new Wallet({ name: 'beta', path: root }).regenColdkeypub({ address: keys.mnemonics[0]!.ss58_42 });
+    await new Wallet({ name: 'beta', path: root }).regenColdkeypub({ address: LEOPARD.ss58_42 });
     const list = await listWallets({ path: root });
     expect(list).toEqual([
       {
@@ -179,7 +182,7 @@ describe('wallet layout and lifecycle', { timeout: 30_000 }, () => {
           { name: 'm2', address: m2.address },
         ],
       },
-      { name: 'beta', path: join(root, 'beta'), coldkey: keys.mnemonics[0]!.ss58_42, hotkeys: [] },
+      { name: 'beta', path: join(root, 'beta'), coldkey: LEOPARD.ss58_42, hotkeys: [] },
     ]);
     expect(await listWallets({ path: join(root, 'missing') })).toEqual([]);
   });
@@ -243,14 +246,14 @@ describe('wallet path', () => {
 
 describe('interop with SDK-written files', () => {
   it('unlocks a coldkey the SDK encrypted (real Argon2i)', { tags: ['slow'], timeout: 120_000 }, async () => {
-    const v = keyfile.nacl.vectors[0]!;
+    const v = naclFull;
     const wallet = new Wallet({ name: 'sdk', path: root, env: {} });
-    await wallet.regenColdkeypub({ address: keys.mnemonics[0]!.ss58_42 });
+    await wallet.regenColdkeypub({ address: naclFullMnemonic.ss58_42 });
     await writeFile(wallet.coldkeyFile, Buffer.from(v.encrypted_hex, 'hex'), { mode: 0o600 });
     const loaded = await loadWallet({ name: 'sdk', path: root, env: {} }).catch((e) => e);
     // no hotkey in this wallet: loading names the missing hotkey file
     expect(isSubnetkitError(loaded, 'SK_WALLET_NOT_FOUND')).toBe(true);
     const cold = await wallet.unlockColdkey(v.password);
-    expect(cold.address).toBe(keys.mnemonics[0]!.ss58_42);
+    expect(cold.address).toBe(naclFullMnemonic.ss58_42);
   });
 });

@@ -3,6 +3,7 @@ import type { IMethod } from '@polkadot/types/types';
 import { stringCamelCase } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
+import { ipFromInt } from '../../protocol/ip.js';
 import type { ChainCall } from '../types.js';
 
 /** What a decorated call function exposes: `api.tx.x.y` and `expandMetadata(...).tx.x.y` both fit. */
@@ -84,14 +85,12 @@ export function ipToBigInt(ip: string, ipType: 4 | 6): bigint {
   }, 0n);
 }
 
-/** The u128 of `AxonInfo.ip` back to text. */
+/** The u128 of `AxonInfo.ip` back to text; IPv6 in the SDK's RFC 5952 form (`2001:db8::1`). */
 export function bigIntToIp(value: bigint, ipType: number): string {
   if (ipType === 4) {
     return [24n, 16n, 8n, 0n].map((s) => ((value >> s) & 0xffn).toString()).join('.');
   }
-  const groups: string[] = [];
-  for (let s = 112n; s >= 0n; s -= 16n) groups.push(((value >> s) & 0xffffn).toString(16));
-  return groups.join(':');
+  return ipFromInt(value & ((1n << 128n) - 1n));
 }
 
 function assertAddress(address: string, field: string): string {

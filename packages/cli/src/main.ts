@@ -17,10 +17,11 @@ export function createProgram(ctx: CliContext): Command {
   const program = new Command('subnetkit')
     .description('Build, run and publish Bittensor-style subnets in TypeScript')
     .version(VERSION, '-v, --version')
-    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => ctx.out.write(s),
       writeErr: (s) => ctx.out.info(s.trimEnd()),
+      // commander's own error line is dropped: main() prints it once, as SK_CLI_USAGE
+      outputError: () => undefined,
     })
     .exitOverride();
   registerCommands(program, ctx);
@@ -48,7 +49,15 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     if (err instanceof CommanderError) {
       // help and version exit through here with code 0
       if (err.exitCode === 0) return EXIT.OK;
-      return reportError(new SubnetkitError('SK_CLI_USAGE', err.message.replace(/^error: /, '')), stderr, json);
+      const message = err.message
+        .replace(/^error: /, '')
+        .replace(/\s*\n\s*/g, ' ')
+        .trim();
+      return reportError(
+        new SubnetkitError('SK_CLI_USAGE', `${message} (run with --help for usage)`, { commander: err.code }),
+        stderr,
+        json,
+      );
     }
     return reportError(err, stderr, json);
   }

@@ -34,16 +34,30 @@ export function createOutput(
   };
 }
 
-/** Exit codes: 0 ok, 1 failure, 2 usage. */
-export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
+/** Exit codes: 0 ok, 1 failure, 2 usage, 130 interrupted (Ctrl-C, as shells report SIGINT). */
+export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2, INTERRUPTED: 130 } as const;
+
+/** Codes that mean "the command line was wrong" (exit 2), not "something failed" (exit 1). */
+const USAGE_CODES: ReadonlySet<string> = new Set([
+  'SK_CLI_USAGE',
+  'SK_CLI_FILE_NOT_FOUND',
+  'SK_SCAFFOLD_BAD_NAME',
+  'SK_SCAFFOLD_BAD_KIND',
+]);
+
+/** The exit code an error ends the CLI with. */
+export function exitCodeOf(err: unknown): number {
+  if (!isSubnetkitError(err)) return EXIT.FAILURE;
+  if (err.code === 'SK_CLI_ABORTED' && err.details.signal) return EXIT.INTERRUPTED;
+  return USAGE_CODES.has(err.code) ? EXIT.USAGE : EXIT.FAILURE;
+}
 
 /** Prints an error the way users should see it: code and message, never a stack (unless debugging). */
 export function reportError(err: unknown, stderr: NodeJS.WritableStream, json: boolean): number {
   if (isSubnetkitError(err)) {
-    const usage = err.code === 'SK_CLI_USAGE';
     if (json) stderr.write(`${toJson({ error: err.toJSON() })}\n`);
-    else stderr.write(`error ${err.code}: ${err.message}\n`);
-    return usage ? EXIT.USAGE : EXIT.FAILURE;
+    else stderr.write(`error ${err.code}: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return exitCodeOf(err);
   }
   const message = err instanceof Error ? err.message : String(err);
   stderr.write(`error SK_INTERNAL: ${message}\n`);

@@ -53,7 +53,7 @@ describe('subnetkit localnet --network: bad input', () => {
 });
 
 describe('subnetkit localnet: Ctrl-C', () => {
-  it('stops cleanly, report written, when Ctrl-C came during start-up', async () => {
+  it('stops at once, exit 130, when Ctrl-C came during start-up (no start-up finished first)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'subnetkit-ctrl-c-'));
     try {
       const stop = new AbortController();
@@ -64,9 +64,11 @@ describe('subnetkit localnet: Ctrl-C', () => {
         stderr: err.stream,
         shutdown: stop.signal,
       });
-      expect(code).toBe(0);
-      expect(err.text()).toMatch(/stopping \(Ctrl-C\)/);
-      expect(existsSync(join(dataDir, 'report.html'))).toBe(true);
+      expect(code).toBe(130);
+      expect(err.text()).toMatch(/error SK_CLI_ABORTED: Interrupted \(Ctrl-C\) while loading models/);
+      expect(err.text()).not.toMatch(/registering neurons/);
+      // nothing was started, so no chain was created
+      expect(existsSync(join(dataDir, 'chain'))).toBe(false);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

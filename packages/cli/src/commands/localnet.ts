@@ -5,6 +5,7 @@ import {
   createLogger,
   createSubtensorChain,
   DEFAULT_MINER_PROFILES,
+  durationSchema,
   type EpochSnapshot,
   incentiveByProfile,
   LocalNetwork,
@@ -23,6 +24,8 @@ import type { CliContext } from '../context.js';
 import { LiveView, renderNetwork } from '../live-view.js';
 import { cliConfig, cliModelRuntime, list, loadSubnets } from '../load.js';
 import { toJson } from '../output.js';
+import { ensurePortFree } from '../ports.js';
+import { interrupted, Teardown, unlessAborted } from '../teardown.js';
 
 interface LocalnetOptions {
   subnets?: string;
@@ -95,6 +98,21 @@ function positiveInt(name: string, value: string, max: number): number {
   return n;
 }
 
+/** A bad --block-time is a usage error (exit 2), caught before the config sees it. */
+function blockTimeFlag(value: string): string | number {
+  if (/^\d+$/.test(value.trim())) return positiveInt('block-time', value.trim(), 3_600_000);
+  if (!durationSchema.safeParse(value.trim()).success || durationSchema.parse(value.trim()) <= 0) {
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      `--block-time must be a duration like '250ms', '12s' or '1m', got '${value}'.`,
+      {
+        option: 'block-time',
+      },
+    );
+  }
+  return value.trim();
+}
+
 function profilesFrom(opts: LocalnetOptions): MinerProfile[] {
   if (opts.profiles) return parseProfiles(opts.profiles);
   if (!opts.miners) return [...DEFAULT_MINER_PROFILES];
@@ -115,12 +133,35 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
       {},
     );
   }
-  const config = await cliConfig(ctx, { chain: { blockTime: opts.blockTime } });
+  const config = await cliConfig(ctx, { chain: { blockTime: blockTimeFlag(opts.blockTime) } });
   const blockTime = config.chain.blockTime;
   const tempo = positiveInt('tempo', opts.tempo, 1000);
   const validators = positiveInt('validators', opts.validators, 64);
   const miners = profilesFrom(opts);
   const dataDir = resolve(ctx.cwd, opts.dataDir);
+  // a taken RPC port fails now, before models load and neurons register
+  if (opts.rpcPort) await ensurePortFree(Number(opts.rpcPort), '127.0.0.1', 'the chain RPC', 'rpc-port');
+  const teardown = new Teardown();
+  try {
+    await startAndRun(ctx, opts, { config, blockTime, tempo, validators, miners, dataDir, epochs }, teardown);
+  } finally {
+    // whatever ended the run (done, Ctrl-C, a fatal error), nothing it started stays up
+    await teardown.run();
+  }
+}
+
+interface Plan {
+  config: Awaited<ReturnType<typeof cliConfig>>;
+  blockTime: number;
+  tempo: number;
+  validators: number;
+  miners: MinerProfile[];
+  dataDir: string;
+  epochs: number | undefined;
+}
+
+async function startAndRun(ctx: CliContext, opts: LocalnetOptions, plan: Plan, teardown: Teardown): Promise<void> {
+  const { config, blockTime, tempo, validators, miners, dataDir, epochs } = plan;
   mkdirSync(dataDir, { recursive: true });
   const reportFile = resolve(ctx.cwd, opts.report ?? join(dataDir, 'report.html'));
   // logs go to a file so the terminal shows the live view; --json keeps stdout for the summary
@@ -136,8 +177,10 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   ctx.out.info(`data dir ${dataDir} (logs: localnet.log)`);
 
   const models = cliModelRuntime(ctx, config, log);
+  teardown.add(() => models.dispose());
   const started = systemClock.now();
   for (const s of subnets) {
+    if (ctx.shutdown.aborted) throw interrupted('while loading models');
     const decls = s.definition.models ?? {};
     if (Object.keys(decls).length === 0) continue;
     ctx.out.info(
@@ -145,19 +188,25 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
         .map((d) => d.model)
         .join(', ')}${config.models.useFixtures ? ' (offline fixtures)' : ''}…`,
     );
-    await models.load(decls);
+    await unlessAborted(ctx.shutdown, models.load(decls), 'while loading models', teardown, () => undefined);
   }
   ctx.out.info(`models ready in ${((systemClock.now() - started) / 1000).toFixed(1)} s; registering neurons…`);
 
-  let network: LocalNetwork;
   let joined: Chain | undefined;
-  try {
-    const funder = opts.network ? await keyFromUri(opts.funder, 'funder') : undefined;
-    if (opts.network) {
-      ctx.out.info(`joining the chain at ${opts.network}…`);
-      joined = await createSubtensorChain({ endpoint: opts.network, logger: log });
-    }
-    network = await LocalNetwork.start({
+  const funder = opts.network ? await keyFromUri(opts.funder, 'funder') : undefined;
+  if (opts.network) {
+    ctx.out.info(`joining the chain at ${opts.network}…`);
+    joined = await unlessAborted(
+      ctx.shutdown,
+      createSubtensorChain({ endpoint: opts.network, logger: log }),
+      'while connecting',
+      teardown,
+      (c) => c.close(),
+    );
+  }
+  const network = await unlessAborted(
+    ctx.shutdown,
+    LocalNetwork.start({
       subnets,
       validators,
       miners,
@@ -174,12 +223,11 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
       models,
       log,
       clock: systemClock,
-    });
-  } catch (err) {
-    await joined?.close();
-    await models.dispose();
-    throw err;
-  }
+    }),
+    'while registering neurons',
+    teardown,
+    (n) => n.stop(),
+  );
   const joinResult = network.joined;
   for (const name of joinResult ? subnets.map((s) => s.definition.name) : []) {
     const state = joinResult?.created.includes(name) ? 'registered now' : 'found from an earlier run';
@@ -191,6 +239,7 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   const devnet = opts.rpcPort
     ? await startDevnet({ engine: localChainEngine(network.localChain), port: Number(opts.rpcPort), logger: log })
     : undefined;
+  if (devnet) teardown.add(() => devnet.close());
   if (devnet) ctx.out.info(`chain RPC on ${devnet.url} (dev accounts //Alice … are funded)`);
   const firstEpochMs = systemClock.now() - started;
   ctx.out.info(`network up in ${(firstEpochMs / 1000).toFixed(1)} s at block ${await network.chain.blockNumber()}`);
@@ -255,10 +304,7 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
     ),
   );
   ctx.out.info(ctx.shutdown.aborted ? 'stopping (Ctrl-C)…' : `done: every subnet ran ${epochs} epochs`);
-  await devnet?.close();
-  await network.stop();
-  await joined?.close();
-  await models.dispose();
+  await teardown.run();
   if (opts.json) ctx.out.json(summary);
   else ctx.out.line(renderNetwork(summary, 'stopped'));
   ctx.out.info(`report: ${reportFile}`);

@@ -115,3 +115,30 @@ export function empiricalQuantiles(
     }),
   }));
 }
+
+/**
+ * The cheap forecasts the reward must not pay for: no model, a few arithmetic operations on the
+ * context. Each answers `horizon` values. Validators score every answer against the best of them
+ * on the same challenge; the gauntlet runs each as a miner.
+ */
+export const BASELINE_FORECASTS: Readonly<Record<string, (values: readonly number[], horizon: number) => number[]>> =
+  Object.freeze({
+    /** The last value held constant. */
+    naive: (values, horizon) => Array<number>(horizon).fill(values[values.length - 1] as number),
+    /** This package's statistical strategy: seasonal naive with drift (last value without a clear period). */
+    'seasonal-naive': (values, horizon) => statisticalForecast(values, horizon),
+    /** The line through the first and last values, extended. */
+    drift: (values, horizon) => {
+      const n = values.length;
+      const last = values[n - 1] as number;
+      const slope = n > 1 ? (last - (values[0] as number)) / (n - 1) : 0;
+      return Array.from({ length: horizon }, (_, k) => last + slope * (k + 1));
+    },
+    /** The context's mean. */
+    mean: (values, horizon) => Array<number>(horizon).fill(values.reduce((a, b) => a + b, 0) / values.length),
+  });
+
+/** Every baseline's forecast of a context, in `BASELINE_FORECASTS` order. */
+export function baselineForecasts(values: readonly number[], horizon: number): number[][] {
+  return Object.values(BASELINE_FORECASTS).map((f) => f(values, horizon));
+}

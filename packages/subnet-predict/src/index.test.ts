@@ -32,13 +32,52 @@ function ctx(block: number, options: Record<string, unknown> = {}) {
 
 type Deferred = { series: string; targetBlocks: number[] };
 
+/** The predict subnet over the bundled recordings (demo feed; the default generates series). */
+const replay = createPredictSubnet({ feed: () => createReplayFeed(loadBuiltinSeries()) });
+
 describe('the predict subnet definition', () => {
   it('passes the host checks', () => {
     expect(validateSubnet(predict, { source: '@subnetkit/subnet-predict' }).name).toBe('predict');
   });
 
-  it('asks for a context from the feed and defers the truth to the horizon', async () => {
+  it('by default generates a fresh series per challenge and keeps its future until the horizon', async () => {
     const c = await predict.validator.challenge(ctx(10));
+    const req = forecastRequest.parse(c.request);
+    expect(req.series).toBe('synthetic');
+    expect(req.values).toHaveLength(96);
+    expect(req.horizon).toBeGreaterThanOrEqual(3);
+    expect(req.horizon).toBeLessThanOrEqual(8);
+    const stored: unknown = JSON.parse(JSON.stringify(c.deferred));
+    const resolve = predict.validator.resolveTruth as (d: unknown, c: never) => Promise<ForecastTruth | undefined>;
+    expect(await resolve(stored, ctx(10 + req.horizon - 1))).toBeUndefined();
+    const truth = (await resolve(stored, ctx(10 + req.horizon))) as ForecastTruth;
+    expect(truth.values).toHaveLength(req.horizon);
+    // a different random stream gives a different series: nothing to tabulate
+    const other = forecastRequest.parse((await predict.validator.challenge(ctx(11))).request);
+    expect(other.values).not.toEqual(req.values);
+    // the context is nowhere in the bundled recordings
+    const recorded = loadBuiltinSeries().flatMap((s) => s.values);
+    expect(req.values.slice(-3).every((v) => recorded.includes(v))).toBe(false);
+  });
+
+  it('pays nothing for any cheap baseline and something for beating all of them', async () => {
+    const c = await predict.validator.challenge(ctx(30));
+    const req = forecastRequest.parse(c.request);
+    const resolve = predict.validator.resolveTruth as (d: unknown, c: never) => Promise<ForecastTruth | undefined>;
+    const truth = (await resolve(c.deferred, ctx(40))) as ForecastTruth;
+    const baselines = predict.adversaries?.baselines ?? {};
+    expect(Object.keys(baselines).sort()).toEqual(['drift', 'mean', 'naive', 'seasonal-naive']);
+    for (const f of Object.values(baselines)) {
+      const answer = forecastResponse.parse(await f(req, ctx(30)));
+      expect(scoreForecast(answer, truth)).toBeLessThan(1e-9);
+    }
+    const halfway = truth.values.map((v, i) => (v + (truth.baselines?.[0]?.[i] ?? v)) / 2);
+    expect(scoreForecast({ forecast: truth.values }, { ...truth, quantiles: null })).toBe(1);
+    expect(scoreForecast({ forecast: halfway }, { ...truth, quantiles: null })).toBeGreaterThan(0);
+  });
+
+  it('asks for a context from the feed and defers the truth to the horizon', async () => {
+    const c = await replay.validator.challenge(ctx(10));
     expect(c.truth).toBeUndefined();
     const req = forecastRequest.parse(c.request);
     const series = loadBuiltinSeries().find((s) => s.id === req.series);
@@ -52,11 +91,11 @@ describe('the predict subnet definition', () => {
   });
 
   it('resolves the truth only once the horizon has passed, after a restart too', async () => {
-    const c = await predict.validator.challenge(ctx(20));
+    const c = await replay.validator.challenge(ctx(20));
     const req = forecastRequest.parse(c.request);
     // What the host persists and reads back after a restart; a fresh subnet instance answers it.
     const stored: unknown = JSON.parse(JSON.stringify(c.deferred));
-    const restarted = createPredictSubnet();
+    const restarted = createPredictSubnet({ feed: () => createReplayFeed(loadBuiltinSeries()) });
     const resolve = restarted.validator.resolveTruth as (d: unknown, c: never) => Promise<ForecastTruth | undefined>;
     for (let block = 20; block < 20 + req.horizon; block++) expect(await resolve(stored, ctx(block))).toBeUndefined();
     const truth = await resolve(stored, ctx(20 + req.horizon + 3));
@@ -72,10 +111,11 @@ describe('the predict subnet definition', () => {
       quantiles: [0.1, 0.5, 0.9].map((level) => ({ level, values: expected })),
     };
     const lazy = forecastResponse.parse(await predict.adversaries?.lazy?.(req, ctx(20)));
-    const scores = await predict.validator.reward([perfect, lazy], truth as ForecastTruth, ctx(25) as never);
+    const scores = await replay.validator.reward([perfect, lazy], truth as ForecastTruth, ctx(25) as never);
     expect(scores[0]).toBe(1);
     expect(scores[1]).toBe(scoreForecast(lazy, truth as ForecastTruth));
-    expect(scores[1]).toBeLessThanOrEqual(0.5 + 1e-12);
+    // lazy is the naive baseline: it earns nothing
+    expect(scores[1]).toBeLessThan(1e-9);
   });
 
   it('rejects a malformed stored challenge with SK_PREDICT_BAD_INPUT', async () => {
@@ -87,11 +127,11 @@ describe('the predict subnet definition', () => {
 
   it('challenges only the series the options name', async () => {
     for (let block = 0; block < 5; block++) {
-      const c = await predict.validator.challenge(ctx(block, { series: ['co2'], quantiles: [] }));
+      const c = await replay.validator.challenge(ctx(block, { series: ['co2'], quantiles: [] }));
       expect(c.request.series).toBe('co2');
       expect(c.request.quantileLevels).toBeUndefined();
     }
-    await expect(predict.validator.challenge(ctx(0, { series: ['nope'] }))).rejects.toMatchObject({
+    await expect(replay.validator.challenge(ctx(0, { series: ['nope'] }))).rejects.toMatchObject({
       code: 'SK_PREDICT_UNKNOWN_SERIES',
     });
   });
@@ -115,9 +155,9 @@ describe('the predict subnet definition', () => {
     expect(await resolve(c.deferred, ctx(51))).toBeUndefined();
     const truth = (await resolve(c.deferred, ctx(52))) as ForecastTruth;
     expect(truth.values).toEqual([51, 52]);
-    // A straight line has no period, so the statistical miner falls back to the last value: the naive score.
+    // A straight line: the drift baseline is exact, so nothing beats it and the statistical miner earns 0.
     const answer = await subnet.miner.handle(c.request as ForecastRequest, ctx(50, { strategy: 'statistical' }));
-    expect(scoreForecast(forecastResponse.parse(answer), truth)).toBeCloseTo(0.5, 12);
+    expect(scoreForecast(forecastResponse.parse(answer), truth)).toBe(0);
   });
 });
 

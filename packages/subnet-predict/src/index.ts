@@ -1,13 +1,22 @@
 /**
- * subnet-predict: miners forecast the next values of a live series; the truth only exists once
- * the chain has moved past the horizon, so validators defer scoring until then.
+ * subnet-predict: miners forecast the next values of a series; validators defer scoring until the
+ * chain has moved past the horizon. By default every challenge is a fresh series from a generator
+ * with secret parameters, so no recording or table holds the answer; a live `Feed` can replace it.
+ * Answers earn only by beating the best cheap baseline (naive, seasonal naive, drift, mean).
  */
 import { fileURLToPath } from 'node:url';
 import { defineModels, defineSubnet, SubnetkitError } from '@subnetkit/core';
 import { z } from 'zod';
 import { createReplayFeed, type Feed, loadBuiltinSeries } from './feed.js';
-import { empiricalQuantiles, modelForecast, statisticalForecast } from './forecast.js';
+import {
+  BASELINE_FORECASTS,
+  baselineForecasts,
+  empiricalQuantiles,
+  modelForecast,
+  statisticalForecast,
+} from './forecast.js';
 import { type ForecastTruth, naiveScale, scoreForecast } from './reward.js';
+import { syntheticSeries } from './synthetic.js';
 
 export const MIN_CONTEXT = 8;
 export const MAX_CONTEXT = 512;
@@ -73,6 +82,10 @@ const deferredSchema = z.object({
   last: z.number(),
   scale: z.number().positive(),
   quantiles: z.array(level).nullable(),
+  /** Generated challenges: the hidden future, released at the target blocks. */
+  future: z.array(z.number()).min(1).max(MAX_HORIZON).optional(),
+  /** The cheap baselines' forecasts, the yardstick of the reward. */
+  baselines: z.array(z.array(z.number())).optional(),
 });
 export type DeferredForecast = z.output<typeof deferredSchema>;
 
@@ -91,9 +104,16 @@ export const predictModels = defineModels({
 });
 
 export interface PredictSubnetOptions {
-  /** Where series come from (default: the bundled replay feed, built on first use). */
+  /**
+   * Where series come from. Default: a fresh generated series per challenge (secret parameters).
+   * A live feed works too; a replay of recorded data (`createReplayFeed`) is for demos only,
+   * since anyone holding the recording can look the answers up.
+   */
   feed?: Feed | (() => Feed);
 }
+
+/** Horizons of generated challenges: up to the model's own prediction length. */
+const SYNTHETIC_HORIZON = { min: 3, max: 8 } as const;
 
 /**
  * Builds the predict subnet over a feed. The default export uses the bundled replay of real series;
@@ -108,6 +128,7 @@ export function createPredictSubnet(options: PredictSubnetOptions = {}) {
     feed ??= typeof options.feed === 'function' ? options.feed() : createReplayFeed(loadBuiltinSeries());
     return feed;
   };
+  const synthetic = options.feed === undefined;
 
   return defineSubnet({
     apiVersion: 1,
@@ -130,6 +151,32 @@ export function createPredictSubnet(options: PredictSubnetOptions = {}) {
     },
     validator: {
       async challenge(ctx) {
+        const quantiles = ctx.options.quantiles.length > 0 ? ctx.options.quantiles : undefined;
+        if (synthetic) {
+          const horizon = ctx.random.int(SYNTHETIC_HORIZON.min, SYNTHETIC_HORIZON.max);
+          const n = ctx.options.contextLength;
+          const series = syntheticSeries(ctx.random, n + horizon);
+          const values = series.values.slice(0, n);
+          const deferred: DeferredForecast = {
+            series: 'synthetic',
+            targetBlocks: Array.from({ length: horizon }, (_, k) => ctx.block + k + 1),
+            last: values[n - 1] as number,
+            scale: naiveScale(values),
+            quantiles: quantiles ?? null,
+            future: series.values.slice(n),
+            baselines: baselineForecasts(values, horizon),
+          };
+          return {
+            request: {
+              series: 'synthetic',
+              timestamps: series.timestamps.slice(0, n),
+              values,
+              horizon,
+              quantileLevels: quantiles,
+            },
+            deferred,
+          };
+        }
         const f = getFeed();
         const ids = ctx.options.series ?? f.series.map((s) => s.id);
         const id = ctx.random.pick(ids);
@@ -155,13 +202,13 @@ export function createPredictSubnet(options: PredictSubnetOptions = {}) {
           );
         }
         const values = history.map((o) => o.value);
-        const quantiles = ctx.options.quantiles.length > 0 ? ctx.options.quantiles : undefined;
         const deferred: DeferredForecast = {
           series: id,
           targetBlocks: f.targetBlocks(id, ctx.block, info.horizon),
           last: values[values.length - 1] as number,
           scale: naiveScale(values),
           quantiles: quantiles ?? null,
+          baselines: baselineForecasts(values, info.horizon),
         };
         return {
           request: {
@@ -185,15 +232,12 @@ export function createPredictSubnet(options: PredictSubnetOptions = {}) {
         }
         const d = parsed.data;
         if (ctx.block < Math.max(...d.targetBlocks)) return undefined;
+        const common = { last: d.last, scale: d.scale, quantiles: d.quantiles, baselines: d.baselines };
+        if (d.future) return { values: d.future, ...common };
         const f = getFeed();
         const seen = await Promise.all(d.targetBlocks.map((b) => f.observe(d.series, b, ctx.block)));
         if (seen.some((o) => o === undefined)) return undefined;
-        return {
-          values: seen.map((o) => (o as { value: number }).value),
-          last: d.last,
-          scale: d.scale,
-          quantiles: d.quantiles,
-        };
+        return { values: seen.map((o) => (o as { value: number }).value), ...common };
       },
       reward: (responses, truth: ForecastTruth) => responses.map((r) => scoreForecast(r, truth)),
     },
@@ -204,6 +248,16 @@ export function createPredictSubnet(options: PredictSubnetOptions = {}) {
         const forecast = Array<number>(req.horizon).fill(last);
         return { forecast, quantiles: req.quantileLevels?.map((level) => ({ level, values: [...forecast] })) };
       },
+      // The cheap forecasts the reward is calibrated against (each scores 0 by construction).
+      baselines: Object.fromEntries(
+        Object.entries(BASELINE_FORECASTS).map(([name, f]) => [
+          name,
+          (req: ForecastRequest) => {
+            const forecast = f(req.values, req.horizon);
+            return { forecast, quantiles: req.quantileLevels?.map((level) => ({ level, values: [...forecast] })) };
+          },
+        ]),
+      ),
       // Well-formed noise inside the context's range.
       random(req, ctx) {
         const lo = Math.min(...req.values);
@@ -236,9 +290,17 @@ export {
   type ReplaySeries,
   type SeriesInfo,
 } from './feed.js';
-export { empiricalQuantiles, type ForecastModel, modelForecast, statisticalForecast } from './forecast.js';
+export {
+  BASELINE_FORECASTS,
+  baselineForecasts,
+  empiricalQuantiles,
+  type ForecastModel,
+  modelForecast,
+  statisticalForecast,
+} from './forecast.js';
 export { formatForecast, parseQueryInput, type QueryOptions } from './query.js';
 export {
+  bestBaselineMase,
   type ForecastAnswer,
   type ForecastTruth,
   mase,
@@ -248,6 +310,8 @@ export {
   pinball,
   type QuantileForecast,
   scaledCrps,
+  scoreAgainstBaselines,
   scoreForecast,
   skillScore,
 } from './reward.js';
+export { type SyntheticSeries, syntheticSeries } from './synthetic.js';

@@ -93,6 +93,31 @@ describe('the trained forecaster through the core model runtime', () => {
     for (const v of long) expect(Math.abs(v - (context.at(-1) as number))).toBeLessThan(15);
   });
 
+  it('beats the best cheap baseline on generated challenges often enough to earn', slow, async () => {
+    const options = predictOptions.parse({});
+    const base = { subnet: 'predict', netuid: 1, options, log, signal: new AbortController().signal };
+    const scores: number[] = [];
+    for (let k = 0; k < 60; k++) {
+      const vctx = { ...base, block: 100, step: k, random: createRandom(`gen-${k}`), models: {} } as never;
+      const c = await predict.validator.challenge(vctx);
+      const truth = (await predict.validator.resolveTruth?.(c.deferred, { ...base, block: 200 } as never)) as never;
+      const req = forecastRequest.parse(c.request);
+      const mctx = {
+        ...base,
+        block: 100,
+        random: createRandom(k),
+        models: { forecaster },
+        caller: { hotkey: 'v', uid: 0 },
+      };
+      const answer = forecastResponse.parse(await predict.miner.handle(req, mctx as never));
+      scores.push((await predict.validator.reward([answer], truth, { ...base, answers: [] } as never))[0] as number);
+    }
+    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+    // measured: about 0.18, above 0 on about half the challenges (every baseline scores 0 by construction)
+    expect(mean).toBeGreaterThan(0.08);
+    expect(scores.filter((x) => x > 0).length).toBeGreaterThan(15);
+  });
+
   it('answers a validator challenge through miner.handle with the model', slow, async () => {
     const options = predictOptions.parse({});
     const base = { subnet: 'predict', netuid: 1, options, log, signal: new AbortController().signal };

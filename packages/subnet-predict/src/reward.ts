@@ -15,6 +15,11 @@ export interface ForecastTruth {
   scale: number;
   /** Quantile levels the challenge asked for, or null. */
   quantiles: number[] | null;
+  /**
+   * The cheap baselines' forecasts of this challenge (naive, seasonal naive, drift, mean). When
+   * present, answers are scored by how much they beat the best of them: that one scores 0.
+   */
+  baselines?: number[][] | undefined;
 }
 
 /** One quantile level's forecast. */
@@ -124,6 +129,7 @@ export function naiveYardstick(truth: ForecastTruth): number {
  * that half 0. A forecast of the wrong length, or with NaN or Infinity, scores 0.
  */
 export function scoreForecast(answer: ForecastAnswer, truth: ForecastTruth): number {
+  if (truth.baselines && truth.baselines.length > 0) return scoreAgainstBaselines(answer, truth, truth.baselines);
   const yard = naiveYardstick(truth);
   let point: number;
   try {
@@ -148,4 +154,44 @@ export function scoreForecast(answer: ForecastAnswer, truth: ForecastTruth): num
     throw e;
   }
   return (point + quantile) / 2;
+}
+
+/** The best (smallest) MASE any cheap baseline reaches on this truth. */
+export function bestBaselineMase(truth: ForecastTruth, baselines: readonly number[][]): number {
+  return Math.min(...baselines.map((b) => mase(b, truth.values, truth.scale)));
+}
+
+/**
+ * Skill over the best cheap baseline, in [0, 1]: 1 - error / best baseline's error. The best
+ * baseline itself, every worse one and anything worse than it score 0; only a forecast that beats
+ * all of them on this challenge earns. Quantiles, when asked, are half the score on the same
+ * scale (CRPS against the best baseline's MASE, which is its CRPS as a point forecast).
+ */
+export function scoreAgainstBaselines(
+  answer: ForecastAnswer,
+  truth: ForecastTruth,
+  baselines: readonly number[][],
+): number {
+  const yard = bestBaselineMase(truth, baselines);
+  const skill = (error: number): number => (yard > 0 ? Math.min(1, Math.max(0, 1 - error / yard)) : 0);
+  let point: number;
+  try {
+    point = skill(mase(answer.forecast, truth.values, truth.scale));
+  } catch (e) {
+    if (e instanceof SubnetkitError && e.code === 'SK_PREDICT_BAD_INPUT') return 0;
+    throw e;
+  }
+  if (!truth.quantiles || truth.quantiles.length === 0) return point;
+  const picked: QuantileForecast[] = [];
+  for (const level of truth.quantiles) {
+    const q = answer.quantiles?.find((a) => Math.abs(a.level - level) < 1e-9);
+    if (!q) return point / 2;
+    picked.push({ level, values: q.values });
+  }
+  try {
+    return (point + skill(scaledCrps(picked, truth.values, truth.scale))) / 2;
+  } catch (e) {
+    if (e instanceof SubnetkitError && e.code === 'SK_PREDICT_BAD_INPUT') return point / 2;
+    throw e;
+  }
 }

@@ -9,8 +9,9 @@ import type { AnySubnet } from '../plugin/types.js';
 import { createRandom, type Random } from '../util/random.js';
 
 /**
- * Turns a challenge's truth into the answer that earns the most, for the strategies that learn
- * the truth (replay, answer key). Without it they can only show that they found it (`hits`).
+ * Turns a challenge's truth (or, for deferred challenges, what the validator keeps until the truth
+ * arrives) into the answer that earns the most, for the strategies that recover it (replay,
+ * answer key). Without it they can only show that they found it (`hits`).
  */
 // biome-ignore lint/suspicious/noExplicitAny: truths and responses are the subnet's own types
 export type AnswerFromTruth = (truth: any, request: Record<string, unknown>) => unknown;
@@ -71,8 +72,8 @@ export function replayAdversary(
               );
               if (canonical(subnet, challenge.request) !== want) continue;
               if (options.hits) options.hits.count += 1;
-              if (options.answerFromTruth && challenge.truth !== undefined)
-                return options.answerFromTruth(challenge.truth, req);
+              const known = challenge.truth ?? challenge.deferred;
+              if (options.answerFromTruth && known !== undefined) return options.answerFromTruth(known, req);
             }
           }
         }
@@ -102,7 +103,8 @@ export async function buildAnswerKey(
   for (let i = 0; i < size; i++) {
     const challenge = await makeChallenge(subnet, base, createRandom(`answer-key/${i}`), i + 1);
     const key = canonical(subnet, challenge.request);
-    if (key !== undefined && challenge.truth !== undefined) table.set(key, challenge.truth);
+    const known = challenge.truth ?? challenge.deferred;
+    if (key !== undefined && known !== undefined) table.set(key, known);
   }
   return { table };
 }

@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { c as createTar } from 'tar';
 import { afterAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import type { ErrorCode } from '../errors/codes.js';
@@ -91,6 +92,34 @@ describe('loadSubnet', () => {
        export default { apiVersion: 1, name: 'named', task: { request: s, response: s }, miner: { handle() {} }, validator: { challenge() {}, reward() {} } };`,
     );
     expect((await loadSubnet('named-subnet', { cwd: app })).definition.name).toBe('named');
+  });
+
+  test('loads an npm pack tarball, unpacked into the project cache, once per content', async () => {
+    const project = join(tmp, 'tar-project');
+    const src = join(tmp, 'tar-src', 'package');
+    mkdirSync(join(project, 'node_modules'), { recursive: true });
+    mkdirSync(src, { recursive: true });
+    writeFileSync(
+      join(src, 'package.json'),
+      JSON.stringify({ name: 'tar-subnet', version: '1.0.0', type: 'module', exports: './i.js' }),
+    );
+    writeFileSync(
+      join(src, 'i.js'),
+      `const s = { safeParse: () => ({ success: true }), shape: {} };
+       export default { apiVersion: 1, name: 'from-tarball', task: { request: s, response: s }, miner: { handle() {} }, validator: { challenge() {}, reward() {} } };`,
+    );
+    await createTar({ gzip: true, file: join(project, 'tar-subnet-1.0.0.tgz'), cwd: dirname(src) }, ['package']);
+    const loaded = await loadSubnet('tar-subnet-1.0.0.tgz', { cwd: project });
+    expect(loaded.definition.name).toBe('from-tarball');
+    expect(loaded.packageName).toBe('tar-subnet');
+    expect(loaded.packageDir?.startsWith(join(project, 'node_modules', '.cache', 'subnetkit', 'tarballs'))).toBe(true);
+    expect((await loadSubnet('./tar-subnet-1.0.0.tgz', { cwd: project })).packageDir).toBe(loaded.packageDir);
+
+    writeFileSync(join(project, 'broken.tgz'), 'not a tarball');
+    expect(await codeOf(loadSubnet('broken.tgz', { cwd: project }))).toBe('SK_PLUGIN_LOAD_FAILED');
+    expect(await codeOf(loadSubnet('./missing-1.0.0.tgz', { cwd: project }))).toBe('SK_PLUGIN_NOT_FOUND');
+    // a failed unpack leaves only the one good entry in the cache
+    expect(readdirSync(join(project, 'node_modules', '.cache', 'subnetkit', 'tarballs'))).toHaveLength(1);
   });
 
   const bad: [string, (d: Record<string, unknown>) => unknown, ErrorCode][] = [

@@ -6,9 +6,13 @@ import semver from 'semver';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { CORE_IDENTITY, CORE_VERSION } from './core-identity.js';
 import type { AnySubnet } from './types.js';
+import { isTarballSpec, unpackTarball } from './unpack-tarball.js';
 import { parseSubnetOptions, validateSubnet } from './validate-subnet.js';
 
-/** How config names a subnet: a package name, a path, `[nameOrPath, options]` or a definition. */
+/**
+ * How config names a subnet: a package name, a path (file, package folder or `npm pack` tarball),
+ * `[nameOrPath, options]` or a definition.
+ */
 export type SubnetSpec = string | [string, unknown] | AnySubnet;
 
 export interface LoadedSubnet {
@@ -30,7 +34,7 @@ export interface LoadSubnetOptions {
 const isPath = (s: string): boolean => s.startsWith('.') || isAbsolute(s);
 
 /**
- * Loads a subnet by npm package name, file/folder path, `[spec, options]` tuple or an imported
+ * Loads a subnet by npm package name, file/folder/tarball path, `[spec, options]` tuple or an imported
  * definition, and runs every host check (contract, apiVersion, peer range of core, one copy of
  * core, options).
  */
@@ -43,7 +47,8 @@ export async function loadSubnet(spec: SubnetSpec, { cwd }: LoadSubnetOptions): 
   if (typeof name !== 'string' || name.length === 0) {
     throw new SubnetkitError('SK_PLUGIN_NOT_FOUND', 'A subnet entry must be a package name or a path.', {});
   }
-  const entry = resolveEntry(name, cwd);
+  // a tarball is unpacked into the project's cache and loaded as the package folder it holds
+  const entry = resolveEntry(isTarballSpec(name) ? await unpackTarball(name, cwd) : name, cwd);
   const pkg = findPackage(entry);
   if (pkg) checkPackage(pkg, name);
   let mod: Record<string, unknown>;

@@ -128,6 +128,28 @@ describe('runEpoch properties', () => {
     );
   });
 
+  it('gives the same outputs when every block number moves past 2^53 (the ranked-blocks path)', () => {
+    const shift = 1n << 60n;
+    fc.assert(
+      fc.property(subnetArb, fc.boolean(), (input, commitReveal) => {
+        const commitBlock = input.lastUpdate.map((u, i) => (i % 3 === 0 ? null : u - 5n));
+        const base = { ...input, commitBlock, hyperparameters: { ...input.hyperparameters, commitReveal } };
+        const moved: EpochInput = {
+          ...base,
+          block: base.block + shift,
+          lastUpdate: base.lastUpdate.map((b) => b + shift),
+          blockAtRegistration: base.blockAtRegistration.map((b) => b + shift),
+          commitBlock: commitBlock.map((b) => (b === null ? null : b + shift)),
+        };
+        const a = runEpoch(base);
+        const b = runEpoch(moved);
+        expect(b.lastTempo).toBe(a.lastTempo + shift);
+        expect({ ...b, lastTempo: 0n }).toEqual({ ...a, lastTempo: 0n });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('pays nothing and stays finite when every stake is zero', () => {
     fc.assert(
       fc.property(subnetArb, (input) => {

@@ -8,6 +8,7 @@
 
 import { divI32, intRatioI32, mulI32, ONE_N, proportionToU16N, u16ToProportionN } from './fast-fixed.js';
 import { alphaFromDiff, I32F32, I64F64, i64f64ToI32f32 } from './fixed.js';
+import { columnConsensus } from './median.js';
 import { stakeWeights } from './stake.js';
 import type { EpochHyperparameters, EpochInput, EpochIntermediates, EpochOutput, SparseRowU16 } from './types.js';
 
@@ -191,62 +192,6 @@ class RowScratch {
   }
 }
 
-/** Stake-weighted median of one column (consensus.md §4.6), with rotating partition buffers. */
-function weightedMedian(
-  stake: Float64Array,
-  score: Float64Array,
-  m: number,
-  minority: number,
-  stakeSum: number,
-  bufs: [Int32Array, Int32Array, Int32Array],
-): number {
-  let part = bufs[0];
-  let lower = bufs[1];
-  let upper = bufs[2];
-  for (let k = 0; k < m; k++) part[k] = k;
-  let len = m;
-  let lo = 0;
-  let hi = stakeSum;
-  let narrowings = 0;
-  for (;;) {
-    if (len === 0) return 0;
-    if (len === 1) return score[part[0] as number] as number;
-    const pivot = score[part[len >> 1] as number] as number;
-    let loStake = 0;
-    let hiStake = 0;
-    let nl = 0;
-    let nu = 0;
-    for (let t = 0; t < len; t++) {
-      const idx = part[t] as number;
-      const s = score[idx] as number;
-      if (s === pivot) continue;
-      if (s < pivot) {
-        loStake += stake[idx] as number;
-        lower[nl++] = idx;
-      } else {
-        hiStake += stake[idx] as number;
-        upper[nu++] = idx;
-      }
-    }
-    if (minority < lo + loStake && nl > 0) {
-      const old = part;
-      part = lower;
-      lower = old;
-      len = nl;
-      hi = lo + loStake;
-    } else if (hi - hiStake <= minority && nu > 0) {
-      const old = part;
-      part = upper;
-      upper = old;
-      len = nu;
-      lo = hi - hiStake;
-    } else {
-      return pivot;
-    }
-    if (++narrowings > m) return 0;
-  }
-}
-
 /** The activity cutoff in blocks (consensus.md §4.1). */
 export function activityCutoff(hp: EpochHyperparameters): bigint {
   if (hp.activityCutoffBlocks !== null) return hp.activityCutoffBlocks;
@@ -268,6 +213,51 @@ export function lastTempo(hp: EpochHyperparameters, block: bigint): bigint {
 export function fixedBondsAlpha(bondsMovingAverage: bigint): number {
   const bma64 = I64F64.div(I64F64.fromInt(bondsMovingAverage), I64F64.fromInt(1_000_000n));
   return Number(I32F32.sub(1n << 32n, i64f64ToI32f32(bma64)));
+}
+
+let u16Table: Float64Array | undefined;
+/** `u16p(k)` for every u16, built once: bonds read it per entry. */
+function u16Proportions(): Float64Array {
+  if (u16Table === undefined) {
+    u16Table = new Float64Array(65536);
+    for (let k = 0; k < 65536; k++) u16Table[k] = u16ToProportionN(k);
+  }
+  return u16Table;
+}
+
+/**
+ * Block numbers as numbers that compare the same way. Fast path: every value below 2^53, with
+ * "no commit" (u64::MAX) as Infinity; otherwise ranks among all values (`comparableBlocks`).
+ */
+function blockNumbers(
+  n: number,
+  lastUpdate: readonly bigint[],
+  bar: readonly bigint[],
+  commitIn: readonly (bigint | null)[],
+  lt: bigint,
+): [Float64Array, Float64Array, Float64Array, number] {
+  const lu = new Float64Array(n);
+  const reg = new Float64Array(n);
+  const commit = new Float64Array(n);
+  let small = lt <= MAX_SAFE;
+  for (let i = 0; i < n && small; i++) {
+    const u = i < lastUpdate.length ? (lastUpdate[i] as bigint) : 0n;
+    const r = i < bar.length ? (bar[i] as bigint) : 0n;
+    const c = i < commitIn.length ? commitIn[i] : null;
+    if (u > MAX_SAFE || r > MAX_SAFE || (c !== null && c !== undefined && c > MAX_SAFE)) small = false;
+    lu[i] = Number(u);
+    reg[i] = Number(r);
+    commit[i] = c === null || c === undefined ? Number.POSITIVE_INFINITY : Number(c);
+  }
+  if (small) return [lu, reg, commit, Number(lt)];
+  const commitBig = pad<bigint | null>(commitIn, n, null).map((c) => (c === null ? U64_MAX : c));
+  const [a, b, c, d] = comparableBlocks([pad(lastUpdate, n, 0n), pad(bar, n, 0n), commitBig, [lt]]) as [
+    number[],
+    number[],
+    number[],
+    number[],
+  ];
+  return [Float64Array.from(a), Float64Array.from(b), Float64Array.from(c), d[0] as number];
 }
 
 function raoOf(x: number, emission: bigint): bigint {
@@ -294,21 +284,28 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
   const owner = input.ownerUid !== null && input.ownerUid < n ? input.ownerUid : -1;
 
   // ---- 4.1 activity
-  const lastUpdateBig = pad(input.lastUpdate, n, 0n);
-  const barBig = pad(input.blockAtRegistration, n, 0n);
-  const commitBig = pad<bigint | null>(input.commitBlock, n, null).map((c) => (c === null ? U64_MAX : c));
+  const [lastUpdate, bar, commit, lastTempoC] = blockNumbers(
+    n,
+    input.lastUpdate,
+    input.blockAtRegistration,
+    input.commitBlock,
+    lt,
+  );
+  // inactive ⇔ min(last_update + cutoff, u64::MAX) < block ⇔ last_update < block − cutoff
+  const threshold = block - cutoff;
   const active = new Array<boolean>(n);
-  for (let i = 0; i < n; i++) {
-    const u = (lastUpdateBig[i] as bigint) + cutoff;
-    active[i] = !((u > U64_MAX ? U64_MAX : u) < block);
+  if (threshold <= MAX_SAFE && threshold >= -MAX_SAFE) {
+    const thr = Number(threshold);
+    for (let i = 0; i < n; i++) {
+      const u = i < input.lastUpdate.length ? (input.lastUpdate[i] as bigint) : 0n;
+      active[i] = u > MAX_SAFE ? true : !(Number(u) < thr);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const u = (i < input.lastUpdate.length ? (input.lastUpdate[i] as bigint) : 0n) + cutoff;
+      active[i] = !((u > U64_MAX ? U64_MAX : u) < block);
+    }
   }
-  const [lastUpdate, bar, commit, ltArr] = comparableBlocks([lastUpdateBig, barBig, commitBig, [lt]]) as [
-    number[],
-    number[],
-    number[],
-    number[],
-  ];
-  const lastTempoC = ltArr[0] as number;
 
   // ---- 4.2 stake
   const s64 = stakeWeights(pad(input.stake, n, 0n), pad(input.taoStake, n, 0n), hp.taoWeight);
@@ -318,8 +315,11 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
   for (const s of filtered) fsum += s;
   const stake = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const f = fsum === 0n ? (filtered[i] as bigint) : I64F64.div(filtered[i] as bigint, fsum);
-    stake[i] = Number(i64f64ToI32f32(f));
+    const f = filtered[i] as bigint;
+    if (fsum !== 0n && f >= 0n && f <= fsum) {
+      // floor(floor(f·2^64 / fsum) / 2^32) = floor(f·2^32 / fsum) ≤ 2^32: one division, no saturation
+      stake[i] = f === 0n ? 0 : Number((f << 32n) / fsum);
+    } else stake[i] = Number(i64f64ToI32f32(fsum === 0n ? f : I64F64.div(f, fsum)));
   }
 
   // ---- 4.3 permits
@@ -329,8 +329,18 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
   for (let i = 0; i < n; i++) permitNew[i] = stake[i] !== 0;
   const k = hp.maxAllowedValidators;
   if (n >= k) {
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (stake[a] as number) - (stake[b] as number));
-    for (let t = 0; t < n - k; t++) permitNew[order[t] as number] = false;
+    // ascending stake, ties by uid (a stable sort): sort keys stake·n + uid natively when exact
+    let maxStake = 0;
+    for (let i = 0; i < n; i++) if ((stake[i] as number) > maxStake) maxStake = stake[i] as number;
+    if (maxStake >= 0 && (maxStake + 1) * n < Number.MAX_SAFE_INTEGER && stake.every((x) => x >= 0)) {
+      const keys = new Float64Array(n);
+      for (let i = 0; i < n; i++) keys[i] = (stake[i] as number) * n + i;
+      keys.sort();
+      for (let t = 0; t < n - k; t++) permitNew[(keys[t] as number) % n] = false;
+    } else {
+      const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (stake[a] as number) - (stake[b] as number));
+      for (let t = 0; t < n - k; t++) permitNew[order[t] as number] = false;
+    }
   }
   if (owner >= 0) permitNew[owner] = true;
 
@@ -343,36 +353,36 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
   const rowsIn = input.weights;
   let cap = 0;
   for (let i = 0; i < n && i < rowsIn.length; i++) if (permitOld[i]) cap += (rowsIn[i] as SparseRowU16).length;
-  const wb = new CsrBuilder(n, cap);
+  const wPtr = new Int32Array(n + 1);
+  const wCol = new Int32Array(cap);
+  const wVal = new Float64Array(cap);
+  let len = 0;
+  const commitMasks = hp.commitReveal;
   for (let i = 0; i < n; i++) {
     const row = permitOld[i] ? rowsIn[i] : undefined;
     if (row !== undefined && row.length > 0) {
       const lu = lastUpdate[i] as number;
       const cb = commit[i] as number;
-      const start = wb.ptr[i] as number;
+      const start = len;
       let sum = 0;
       for (let t = 0; t < row.length; t++) {
         const e = row[t] as [number, number];
         const j = e[0];
-        const w = e[1];
         if (!(j >= 0 && j < n)) continue;
         if (j === i && i !== owner) continue;
         const reg = bar[j] as number;
         if (lu <= reg) continue;
-        if (hp.commitReveal && cb < reg) continue;
-        wb.push(j, w);
+        if (commitMasks && cb < reg) continue;
+        const w = e[1];
+        wCol[len] = j;
+        wVal[len++] = w;
         sum += w;
       }
-      wb.endRow();
-      if (sum > 0) {
-        const end = wb.ptr[i + 1] as number;
-        for (let p = start; p < end; p++) wb.setVal(p, intRatioI32(wb.valAt(p), sum));
-      }
-    } else {
-      wb.endRow();
+      if (sum > 0) for (let p = start; p < len; p++) wVal[p] = intRatioI32(wVal[p] as number, sum);
     }
+    wPtr[i + 1] = len;
   }
-  const W = wb.finish();
+  const W: Csr = { ptr: wPtr, col: wCol.subarray(0, len), val: wVal.subarray(0, len) };
 
   // ---- 4.6 consensus
   const kappa = u16ToProportionN(hp.kappa);
@@ -385,78 +395,42 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
   normalizeInPlace(useStake);
   let stakeSum = 0;
   for (let t = 0; t < m; t++) stakeSum += useStake[t] as number;
-  const minority = stakeSum - kappa;
-  const consensus = new Float64Array(n);
-  if (m > 0) {
-    // transpose the rows of staked validators into columns, keeping row order (last entry wins)
-    const colPtr = new Int32Array(n + 1);
-    for (let i = 0; i < n; i++) {
-      if ((useIndex[i] as number) < 0) continue;
-      for (let p = W.ptr[i] as number; p < (W.ptr[i + 1] as number); p++) {
-        const j = W.col[p] as number;
-        colPtr[j + 1] = (colPtr[j + 1] as number) + 1;
-      }
-    }
-    for (let j = 0; j < n; j++) colPtr[j + 1] = (colPtr[j + 1] as number) + (colPtr[j] as number);
-    const fill = colPtr.slice(0, n);
-    const colK = new Int32Array(colPtr[n] as number);
-    const colV = new Float64Array(colPtr[n] as number);
-    for (let i = 0; i < n; i++) {
-      const kk = useIndex[i] as number;
-      if (kk < 0) continue;
-      for (let p = W.ptr[i] as number; p < (W.ptr[i + 1] as number); p++) {
-        const j = W.col[p] as number;
-        const at = fill[j] as number;
-        fill[j] = at + 1;
-        colK[at] = kk;
-        colV[at] = W.val[p] as number;
-      }
-    }
-    const score = new Float64Array(m);
-    const bufs: [Int32Array, Int32Array, Int32Array] = [new Int32Array(m), new Int32Array(m), new Int32Array(m)];
-    for (let j = 0; j < n; j++) {
-      const a = colPtr[j] as number;
-      const b = colPtr[j + 1] as number;
-      if (a === b) continue; // all scores 0: the median is 0
-      for (let p = a; p < b; p++) score[colK[p] as number] = colV[p] as number;
-      consensus[j] = weightedMedian(useStake, score, m, minority, stakeSum, bufs);
-      for (let p = a; p < b; p++) score[colK[p] as number] = 0;
-    }
-  }
+  const consensus = columnConsensus(n, W.ptr, W.col, W.val, useIndex, m, useStake, stakeSum - kappa, stakeSum);
 
-  // ---- 4.7 clipping and validator trust
-  const cb = new CsrBuilder(n, W.col.length);
+  // ---- 4.7 clipping and validator trust; 4.8 ranks (one pass over the rows)
+  const cPtr = new Int32Array(n + 1);
+  const cCol = new Int32Array(len);
+  const cVal = new Float64Array(len);
+  let clen = 0;
   const validatorTrust = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let t = 0;
-    for (let p = W.ptr[i] as number; p < (W.ptr[i + 1] as number); p++) {
-      const j = W.col[p] as number;
-      const w = W.val[p] as number;
-      const c = consensus[j] as number;
-      if (c < w) {
-        if (c > 0) {
-          cb.push(j, c);
-          t += c;
-        }
-      } else {
-        cb.push(j, w);
-        t += w;
-      }
-    }
-    validatorTrust[i] = t;
-    cb.endRow();
-  }
-  const Wc = cb.finish();
-
-  // ---- 4.8 ranks and incentive
   const rank = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const s = activeStake[i] as number;
-    for (let p = Wc.ptr[i] as number; p < (Wc.ptr[i + 1] as number); p++) {
-      const j = Wc.col[p] as number;
-      rank[j] = (rank[j] as number) + mulI32(s, Wc.val[p] as number);
+    let t = 0;
+    const start = clen;
+    for (let p = wPtr[i] as number; p < (wPtr[i + 1] as number); p++) {
+      const j = wCol[p] as number;
+      const w = wVal[p] as number;
+      const c = consensus[j] as number;
+      const v = Math.min(c, w);
+      // a weight clipped to a zero consensus leaves the row
+      if (c < w && !(c > 0)) continue;
+      cCol[clen] = j;
+      cVal[clen++] = v;
+      t += v;
     }
+    validatorTrust[i] = t;
+    cPtr[i + 1] = clen;
+    // rows without active stake add nothing to ranks
+    if (s !== 0)
+      for (let q = start; q < clen; q++) {
+        const j = cCol[q] as number;
+        rank[j] = (rank[j] as number) + mulI32(s, cVal[q] as number);
+      }
   }
+  const Wc: Csr = { ptr: cPtr, col: cCol.subarray(0, clen), val: cVal.subarray(0, clen) };
+
+  // ---- 4.8 incentive
   const rankBits = options.intermediates ? Array.from(rank) : [];
   const incentive = rank;
   normalizeInPlace(incentive);
@@ -559,7 +533,11 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
   const readBonds = (asProportion: boolean): Csr => {
     let total = 0;
     for (let i = 0; i < n && i < bondsIn.length; i++) total += (bondsIn[i] as SparseRowU16).length;
-    const rb = new CsrBuilder(n, total);
+    const ptr = new Int32Array(n + 1);
+    const col = new Int32Array(total);
+    const val = new Float64Array(total);
+    const table = u16Proportions();
+    let len = 0;
     // BlockAtRegistration reads 0 beyond n; only the Yuma3 liquid-alpha walk can see such entries
     const keepBeyondN = asProportion && lt > 0n;
     for (let i = 0; i < n; i++) {
@@ -571,12 +549,18 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
           if (j < n) {
             if (lastTempoC <= (bar[j] as number)) continue;
           } else if (!keepBeyondN) continue;
-          rb.push(j, asProportion ? u16ToProportionN(e[1]) : e[1]);
+          const b = e[1];
+          col[len] = j;
+          val[len++] = asProportion
+            ? b >= 0 && b <= 65535 && b === (b | 0)
+              ? (table[b] as number)
+              : u16ToProportionN(b)
+            : b;
         }
       }
-      rb.endRow();
+      ptr[i + 1] = len;
     }
-    return rb.finish();
+    return { ptr, col: col.subarray(0, len), val: val.subarray(0, len) };
   };
 
   if (hp.yuma3) {
@@ -588,15 +572,24 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
     if (hp.liquidAlpha && anyConsensus) ema = liquidAlphaEma(n, Wb, B, consensus, hp, scratch);
     else ema = fixedEma(Wb, B);
     bondsOut = ema;
-    // dividends from column-normalised EMA bonds
-    const norm: Csr = { ptr: ema.ptr, col: ema.col, val: ema.val.slice() };
-    colNormalize(norm, n);
+    // dividends from column-normalised EMA bonds (normalised on the fly; rows without active stake
+    // get mul(·, 0) = 0 and are skipped)
+    const colSum = new Float64Array(n);
+    for (let p = 0; p < ema.col.length; p++) {
+      const j = ema.col[p] as number;
+      if (j < n) colSum[j] = (colSum[j] as number) + (ema.val[p] as number);
+    }
     for (let i = 0; i < n; i++) {
+      const a = activeStake[i] as number;
+      if (a === 0) continue;
       let tb = 0;
-      for (let p = norm.ptr[i] as number; p < (norm.ptr[i + 1] as number); p++) {
-        tb += mulI32(norm.val[p] as number, incentive[norm.col[p] as number] as number);
+      for (let p = ema.ptr[i] as number; p < (ema.ptr[i + 1] as number); p++) {
+        const j = ema.col[p] as number;
+        const v = ema.val[p] as number;
+        const cs = j < n ? (colSum[j] as number) : 0;
+        tb += mulI32(cs !== 0 ? divI32(v, cs) : v, incentive[j] as number);
       }
-      dividends[i] = mulI32(tb, activeStake[i] as number);
+      dividends[i] = mulI32(tb, a);
     }
     normalizeInPlace(dividends);
   } else {
@@ -676,7 +669,10 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
       const p0 = bondsOut.ptr[i] as number;
       const row: SparseRowU16 = new Array((bondsOut.ptr[i + 1] as number) - p0);
       for (let t = 0; t < row.length; t++) {
-        row[t] = [bondsOut.col[p0 + t] as number, proportionToU16N(bondsOut.val[p0 + t] as number)];
+        const x = bondsOut.val[p0 + t] as number;
+        // proportionToU16N, inline: this loop makes one tuple per stored bond
+        const u = x <= 0 ? 0 : x > 17179869184 ? 65535 : Math.min(Math.floor((x * 65535) / ONE_N), 65535);
+        row[t] = [bondsOut.col[p0 + t] as number, u];
       }
       bondsU16[i] = row;
     } else {
@@ -768,6 +764,24 @@ function liquidAlphaEma(
     }
     const q0 = B.ptr[i] as number;
     const q1 = B.ptr[i + 1] as number;
+    if (isAscending(Wb.col, p0, p1, n) && isAscending(B.col, q0, q1, n)) {
+      // common case: both rows sorted, so the walk is a merge and each listed cell is found once
+      let q = q0;
+      for (let p = p0; p < p1; p++) {
+        const j = Wb.col[p] as number;
+        const w = Wb.val[p] as number;
+        while (q < q1 && (B.col[q] as number) < j) q++;
+        const has = q < q1 && B.col[q] === j;
+        const b = has ? (B.val[q] as number) : 0;
+        const r = rate(consensus[j] as number, w, b);
+        const inc = mulI32(r, w);
+        let v = (has ? mulI32(ONE_N - r, b) : 0) + Math.max(inc, 0);
+        if (v > ONE_N) v = ONE_N;
+        if (v > 0) eb.push(j, v);
+      }
+      eb.endRow();
+      continue;
+    }
     for (let p = p0; p < p1; p++) scratch.touch(Wb.col[p] as number);
     for (let q = q0; q < q1; q++) {
       const j = B.col[q] as number;

@@ -57,11 +57,30 @@ function divPositive(a: number, b: number): number {
   return q;
 }
 
+/**
+ * floor(a·2^32 / b) for 0 ≤ a ≤ b ≤ 2^34 (every normalisation in the epoch): one float division
+ * gives the quotient within ±1 (relative error 2^-53 on a quotient ≤ 2^32), then the remainder,
+ * computed exactly in 16-bit limbs (all terms < 2^51), corrects it.
+ */
+function divAtMostOne(a: number, b: number): number {
+  let q = Math.floor((a / b) * ONE_N);
+  const qh = Math.floor(q / TWO16);
+  const ql = q - qh * TWO16;
+  const r = (a * TWO16 - qh * b) * TWO16 - ql * b;
+  if (r < 0) q--;
+  else if (r >= b) q++;
+  return q;
+}
+
 /** I32F32 `safe_div` on number raws: `trunc(a·2^32 / b)`, 0 for b = 0 or out of range. */
 export function divI32(a: number, b: number): number {
   if (b === 0) return 0;
   const na = a < 0 ? -a : a;
   const nb = b < 0 ? -b : b;
+  if (na <= nb && nb <= FAST_LIMIT) {
+    const q = divAtMostOne(na, nb);
+    return a < 0 !== b < 0 ? -q : q;
+  }
   if (na <= FAST_LIMIT && nb <= FAST_LIMIT && na < nb * DIV_QUOTIENT_LIMIT) {
     const q = divPositive(na, nb);
     return a < 0 !== b < 0 ? -q : q;

@@ -103,6 +103,20 @@ describe('number-raw fast path', () => {
     );
   });
 
+  it('divides exactly where the quotient is at most 1, at integer and near-integer quotients', () => {
+    // the float estimate is off by one exactly when a·2^32/b is (nearly) an integer: a = b·k/2^32
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: LIMIT }), fc.nat(2 ** 32), fc.integer({ min: -2, max: 2 }), (b, k, d) => {
+        const a = Math.min(b, Math.max(0, Math.floor((b * k) / 2 ** 32) + d));
+        return BigInt(divI32(a, b)) === I32F32.div(BigInt(a), BigInt(b));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const b of [1, 3, 65535, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, LIMIT - 1, LIMIT])
+      for (const a of [0, 1, b - 1, b, Math.floor(b / 2), Math.floor(b / 3)])
+        if (a >= 0 && a <= b) expect(BigInt(divI32(a, b))).toBe(I32F32.div(BigInt(a), BigInt(b)));
+  });
+
   it('computes integer ratios and u16 conversions exactly', () => {
     fc.assert(
       fc.property(fc.nat(65535), fc.integer({ min: 1, max: 2 ** 40 }), (k, t) => {

@@ -57,6 +57,11 @@ export interface SubnetHyperparameters {
   bondsPenalty: number;
   commitRevealWeightsEnabled: boolean;
   commitRevealPeriod: number;
+  /**
+   * CommitRevealWeightsVersion (chain-wide): 4 = drand-timelocked commits, the chain's default;
+   * lower = hash commit-reveal (v2). Absent when a backend cannot tell.
+   */
+  commitRevealVersion?: number;
   liquidAlphaEnabled: boolean;
   alphaHigh: number;
   alphaLow: number;
@@ -157,6 +162,20 @@ export type ChainCall =
       method: 'reveal_weights';
       args: { netuid: number; uids: number[]; values: number[]; salt: number[]; versionKey: bigint };
     }
+  /**
+   * Commit-reveal v3/v4: `commit` is a timelock ciphertext (0x-hex, at most 5000 bytes) of the
+   * SCALE weights payload, encrypted to drand round `revealRound`; the chain reveals it itself.
+   */
+  | {
+      pallet: 'SubtensorModule';
+      method: 'commit_timelocked_weights';
+      args: { netuid: number; commit: string; revealRound: bigint; commitRevealVersion: number };
+    }
+  | {
+      pallet: 'SubtensorModule';
+      method: 'commit_timelocked_mechanism_weights';
+      args: { netuid: number; mecid: number; commit: string; revealRound: bigint; commitRevealVersion: number };
+    }
   | { pallet: 'SubtensorModule'; method: 'add_stake'; args: { hotkey: string; netuid: number; amountStaked: Rao } }
   | { pallet: 'SubtensorModule'; method: 'remove_stake'; args: { hotkey: string; netuid: number; amountUnstaked: Rao } }
   | { pallet: 'SubtensorModule'; method: 'start_call'; args: { netuid: number } }
@@ -172,6 +191,25 @@ export type ChainCall =
        */
       args: { netuid: number; name: string; value: bigint | number | boolean };
     };
+
+/**
+ * The chain's timelock beacon (pallet Drand), what a client needs to encrypt weight commits: the
+ * key, the round schedule and the chain's position on it.
+ */
+export interface TimelockBeaconInfo {
+  /** G2 public key, 0x-hex of 96 bytes compressed (drand quicknet's on the real chain). */
+  publicKey: string;
+  /** Unix seconds of round 1 on the beacon's clock, and seconds per round. */
+  genesisTime: number;
+  period: number;
+  /** Drand.LastStoredRound: commits to older rounds are refused (InvalidRevealRound). */
+  lastStoredRound: bigint;
+  /** Head block number and its time on the beacon's clock (seconds), to extrapolate rounds by block. */
+  headBlock: number;
+  now: number;
+  /** Seconds per block on the beacon's clock (12 on the real chain). */
+  blockTime: number;
+}
 
 export interface ExtrinsicResult {
   blockNumber: number;
@@ -212,6 +250,8 @@ export interface Chain {
   /** Current lock cost to register a subnet. */
   networkLockCost(): Promise<Rao>;
   submit(signer: Signer, call: ChainCall): Promise<ExtrinsicResult>;
+  /** The drand-like beacon timelocked weight commits are encrypted to; null when the chain has none. Optional for other implementations. */
+  timelockBeacon?(): Promise<TimelockBeaconInfo | null>;
   onBlock(listener: (header: BlockHeader) => void): Unsubscribe;
   onEvents(listener: (events: ChainEvent[], header: BlockHeader) => void): Unsubscribe;
   close(): Promise<void>;

@@ -50,14 +50,19 @@ export function verifyBeaconSignature(
  */
 export class LocalBeacon {
   readonly #sk: bigint;
-  readonly publicKey: Uint8Array;
+  #publicKey: Uint8Array | undefined;
 
   /** `seed`: any bytes; the key is derived from them (so a chain can re-derive it from its genesis). */
   constructor(seed: Uint8Array) {
     if (seed.length === 0) throw new SubnetkitError('SK_TIMELOCK_BAD_INPUT', 'the beacon seed is empty', {});
     const wide = Buffer.concat([sha256(Buffer.concat([Buffer.from('subnetkit-beacon/0'), seed])), sha256(seed)]);
     this.#sk = (BigInt(`0x${wide.toString('hex')}`) % (R_ORDER - 1n)) + 1n;
-    this.publicKey = bls.G2.ProjectivePoint.BASE.multiply(this.#sk).toRawBytes(true);
+  }
+
+  /** G2 key, 96 bytes compressed (computed on first use: a G2 multiplication is not free). */
+  get publicKey(): Uint8Array {
+    this.#publicKey ??= bls.G2.ProjectivePoint.BASE.multiply(this.#sk).toRawBytes(true);
+    return this.#publicKey;
   }
 
   /** The signature of a round (deterministic, so a pulse can be recomputed instead of stored). */

@@ -14,7 +14,7 @@ import { timelockDecrypt, timelockEncrypt } from './tle.js';
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const unhex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-const [V1, V2] = vectors.pulses as [
+const [V1, V2] = vectors.pulses as unknown as [
   { round: number; signature: string; randomness: string },
   { round: number; signature: string },
 ];

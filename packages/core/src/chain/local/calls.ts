@@ -5,6 +5,7 @@ import { publicKeyOf } from './crypto.js';
 import { blockEmissionFor, bumpBurn, networkLockCost, swapFee, swapOut, weightCommitHash } from './math.js';
 import { type ChainState, fail, K } from './state.js';
 import { appendNeuron, createSubnet, neuronToPrune, nextNetuid, replaceNeuron } from './subnets.js';
+import { commitTimelocked } from './timelock-weights.js';
 
 /** What a call sees: the state, its block, the signing account, and an event sink. */
 export interface CallContext {
@@ -44,6 +45,10 @@ export function applyCall(ctx: CallContext, call: ChainCall): void {
       return;
     case 'reveal_weights':
       revealWeights(ctx, call.args);
+      return;
+    case 'commit_timelocked_weights':
+    case 'commit_timelocked_mechanism_weights':
+      commitTimelocked(ctx, call.args);
       return;
     case 'add_stake':
       addStake(ctx, call.args.hotkey, call.args.netuid, call.args.amountStaked);
@@ -258,7 +263,7 @@ export function stakeWeight(st: ChainState, netuid: number, hotkey: string): big
 }
 
 /** set_weights checks and effect (chain.md §8.2); `reveal` skips the CR gate and rate limit. */
-function setWeights(
+export function setWeights(
   ctx: CallContext,
   netuid: number,
   dests: number[],

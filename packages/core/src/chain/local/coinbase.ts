@@ -2,6 +2,7 @@ import type { ChainEvent } from '../types.js';
 import { runSubnetEpoch } from './epoch.js';
 import { blockEmissionFor, decayBurn, PRICE_ONE, spotPrice, swapOut } from './math.js';
 import type { ChainState, Subnet } from './state.js';
+import { revealTimelockedForSubnet } from './timelock-weights.js';
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 /** SubnetMovingAlpha = 0.000003 in 1e18 fixed point. */
@@ -37,6 +38,8 @@ export function blockStep(st: ChainState, block: number, emit: Emit): void {
   // 2. block emission from TotalIssuance
   const blockEmission = blockEmissionFor(g.totalIssuance);
   if (blockEmission !== g.blockEmission) st.setGlobals({ blockEmission });
+  // 3. reveal timelocked weight commits, skipping subnets whose due epoch is deferred this block
+  revealTimelocked(st, netuids, block, emit);
   // 4. coinbase: shares by EMA price among emitting subnets (emission-disabled subnets get 0)
   const live = netuids.map((n) => st.subnet(n) as Subnet).filter(emitting);
   const funded = live.filter((s) => s.hyper.subnetEmissionEnabled);
@@ -78,6 +81,18 @@ export function blockStep(st: ChainState, block: number, emit: Emit): void {
     if (price > PRICE_ONE) price = PRICE_ONE;
     const ema = (a * price + (PRICE_ONE - a) * s.movingPrice) / PRICE_ONE;
     if (ema !== s.movingPrice) st.patchSubnet(s.netuid, { movingPrice: ema });
+  }
+}
+
+/** Step 3 of on_initialize: the automatic reveal, with the epoch lookahead of subnets due now. */
+function revealTimelocked(st: ChainState, netuids: readonly number[], block: number, emit: Emit): void {
+  let due = 0;
+  for (const n of netuids) {
+    if (n === 0) continue;
+    const s = st.subnet(n) as Subnet;
+    const isDue = s.hyper.tempo > 0 && block - s.lastEpochBlock >= s.hyper.tempo;
+    if (isDue && due++ >= st.params.maxEpochsPerBlock) continue;
+    revealTimelockedForSubnet(st, s, block, isDue, emit);
   }
 }
 

@@ -20,6 +20,8 @@ const u32 = z.number().int().min(0).max(0xffff_ffff);
 const u64 = z.bigint().min(0n).max(0xffff_ffff_ffff_ffffn);
 const netuid = u16;
 const u16Vec = z.array(u16).max(65535);
+/** BoundedVec<u8, 5000> as 0x-hex. */
+const timelockCommit = z.string().regex(/^0x(?:[0-9a-fA-F]{2}){0,5000}$/, 'not 0x-hex of at most 5000 bytes');
 
 const callSchema = z.discriminatedUnion('method', [
   z.object({
@@ -70,6 +72,24 @@ const callSchema = z.discriminatedUnion('method', [
     pallet: z.literal('SubtensorModule'),
     method: z.literal('reveal_weights'),
     args: z.object({ netuid, uids: u16Vec, values: u16Vec, salt: u16Vec, versionKey: u64 }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('commit_timelocked_weights'),
+    args: z.object({ netuid, commit: timelockCommit, revealRound: u64, commitRevealVersion: u16 }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('commit_timelocked_mechanism_weights'),
+    args: z
+      .object({
+        netuid,
+        mecid: z.number().int().min(0).max(255),
+        commit: timelockCommit,
+        revealRound: u64,
+        commitRevealVersion: u16,
+      })
+      .strict(),
   }),
   z.object({
     pallet: z.literal('SubtensorModule'),

@@ -7,7 +7,10 @@ import { dev, include, invariantViolations } from './test-helpers.js';
 const TAO = 1_000_000_000n;
 
 async function chainWithSubnet(hyper = {}) {
-  return createLocalChain({ blockTime: 'manual', genesis: devGenesis({ subnets: 1, hyperparameters: hyper }) });
+  return createLocalChain({
+    blockTime: 'manual',
+    genesis: devGenesis({ subnets: 1, hyperparameters: { commitRevealWeightsEnabled: false, ...hyper } }),
+  });
 }
 
 describe('local chain: the common path', () => {

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { isSubnetkitError, SubnetkitError } from '../../errors/subnetkit-error.js';
 import type { Logger } from '../../log/logger.js';
+import type { LocalBeacon } from '../../timelock/beacon.js';
 import { type Clock, systemClock } from '../../util/clock.js';
 import type { Signer } from '../../util/signer.js';
 import type {
@@ -13,18 +15,21 @@ import type {
   StakeInfo,
   SubnetHyperparameters,
   SubnetInfo,
+  TimelockBeaconInfo,
   Unsubscribe,
 } from '../types.js';
 import { applyCall, type CallContext, lockCost } from './calls.js';
 import { blake2Hex, canonicalDecode, canonicalEncode } from './codec.js';
 import { blockStep } from './coinbase.js';
 import { initCrypto, isAddress } from './crypto.js';
+import { attachBeacon, BEACON_GENESIS, BEACON_PERIOD, beaconTime, lastStoredRound, pulseSignature } from './drand.js';
 import { decodeAndVerify, encodeExtrinsic, parseCall, type SignedExtrinsic, signExtrinsic } from './extrinsic.js';
 import { buildGenesis, type GenesisConfig, genesisHashOf, paramsOf } from './genesis.js';
 import { activityCutoffBlocks } from './params.js';
 import { ChainDb, type StoredBlock } from './persistence.js';
 import { ChainState, type Subnet } from './state.js';
 import { Store } from './store.js';
+import { type TimelockedCommit, timelockedQueues } from './timelock-weights.js';
 
 /** How blocks are produced: every `n` ms, on `advance()` only, or right after each submission. */
 export type BlockTime = number | 'manual' | 'instant';
@@ -93,6 +98,7 @@ export class LocalChain implements Chain {
   #closed = false;
   #dbClosed = false;
   #instantScheduled = false;
+  readonly #beacon: LocalBeacon;
 
   /** Use `createLocalChain`. */
   constructor(init: {
@@ -108,6 +114,7 @@ export class LocalChain implements Chain {
     this.#db = init.db;
     this.genesisHash = init.genesisHash;
     this.#head = init.head;
+    this.#beacon = attachBeacon(init.st, init.genesisHash);
     this.#clock = init.options.clock ?? systemClock;
     this.#log = init.options.logger;
     this.#blockTime = init.options.blockTime ?? 12_000;
@@ -532,6 +539,39 @@ export class LocalChain implements Chain {
   /** Hotkey → coldkey link, or null. */
   async hotkeyOwner(hotkey: string): Promise<string | null> {
     return this.#st.ownerOf(hotkey) ?? null;
+  }
+
+  /** The local drand beacon (Drand.BeaconConfig, LastStoredRound) as clients see it. */
+  async timelockBeacon(): Promise<TimelockBeaconInfo> {
+    const head = this.#head.number;
+    return {
+      publicKey: `0x${Buffer.from(this.#beacon.publicKey).toString('hex')}`,
+      genesisTime: BEACON_GENESIS,
+      period: BEACON_PERIOD,
+      lastStoredRound: lastStoredRound(head, this.#st.params),
+      headBlock: head,
+      now: beaconTime(head, this.#st.params),
+      blockTime: this.#st.params.beaconSecondsPerBlock,
+    };
+  }
+
+  /** Drand.Pulses[round] at the head, or null when not stored. */
+  drandPulse(round: bigint): { round: bigint; randomness: string; signature: string } | null {
+    const sig = pulseSignature(this.#st, round, this.#head.number);
+    if (!sig) return null;
+    return {
+      round,
+      randomness: `0x${createHash('sha256').update(sig).digest('hex')}`,
+      signature: `0x${Buffer.from(sig).toString('hex')}`,
+    };
+  }
+
+  /** TimelockedWeightCommits of a subnet: queued ciphertexts by commit epoch. */
+  async timelockedWeightCommits(netuid: number): Promise<{ epoch: number; commits: TimelockedCommit[] }[]> {
+    return timelockedQueues(this.#st, netuid).map((q) => ({
+      epoch: q.epoch,
+      commits: q.commits.map((c) => ({ ...c })),
+    }));
   }
 
   /** Unrevealed hash commits of a hotkey on a subnet. */

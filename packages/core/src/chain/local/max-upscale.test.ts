@@ -47,7 +47,10 @@ describe('set_weights max-upscale', () => {
   it('stores the rows subtensor stores', async () => {
     const c = await createLocalChain({
       blockTime: 'manual',
-      genesis: devGenesis({ subnets: 1, hyperparameters: { tempo: 10, weightsRateLimit: 0 } }),
+      genesis: devGenesis({
+        subnets: 1,
+        hyperparameters: { tempo: 10, weightsRateLimit: 0, commitRevealWeightsEnabled: false },
+      }),
     });
     try {
       await include(c, dev.bob, reg(dev.minerHot.address));

@@ -27,8 +27,14 @@ export interface ChainParams {
   ownerHyperparamRateLimit: number;
   /** Blocks before an epoch in which owner setters are refused (chain: 10). */
   adminFreezeWindow: number;
-  /** Max unrevealed hash commits per hotkey. */
+  /** Max unrevealed hash commits per hotkey (and timelocked commits per hotkey per epoch). */
   maxCommits: number;
+  /**
+   * Seconds of beacon time per block: the local drand stand-in publishes a round every 3 s of
+   * this block clock (chain default 12 s → 4 rounds per block), whatever the wall-clock block
+   * time, so manual and timed chains reveal at the same blocks.
+   */
+  beaconSecondsPerBlock: number;
   /**
    * Legacy registration rules (before 2026): per-block and per-interval caps
    * (`TooManyRegistrationsThisBlock` / `…ThisInterval`) and the burn retarget every
@@ -57,6 +63,7 @@ export const DEFAULT_CHAIN_PARAMS: ChainParams = {
   ownerHyperparamRateLimit: 0,
   adminFreezeWindow: 0,
   maxCommits: 10,
+  beaconSecondsPerBlock: 12,
   legacyRegistration: false,
   sudo: null,
 };
@@ -89,6 +96,11 @@ export interface Hyper {
   bondsPenalty: number;
   commitRevealWeightsEnabled: boolean;
   commitRevealPeriod: number;
+  /**
+   * CommitRevealWeightsVersion: 4 = drand-timelocked commits (chain default), lower = hash
+   * commits only. Chain-wide on subtensor; per subnet here so one local chain can run both.
+   */
+  commitRevealVersion: number;
   liquidAlphaEnabled: boolean;
   alphaHigh: number;
   alphaLow: number;
@@ -104,9 +116,10 @@ export interface Hyper {
 }
 
 /**
- * Defaults for a new subnet (chain.md §10). Two deliberate local differences: commit-reveal is
- * off (the chain defaults it on, with drand timelock commits a local chain cannot decrypt) and
- * subnet emission is enabled (the chain creates new subnets with it off since June 2026).
+ * Defaults for a new subnet (chain.md §10). Commit-reveal is on with version 4 as on the chain:
+ * weights arrive as drand-timelocked commits, which the local chain opens with its own beacon.
+ * One deliberate local difference: subnet emission is enabled (the chain creates new subnets
+ * with it off since June 2026).
  */
 export const DEFAULT_HYPERPARAMETERS: Hyper = {
   tempo: 360,
@@ -132,8 +145,9 @@ export const DEFAULT_HYPERPARAMETERS: Hyper = {
   burnIncreaseMult: DEFAULT_BURN_INCREASE_MULT,
   bondsMovingAvg: 900_000n,
   bondsPenalty: 65535,
-  commitRevealWeightsEnabled: false,
+  commitRevealWeightsEnabled: true,
   commitRevealPeriod: 1,
+  commitRevealVersion: 4,
   liquidAlphaEnabled: false,
   alphaHigh: 58982,
   alphaLow: 45875,

@@ -208,7 +208,7 @@ describe('serve_axon', () => {
 
 describe('set_weights', () => {
   it('enforces every check with subtensor names', async () => {
-    const c = await setup({ weightsRateLimit: 3, minAllowedWeights: 2 });
+    const c = await setup({ weightsRateLimit: 3, minAllowedWeights: 2, commitRevealWeightsEnabled: false });
     await include(c, dev.bob, reg(1, dev.minerHot.address));
     await include(c, dev.charlie, reg(1, dev.validatorHot.address));
     const sw = (dests: number[], weights: number[], versionKey = 0n, netuid = 1): ChainCall => ({
@@ -375,8 +375,10 @@ describe('hyperparameters', () => {
       'MaxAllowedUidsGreaterThanDefaultMaxAllowedUids',
     );
     expect(await chainError(include(c, dev.alice, set('min_burn', 2n * TAO)))).toBe('ValueNotInBounds');
-    await include(c, dev.alice, set('commit_reveal_weights_enabled', true));
+    // on by default, as on the chain
     expect((await c.hyperparameters(1)).commitRevealWeightsEnabled).toBe(true);
+    await include(c, dev.alice, set('commit_reveal_weights_enabled', false));
+    expect((await c.hyperparameters(1)).commitRevealWeightsEnabled).toBe(false);
     await expect(include(c, dev.alice, set('no_such_thing', 1))).rejects.toMatchObject({ code: 'SK_CHAIN_BAD_INPUT' });
     await c.close();
   });

@@ -114,6 +114,16 @@ function assertHash(value: string, field: string): string {
   return value;
 }
 
+/** A timelocked commit: 0x-hex of at most 5000 bytes (BoundedVec<u8, 5000>). */
+function assertCommit(value: string): string {
+  if (!/^0x(?:[0-9a-fA-F]{2})+$/.test(value) || value.length > 2 + 2 * 5000) {
+    throw new SubnetkitError('SK_CHAIN_BAD_INPUT', 'commit must be 0x-hex of 1 to 5000 bytes.', {
+      field: 'commit',
+    });
+  }
+  return value;
+}
+
 /** The call's arguments under every name a runtime version uses for them. */
 function argumentPool(call: ChainCall): { target: string[]; values: Record<string, unknown> } {
   switch (call.pallet) {
@@ -184,6 +194,18 @@ function argumentPool(call: ChainCall): { target: string[]; values: Record<strin
           values: call.args.values,
           salt: call.args.salt,
           version_key: call.args.versionKey,
+        },
+      };
+    case 'commit_timelocked_weights':
+    case 'commit_timelocked_mechanism_weights':
+      return {
+        target,
+        values: {
+          netuid: call.args.netuid,
+          ...(call.method === 'commit_timelocked_mechanism_weights' ? { mecid: call.args.mecid } : {}),
+          commit: assertCommit(call.args.commit),
+          reveal_round: call.args.revealRound,
+          commit_reveal_version: call.args.commitRevealVersion,
         },
       };
     case 'add_stake':

@@ -3,8 +3,9 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage, encodePng, fromBase64, type RgbImage, toBase64 } from './image.js';
 import subnet, { fromResponse, toRequest } from './index.js';
-import { DEFAULT_SCORE_PARAMS, type SrTruth } from './reward.js';
+import type { SrTruth } from './reward.js';
 import { imageRequest, imageResponse, MAX_INPUT_BASE64 } from './schema.js';
+import { randomAppearance, rotateQuarter } from './transforms.js';
 
 const options = subnet.options?.parse({}) as {
   minSide: number;
@@ -101,19 +102,36 @@ describe('challenge and reward', () => {
     expect(JSON.parse(JSON.stringify(truth))).toEqual(truth); // JSON-safe for the host
   });
 
-  it('ranks the original (1) over lazy bicubic (the credit) over random noise (~0)', async () => {
+  it('pays the original 1 and every cheap baseline (bicubic, back-projection, lanczos) and noise nothing', async () => {
     const { request, truth } = await subnet.validator.challenge(validatorCtx('c2'));
     const req = imageRequest.parse(request);
     const t = truth as SrTruth;
     const lazy = await subnet.adversaries?.lazy?.(req, minerCtx('lazy'));
     const random = await subnet.adversaries?.random?.(req, minerCtx('random'));
-    const responses = [{ output: t.original, outputWidth: t.width, outputHeight: t.height }, lazy, random].map((r) =>
-      imageResponse.parse(r),
-    );
-    const scores = await subnet.validator.reward(responses, t, rewardCtx('r', 3));
+    const baselines = subnet.adversaries?.baselines ?? {};
+    expect(Object.keys(baselines).sort()).toEqual(['back-projection', 'bicubic', 'lanczos']);
+    const cheap = await Promise.all(Object.values(baselines).map((f) => f(req, minerCtx('baseline'))));
+    const responses = [
+      { output: t.original, outputWidth: t.width, outputHeight: t.height },
+      lazy,
+      random,
+      ...cheap,
+    ].map((r) => imageResponse.parse(r));
+    const scores = await subnet.validator.reward(responses, t, rewardCtx('r', responses.length));
     expect(scores[0]).toBe(1);
-    expect(scores[1]).toBeCloseTo(DEFAULT_SCORE_PARAMS.baselineCredit, 12);
-    expect(scores[2]).toBeLessThan(0.01);
+    for (const s of scores.slice(1)) expect(s).toBe(0);
+    // the truth records the best baseline; back-projection beats bicubic on PSNR
+    expect(t.best?.psnr).toBeGreaterThan(t.baseline.psnr);
+  });
+
+  it('turns, recolours and adds noise, so one photo crop never repeats as a challenge', () => {
+    const img = { data: Uint8Array.from({ length: 4 * 2 * 3 }, (_, i) => (i * 37) % 256), width: 4, height: 2 };
+    const turned = rotateQuarter(img, 1);
+    expect([turned.width, turned.height]).toEqual([2, 4]);
+    expect(rotateQuarter(rotateQuarter(img, 2), 2)).toEqual(img);
+    const a = randomAppearance(img, createRandom('a'));
+    const b = randomAppearance(img, createRandom('b'));
+    expect(a.data).not.toEqual(b.data);
   });
 
   it('scores a wrong-size answer 0 and charges slowness', async () => {

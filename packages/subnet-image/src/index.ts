@@ -1,15 +1,17 @@
 /**
  * subnet-image: ×2 image super-resolution. Validators cut a ground-truth image (photo crop or
- * procedural), send miners a bicubic-downscaled copy and score the answers by PSNR and SSIM against
- * the hidden original, relative to what plain bicubic resizing achieves.
+ * procedural, then random turns, colours and noise), send miners a bicubic-downscaled copy and pay
+ * only the PSNR gain over the best cheap baseline (bicubic, iterative back-projection) on it.
  */
 import { fileURLToPath } from 'node:url';
 import { defineModels, defineSubnet } from '@subnetkit/core';
 import { z } from 'zod';
 import { bicubicUpscale, downscale, groundTruth } from './challenges.js';
-import { decodeImage, encodePng, fromBase64, type RgbImage, toBase64 } from './image.js';
-import { DEFAULT_SCORE_PARAMS, latencyFactor, measure, type SrTruth, scoreUpscale } from './reward.js';
+import { decodeImage, encodePng, fromBase64, type RgbImage, resizeRgb, toBase64 } from './image.js';
+import { backProject2x } from './resample.js';
+import { DEFAULT_SCORE_PARAMS, latencyFactor, measure, type Quality, type SrTruth, scoreUpscale } from './reward.js';
 import { imageRequest, imageResponse, MAX_INPUT_SIDE, UPSCALE } from './schema.js';
+import { randomAppearance } from './transforms.js';
 
 /** The tiny trained ×2 model committed with this package (offline localnet and tests). */
 export const TINY_SR_MODEL_DIR: string = fileURLToPath(new URL('../models/tiny-sr-x2/', import.meta.url));
@@ -35,6 +37,8 @@ const options = z
     baselineCredit: z.number().min(0).max(1).default(DEFAULT_SCORE_PARAMS.baselineCredit),
     /** dB above bicubic that earns the full PSNR half of the score. */
     maxGainDb: z.number().positive().max(20).default(DEFAULT_SCORE_PARAMS.maxGainDb),
+    /** dB above the best cheap baseline that earns the full score. */
+    gainOverBestDb: z.number().positive().max(20).default(DEFAULT_SCORE_PARAMS.gainOverBestDb),
   })
   .refine((o) => o.minSide <= o.maxSide, { message: 'minSide must not exceed maxSide', path: ['minSide'] });
 
@@ -47,6 +51,23 @@ async function noisePng(width: number, height: number, next: () => number): Prom
 
 async function answer(img: RgbImage): Promise<z.input<typeof imageResponse>> {
   return { output: toBase64(await encodePng(img)), outputWidth: img.width, outputHeight: img.height };
+}
+
+/** Back-projection rounds of the validator's baseline: past about 8 it no longer improves. */
+export const BACK_PROJECTION_ITERATIONS = 10;
+
+/** The cheap upscales the reward must not pay for: no model, a few resamples each. */
+export const BASELINE_UPSCALES: Readonly<Record<string, (low: RgbImage) => Promise<RgbImage> | RgbImage>> =
+  Object.freeze({
+    bicubic: (low) => bicubicUpscale(low),
+    'back-projection': (low) => backProject2x(low, BACK_PROJECTION_ITERATIONS),
+    lanczos: (low) => resizeRgb(low, low.width * UPSCALE, low.height * UPSCALE, 'lanczos3'),
+  });
+
+/** PSNR and SSIM, each the best any cheap baseline reaches on this challenge. */
+export async function bestBaseline(low: RgbImage, original: RgbImage): Promise<Quality> {
+  const qs = await Promise.all(Object.values(BASELINE_UPSCALES).map(async (f) => measure(await f(low), original)));
+  return { psnr: Math.max(...qs.map((q) => q.psnr)), ssim: Math.max(...qs.map((q) => q.ssim)) };
 }
 
 export default defineSubnet({
@@ -66,13 +87,14 @@ export default defineSubnet({
   },
   validator: {
     async challenge(ctx) {
-      const original = await groundTruth(ctx.random, ctx.options);
+      const original = randomAppearance(await groundTruth(ctx.random, ctx.options), ctx.random);
       const low = downscale(original);
       const truth: SrTruth = {
         original: toBase64(await encodePng(original)),
         width: original.width,
         height: original.height,
         baseline: measure(bicubicUpscale(low), original),
+        best: await bestBaseline(low, original),
       };
       return { request: { image: toBase64(await encodePng(low)), width: low.width, height: low.height }, truth };
     },
@@ -82,6 +104,7 @@ export default defineSubnet({
         ...DEFAULT_SCORE_PARAMS,
         baselineCredit: ctx.options.baselineCredit,
         maxGainDb: ctx.options.maxGainDb,
+        gainOverBestDb: ctx.options.gainOverBestDb,
       };
       const scores: number[] = [];
       // one at a time: each decode and SSIM is small, and the host's event loop stays responsive
@@ -94,7 +117,14 @@ export default defineSubnet({
     },
   },
   adversaries: {
-    // "just resize it": bicubic, the very baseline, so it earns exactly baselineCredit
+    // the declared cheap baselines, each as a miner would send it
+    baselines: Object.fromEntries(
+      Object.entries(BASELINE_UPSCALES).map(([name, f]) => [
+        name,
+        async (req: z.output<typeof imageRequest>) => answer(await f(await decodeImage(fromBase64(req.image)))),
+      ]),
+    ),
+    // "just resize it": bicubic, the very baseline, so it earns nothing
     async lazy(req) {
       const low = await decodeImage(fromBase64(req.image));
       return answer(bicubicUpscale(low));
@@ -114,6 +144,7 @@ export default defineSubnet({
 export { bicubicUpscale, cropPhoto, downscale, groundTruth, PHOTO_PACKAGES, proceduralImage } from './challenges.js';
 export { decodeImage, encodePng, type RgbImage, resizeRgb } from './image.js';
 export { fromResponse, toRequest } from './query.js';
+export { backProject2x } from './resample.js';
 export {
   DEFAULT_SCORE_PARAMS,
   fidelityScore,
@@ -123,6 +154,7 @@ export {
   type Quality,
   type ScoreParams,
   type SrTruth,
+  scoreOverBaselines,
   ssim,
 } from './reward.js';
 export {
@@ -133,3 +165,4 @@ export {
   MAX_INPUT_SIDE,
   UPSCALE,
 } from './schema.js';
+export { randomAppearance, rotateQuarter, TRANSFORM_RANGES } from './transforms.js';

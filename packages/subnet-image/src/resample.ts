@@ -87,3 +87,32 @@ export function downscaleBicubic2x(img: RgbImage): RgbImage {
   const rows = pass(toFloat(img), img.width, img.height, 0, w, downTaps);
   return toImage(pass(rows.data, rows.w, rows.h, 1, h, downTaps));
 }
+
+/**
+ * Iterative back-projection (Irani & Peleg): start from bicubic, then repeatedly add back the
+ * upscaled difference between the input and the current estimate's downscale, so the answer
+ * downscales to (nearly) the input. A few resamples, no model: a cheap baseline the reward must
+ * not pay for. Works in floats; rounds once at the end.
+ */
+export function backProject2x(img: RgbImage, iterations = 6): RgbImage {
+  const low = toFloat(img);
+  const up = (p: { data: Float64Array; w: number; h: number }) => {
+    const rows = pass(p.data, p.w, p.h, 0, p.w * 2, upTaps);
+    return pass(rows.data, rows.w, rows.h, 1, p.h * 2, upTaps);
+  };
+  const down = (p: { data: Float64Array; w: number; h: number }) => {
+    const rows = pass(p.data, p.w, p.h, 0, Math.floor(p.w / 2), downTaps);
+    return pass(rows.data, rows.w, rows.h, 1, Math.floor(p.h / 2), downTaps);
+  };
+  let x = up({ data: low, w: img.width, h: img.height });
+  for (let i = 0; i < iterations; i++) {
+    const d = down(x);
+    const err = new Float64Array(low.length);
+    for (let j = 0; j < err.length; j++) err[j] = (low[j] as number) - (d.data[j] as number);
+    const back = up({ data: err, w: img.width, h: img.height });
+    const next = new Float64Array(x.data.length);
+    for (let j = 0; j < next.length; j++) next[j] = (x.data[j] as number) + (back.data[j] as number);
+    x = { data: next, w: x.w, h: x.h };
+  }
+  return toImage(x);
+}

@@ -27,6 +27,10 @@ export interface ScoreParams {
   latencyWeight: number;
   /** Fraction of the timeout an answer may use without any penalty. */
   latencyGrace: number;
+  /** dB above the best cheap baseline that earns the full score (the reward when the truth names it). */
+  gainOverBestDb: number;
+  /** SSIM below the best baseline's at which the score reaches 0. */
+  ssimSlack: number;
 }
 
 /** Defaults: bicubic earns 0.1, +3 dB over bicubic earns the full PSNR half. */
@@ -37,6 +41,8 @@ export const DEFAULT_SCORE_PARAMS: Readonly<ScoreParams> = Object.freeze({
   ssimDrop: 0.1,
   latencyWeight: 0.3,
   latencyGrace: 0.25,
+  gainOverBestDb: 1,
+  ssimSlack: 0.05,
 });
 
 const clamp01 = (x: number): number => (Number.isNaN(x) ? 0 : Math.min(1, Math.max(0, x)));
@@ -198,6 +204,22 @@ export interface SrTruth {
   height: number;
   /** Quality of bicubic resizing of the low-resolution input. */
   baseline: Quality;
+  /**
+   * The best quality any cheap baseline reaches (bicubic, iterative back-projection): PSNR and
+   * SSIM each the best of them. When present, only the gain over it is paid.
+   */
+  best?: Quality | undefined;
+}
+
+/**
+ * The reward over cheap baselines: the PSNR gain over the best baseline, full at `gainOverBestDb`
+ * and 0 at or below it, times an SSIM factor that falls from 1 to 0 as SSIM drops `ssimSlack`
+ * below the best baseline's. Every baseline scores 0 by construction.
+ */
+export function scoreOverBaselines(q: Quality, best: Quality, params: ScoreParams = DEFAULT_SCORE_PARAMS): number {
+  const gain = q.psnr === Number.POSITIVE_INFINITY ? 1 : clamp01((q.psnr - best.psnr) / params.gainOverBestDb);
+  const structure = q.ssim >= best.ssim ? 1 : clamp01(1 + (q.ssim - best.ssim) / params.ssimSlack);
+  return clamp01(gain * structure);
 }
 
 /**
@@ -218,5 +240,8 @@ export async function scoreUpscale(
   }
   if (img.width !== truth.width || img.height !== truth.height) return { score: 0, quality: null };
   const quality = measure(img, original);
-  return { score: fidelityScore(quality, truth.baseline, params), quality };
+  const score = truth.best
+    ? scoreOverBaselines(quality, truth.best, params)
+    : fidelityScore(quality, truth.baseline, params);
+  return { score, quality };
 }

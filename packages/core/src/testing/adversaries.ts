@@ -21,9 +21,6 @@ export interface Hits {
   count: number;
 }
 
-/** Seeds anyone can read: the old config default, the localnet and test-kit defaults. */
-export const PUBLIC_SEEDS: readonly string[] = ['subnetkit', 'localnet', 'test'];
-
 // biome-ignore lint/suspicious/noExplicitAny: erased plugin context
 type AnyCtx = any;
 
@@ -43,38 +40,55 @@ function fallback(subnet: AnySubnet): MinerHandler {
 }
 
 /**
- * Random-source replay: re-derives the validator's random streams from public seeds and the
- * neuron names and step labels the host uses, regenerates each candidate challenge and, when one
- * equals the request, answers from its truth. Counts its successes in `hits`.
+ * Where a validator's random stream came from before challenges drew on OS entropy: the public
+ * seed and the neuron name the host forks it by (`subnetkit run`, then localnet and the test kit).
+ */
+export function publicStreams(subnet: string): { seed: string; neuron: string }[] {
+  return [
+    { seed: 'subnetkit', neuron: `${subnet}/validator` },
+    { seed: 'localnet', neuron: `${subnet}/validator-0` },
+    { seed: 'test', neuron: `${subnet}/validator-0` },
+  ];
+}
+
+/**
+ * Random-source replay: re-derives the validator's random streams from public seeds, neuron names
+ * and step labels, regenerates each candidate challenge and, when one equals the request, answers
+ * from what the validator keeps. Candidates are cached (a real attacker precomputes them), so
+ * each call costs a few new challenges. Counts its successes in `hits`.
  */
 export function replayAdversary(
-  options: { answerFromTruth?: AnswerFromTruth; seeds?: readonly string[]; hits?: Hits } = {},
+  options: { answerFromTruth?: AnswerFromTruth; streams?: { seed: string; neuron: string }[]; hits?: Hits } = {},
 ): CustomProfile {
-  const seeds = options.seeds ?? PUBLIC_SEEDS;
+  const candidates = new Map<string, Promise<{ request: string | undefined; known: unknown }>>();
   return {
     profile: 'replay',
     create({ subnet }) {
+      const streams = options.streams ?? publicStreams(subnet.name);
       let calls = 0;
-      const names = [`${subnet.name}/validator`, `${subnet.name}/validator-0`];
+      const candidate = (ctx: AnyCtx, seed: string, neuron: string, step: number) => {
+        const key = `${seed}/${neuron}/${step}`;
+        let c = candidates.get(key);
+        if (!c) {
+          c = makeChallenge(subnet, ctx, createRandom(`${seed}/${neuron}`).fork(`step-${step}`), step).then((ch) => ({
+            request: canonical(subnet, ch.request),
+            known: ch.truth ?? ch.deferred,
+          }));
+          candidates.set(key, c);
+        }
+        return c;
+      };
       return async (req, ctx) => {
         calls += 1;
         const want = canonical(subnet, req);
         // the validator steps once per block and asks every miner: its step is close to our call count
-        for (const seed of seeds) {
-          for (const name of names) {
-            for (const step of [calls, calls + 1, calls - 1, calls + 2]) {
-              if (step < 1) continue;
-              const challenge = await makeChallenge(
-                subnet,
-                ctx,
-                createRandom(`${seed}/${name}`).fork(`step-${step}`),
-                step,
-              );
-              if (canonical(subnet, challenge.request) !== want) continue;
-              if (options.hits) options.hits.count += 1;
-              const known = challenge.truth ?? challenge.deferred;
-              if (options.answerFromTruth && known !== undefined) return options.answerFromTruth(known, req);
-            }
+        for (const { seed, neuron } of streams) {
+          for (const step of [calls, calls + 1, calls - 1]) {
+            if (step < 1) continue;
+            const c = await candidate(ctx, seed, neuron, step);
+            if (c.request !== want) continue;
+            if (options.hits) options.hits.count += 1;
+            if (options.answerFromTruth && c.known !== undefined) return options.answerFromTruth(c.known, req);
           }
         }
         return fallback(subnet)(req, ctx);
@@ -96,7 +110,7 @@ export interface AnswerKey {
 export async function buildAnswerKey(
   subnet: AnySubnet,
   ctx: { options: unknown; models: unknown; log: unknown; subnet?: string; netuid?: number },
-  size = 64,
+  size = 32,
 ): Promise<AnswerKey> {
   const table = new Map<string, unknown>();
   const base = { subnet: subnet.name, netuid: 1, block: 0, signal: new AbortController().signal, ...ctx };

@@ -33,7 +33,7 @@ export interface GauntletOptions {
   tempo?: number;
   /** Lets replay and answer-key cheaters answer from a truth they recover. */
   answerFromTruth?: AnswerFromTruth;
-  /** Challenges in the offline answer key (default 64). */
+  /** Challenges in the offline answer key (default 32). */
   answerKeySize?: number;
   /** Subnet-specific cheaters, run next to the standard ones. */
   extra?: readonly MinerBehaviour[];

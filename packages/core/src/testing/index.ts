@@ -13,7 +13,7 @@ export {
   type Hits,
   malformedAdversary,
   oversizedAdversary,
-  PUBLIC_SEEDS,
+  publicStreams,
   replayAdversary,
 } from './adversaries.js';
 export { type CapturedLogs, captureLogs } from './capture-logs.js';

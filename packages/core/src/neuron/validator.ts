@@ -5,6 +5,9 @@ import { weightCommitHash } from '../chain/local/math.js';
 import type { Metagraph } from '../chain/types.js';
 import { isSubnetkitError } from '../errors/subnetkit-error.js';
 import { Dendrite } from '../protocol/dendrite.js';
+import { encodeWeightsPayload } from '../timelock/payload.js';
+import { COMMIT_REVEAL_VERSION } from '../timelock/quicknet.js';
+import { timelockEncrypt } from '../timelock/tle.js';
 import { publicKeyFromAddress } from '../wallet/keypair.js';
 import { MetagraphSync } from './metagraph-sync.js';
 import { dialableIp } from './miner.js';
@@ -15,6 +18,7 @@ import { subnetSynapses } from './subnet-synapse.js';
 import { VALIDATOR_OPTIONS } from './tokens.js';
 import { loadValidatorState, saveValidatorState, type ValidatorState } from './validator-state.js';
 import { applyRewards, type QueryResult, scoreDeferred, scoreRound } from './validator-step.js';
+import { chooseRevealRound, weightMode } from './weight-mode.js';
 import { weightsFromScores } from './weights.js';
 
 export interface ValidatorOptions extends NeuronOptions {
@@ -266,7 +270,39 @@ export class Validator {
       o.subnet.definition.weights?.power,
     );
     if (uids.length === 0) return;
-    if (hyper.commitRevealWeightsEnabled) {
+    const beacon = hyper.commitRevealWeightsEnabled ? ((await o.chain.timelockBeacon?.()) ?? null) : null;
+    const mode = weightMode(hyper, beacon !== null);
+    if (mode === 'commit-v4' && beacon) {
+      // the chain decrypts and applies it by itself once the round's pulse is stored: no reveal to send
+      const subnet = await o.chain.subnet(o.netuid);
+      const revealRound = chooseRevealRound({
+        beacon,
+        netuid: o.netuid,
+        tempo: hyper.tempo,
+        revealPeriod: hyper.commitRevealPeriod,
+        nextEpochBlock: subnet?.nextEpochBlock,
+      });
+      const payload = encodeWeightsPayload({
+        hotkey: publicKeyFromAddress(o.hotkey.address),
+        uids,
+        values: weights,
+        versionKey: hyper.weightsVersion,
+      });
+      const commit = `0x${Buffer.from(timelockEncrypt(payload, revealRound, beacon.publicKey)).toString('hex')}`;
+      const commitRevealVersion = hyper.commitRevealVersion ?? COMMIT_REVEAL_VERSION;
+      this.#submitWeights(
+        'commit_timelocked',
+        () =>
+          o.chain.submit(o.hotkey, {
+            pallet: 'SubtensorModule',
+            method: 'commit_timelocked_weights',
+            args: { netuid: o.netuid, commit, revealRound, commitRevealVersion },
+          }),
+        () => this.#commit({ ...this.#state, lastWeightsBlock: block }),
+      );
+      return;
+    }
+    if (mode === 'commit-v2') {
       const salt = Array.from({ length: 8 }, () => randomInt(0, 65536));
       const commitHash = weightCommitHash(
         publicKeyFromAddress(o.hotkey.address),

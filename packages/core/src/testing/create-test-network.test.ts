@@ -40,7 +40,8 @@ describe('createTestNetwork', () => {
       miners: ['honest', 'lazy', 'random'],
       validators: 1,
       tempo: 10,
-      hyperparameters: { commitRevealWeightsEnabled: true, commitRevealPeriod: 1 },
+      // hash commit-reveal (v2): the chain's default is version 4 (timelocked, see neuron/timelock-network.test.ts)
+      hyperparameters: { commitRevealWeightsEnabled: true, commitRevealPeriod: 1, commitRevealVersion: 2 },
     });
     try {
       const seen = new Set<string>();

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import {
   type Chain,
   createLocalChain,
@@ -7,6 +8,7 @@ import {
   initCrypto,
   Keypair,
   type Logger,
+  openLocalChainReadOnly,
   type Rao,
   type SubnetkitConfig,
   SubnetkitError,
@@ -39,8 +41,12 @@ export async function openChain(
   flags: NetworkFlags,
   log: Logger,
   blockTime: number | 'instant' = 'instant',
+  access: { readOnly?: boolean } = {},
 ): Promise<Chain> {
   const network = flags.network ?? config.network;
+  if (network === 'local' && access.readOnly) {
+    return openLocalChainReadOnly(findLocalChain(ctx, config, flags.dataDir), { logger: log });
+  }
   if (network === 'local') {
     return createLocalChain({
       dataDir: resolve(ctx.cwd, flags.dataDir ?? config.chain.dataDir),
@@ -50,6 +56,30 @@ export async function openChain(
     });
   }
   return createSubtensorChain({ endpoint: network, logger: log });
+}
+
+/** Where `subnetkit localnet` keeps its chain by default (inside its data dir). */
+export const LOCALNET_CHAIN_DIR = join('.subnetkit', 'localnet', 'chain');
+
+const hasStore = (dir: string): boolean => existsSync(join(dir, 'data.mdb'));
+
+/**
+ * The local chain a read-only command looks at: `--data-dir` (a chain folder, or a localnet data
+ * dir holding one in chain/), else the localnet's chain, else the configured chain. Finding none
+ * is an error: a read-only command never creates a chain.
+ */
+export function findLocalChain(ctx: CliContext, config: SubnetkitConfig, dataDir: string | undefined): string {
+  const candidates = dataDir
+    ? [join(resolve(ctx.cwd, dataDir), 'chain'), resolve(ctx.cwd, dataDir)]
+    : [resolve(ctx.cwd, LOCALNET_CHAIN_DIR), resolve(ctx.cwd, config.chain.dataDir)];
+  const found = candidates.find(hasStore);
+  if (found) return found;
+  const shown = [...new Set(candidates.map((c) => relative(ctx.cwd, c) || '.'))].join(', ');
+  throw new SubnetkitError(
+    'SK_CHAIN_NOT_FOUND',
+    `No local chain in ${shown}: start one with 'npm start' or 'subnetkit localnet', or pass --data-dir <localnet data dir> or --network ws://….`,
+    { looked: candidates },
+  );
 }
 
 /**

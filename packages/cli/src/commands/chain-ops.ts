@@ -31,15 +31,19 @@ function withWallet(cmd: Command): Command {
     .option('--wallet-path <dir>', 'wallets folder (default ~/.bittensor/wallets)');
 }
 
-/** Opens the chain for one command and always closes it. */
+/**
+ * Opens the chain for one command and always closes it. Read-only commands open a local chain
+ * read-only (a running or stopped localnet's, by default) and never create one.
+ */
 async function withChain<T>(
   ctx: CliContext,
   flags: Flags,
   fn: (chain: Awaited<ReturnType<typeof openChain>>, config: Awaited<ReturnType<typeof cliConfig>>) => Promise<T>,
 ): Promise<T> {
+  access: { readOnly?: boolean } = {},
   const config = await cliConfig(ctx);
   const log = createLogger({ level: 'warn' });
-  const chain = await openChain(ctx, config, flags, log);
+  const chain = await openChain(ctx, config, flags, log, 'instant', access);
   try {
     return await fn(chain, config);
   } finally {
@@ -48,6 +52,8 @@ async function withChain<T>(
 }
 
 export function registerChainCommands(program: Command, ctx: CliContext): void {
+const READ_ONLY = { readOnly: true };
+
   withWallet(withNetwork(program.command('register')))
     .description('register a hotkey on a subnet, paying the burn from the coldkey')
     .requiredOption('--netuid <n>', 'subnet id')
@@ -95,44 +101,59 @@ export function registerChainCommands(program: Command, ctx: CliContext): void {
     .description('list subnets')
     .option('--json', 'print JSON')
     .action((flags: Flags) =>
-      withChain(ctx, flags, async (chain) => {
-        const list = await chain.subnets();
-        if (flags.json) return ctx.out.json(list);
-        ctx.out.line(
-          `${'netuid'.padStart(6)}  ${'name'.padEnd(16)} ${'n'.padStart(4)} ${'tempo'.padStart(5)} ${'burn τ'.padStart(12)} ${'price τ/α'.padStart(10)}`,
-        );
-        for (const s of list) {
+      withChain(
+        ctx,
+        flags,
+        async (chain) => {
+          const list = await chain.subnets();
+          if (flags.json) return ctx.out.json(list);
           ctx.out.line(
-            `${String(s.netuid).padStart(6)}  ${s.name.padEnd(16)} ${String(s.n).padStart(4)} ${String(s.tempo).padStart(5)} ${formatTao(s.burn).padStart(12)} ${s.price.toFixed(6).padStart(10)}`,
+            `${'netuid'.padStart(6)}  ${'name'.padEnd(16)} ${'n'.padStart(4)} ${'tempo'.padStart(5)} ${'burn τ'.padStart(12)} ${'price τ/α'.padStart(10)}`,
           );
-        }
-      }),
+          for (const s of list) {
+            ctx.out.line(
+              `${String(s.netuid).padStart(6)}  ${s.name.padEnd(16)} ${String(s.n).padStart(4)} ${String(s.tempo).padStart(5)} ${formatTao(s.burn).padStart(12)} ${s.price.toFixed(6).padStart(10)}`,
+            );
+          }
+        },
+        READ_ONLY,
+      ),
     );
   withNetwork(subnets.command('show'))
     .description('subnet info and hyperparameters')
     .requiredOption('--netuid <n>', 'subnet id')
     .option('--json', 'print JSON')
     .action((flags: Flags) =>
-      withChain(ctx, flags, async (chain) => {
-        const netuid = netuidOf(flags.netuid);
-        const info = await chain.subnet(netuid);
-        if (!info) throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Subnet ${netuid} does not exist.`, { netuid });
-        const hyperparameters = await chain.hyperparameters(netuid);
-        if (flags.json) return ctx.out.json({ ...info, hyperparameters });
-        for (const [k, v] of Object.entries({ ...info, ...hyperparameters }))
-          ctx.out.line(`${k.padEnd(32)} ${String(v)}`);
-      }),
+      withChain(
+        ctx,
+        flags,
+        async (chain) => {
+          const netuid = netuidOf(flags.netuid);
+          const info = await chain.subnet(netuid);
+          if (!info) throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Subnet ${netuid} does not exist.`, { netuid });
+          const hyperparameters = await chain.hyperparameters(netuid);
+          if (flags.json) return ctx.out.json({ ...info, hyperparameters });
+          for (const [k, v] of Object.entries({ ...info, ...hyperparameters }))
+            ctx.out.line(`${k.padEnd(32)} ${String(v)}`);
+        },
+        READ_ONLY,
+      ),
     );
   withNetwork(subnets.command('metagraph'))
     .description("a subnet's neurons: stake, incentive, dividends, emission, axons")
     .requiredOption('--netuid <n>', 'subnet id')
     .option('--json', 'print JSON')
     .action((flags: Flags) =>
-      withChain(ctx, flags, async (chain) => {
-        const m = await chain.metagraph(netuidOf(flags.netuid));
-        if (flags.json) return ctx.out.json(m);
-        printMetagraph(ctx, m);
-      }),
+      withChain(
+        ctx,
+        flags,
+        async (chain) => {
+          const m = await chain.metagraph(netuidOf(flags.netuid));
+          if (flags.json) return ctx.out.json(m);
+          printMetagraph(ctx, m);
+        },
+        READ_ONLY,
+      ),
     );
 
   const stake = program
@@ -185,14 +206,19 @@ export function registerChainCommands(program: Command, ctx: CliContext): void {
     .description("the wallet coldkey's stakes")
     .option('--json', 'print JSON')
     .action((flags: Flags) =>
-      withChain(ctx, flags, async (chain, config) => {
-        const coldkey = (await walletFrom(ctx, config, flags).coldkeypub()).address;
-        const stakes = await chain.stakesOf(coldkey);
-        if (flags.json) return ctx.out.json({ coldkey, stakes });
-        if (stakes.length === 0) ctx.out.line(`no stake for ${coldkey}`);
-        for (const s of stakes)
-          ctx.out.line(`subnet ${String(s.netuid).padStart(4)}  ${s.hotkey}  ${formatTao(s.stake)} α`);
-      }),
+      withChain(
+        ctx,
+        flags,
+        async (chain, config) => {
+          const coldkey = (await walletFrom(ctx, config, flags).coldkeypub()).address;
+          const stakes = await chain.stakesOf(coldkey);
+          if (flags.json) return ctx.out.json({ coldkey, stakes });
+          if (stakes.length === 0) ctx.out.line(`no stake for ${coldkey}`);
+          for (const s of stakes)
+            ctx.out.line(`subnet ${String(s.netuid).padStart(4)}  ${s.hotkey}  ${formatTao(s.stake)} α`);
+        },
+        READ_ONLY,
+      ),
     );
 
   withWallet(withNetwork(program.command('transfer')))

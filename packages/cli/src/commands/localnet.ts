@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  assertStoreIntact,
   type Chain,
   createLogger,
   createSubtensorChain,
@@ -8,6 +9,7 @@ import {
   durationSchema,
   type EpochSnapshot,
   incentiveByProfile,
+  isSubnetkitError,
   LocalNetwork,
   localChainEngine,
   type MinerProfile,
@@ -42,10 +44,13 @@ interface LocalnetOptions {
   rpcPort?: string;
   network?: string;
   funder: string;
+  moveDamagedChain?: boolean;
 }
 
 /** Where `subnetkit query` finds a running localnet's miners. */
 export const NETWORK_FILE = 'network.json';
+/** The per-epoch history of the localnet's chain (one JSON line per subnet epoch). */
+export const HISTORY_FILE = 'history.jsonl';
 
 export function registerLocalnetCommand(program: Command, ctx: CliContext): void {
   program
@@ -83,6 +88,10 @@ export function registerLocalnetCommand(program: Command, ctx: CliContext): void
       '--funder <uri>',
       'with --network: dev key URI that funds the subnet owners and sets hyperparameters (the sudo key)',
       '//Alice',
+    )
+    .option(
+      '--move-damaged-chain',
+      'if the chain database in the data dir is damaged, move it aside (chain.damaged-<time>) and start a new chain; the rest of the data dir is kept',
     )
     .option('--json', 'print the final summary as one JSON document (with --epochs)')
     .action((opts: LocalnetOptions) => runLocalnet(ctx, opts));
@@ -139,14 +148,41 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   const validators = positiveInt('validators', opts.validators, 64);
   const miners = profilesFrom(opts);
   const dataDir = resolve(ctx.cwd, opts.dataDir);
-  // a taken RPC port fails now, before models load and neurons register
+  // a taken RPC port or a damaged chain fails now, before models load and neurons register
   if (opts.rpcPort) await ensurePortFree(Number(opts.rpcPort), '127.0.0.1', 'the chain RPC', 'rpc-port');
+  if (!opts.network) checkChainStore(ctx, dataDir, Boolean(opts.moveDamagedChain));
   const teardown = new Teardown();
   try {
     await startAndRun(ctx, opts, { config, blockTime, tempo, validators, miners, dataDir, epochs }, teardown);
   } finally {
     // whatever ended the run (done, Ctrl-C, a fatal error), nothing it started stays up
     await teardown.run();
+  }
+}
+
+/**
+ * A damaged chain database is refused before LMDB maps it (a truncated one would crash the
+ * process). With --move-damaged-chain it is moved aside, never deleted, with the epoch history
+ * that belongs to it; validators' state, logs and reports stay where they are.
+ */
+function checkChainStore(ctx: CliContext, dataDir: string, moveAside: boolean): void {
+  const chainDir = join(dataDir, 'chain');
+  try {
+    assertStoreIntact(chainDir);
+  } catch (err) {
+    if (!isSubnetkitError(err, 'SK_CHAIN_STORAGE') || !err.details.damaged) throw err;
+    if (!moveAside) {
+      throw new SubnetkitError(
+        'SK_CHAIN_STORAGE',
+        `${err.message.replace(/ Restore .*$/, '')} Restore ${chainDir} from a backup, or rerun with --move-damaged-chain to move it aside and start a new chain (the rest of ${dataDir} is kept).`,
+        err.details,
+      );
+    }
+    const aside = `${chainDir}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(chainDir, aside);
+    const history = join(dataDir, HISTORY_FILE);
+    if (existsSync(history)) renameSync(history, join(aside, HISTORY_FILE));
+    ctx.out.info(`moved the damaged chain database aside to ${aside}; starting a new chain`);
   }
 }
 

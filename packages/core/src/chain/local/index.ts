@@ -20,6 +20,7 @@ export {
   type LocalChainOptions,
 } from './local-chain.js';
 export { blockEmissionFor, weightCommitHash } from './math.js';
+export { openLocalChainReadOnly } from './open-read-only.js';
 export {
   type ChainParams,
   DEFAULT_CHAIN_PARAMS,
@@ -27,3 +28,4 @@ export {
   FAST_HYPERPARAMETERS,
   type Hyper,
 } from './params.js';
+export { assertStoreIntact, inspectStoreFile, type StoreDamage } from './store-check.js';

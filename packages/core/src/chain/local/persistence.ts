@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Database, open, type RootDatabase } from 'lmdb';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import type { StoreWrite } from './store.js';
+import { assertStoreIntact } from './store-check.js';
 
 /** A committed block as stored: header, the signed extrinsics (wire text) and the state hash. */
 export interface StoredBlock {
@@ -24,10 +26,20 @@ export class ChainDb {
   readonly #blocks: Database<string, number>;
   readonly #meta: Database<string, string>;
 
-  constructor(dir: string) {
+  /**
+   * Opens (or, unless `readOnly`, creates) the store in `dir`. A damaged data file is refused
+   * before LMDB maps it (SK_CHAIN_STORAGE, details.damaged). Read-only never creates a file: a
+   * folder without a store is SK_CHAIN_NOT_FOUND.
+   */
+  constructor(dir: string, options: { readOnly?: boolean } = {}) {
+    const readOnly = options.readOnly ?? false;
+    if (readOnly && !existsSync(join(dir, 'data.mdb'))) {
+      throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `There is no chain database in ${dir} (no data.mdb).`, { dir });
+    }
+    assertStoreIntact(dir);
     try {
-      mkdirSync(dir, { recursive: true });
-      this.#root = open({ path: dir, maxDbs: 4, compression: false });
+      if (!readOnly) mkdirSync(dir, { recursive: true });
+      this.#root = open({ path: dir, maxDbs: 4, compression: false, readOnly });
       this.#state = this.#root.openDB<string, string>({ name: 'state', encoding: 'string' });
       this.#blocks = this.#root.openDB<string, number>({ name: 'blocks', encoding: 'string', keyEncoding: 'uint32' });
       this.#meta = this.#root.openDB<string, string>({ name: 'meta', encoding: 'string' });

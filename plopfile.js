@@ -36,6 +36,7 @@ import { fileURLToPath } from 'node:url';
  * @property {string} typesNode
  * @property {string} changesets
  * @property {string} node
+ * @property {Record<string, boolean>} allowScripts install scripts npm may run (none: see the template)
  */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -87,6 +88,7 @@ export function readTemplateVersions(dir = HERE) {
     typesNode: need(root.devDependencies, '@types/node'),
     changesets: need(root.devDependencies, '@changesets/cli'),
     node: core.engines?.node ?? '>=20.19',
+    allowScripts: root.allowScripts ?? {},
   };
 }
 
@@ -147,6 +149,10 @@ export default function subnetGenerator(plop) {
     return `'${s.replace(/\\"/g, '"')}'`;
   });
   plop.setHelper('eq', (/** @type {unknown} */ a, /** @type {unknown} */ b) => a === b);
+  // pretty JSON whose lines after the first are indented to sit inside the template's object
+  plop.setHelper('jsonBlock', (/** @type {unknown} */ value, /** @type {number} */ indent) =>
+    JSON.stringify(value, null, 2).replaceAll('\n', `\n${' '.repeat(indent)}`),
+  );
 
   plop.setGenerator('subnet', {
     description: 'a publishable subnet package (defineSubnet, reward, tests, README, changesets)',

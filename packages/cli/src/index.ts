@@ -1,1 +1,2 @@
+export { createSubnetkitMain } from './create.js';
 export { main } from './main.js';

@@ -34,7 +34,7 @@ async function run(argv: string[]) {
 
 describe('create-subnetkit', () => {
   it('generates a package like `subnetkit new`, into ./<name without scope>', async () => {
-    const r = await run(['@acme/subnet-weather', '--kind', 'predict', '--yes', '--json']);
+    const r = await run(['@acme/subnet-weather', '--kind', 'predict', '--deps', 'registry', '--yes', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.dir).toBe(join(root, 'subnet-weather'));
@@ -44,9 +44,19 @@ describe('create-subnetkit', () => {
     expect(readFileSync(join(root, 'subnet-weather', 'src', 'index.ts'), 'utf8')).toContain("name: 'weather'");
   });
 
-  it('rejects an invalid name with exit 1 and writes nothing', async () => {
+  it('has help of its own, naming create-subnetkit and every flag of subnetkit new', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: create-subnetkit \[options\] <name>/);
+    expect(r.stdout).not.toMatch(/Usage: subnetkit/);
+    for (const flag of ['--kind', '--dir', '--description', '--model', '--deps', '--force', '--yes', '--json']) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+
+  it('rejects an invalid name as a usage error and writes nothing', async () => {
     const r = await run(['Not Valid', '--yes']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/SK_SCAFFOLD_BAD_NAME/);
     expect(existsSync(join(root, 'Not Valid'))).toBe(false);
   });

@@ -8,7 +8,7 @@ import { main } from '../main.js';
 
 // the worked example of consensus.md §8, from core's copied vectors
 const here = dirname(fileURLToPath(import.meta.url));
-const WORKED = join(here, '../../../core/src/consensus/fixtures/worked_example.json');
+const WORKED = join(here, '../../../core/test-fixtures/consensus/worked_example.json');
 
 let root: string;
 beforeEach(async () => {

@@ -52,14 +52,19 @@ interface Check {
   message: string;
 }
 
-async function doctor(): Promise<{
+async function doctor(...flags: string[]): Promise<{
   code: number;
   report: { ok: boolean; subnet?: string; checks: Check[] };
   stderr: string;
 }> {
   const out = sink();
   const err = sink();
-  const code = await main(['doctor', dir, '--json'], { stdout: out.stream, stderr: err.stream, cwd: repo, env: {} });
+  const code = await main(['doctor', dir, '--json', ...flags], {
+    stdout: out.stream,
+    stderr: err.stream,
+    cwd: repo,
+    env: {},
+  });
   return { code, report: JSON.parse(out.text()), stderr: err.text() };
 }
 
@@ -103,13 +108,53 @@ describe('subnetkit doctor', () => {
     expect(failed((await doctor()).report.checks)).toEqual(['peer']);
   });
 
-  it('fails when the build output is missing, and does not try to load it', async () => {
+  it('fails once when the build output is missing, and does not try to load or pack-check it', async () => {
     writePackage();
     rmSync(join(dir, 'dist'), { recursive: true });
     const r = await doctor();
     expect(r.code).toBe(1);
-    expect(failed(r.report.checks)).toEqual(expect.arrayContaining(['entry', 'files', 'plugin']));
-    expect(r.report.checks.find((c) => c.id === 'plugin')?.message).toMatch(/build the package first/);
+    expect(failed(r.report.checks)).toEqual(['entry']);
+    const entry = r.report.checks.find((c) => !c.ok);
+    expect(entry?.message).toBe('./dist/index.js and ./dist/index.d.ts are missing: build the package (npm run build)');
+    expect(r.report.checks.some((c) => c.id === 'plugin')).toBe(false);
+  });
+
+  it("runs the package's build script first, so an unbuilt package passes", async () => {
+    // the build writes dist/ from src/: doctor must run it before checking
+    writePackage(
+      { ...MANIFEST, scripts: { build: 'node build.mjs' } },
+      {
+        'src/index.js': PLUGIN,
+        'build.mjs': `import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+mkdirSync('dist', { recursive: true });
+cpSync('src/index.js', 'dist/index.js');
+writeFileSync('dist/index.d.ts', 'export {};\\n');
+`,
+      },
+    );
+    rmSync(join(dir, 'dist'), { recursive: true });
+    const r = await doctor();
+    expect(r.code, JSON.stringify(r.report)).toBe(0);
+    expect(r.report.checks.find((c) => c.id === 'build')).toMatchObject({ ok: true });
+    expect(r.report.subnet).toBe('fixture');
+    // --no-build checks what is there: nothing, after removing it again
+    rmSync(join(dir, 'dist'), { recursive: true });
+    const unbuilt = await doctor('--no-build');
+    expect(failed(unbuilt.report.checks)).toEqual(['entry']);
+  });
+
+  it('reports a failing build as the one failure, with its first line', async () => {
+    writePackage({
+      ...MANIFEST,
+      scripts: { build: 'node -e "console.error(\'src/index.ts(3,1): error TS1005\'); process.exit(2)"' },
+    });
+    rmSync(join(dir, 'dist'), { recursive: true });
+    const r = await doctor();
+    expect(r.code).toBe(1);
+    expect(failed(r.report.checks)).toEqual(['build']);
+    expect(r.report.checks.find((c) => c.id === 'build')?.message).toMatch(
+      /^npm run build failed: src\/index\.ts\(3,1\): error TS1005/,
+    );
   });
 
   it('fails when "files" leaves the entry out or ships tests', async () => {

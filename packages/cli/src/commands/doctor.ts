@@ -12,7 +12,7 @@ export const SUBNET_KEYWORD = 'subnetkit-subnet';
 
 /** One publishing check: `error` fails the doctor, `warning` only informs. */
 export interface DoctorCheck {
-  id: 'package' | 'keyword' | 'peer' | 'entry' | 'files' | 'plugin';
+  id: 'package' | 'build' | 'keyword' | 'peer' | 'entry' | 'files' | 'plugin';
   ok: boolean;
   severity: 'error' | 'warning';
   message: string;
@@ -32,11 +32,12 @@ export interface DoctorReport {
 export function registerDoctorCommand(program: Command, ctx: CliContext): void {
   program
     .command('doctor')
-    .description('check a subnet package before publishing (plugin, core peer range, keyword, dist, files)')
+    .description('build, then check a subnet package before publishing (plugin, core peer range, keyword, dist, files)')
     .argument('[dir]', 'package folder', '.')
+    .option('--no-build', "check the build output as it is instead of running the package's build script first")
     .option('--json', 'print the report as JSON')
-    .action(async (dir: string, opts: { json?: boolean }) => {
-      const report = await diagnoseSubnetPackage(resolve(ctx.cwd, dir));
+    .action(async (dir: string, opts: { json?: boolean; build: boolean }) => {
+      const report = await diagnoseSubnetPackage(resolve(ctx.cwd, dir), { build: opts.build });
       if (opts.json) ctx.out.json(report);
       else {
         ctx.out.line(`${report.package ?? report.dir}${report.version ? `@${report.version}` : ''}`);
@@ -59,6 +60,7 @@ export function registerDoctorCommand(program: Command, ctx: CliContext): void {
 
 interface Manifest {
   name?: string;
+  scripts?: Record<string, string>;
   version?: string;
   keywords?: unknown;
   type?: string;
@@ -70,8 +72,16 @@ interface Manifest {
   peerDependencies?: Record<string, string>;
 }
 
-/** Runs every publishing check on a package folder; never throws for a failed check. */
-export async function diagnoseSubnetPackage(dir: string): Promise<DoctorReport> {
+export interface DiagnoseOptions {
+  /** Run the package's `build` script first (default true); without it, a missing build is one failure. */
+  build?: boolean;
+}
+
+/**
+ * Runs every publishing check on a package folder; never throws for a failed check. Each cause
+ * fails once: a missing or failed build is the one failure for everything that needs the build.
+ */
+export async function diagnoseSubnetPackage(dir: string, options: DiagnoseOptions = {}): Promise<DoctorReport> {
   const checks: DoctorCheck[] = [];
   const add = (id: DoctorCheck['id'], ok: boolean, message: string, severity: DoctorCheck['severity'] = 'error') =>
     checks.push({ id, ok, severity, message });
@@ -101,7 +111,8 @@ export async function diagnoseSubnetPackage(dir: string): Promise<DoctorReport> 
   );
 
   checkPeer(pkg, add);
-  const entry = checkEntry(dir, pkg, add);
+  const built = options.build === false ? true : await runBuild(dir, pkg, add);
+  const entry = built ? checkEntry(dir, pkg, add) : {};
   await checkFiles(dir, entry, add);
 
   // the real thing: load the exported entry with the host's checks (contract, apiVersion, peer
@@ -115,14 +126,43 @@ export async function diagnoseSubnetPackage(dir: string): Promise<DoctorReport> 
       const code = err instanceof SubnetkitError ? `${err.code}: ` : '';
       add('plugin', false, `${code}${err instanceof Error ? err.message : String(err)}`);
     }
-  } else {
-    add('plugin', false, 'not loaded: build the package first (npm run build)');
   }
   report.ok = checks.every((c) => c.ok || c.severity !== 'error');
   return report;
 }
 
 type Add = (id: DoctorCheck['id'], ok: boolean, message: string, severity?: DoctorCheck['severity']) => void;
+
+/** Without an inherited workspace selection, a child npm would act on the wrong package. */
+function childEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^npm_config_(workspaces?|include_workspace_root)$/i.test(k)),
+  );
+}
+
+/** `npm run build` in the package, when it has a build script; false when the build failed. */
+async function runBuild(dir: string, pkg: Manifest, add: Add): Promise<boolean> {
+  if (!pkg.scripts?.build) return true; // nothing to run: the entry check says whether dist is there
+  try {
+    await promisify(execFile)('npm', ['run', 'build', '--silent'], {
+      cwd: dir,
+      env: childEnv(),
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    add('build', true, 'npm run build succeeded');
+    return true;
+  } catch (err) {
+    const out = `${(err as { stdout?: string }).stdout ?? ''}\n${(err as { stderr?: string }).stderr ?? ''}`;
+    const lines = out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('>') && !l.startsWith('npm error'));
+    // the compiler's first error says most; else whatever the script printed first
+    const first = lines.find((l) => /error/i.test(l)) ?? lines[0];
+    add('build', false, `npm run build failed${first ? `: ${first}` : ''} (fix it, then run doctor again)`);
+    return false;
+  }
+}
 
 function checkPeer(pkg: Manifest, add: Add): void {
   const range = pkg.peerDependencies?.['@subnetkit/core'];
@@ -159,14 +199,22 @@ function checkEntry(dir: string, pkg: Manifest, add: Add): Entry {
   }
   entry.runtimeRel = runtimeRel;
   entry.runtime = resolve(dir, runtimeRel);
-  const built = existsSync(entry.runtime);
-  add('entry', built, built ? `${runtimeRel} is built` : `${runtimeRel} is missing: run the build (npm run build)`);
+  if (typesRel) entry.typesRel = typesRel;
+  const missing = [runtimeRel, typesRel].filter(
+    (p): p is string => Boolean(p) && !existsSync(resolve(dir, p as string)),
+  );
+  if (missing.length > 0) {
+    // one cause, one failure: the files and plugin checks skip what is not built
+    add(
+      'entry',
+      false,
+      `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing: build the package (npm run build)`,
+    );
+  } else {
+    add('entry', true, `${[runtimeRel, typesRel].filter(Boolean).join(' and ')} built`);
+  }
   if (!typesRel) {
     add('entry', false, 'declare the types of exports["."] (e.g. ./dist/index.d.ts) so users get typed requests');
-  } else {
-    entry.typesRel = typesRel;
-    const typed = existsSync(resolve(dir, typesRel));
-    add('entry', typed, typed ? `${typesRel} is built` : `${typesRel} is missing: build with declaration output`);
   }
   return entry;
 }
@@ -193,9 +241,7 @@ async function checkFiles(dir: string, entry: Entry, add: Add): Promise<void> {
       cwd: dir,
       maxBuffer: 64 * 1024 * 1024,
       // under `npm run`/`npm test -w …`, an inherited workspace selection would pack the wrong package
-      env: Object.fromEntries(
-        Object.entries(process.env).filter(([k]) => !/^npm_config_(workspaces?|include_workspace_root)$/i.test(k)),
-      ),
+      env: childEnv(),
     });
     const parsed = JSON.parse(stdout) as { files: { path: string }[] }[];
     packed = (parsed[0]?.files ?? []).map((f) => f.path);
@@ -208,8 +254,9 @@ async function checkFiles(dir: string, entry: Entry, add: Add): Promise<void> {
     return;
   }
   const norm = (p: string) => p.replace(/^\.\//, '');
+  // only what exists can be left out by "files"; a missing build already failed the entry check
   const missing = [entry.runtimeRel, entry.typesRel]
-    .filter((p): p is string => Boolean(p))
+    .filter((p): p is string => Boolean(p) && existsSync(resolve(dir, p as string)))
     .map(norm)
     .filter((p) => !packed.includes(p));
   add(

@@ -18,10 +18,12 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** `subnetkit …` in `root`; `new` writes registry ranges unless the test picks --deps (no packing, no lookup). */
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = sink();
   const err = sink();
-  const code = await main(args, { stdout: out.stream, stderr: err.stream, cwd: root, env: {} });
+  const argv = args[0] === 'new' && !args.includes('--deps') ? [...args, '--deps', 'registry'] : args;
+  const code = await main(argv, { stdout: out.stream, stderr: err.stream, cwd: root, env: {} });
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
@@ -46,7 +48,13 @@ describe('subnetkit new', () => {
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     const dir = join(root, `subnet-${kind}-x`);
-    expect(result).toEqual({ name: `@acme/subnet-${kind}-x`, kind, dir, files: EXPECTED_FILES });
+    expect(result).toEqual({
+      name: `@acme/subnet-${kind}-x`,
+      kind,
+      dir,
+      files: EXPECTED_FILES,
+      dependencies: { source: 'registry' },
+    });
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     expect(pkg.keywords).toContain('subnetkit-subnet');
     expect(pkg.peerDependencies).toEqual({ '@subnetkit/core': `^${manifest('packages/core/package.json').version}` });
@@ -58,6 +66,10 @@ describe('subnetkit new', () => {
     expect(pkg.dependencies.zod).toBe(manifest('packages/core/package.json').dependencies.zod);
     const ranges = [pkg.dependencies, pkg.devDependencies, pkg.peerDependencies].flatMap((d) => Object.values(d));
     for (const range of ranges) expect(range).toMatch(/^[~^]?\d+\.\d+\.\d+$/);
+    expect(pkg.overrides).toBeUndefined();
+    // onnxruntime-node's CUDA download is denied where npm 11 looks for it, as in the repo root
+    expect(pkg.allowScripts).toEqual(manifest('package.json').allowScripts);
+    expect(pkg.allowScripts['onnxruntime-node']).toBe(false);
     const index = readFileSync(join(dir, 'src/index.ts'), 'utf8');
     expect(index).toContain(`name: '${kind}-x'`);
     expect(index).toContain('export default subnet;');
@@ -87,7 +99,7 @@ describe('subnetkit new', () => {
   it('rejects invalid npm names with SK_SCAFFOLD_BAD_NAME and writes nothing', async () => {
     for (const name of ['Upper', 'has space', '.dot', 'node_modules', `${'a'.repeat(215)}`]) {
       const r = await run(['new', name, '--yes', '--json']);
-      expect(r.code, name).toBe(1);
+      expect(r.code, name).toBe(2); // a usage error
       expect(JSON.parse(r.stderr).error.code).toBe('SK_SCAFFOLD_BAD_NAME');
     }
     expect(readdirSync(root)).toEqual([]);
@@ -95,7 +107,7 @@ describe('subnetkit new', () => {
 
   it('rejects an unknown kind with SK_SCAFFOLD_BAD_KIND naming the valid ones', async () => {
     const r = await run(['new', 'vid', '--kind', 'video', '--yes']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/SK_SCAFFOLD_BAD_KIND: Unknown kind 'video'. Choose one of: text, image, predict, blank/);
     expect(readdirSync(root)).toEqual([]);
   });
@@ -128,6 +140,54 @@ describe('subnetkit new', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).dir).toBe(join(root, 'a', 'empty'));
     expect(existsSync(join(root, 'a', 'empty', 'src', 'index.ts'))).toBe(true);
+  });
+
+  it('--deps local packs this installation into vendor/ and names it with file: specs, in one note', async () => {
+    const r = await run(['new', 'vendored', '--kind', 'blank', '--deps', 'local', '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result.dependencies.source).toBe('local');
+    const notes = r.stderr.trim().split('\n');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^note: --deps local: .*vendor\/.*\^0\.1\.0/);
+    const dir = join(root, 'vendored');
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const cli = manifest('packages/cli/package.json');
+    const subnetkitDeps = Object.keys(cli.dependencies).filter((d) => d.startsWith('@subnetkit/'));
+    const vendored = readdirSync(join(dir, 'vendor')).sort();
+    // the CLI and everything of ours it depends on, each once
+    expect(vendored).toEqual(
+      ['subnetkit', ...subnetkitDeps].map((n) => `${n.replace('@', '').replace('/', '-')}-0.1.0.tgz`).sort(),
+    );
+    expect(result.files).toEqual(expect.arrayContaining(vendored.map((f) => `vendor/${f}`)));
+    expect(pkg.devDependencies['@subnetkit/core']).toBe('file:vendor/subnetkit-core-0.1.0.tgz');
+    expect(pkg.devDependencies.subnetkit).toBe('file:vendor/subnetkit-0.1.0.tgz');
+    expect(pkg.overrides['@subnetkit/subnet-text']).toBe('file:vendor/subnetkit-subnet-text-0.1.0.tgz');
+    // the peer range stays a range: consumers of the published package get the registry's core
+    expect(pkg.peerDependencies['@subnetkit/core']).toBe('^0.1.0');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toMatch(/^!vendor\/\*\.tgz$/m);
+  });
+
+  it('--deps auto falls back to local tarballs when the registry cannot be asked', async () => {
+    const saved = process.env.npm_config_registry;
+    process.env.npm_config_registry = 'http://127.0.0.1:9/'; // nothing listens on the discard port
+    try {
+      const r = await run(['new', 'offline', '--kind', 'blank', '--deps', 'auto', '--yes', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).dependencies.source).toBe('local');
+      expect(r.stderr).toMatch(/@subnetkit\/core@0\.1\.0 could not be looked up on the npm registry/);
+      expect(existsSync(join(root, 'offline', 'vendor', 'subnetkit-core-0.1.0.tgz'))).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.npm_config_registry;
+      else process.env.npm_config_registry = saved;
+    }
+  });
+
+  it('rejects an unknown --deps with a usage error and writes nothing', async () => {
+    const r = await run(['new', 'x', '--deps', 'git', '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/SK_CLI_USAGE: Unknown --deps 'git'/);
+    expect(readdirSync(root)).toEqual([]);
   });
 
   it('refuses a --dir that is a file', async () => {

@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from './scenario.js';
 
-// The vectors were copied from shared/vectors/consensus (see fixtures/README.md).
-const dir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+// The vectors were copied from shared/vectors/consensus (see test-fixtures/consensus/README.md);
+// they live outside src/ so that neither the build nor the published package carries them.
+const dir = join(dirname(fileURLToPath(import.meta.url)), '../../test-fixtures/consensus');
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .sort();

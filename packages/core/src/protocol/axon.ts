@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
@@ -18,7 +18,7 @@ import {
   parseHeadersToInputs,
   parseIntHeader,
   safeHeaderText,
-  synapseBody,
+  synapseBodyJson,
   type TerminalInfo,
   toTerminalInfo,
 } from './headers.js';
@@ -137,6 +137,25 @@ export interface Axon {
   stats(): AxonStats;
 }
 
+/** One request as the pipeline sees it: from a node socket, or from `app.request()`. */
+interface AxonRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly peerIp: string;
+  readonly peerPort: number | null;
+  readBody(limit: number): Promise<Buffer>;
+  /** Calls `fn` when the client goes away before the response is done; returns the unsubscribe. */
+  onClientGone(fn: () => void): () => void;
+}
+
+/** What the pipeline answers; the transport writes it (one write for a string body). */
+interface AxonReply {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string | ReadableStream<Uint8Array>;
+}
+
 interface Route {
   readonly synapse: Synapse;
   readonly handler: (request: unknown, ctx: HandlerContext) => unknown;
@@ -235,30 +254,41 @@ export function createAxon(options: AxonOptions): Axon {
     }
   }
 
-  const app = new Hono<{ Bindings: HttpBindings }>();
-  app.onError((err, c) => {
+  const internalError = (err: unknown): AxonReply => {
     const id = randomUUID();
     log.error({ event: 'axon.internal_error', err, id }, 'unhandled axon error');
-    return c.json({ message: `Internal Server Error #${id}` }, 500);
-  });
-  app.all('*', (c) => handle(c));
+    return {
+      status: 500,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: `Internal Server Error #${id}` }),
+    };
+  };
 
-  async function handle(c: Context<{ Bindings: HttpBindings }>): Promise<Response> {
+  // in-memory requests (`app.request()`, tests); sockets skip hono for a leaner per-request path
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  app.onError((err) => toResponse(internalError(err)));
+  app.all('*', async (c) => toResponse(await handle(fromHono(c))));
+
+  /** The socket path: node's request and response, no fetch-API objects in between. */
+  const listener = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
+    handle(fromNode(incoming, outgoing)).then(
+      (reply) => sendReply(outgoing, reply),
+      (err) => sendReply(outgoing, internalError(err)),
+    );
+  };
+
+  async function handle(req: AxonRequest): Promise<AxonReply> {
     const startMs = clock.now();
-    const incoming = c.env?.incoming as IncomingMessage | undefined;
-    const rawHeaders: Record<string, string | string[] | undefined> = incoming
-      ? incoming.headers
-      : Object.fromEntries(c.req.raw.headers.entries());
-    const peerIp = incoming?.socket?.remoteAddress ?? '127.0.0.1';
-    const peerPort = incoming?.socket?.remotePort ?? null;
-    const path = new URL(c.req.url).pathname;
-    const name = decodeURIComponentSafe(path.split('/')[1] ?? '');
+    const rawHeaders = req.headers;
+    const peerIp = req.peerIp;
+    const peerPort = req.peerPort;
+    const name = decodeURIComponentSafe(req.path.split('/')[1] ?? '');
     let parsed: ParsedHeaders | undefined;
     let dendrite: TerminalInfo = {};
     let axonInfo: TerminalInfo = {};
     let timeoutS: number | null = null;
 
-    const errorResponse = (r: Reject): Response => {
+    const errorResponse = (r: Reject): AxonReply => {
       rejected[r.status] = (rejected[r.status] ?? 0) + 1;
       const message = r.message;
       const headers = buildSynapseHeaders({
@@ -284,12 +314,12 @@ export function createAxon(options: AxonOptions): Axon {
       headers['content-type'] = 'application/json';
       if (r.close || draining) headers.connection = 'close';
       log.debug({ event: 'axon.reject', status: r.status, synapse: name, hotkey: dendrite.hotkey }, message);
-      return new Response(stringifyJsonBig({ message, ...r.extra }), { status: r.status, headers });
+      return { status: r.status, headers, body: stringifyJsonBig({ message, ...r.extra }) };
     };
 
     let route: Route | undefined;
     if (draining) return errorResponse(new Reject(503, 'Service unavailable: axon is shutting down', {}, true));
-    const method = c.req.method;
+    const method = req.method;
     if (method !== 'POST' && method !== 'GET') return errorResponse(new Reject(405, 'Method Not Allowed'));
     route = routes.get(name);
     if (!route) {
@@ -305,9 +335,11 @@ export function createAxon(options: AxonOptions): Axon {
     controllers.add(ac);
     const done = new AbortController();
     let release: (() => void) | undefined;
+    let offClientGone: (() => void) | undefined;
     let streaming = false;
     const cleanup = (): void => {
       done.abort(FINISHED);
+      offClientGone?.();
       release?.();
       controllers.delete(ac);
       finishOne();
@@ -400,8 +432,7 @@ export function createAxon(options: AxonOptions): Axon {
       const onClientGone = (): void => {
         if (!ac.signal.aborted) ac.abort(new Reject(499, 'Client closed the connection', {}, true));
       };
-      c.env?.outgoing?.once('close', onClientGone);
-      done.signal.addEventListener('abort', () => c.env?.outgoing?.off('close', onClientGone), { once: true });
+      offClientGone = req.onClientGone(onClientGone);
 
       try {
         release = await gate.acquire(await priorityOf(caller), ac.signal);
@@ -416,7 +447,7 @@ export function createAxon(options: AxonOptions): Axon {
       }
 
       // -- body
-      const raw = await raceAbort(readBody(c, incoming, maxBody), ac.signal);
+      const raw = await raceAbort(req.readBody(maxBody), ac.signal);
       let body: unknown;
       try {
         body = parseJsonBig(raw.toString('utf8'));
@@ -473,10 +504,11 @@ export function createAxon(options: AxonOptions): Axon {
         headers['content-type'] = 'text/event-stream';
         streaming = true;
         served++;
-        return new Response(
-          streamBody(result, ac, () => cleanup(), log, synapse.name, synapse.streaming === 'ndjson'),
-          { status: 200, headers },
-        );
+        return {
+          status: 200,
+          headers,
+          body: streamBody(result, ac, () => cleanup(), log, synapse.name, synapse.streaming === 'ndjson'),
+        };
       }
       const out = synapse.response.safeParse(result);
       if (!out.success) {
@@ -492,11 +524,10 @@ export function createAxon(options: AxonOptions): Axon {
       const fields: Record<string, unknown> = {};
       for (const f of synapse.requestFields) fields[f] = bodyObj[f] ?? null;
       for (const f of synapse.responseFields) fields[f] = response[f] ?? null;
-      const payload = synapseBody(synapse.name, timeoutS, dendrite, respAxon, fields);
       headers['content-type'] = 'application/json';
       if (draining) headers.connection = 'close';
       served++;
-      return new Response(stringifyJsonBig(payload), { status: 200, headers });
+      return { status: 200, headers, body: synapseBodyJson(synapse.name, timeoutS, dendrite, respAxon, fields) };
     } catch (err) {
       if (err instanceof Reject) return errorResponse(err);
       if (isSubnetkitError(err) && typeof err.details.httpStatus === 'number') {
@@ -528,15 +559,15 @@ export function createAxon(options: AxonOptions): Axon {
       if (server) throw new SubnetkitError('SK_PROTOCOL_AXON_STATE', 'axon is already listening');
       await protocolCryptoReady();
       const headersTimeout = options.headersTimeoutMs ?? 10_000;
-      const s = createAdaptorServer({
-        fetch: app.fetch,
-        serverOptions: {
+      const s = createServer(
+        {
           headersTimeout,
           requestTimeout: maxTimeoutMs + headersTimeout,
-          keepAliveTimeout: 30_000,
           connectionsCheckingInterval: Math.min(1_000, headersTimeout),
         },
-      }) as Server;
+        listener,
+      );
+      s.keepAliveTimeout = 30_000;
       s.maxConnections = options.maxConnections ?? 4096;
       s.on('connection', (sock) => {
         connections++;
@@ -632,19 +663,114 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/** Reads the body with a byte limit, from the node stream when there is one. */
-function readBody(
-  c: Context<{ Bindings: HttpBindings }>,
-  incoming: IncomingMessage | undefined,
-  limit: number,
-): Promise<Buffer> {
-  if (!incoming) {
-    return c.req.raw.arrayBuffer().then((ab) => {
-      if (ab.byteLength > limit)
-        throw new Reject(413, `Request body too large: exceeds the limit of ${limit} bytes`, {}, true);
-      return Buffer.from(ab);
-    });
+const PLAIN_PATH = /^\/[A-Za-z0-9_]*$/;
+
+/** Path of a request target; only unusual targets (query, escapes, dot segments) pay for a URL parse. */
+function pathOf(target: string): string {
+  if (PLAIN_PATH.test(target)) return target;
+  try {
+    return new URL(target, 'http://axon').pathname;
+  } catch {
+    return '/';
   }
+}
+
+function fromNode(incoming: IncomingMessage, outgoing: ServerResponse): AxonRequest {
+  return {
+    method: incoming.method ?? 'GET',
+    path: pathOf(incoming.url ?? '/'),
+    headers: incoming.headers,
+    peerIp: incoming.socket.remoteAddress ?? '127.0.0.1',
+    peerPort: incoming.socket.remotePort ?? null,
+    readBody: (limit) => readNodeBody(incoming, limit),
+    onClientGone(fn) {
+      outgoing.once('close', fn);
+      return () => outgoing.off('close', fn);
+    },
+  };
+}
+
+function fromHono(c: Context<{ Bindings: HttpBindings }>): AxonRequest {
+  const incoming = c.env?.incoming as IncomingMessage | undefined;
+  const outgoing = c.env?.outgoing as ServerResponse | undefined;
+  return {
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    headers: incoming ? incoming.headers : Object.fromEntries(c.req.raw.headers.entries()),
+    peerIp: incoming?.socket?.remoteAddress ?? '127.0.0.1',
+    peerPort: incoming?.socket?.remotePort ?? null,
+    readBody: (limit) =>
+      incoming
+        ? readNodeBody(incoming, limit)
+        : c.req.raw.arrayBuffer().then((ab) => {
+            if (ab.byteLength > limit)
+              throw new Reject(413, `Request body too large: exceeds the limit of ${limit} bytes`, {}, true);
+            return Buffer.from(ab);
+          }),
+    onClientGone(fn) {
+      outgoing?.once('close', fn);
+      return () => outgoing?.off('close', fn);
+    },
+  };
+}
+
+function toResponse(reply: AxonReply): Response {
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
+}
+
+/** Writes a reply: status, headers and a string body in one write; streams with backpressure. */
+function sendReply(res: ServerResponse, reply: AxonReply): void {
+  if (res.headersSent || res.destroyed) return;
+  if (typeof reply.body === 'string') {
+    reply.headers['content-length'] = String(Buffer.byteLength(reply.body));
+    res.writeHead(reply.status, reply.headers);
+    res.end(reply.body);
+    return;
+  }
+  res.writeHead(reply.status, reply.headers);
+  // headers go out now: a streaming client sees the status before the first chunk
+  res.flushHeaders();
+  pipeToResponse(reply.body, res);
+}
+
+/** Pull-based copy of a web stream to a node response; a client that leaves cancels the stream. */
+function pipeToResponse(stream: ReadableStream<Uint8Array>, res: ServerResponse): void {
+  const reader = stream.getReader();
+  let gone = false;
+  const onClose = (): void => {
+    gone = true;
+    void reader.cancel().catch(() => undefined);
+  };
+  res.once('close', onClose);
+  const drained = (): Promise<void> =>
+    new Promise((resolve) => {
+      const go = (): void => {
+        res.off('drain', go);
+        res.off('close', go);
+        resolve();
+      };
+      res.on('drain', go);
+      res.on('close', go);
+    });
+  void (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done || gone) break;
+        if (!res.write(value)) await drained();
+      }
+      res.off('close', onClose);
+      if (!gone) res.end();
+    } catch {
+      // the handler failed mid-stream: the status is already sent, so cut the response short
+      res.off('close', onClose);
+      res.destroy();
+    }
+  })();
+}
+
+/** Reads a node request body with a byte limit. */
+function readNodeBody(incoming: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -1,3 +1,4 @@
+import { stringifyJsonBig } from './json-bigint.js';
 import { pyFloatRepr } from './python-repr.js';
 
 /** Caller- or server-side info carried with a synapse (SDK `TerminalInfo`). */
@@ -36,6 +37,37 @@ export function terminalToJson(t: TerminalInfo): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of TERMINAL_FIELDS) out[f] = t[f] ?? null;
   return out;
+}
+
+/** JSON text of a TerminalInfo as the body carries it (nonce digits exact), without a generic serialiser. */
+function terminalJsonText(t: TerminalInfo): string {
+  let out = '{';
+  for (let i = 0; i < TERMINAL_FIELDS.length; i++) {
+    const f = TERMINAL_FIELDS[i] as TerminalField;
+    const v = t[f];
+    const text = v === null || v === undefined ? 'null' : typeof v === 'bigint' ? v.toString() : JSON.stringify(v);
+    out += `${i === 0 ? '' : ','}"${f}":${text}`;
+  }
+  return `${out}}`;
+}
+
+/**
+ * `stringifyJsonBig(synapseBody(...))`, written directly: the one body every request and response
+ * carries, so it skips the generic bigint-aware serialiser for the base fields.
+ */
+export function synapseBodyJson(
+  name: string,
+  timeoutS: number,
+  dendrite: TerminalInfo,
+  axon: TerminalInfo,
+  fields: Record<string, unknown>,
+): string {
+  let out = `{"name":${JSON.stringify(name)},"timeout":${JSON.stringify(timeoutS)},"total_size":0,"header_size":0,"dendrite":${terminalJsonText(dendrite)},"axon":${terminalJsonText(axon)},"computed_body_hash":""`;
+  for (const k of Object.keys(fields)) {
+    const text = stringifyJsonBig(fields[k]);
+    if (text !== undefined) out += `,${JSON.stringify(k)}:${text}`;
+  }
+  return `${out}}`;
 }
 
 /**

@@ -2,6 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJsonBig, stringifyJsonBig } from './json-bigint.js';
 
+function rounded(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (Array.isArray(v)) return v.map(rounded);
+  if (v !== null && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: rounded(x), enumerable: true });
+    return out;
+  }
+  return v;
+}
+
 describe('parseJsonBig / stringifyJsonBig', () => {
   it('keeps integers above 2^53 exact and leaves safe numbers as numbers', () => {
     const v = parseJsonBig(
@@ -33,6 +44,60 @@ describe('parseJsonBig / stringifyJsonBig', () => {
     const v = parseJsonBig('{"__proto__": {"x": 1}, "n": 12345678901234567890}') as Record<string, unknown>;
     expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
     expect(Object.keys(v)).toEqual(['__proto__', 'n']);
+  });
+  it('keeps digits inside strings, escapes included, and reads the 19-digit nonce of a synapse body', () => {
+    const v = parseJsonBig(
+      '{"s": "\\"12345678901234567890\\"", "k\\"": 12345678901234567890, "d": {"nonce": 1718000000123456789}, "f": 1.12345678901234567, "e": 12345678901234567e2}',
+    ) as Record<string, unknown>;
+    expect(v.s).toBe('"12345678901234567890"');
+    expect(v['k"']).toBe(12345678901234567890n);
+    expect(v.d).toEqual({ nonce: 1718000000123456789n });
+    expect(v.f).toBe(Number('1.12345678901234567')); // floats stay numbers, rounded as JSON.parse rounds them
+    expect(v.e).toBe(Number('12345678901234567e2'));
+  });
+  it('takes the hand-written path when the input holds the marker, with the same result', () => {
+    expect(parseJsonBig('["\uE002", "\\uE002", 12345678901234567890]')).toEqual([
+      '\uE002',
+      '\uE002',
+      12345678901234567890n,
+    ]);
+  });
+  it('throws exactly when JSON.parse throws, on text mixing quotes, escapes and long digit runs (property)', () => {
+    const piece = fc.constantFrom(
+      '"',
+      '\\',
+      ' ',
+      '12345678901234567890',
+      '-9007199254740993',
+      '1',
+      ',',
+      ':',
+      '[',
+      ']',
+      '{',
+      '}',
+      'e',
+      '.',
+      '\n',
+      'u',
+      'true',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (parts) => {
+        const text = parts.join('');
+        let expected: unknown;
+        let threw = false;
+        try {
+          expected = JSON.parse(text);
+        } catch {
+          threw = true;
+        }
+        if (threw) expect(() => parseJsonBig(text)).toThrow(SyntaxError);
+        // the same value once bigints are rounded the way JSON.parse rounds them
+        else expect(rounded(parseJsonBig(text))).toEqual(expected);
+      }),
+      { numRuns: 5000 },
+    );
   });
   it('agrees with JSON.parse on ordinary JSON, with or without long digit runs (property)', () => {
     fc.assert(

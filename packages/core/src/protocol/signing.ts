@@ -49,14 +49,25 @@ export function protocolCryptoReady(): Promise<boolean> {
   return cryptoWaitReady();
 }
 
-/** Decodes an SS58 address to its public key, or undefined when malformed. */
+const KEY_CACHE_MAX = 4096;
+/** Decoded hotkeys: the same few hundred callers sign every request, and SS58 decoding is base58 + blake2b. */
+const keyCache = new Map<string, Uint8Array>();
+
+/** Decodes an SS58 address to its public key, or undefined when malformed. Valid keys are cached. */
 export function publicKeyOf(ss58: string): Uint8Array | undefined {
+  const hit = keyCache.get(ss58);
+  if (hit) return hit;
+  let pk: Uint8Array;
   try {
-    const pk = decodeAddress(ss58);
-    return pk.length === 32 ? pk : undefined;
+    pk = decodeAddress(ss58);
   } catch {
     return undefined;
   }
+  if (pk.length !== 32) return undefined;
+  // a full cache starts over: cheaper than LRU bookkeeping on every hit, and bounded either way
+  if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+  keyCache.set(ss58, pk);
+  return pk;
 }
 
 const HEX_SIG = /^0x[0-9a-fA-F]{128}$/;

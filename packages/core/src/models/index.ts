@@ -13,6 +13,7 @@ export type {
   ImageToImageHandle,
   ImageToImageOptions,
   LabelScore,
+  LogProbOptions,
   ModelCallOptions,
   ModelDeclarations,
   ModelDevice,

@@ -100,11 +100,24 @@ export interface TextGenerationOptions extends ModelCallOptions {
   onToken?: (text: string) => void;
 }
 
+/** Options of teacher-forced scoring. */
+export interface LogProbOptions {
+  /** Score at most this many continuation tokens. */
+  maxTokens?: number;
+  signal?: AbortSignal;
+}
+
 /** Generates a continuation of `prompt` (the prompt itself is not repeated). */
 export interface TextGenerationHandle {
   (prompt: string, options?: TextGenerationOptions): Promise<string>;
   /** Streams the continuation piece by piece; breaking out of the loop cancels generation. */
   stream(prompt: string, options?: Omit<TextGenerationOptions, 'onToken'>): AsyncIterable<string>;
+  /**
+   * Teacher-forced scoring: the natural-log probability of each token of `continuation` given
+   * `prompt` and the tokens before it, from one forward pass (no generation). At most `maxTokens`
+   * continuation tokens are scored (default: all that fit the context).
+   */
+  logProbs(prompt: string, continuation: string, options?: LogProbOptions): Promise<number[]>;
   /** Loads the model if needed and describes it. */
   info(): Promise<ModelInfo>;
 }

@@ -1,5 +1,5 @@
 import { badInput } from '../model-errors.js';
-import type { TextGenerationHandle, TextGenerationOptions } from '../types.js';
+import type { LogProbOptions, TextGenerationHandle, TextGenerationOptions } from '../types.js';
 import {
   contextSize,
   type ModelSlotApi,
@@ -20,6 +20,8 @@ export interface TextGenerationModel {
   tokenizer: TokenizerLike;
   contextTokens: number | undefined;
   stopper: new () => { interrupt(): void };
+  /** One forward pass over token ids: logits of shape [1, ids.length, vocab]. */
+  forward(ids: readonly number[]): Promise<{ data: ArrayLike<number>; dims: readonly number[] }>;
 }
 
 /** A validated generation request. */
@@ -84,13 +86,26 @@ export const textGenerationDriver: TaskDriver<TextGenerationModel, TextGeneratio
   async load(spec) {
     const pipe = (await spec.t.pipeline('text-generation', spec.source, pipelineOptions(spec))) as unknown as {
       tokenizer: TokenizerLike;
-      model: { config: Record<string, unknown> };
+      model: ((inputs: Record<string, unknown>) => Promise<{ logits: { data: ArrayLike<number>; dims: number[] } }>) & {
+        config: Record<string, unknown>;
+      };
     } & TextGenerationModel['pipe'];
+    const Tensor = spec.t.Tensor as unknown as new (type: string, data: BigInt64Array, dims: number[]) => unknown;
     return {
       pipe,
       tokenizer: pipe.tokenizer,
       contextTokens: contextSize(pipe.model.config, pipe.tokenizer),
       stopper: spec.t.InterruptableStoppingCriteria,
+      async forward(ids) {
+        const n = ids.length;
+        const input_ids = new Tensor(
+          'int64',
+          BigInt64Array.from(ids, (i) => BigInt(i)),
+          [1, n],
+        );
+        const attention_mask = new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]);
+        return (await pipe.model({ input_ids, attention_mask })).logits;
+      },
     };
   },
   meta: (m): Record<string, number> => (m.contextTokens === undefined ? {} : { contextTokens: m.contextTokens }),
@@ -263,5 +278,32 @@ export function createTextGenerationHandle(
       await running;
     }
   }
-  return Object.assign(call, { stream, info: () => slot.info() });
+  const logProbs = async (prompt: string, continuation: string, options: LogProbOptions = {}): Promise<number[]> => {
+    const m = await slot.loaded();
+    throwIfAborted(options.signal);
+    if (typeof prompt !== 'string' || prompt.trim().length === 0) throw badInput(slot.model, 'the prompt is empty.');
+    if (typeof continuation !== 'string') throw badInput(slot.model, 'the continuation must be a string.');
+    const head = m.tokenizer.encode(prompt);
+    const room = (m.contextTokens ?? Number.POSITIVE_INFINITY) - head.length;
+    if (room < 1)
+      throw badInput(slot.model, `the prompt (${head.length} tokens) leaves no room to score in the context.`);
+    const tail = m.tokenizer
+      .encode(continuation, { add_special_tokens: false })
+      .slice(0, Math.min(room, options.maxTokens ?? room));
+    if (tail.length === 0) return [];
+    const ids = [...head, ...tail];
+    const logits = await m.forward(ids);
+    throwIfAborted(options.signal);
+    const vocab = logits.dims[2] as number;
+    // position i's logits predict token i + 1: log-softmax at each continuation token
+    return tail.map((id, k) => {
+      const row = (head.length + k - 1) * vocab;
+      let max = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < vocab; j++) max = Math.max(max, logits.data[row + j] as number);
+      let sum = 0;
+      for (let j = 0; j < vocab; j++) sum += Math.exp((logits.data[row + j] as number) - max);
+      return (logits.data[row + id] as number) - max - Math.log(sum);
+    });
+  };
+  return Object.assign(call, { stream, logProbs, info: () => slot.info() });
 }

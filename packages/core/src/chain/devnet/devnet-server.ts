@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { u8aToHex } from '@polkadot/util';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { isSubnetkitError, SubnetkitError } from '../../errors/subnetkit-error.js';
+import { initCrypto } from '../local/crypto.js';
 import type { Unsubscribe } from '../types.js';
 import { BlockIndex, type BlockRecord } from './block-index.js';
 import type { DevnetEngine } from './local-engine.js';
@@ -109,7 +109,8 @@ const isHexString = (v: unknown): v is string => typeof v === 'string' && /^0x([
  * const chain = await createSubtensorChain({ endpoint: devnet.url });
  */
 export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
-  await cryptoWaitReady();
+  // the wasm sr25519 verifier (the local chain's init, shared)
+  await initCrypto();
   const rt = loadDevnetRuntime();
   const { engine } = options;
   const chain = engine.chain;
@@ -119,13 +120,6 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
 
   const blocks = new BlockIndex(rt, chain);
   await blocks.ensure(await chain.blockNumber());
-
-  /** Nonces the engine has not applied yet (submissions in flight), per account. */
-  const inFlight = new Map<string, number>();
-  const nextIndex = async (address: string): Promise<number> => {
-    const base = await engine.nonce(address);
-    return Math.max(base, inFlight.get(address) ?? 0);
-  };
 
   const view = new StateView(rt, {
     chain,
@@ -192,8 +186,13 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
 
   const headerOf = (rec: BlockRecord | undefined) => rec?.header ?? null;
 
-  /** Verifies, applies through the engine and waits for the block (pool rejections throw). */
-  const submit = async (hex: unknown): Promise<{ hash: string; rec: BlockRecord }> => {
+  /**
+   * Verifies and hands the extrinsic to the engine synchronously (no await before the engine's
+   * pool takes it, so extrinsics arriving together are queued in arrival order and share a block;
+   * the engine checks the nonce, pool-aware). `included` settles once it is in a block; pool
+   * rejections reject it.
+   */
+  const submit = (hex: unknown): { hash: string; included: Promise<BlockRecord> } => {
     const head = blocks.head;
     const verified = decodeAndVerifyExtrinsic(
       rt,
@@ -209,33 +208,23 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         'Transaction has a bad signer: only the sudo key may call sudo',
       );
     }
-    const expected = await nextIndex(verified.signer);
-    const current = await engine.nonce(verified.signer);
-    if (verified.nonce < current) throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction is outdated');
-    if (verified.nonce > expected)
-      throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction will be valid in the future');
-    inFlight.set(verified.signer, Math.max(expected, verified.nonce + 1));
-    const applied = engine.applyAuthenticated(verified.signer, verified.nonce, verified.call);
-    const release = async (): Promise<void> => {
-      view.invalidate();
-      const pending = inFlight.get(verified.signer);
-      const now = await engine.nonce(verified.signer).catch(() => pending ?? 0);
-      if (pending !== undefined && pending <= now) inFlight.delete(verified.signer);
-    };
-    const outcome = async (): Promise<BlockRecord> => {
-      try {
-        const r = await applied;
+    const included = engine.applyAuthenticated(verified.signer, verified.nonce, verified.call).then(
+      (r) => {
+        view.invalidate();
         if (!r.included) throw poolRejection(r.error);
-        const rec = await blocks.ensure(r.blockNumber);
-        const chainError = r.error ? String(r.error.details.chainError ?? 'Other') : null;
-        blocks.addIncluded(rec, verified.hex, r.index, r.events, chainError, verified.viaSudo);
-        if (chainError) log?.debug({ event: 'devnet.extrinsic_failed', chainError }, 'extrinsic failed');
-        return rec;
-      } finally {
-        await release();
-      }
-    };
-    return { hash: verified.hash, rec: await outcome() };
+        return blocks.ensure(r.blockNumber).then((rec) => {
+          const chainError = r.error ? String(r.error.details.chainError ?? 'Other') : null;
+          blocks.addIncluded(rec, verified.hex, r.index, r.events, chainError, verified.viaSudo);
+          if (chainError) log?.debug({ event: 'devnet.extrinsic_failed', chainError }, 'extrinsic failed');
+          return rec;
+        });
+      },
+      (err: unknown) => {
+        view.invalidate();
+        throw err;
+      },
+    );
+    return { hash: verified.hash, included };
   };
 
   const handlers: Record<string, (params: unknown[], conn: Connection) => Promise<unknown>> = {
@@ -261,7 +250,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       } catch {
         throw new RpcError(INVALID_PARAMS, 'Invalid params: not an SS58 address');
       }
-      return nextIndex(address);
+      return engine.nonce(address);
     },
     chain_getBlockHash: async ([n]) => {
       if (n === undefined || n === null) return blocks.head?.hash ?? null;
@@ -320,7 +309,9 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       return u8aToHex(out);
     },
     author_submitExtrinsic: async ([hex]) => {
-      return (await submit(hex)).hash;
+      const { hash, included } = submit(hex);
+      await included;
+      return hash;
     },
     author_pendingExtrinsics: async () => [],
     payment_queryInfo: async () => ({ weight: { refTime: 0, proofSize: 0 }, class: 'normal', partialFee: '0' }),
@@ -334,7 +325,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     if (method === 'author_submitAndWatchExtrinsic') {
       // Substrate answers after pool validation; the devnet answers once the engine has placed the
       // extrinsic, so pool rejections come back as errors on this request.
-      const { rec } = await submit(params[0]);
+      const rec = await submit(params[0]).included;
       const sub: Subscription = { id: String(nextSub++), kind: method, notify: def.notify };
       send(conn, { jsonrpc: '2.0', id, result: sub.id });
       notify(conn, sub, 'ready');

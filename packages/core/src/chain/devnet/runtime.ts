@@ -11,8 +11,9 @@ import {
   u8aToHex,
   u8aToString,
 } from '@polkadot/util';
-import { blake2AsHex, sr25519Verify, xxhashAsU8a } from '@polkadot/util-crypto';
+import { blake2AsHex, xxhashAsU8a } from '@polkadot/util-crypto';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
+import { sr25519Verify } from '../../util/sr25519.js';
 import { bigIntToIp, toSnakeCase } from '../subtensor/call-builder.js';
 import { TUPLE_EVENT_FIELDS } from '../subtensor/event-fields.js';
 import { signingBytes } from '../subtensor/signer-adapter.js';
@@ -209,22 +210,44 @@ export function decodeAndVerifyExtrinsic(
     { version: ext.version & 0x7f },
   );
   const message = signingBytes(payload.toU8a({ method: true }));
-  const signer = ext.signer.toString();
-  const publicKey = rt.registry.createType('AccountId32', signer).toU8a();
+  // MultiAddress::Id carries the key itself: no SS58 round trip (cached key → address)
+  const signerCodec = ext.signer as unknown as { isId?: boolean; asId?: Codec };
+  let signer: string;
+  let publicKey: Uint8Array;
+  if (signerCodec.isId === true && signerCodec.asId) {
+    publicKey = signerCodec.asId.toU8a();
+    signer = addressOfKey(publicKey, () => ext.signer.toString());
+  } else {
+    signer = ext.signer.toString();
+    publicKey = rt.registry.createType('AccountId32', signer).toU8a();
+  }
   if (!verifies(message, multi.asSr25519.toU8a(), publicKey)) {
     throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
   }
   const { call, viaSudo } = unwrapSudo(ext.method as unknown as MethodLike & { args: unknown[] });
-  return { hash: blake2AsHex(bytes, 256), hex: u8aToHex(bytes), signer, nonce: ext.nonce.toNumber(), call, viaSudo };
+  // the input is validated 0x-hex: lower-casing it is what u8aToHex(bytes) would give
+  return { hash: blake2AsHex(bytes, 256), hex: hex.toLowerCase(), signer, nonce: ext.nonce.toNumber(), call, viaSudo };
 }
 
-/** sr25519 verification that treats malformed signature bytes (the verifier throws) as invalid. */
-function verifies(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
-  try {
-    return sr25519Verify(message, signature, publicKey);
-  } catch {
-    return false;
+// SS58 encoding costs a blake2 checksum and base58; a devnet sees the same few signers
+const addressCache = new Map<string, string>();
+function addressOfKey(publicKey: Uint8Array, encode: () => string): string {
+  const key = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('hex');
+  let address = addressCache.get(key);
+  if (address === undefined) {
+    address = encode();
+    if (addressCache.size >= 10_000) addressCache.clear();
+    addressCache.set(key, address);
   }
+  return address;
+}
+
+/**
+ * sr25519 verification on the wasm backend (util-crypto's is pure JS, several times slower; the
+ * devnet readies wasm with `initCrypto`); malformed signature bytes read as invalid.
+ */
+function verifies(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+  return sr25519Verify(signature, message, publicKey);
 }
 
 interface MethodLike {

@@ -1,0 +1,88 @@
+/**
+ * The devnet's submit path hands each verified extrinsic to the engine's pool before yielding, so
+ * extrinsics that arrive together keep their arrival order: one account's consecutive nonces sent
+ * in one burst are all accepted (as Substrate's pool would), and share blocks.
+ */
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ManualClock } from '../../util/clock.js';
+import { createDevSigner, createLocalChain, devGenesis, type LocalChain } from '../local/index.js';
+import { type Devnet, startDevnet } from './devnet-server.js';
+import { localChainEngine } from './local-engine.js';
+
+describe('devnet submit path', () => {
+  let local: LocalChain;
+  let devnet: Devnet;
+  let api: ApiPromise;
+  let ws: WebSocket;
+
+  beforeAll(async () => {
+    local = await createLocalChain({
+      blockTime: 'instant',
+      genesis: { ...devGenesis(), timestamp: 1_700_000_000_000 },
+      clock: new ManualClock(1_700_000_000_000),
+    });
+    devnet = await startDevnet({ engine: localChainEngine(local), port: 0 });
+    api = await ApiPromise.create({ provider: new WsProvider(devnet.url), noInitWarn: true });
+    ws = new WebSocket(devnet.url);
+    await new Promise((r) => ws.once('open', r));
+  });
+
+  afterAll(async () => {
+    ws?.close();
+    await api?.disconnect();
+    await devnet?.close();
+    await local?.close();
+  });
+
+  /** Sends every request in one go and collects the answers by id. */
+  const burst = (hexes: string[]): Promise<Map<number, Record<string, unknown>>> =>
+    new Promise((resolve) => {
+      const answers = new Map<number, Record<string, unknown>>();
+      const onMessage = (d: WebSocket.RawData) => {
+        const m = JSON.parse(d.toString()) as Record<string, unknown>;
+        answers.set(m.id as number, m);
+        if (answers.size === hexes.length) {
+          ws.off('message', onMessage);
+          resolve(answers);
+        }
+      };
+      ws.on('message', onMessage);
+      hexes.forEach((hex, id) => {
+        ws.send(JSON.stringify({ jsonrpc: '2.0', id, method: 'author_submitExtrinsic', params: [hex] }));
+      });
+    });
+
+  it("accepts one account's consecutive nonces sent together, and still refuses a gap", async () => {
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    const alice = keyring.addFromUri('//Alice');
+    const dest = createDevSigner('//Burst').address;
+    const transfer = api.tx.balances?.transferKeepAlive;
+    if (!transfer) throw new Error('the devnet metadata lacks Balances.transfer_keep_alive');
+    const first = await local.nonce(alice.address);
+    const count = 8;
+    const hexes: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const tx = transfer(dest, 1_000_000_000n);
+      await tx.signAsync(alice, { nonce: first + i, era: 0 });
+      hexes.push(tx.toHex());
+    }
+    const headBefore = await local.blockNumber();
+    const answers = await burst(hexes);
+    for (let id = 0; id < count; id++)
+      expect(answers.get(id)?.result, `nonce ${first + id}`).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(await local.balance(dest)).toBe(BigInt(count) * 1_000_000_000n);
+    expect(await local.nonce(alice.address)).toBe(first + count);
+    // arriving together, they were pooled together: fewer blocks than extrinsics
+    expect((await local.blockNumber()) - headBefore).toBeLessThan(count);
+
+    // a nonce past the next one is still "future", and changes nothing
+    const gap = transfer(dest, 1_000_000_000n);
+    await gap.signAsync(alice, { nonce: first + count + 1, era: 0 });
+    const refused = await burst([gap.toHex()]);
+    expect(refused.get(0)?.error).toMatchObject({ code: 1010, data: expect.stringMatching(/future/) });
+    expect(await local.balance(dest)).toBe(BigInt(count) * 1_000_000_000n);
+  });
+});

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   assertStoreIntact,
@@ -186,6 +186,15 @@ function checkChainStore(ctx: CliContext, dataDir: string, moveAside: boolean): 
   }
 }
 
+/** Marks network.json as from a run that ended, so `query` says so instead of dialling dead ports. */
+function markStopped(file: string): void {
+  try {
+    writeFileSync(file, toJson({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), running: false }));
+  } catch {
+    // a missing or unreadable file already tells `query` there is nothing to ask
+  }
+}
+
 interface Plan {
   config: Awaited<ReturnType<typeof cliConfig>>;
   blockTime: number;
@@ -293,9 +302,16 @@ async function startAndRun(ctx: CliContext, opts: LocalnetOptions, plan: Plan, t
         neurons: s.neurons.map((n) => ({ ...n, axon: metagraphs[i]!.axons[n.uid] ?? null })),
       })),
     };
-    writeFileSync(join(dataDir, NETWORK_FILE), toJson(doc));
+    // `query` tells a stopped localnet from a running one by these two fields
+    if (!networkFileClosed)
+      writeFileSync(join(dataDir, NETWORK_FILE), toJson({ ...doc, pid: process.pid, running: true }));
   };
+  let networkFileClosed = false;
   await writeNetworkFile(await network.summary());
+  teardown.add(() => {
+    networkFileClosed = true;
+    markStopped(join(dataDir, NETWORK_FILE));
+  });
 
   const done = new Promise<void>((resolveDone) => {
     const check = () => {

@@ -28,6 +28,8 @@ interface QueryFlags extends WalletFlags {
   horizon: string;
   maxTokens?: string;
   json?: boolean;
+  /** The working directory input files are relative to (set by the command, not a flag). */
+  cwd?: string;
 }
 
 /** How the CLI turns its arguments into a subnet's request and the answer into output. */
@@ -49,14 +51,15 @@ const ADAPTERS: Record<string, (mod: SubnetModule) => QueryAdapter> = {
     output: (_req, res) => String(res.completion ?? ''),
   }),
   '@subnetkit/subnet-image': (mod) => ({
-    request: async (file) =>
-      await (mod.toRequest as (b: Uint8Array) => Promise<Record<string, unknown>>)(readFileSync(file)),
+    request: async (file, flags) =>
+      await (mod.toRequest as (b: Uint8Array) => Promise<Record<string, unknown>>)(readInput(file, flags)),
     output: (_req, res) => (mod.fromResponse as (r: unknown) => Uint8Array)(res),
   }),
   '@subnetkit/subnet-predict': (mod) => ({
-    request: async (file, flags) =>
+    request: async (input, flags) =>
       (mod.parseQueryInput as (t: string, o: object) => Record<string, unknown>)(
-        existsSync(file) ? readFileSync(file, 'utf8') : file,
+        // numbers typed on the command line are the series itself; anything else names a file
+        INLINE_SERIES.test(input) ? input : readInput(input, flags).toString('utf8'),
         {
           horizon: Number(flags.horizon),
         },
@@ -64,6 +67,25 @@ const ADAPTERS: Record<string, (mod: SubnetModule) => QueryAdapter> = {
     output: (req, res) => (mod.formatForecast as (q: unknown, r: unknown) => string)(req, res),
   }),
 };
+
+/** A series given inline: numbers separated by commas, spaces or semicolons. */
+const INLINE_SERIES = /^[\s\d.,;eE+-]+$/;
+
+/** Reads an input file named on the command line; a missing one is a usage error naming it. */
+function readInput(file: string, flags: { cwd?: string }): Buffer {
+  const path = resolve(flags.cwd ?? process.cwd(), file);
+  try {
+    return readFileSync(path);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new SubnetkitError(
+      'SK_CLI_FILE_NOT_FOUND',
+      code === 'ENOENT' ? `Input file ${file} does not exist.` : `Cannot read input file ${file} (${code ?? 'error'}).`,
+      { file },
+      { cause },
+    );
+  }
+}
 
 const ALIASES: Record<string, string> = {
   text: '@subnetkit/subnet-text',
@@ -102,7 +124,7 @@ async function runQuery(ctx: CliContext, spec: string, input: string, flags: Que
   const [loaded] = await loadSubnets(ctx, [spec]);
   const subnet = loaded!;
   const adapter = await adapterFor(spec, subnet);
-  const request = await adapter.request(input, flags);
+  const request = await adapter.request(input, { ...flags, cwd: ctx.cwd });
   const topK = Math.max(1, Number(flags.topK) || 3);
   const { signer, axons } = flags.network ? await fromChain(ctx, flags) : fromLocalnet(ctx, subnet, flags);
   const best = axons.slice(0, topK);
@@ -127,6 +149,14 @@ async function runQuery(ctx: CliContext, spec: string, input: string, flags: Que
     }
     const results = await dendrite.fanOut(best, synapses.unary, request as never);
     const answer = results.find((r) => r.ok);
+    if (!answer && !flags.network && results.every((r) => r.status === 503)) {
+      // nobody listens on any of the localnet's ports: it stopped (network.json from an older run)
+      throw new SubnetkitError(
+        'SK_LOCALNET_NOT_RUNNING',
+        `The localnet at ${flags.dataDir} is not running (none of its miners' ports answer): start it with 'npm start' or 'subnetkit localnet --data-dir ${flags.dataDir}'.`,
+        { dataDir: flags.dataDir },
+      );
+    }
     for (const r of results.filter((x) => !x.ok))
       ctx.out.info(`miner ${r.axon.hotkey} failed: ${r.status} ${r.message}`);
     if (!answer?.response)
@@ -165,8 +195,21 @@ async function adapterFor(spec: string, subnet: LoadedSubnet): Promise<QueryAdap
   };
 }
 
+/** Whether a process with this id exists (signal 0 only checks; EPERM means it exists). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 interface LocalnetFile {
   seed: string;
+  block?: number;
+  pid?: number;
+  running?: boolean;
   subnets: {
     netuid: number;
     name: string;
@@ -194,7 +237,25 @@ function fromLocalnet(
       { file },
     );
   }
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as LocalnetFile;
+  let doc: LocalnetFile;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8')) as LocalnetFile;
+    if (!Array.isArray(doc.subnets)) throw new Error('no subnets list');
+  } catch (cause) {
+    throw new SubnetkitError(
+      'SK_LOCALNET_FILE_CORRUPT',
+      `${file} is truncated or malformed (${(cause as Error).message}); restart the localnet to rewrite it.`,
+      { file },
+      { cause },
+    );
+  }
+  if (doc.running === false || (doc.pid !== undefined && !processAlive(doc.pid))) {
+    throw new SubnetkitError(
+      'SK_LOCALNET_NOT_RUNNING',
+      `The localnet at ${flags.dataDir} is not running (it stopped at block ${doc.block ?? '?'}): start it with 'npm start' or 'subnetkit localnet --data-dir ${flags.dataDir}'.`,
+      { dataDir: flags.dataDir },
+    );
+  }
   const name = subnet.definition.name;
   const s = doc.subnets.find((x) => x.name === name);
   if (!s)

@@ -23,6 +23,7 @@ import {
 } from '../chain-access.js';
 import type { CliContext } from '../context.js';
 import { cliConfig, cliModelRuntime, loadSubnets } from '../load.js';
+import { ensurePortFree } from '../ports.js';
 import { confirm } from '../prompt.js';
 
 interface RunFlags extends WalletFlags, NetworkFlags {
@@ -59,6 +60,9 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
   const loadedConfig = await cliConfig(ctx);
   const config = flags.seed !== undefined ? { ...loadedConfig, seed: flags.seed } : loadedConfig;
   const log = createLogger({ level: config.log.level });
+  // a taken axon port fails now, before models load and before any registration burn is paid
+  if (flags.role === 'miner')
+    await ensurePortFree(Number(flags.port ?? 8091), config.axon.host, 'the miner axon', 'port');
   await initCrypto();
   const [loaded] = await loadSubnets(ctx, [spec]);
   const subnet = loaded!;

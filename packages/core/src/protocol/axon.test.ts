@@ -7,6 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import type { Signer } from '../util/signer.js';
+import { initCrypto } from '../wallet/crypto-ready.js';
+import { Keypair } from '../wallet/keypair.js';
 import { type Axon, type AxonOptions, createAxon } from './axon.js';
 import { Dendrite } from './dendrite.js';
 import { parseJsonBig } from './json-bigint.js';
@@ -490,6 +492,28 @@ describe('dendrite failure mapping', () => {
     await expect(d.query(axons[0]!, Echo, { text: 1 } as never)).rejects.toMatchObject({
       code: 'SK_PROTOCOL_BAD_REQUEST',
     });
+  });
+
+  it('fans out with a wallet Keypair signing from prepared nonces, and the axons verify every request', async () => {
+    await initCrypto();
+    const signer = Keypair.fromUri('//Eve');
+    const a1 = await startAxon();
+    const a2 = await startAxon({ signer: charlie });
+    const d = new Dendrite({ signer, maxConcurrency: 4 });
+    cleanups.push(() => d.close());
+    const targets = [
+      { ip: '127.0.0.1', port: a1.port, hotkey: bob.address },
+      { ip: '127.0.0.1', port: a2.port, hotkey: charlie.address },
+      { ip: '127.0.0.1', port: a1.port, hotkey: bob.address },
+      { ip: '127.0.0.1', port: a2.port, hotkey: charlie.address },
+      { ip: '127.0.0.1', port: a1.port, hotkey: charlie.address }, // wrong target key: refused
+    ];
+    for (let round = 0; round < 3; round++) {
+      const rs = await d.fanOut(targets, Echo, { text: `r${round}`, n: round });
+      expect(rs.map((r) => r.status)).toEqual([200, 200, 200, 200, 401]);
+      expect(rs[1]!.response).toEqual({ echoed: `r${round}`, doubled: 2 * round });
+    }
+    expect(a1.axon.stats().served + a2.axon.stats().served).toBe(12);
   });
 
   it('maps its own total timeout to 408', async () => {

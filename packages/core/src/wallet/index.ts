@@ -38,6 +38,7 @@ export {
   passwordFromEnv,
   sdkPasswordEnvName,
 } from './password-env.js';
+export { PresignedSigner, type PresignOptions } from './presigned.js';
 export {
   type CreatedKey,
   type CreateWalletOptions,

@@ -7,6 +7,7 @@ import type { Signer } from '../util/signer.js';
 import { sr25519Sign, sr25519Verify } from '../util/sr25519.js';
 import { assertCryptoReady, getSodium } from './crypto-ready.js';
 import { mnemonicToSeed, validateMnemonic } from './mnemonic.js';
+import { PresignedSigner, type PresignOptions } from './presigned.js';
 
 /** SS58 prefix of Bittensor addresses (`5…`). */
 export const SS58_FORMAT = 42;
@@ -198,6 +199,19 @@ export class Keypair implements Signer {
   sign(message: Uint8Array | string): Uint8Array {
     assertCryptoReady();
     return sr25519Sign(this.publicKey, this.#secretKey, toBytes(message));
+  }
+
+  /**
+   * A signer for this key that prepares signature nonces ahead of time ({@link PresignedSigner}):
+   * a signature then costs a hash instead of a curve multiplication, for bursts such as a
+   * validator's fan-out. The secret stays inside the returned object.
+   */
+  presignedSigner(options?: PresignOptions): PresignedSigner {
+    assertCryptoReady();
+    const canonical = privateKeyFromPolkadot(this.#secretKey);
+    const signer = new PresignedSigner(canonical.subarray(0, 32), this.publicKey, this.address, options);
+    canonical.fill(0);
+    return signer;
   }
 
   /** True when `signature` is this key's signature over `message`, bare or `<Bytes>`-wrapped. */

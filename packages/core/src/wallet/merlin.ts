@@ -1,0 +1,130 @@
+/**
+ * Merlin transcripts (merlin.cool) on STROBE-128 over Keccak-f[1600], written from the two public
+ * specifications: the transcript sr25519 (schnorrkel) signatures hash. Only the operations a
+ * signature needs: meta-AD, AD and PRF.
+ */
+import { keccakP } from '@noble/hashes/sha3';
+
+const R = 166; // STROBE-128 rate: 200 − 2·16 − 2
+const FLAG_I = 1;
+const FLAG_A = 2;
+const FLAG_C = 4;
+const FLAG_M = 16;
+const FLAG_K = 32;
+
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
+  // keccakP works on 32-bit lanes; the byte view below assumes their little-endian layout
+  throw new Error('merlin: a little-endian platform is required');
+}
+
+const encoder = new TextEncoder();
+const u32le = (n: number): Uint8Array => Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24);
+
+class Strobe128 {
+  readonly st = new Uint8Array(200);
+  readonly #lanes = new Uint32Array(this.st.buffer);
+  pos = 0;
+  posBegin = 0;
+  curFlags = 0;
+
+  init(protocol: Uint8Array): this {
+    this.st.set([1, R + 2, 1, 0, 1, 96], 0);
+    this.st.set(encoder.encode('STROBEv1.0.2'), 6);
+    keccakP(this.#lanes);
+    this.metaAd(protocol, false);
+    return this;
+  }
+
+  copyFrom(o: Strobe128): this {
+    this.st.set(o.st);
+    this.pos = o.pos;
+    this.posBegin = o.posBegin;
+    this.curFlags = o.curFlags;
+    return this;
+  }
+
+  #runF(): void {
+    this.st[this.pos] = (this.st[this.pos] as number) ^ this.posBegin;
+    this.st[this.pos + 1] = (this.st[this.pos + 1] as number) ^ 0x04;
+    this.st[R + 1] = (this.st[R + 1] as number) ^ 0x80;
+    keccakP(this.#lanes);
+    this.pos = 0;
+    this.posBegin = 0;
+  }
+
+  #absorb(data: Uint8Array): void {
+    for (let i = 0; i < data.length; i++) {
+      this.st[this.pos] = (this.st[this.pos] as number) ^ (data[i] as number);
+      if (++this.pos === R) this.#runF();
+    }
+  }
+
+  #squeeze(out: Uint8Array): void {
+    for (let i = 0; i < out.length; i++) {
+      out[i] = this.st[this.pos] as number;
+      this.st[this.pos] = 0;
+      if (++this.pos === R) this.#runF();
+    }
+  }
+
+  #beginOp(flags: number, more: boolean): void {
+    if (more) {
+      if (this.curFlags !== flags) throw new Error('strobe: continued operation with other flags');
+      return;
+    }
+    const oldBegin = this.posBegin;
+    this.posBegin = this.pos + 1;
+    this.curFlags = flags;
+    this.#absorb(Uint8Array.of(oldBegin, flags));
+    if ((flags & (FLAG_C | FLAG_K)) !== 0 && this.pos !== 0) this.#runF();
+  }
+
+  metaAd(data: Uint8Array, more: boolean): void {
+    this.#beginOp(FLAG_M | FLAG_A, more);
+    this.#absorb(data);
+  }
+
+  ad(data: Uint8Array, more: boolean): void {
+    this.#beginOp(FLAG_A, more);
+    this.#absorb(data);
+  }
+
+  prf(out: Uint8Array, more: boolean): void {
+    this.#beginOp(FLAG_I | FLAG_A | FLAG_C, more);
+    this.#squeeze(out);
+  }
+}
+
+/** A Merlin transcript: labelled messages in, labelled challenge bytes out. */
+export class Transcript {
+  readonly #strobe = new Strobe128();
+
+  /** A new transcript for `label`; `from` copies another one's state instead (cheap fork). */
+  constructor(label: string | Transcript) {
+    if (typeof label === 'string') {
+      this.#strobe.init(encoder.encode('Merlin v1.0'));
+      this.appendMessage('dom-sep', encoder.encode(label));
+    } else {
+      this.#strobe.copyFrom(label.#strobe);
+    }
+  }
+
+  appendMessage(label: string, message: Uint8Array): void {
+    this.#strobe.metaAd(encoder.encode(label), false);
+    this.#strobe.metaAd(u32le(message.length), true);
+    this.#strobe.ad(message, false);
+  }
+
+  challengeBytes(label: string, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    this.#strobe.metaAd(encoder.encode(label), false);
+    this.#strobe.metaAd(u32le(length), true);
+    this.#strobe.prf(out, false);
+    return out;
+  }
+
+  /** Zeroes the state. */
+  wipe(): void {
+    this.#strobe.st.fill(0);
+  }
+}

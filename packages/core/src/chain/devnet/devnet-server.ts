@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { isSubnetkitError, SubnetkitError } from '../../errors/subnetkit-error.js';
 import { initCrypto } from '../local/crypto.js';
+import { CUSTOM_VALIDITY_ERRORS } from '../subtensor/dispatch-error.js';
 import type { Unsubscribe } from '../types.js';
 import { BlockIndex, type BlockRecord } from './block-index.js';
 import type { DevnetEngine } from './local-engine.js';
@@ -94,7 +95,9 @@ function poolRejection(err: SubnetkitError): TransactionRejected {
       err.details.chainError === 'Future' ? 'Transaction will be valid in the future' : 'Transaction is outdated',
     );
   }
-  return new TransactionRejected(1010, 'Invalid Transaction', 'Custom error: 255');
+  // a refusal subtensor's transaction extension makes keeps its custom code (e.g. 15 InvalidRevealRound)
+  const custom = Object.entries(CUSTOM_VALIDITY_ERRORS).find(([, name]) => name === err.details.chainError)?.[0];
+  return new TransactionRejected(1010, 'Invalid Transaction', `Custom error: ${custom ?? 255}`);
 }
 
 const isHexString = (v: unknown): v is string => typeof v === 'string' && /^0x([0-9a-fA-F]{2})*$/.test(v);

@@ -352,6 +352,29 @@ export function methodToChainCall(method: MethodLike): ChainCall {
           versionKey: big(a.version_key),
         },
       };
+    case 'subtensorModule.commitTimelockedWeights':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'commit_timelocked_weights',
+        args: {
+          netuid: num(a.netuid),
+          commit: String(a.commit),
+          revealRound: big(a.reveal_round),
+          commitRevealVersion: num(a.commit_reveal_version),
+        },
+      };
+    case 'subtensorModule.commitTimelockedMechanismWeights':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'commit_timelocked_mechanism_weights',
+        args: {
+          netuid: num(a.netuid),
+          mecid: num(a.mecid),
+          commit: String(a.commit),
+          revealRound: big(a.reveal_round),
+          commitRevealVersion: num(a.commit_reveal_version),
+        },
+      };
     case 'subtensorModule.addStake':
       return {
         pallet: 'SubtensorModule',

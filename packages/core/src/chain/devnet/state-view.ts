@@ -1,9 +1,9 @@
 import type { Codec } from '@polkadot/types/types';
-import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto';
 import { isSubnetkitError } from '../../errors/subnetkit-error.js';
 import { ipToBigInt } from '../subtensor/call-builder.js';
-import type { Chain, Metagraph, SubnetHyperparameters, SubnetInfo } from '../types.js';
+import type { Chain, Metagraph, SubnetHyperparameters, SubnetInfo, TimelockBeaconInfo } from '../types.js';
 import { type DevnetRuntime, opaqueMetadata } from './runtime.js';
 
 /** What the state view needs besides the `Chain`: nonces and per-block data of the block index. */
@@ -14,6 +14,14 @@ export interface StateContext {
   eventsAt(hash: string | null): Uint8Array | null;
   timestampAt(hash: string | null): number | null;
   sudoKey(): string | null;
+}
+
+/** Drand and timelocked-commit reads the local chain offers beyond `Chain`. */
+interface TimelockQueries {
+  drandPulse?(round: bigint): { round: bigint; randomness: string; signature: string } | null;
+  timelockedWeightCommits?(
+    netuid: number,
+  ): Promise<{ epoch: number; commits: { hotkey: string; block: number; commit: string; revealRound: bigint }[] }[]>;
 }
 
 type KeyArgs = unknown[];
@@ -57,6 +65,14 @@ export class StateView {
       p.catch(() => this.#cache.delete(key));
     }
     return p;
+  }
+
+  /** The engine's timelock queries (the local chain has them; other chains read as absent). */
+  #timelock(): TimelockQueries {
+    return this.#ctx.chain as Chain & TimelockQueries;
+  }
+  #beacon(): Promise<TimelockBeaconInfo | null> {
+    return this.#memo('beacon', async () => (await this.#ctx.chain.timelockBeacon?.()) ?? null);
   }
 
   #subnet(netuid: number): Promise<SubnetInfo | null> {
@@ -239,6 +255,44 @@ export class StateView {
       ['SubtensorModule.LiquidAlphaOn', hyper((h) => h.liquidAlphaEnabled)],
       ['SubtensorModule.BondsResetOn', hyper((h) => h.bondsResetEnabled)],
       ['SubtensorModule.AlphaValues', hyper((h) => [h.alphaLow, h.alphaHigh])],
+      // commit-reveal v4: chain-wide on subtensor, per subnet in the engine (the lowest netuid's here)
+      [
+        'SubtensorModule.CommitRevealWeightsVersion',
+        async () => {
+          const first = (await this.#subnets()).find((s) => s.netuid !== 0);
+          return (first ? (await this.#hyper(first.netuid))?.commitRevealVersion : undefined) ?? 4;
+        },
+      ],
+      [
+        'SubtensorModule.TimelockedWeightCommits',
+        async ([netuid, epoch]) => {
+          const queues = (await this.#timelock().timelockedWeightCommits?.(Number(netuid))) ?? [];
+          const q = queues.find((x) => x.epoch === Number(epoch));
+          return q ? q.commits.map((c) => [c.hotkey, c.block, c.commit, c.revealRound]) : null;
+        },
+      ],
+      [
+        'Drand.BeaconConfig',
+        async () => {
+          const b = await this.#beacon();
+          return b
+            ? {
+                publicKey: b.publicKey,
+                period: b.period,
+                genesisTime: b.genesisTime,
+                hash: '0x',
+                groupHash: '0x',
+                schemeId: u8aToHex(stringToU8a('bls-unchained-g1-rfc9380')),
+                metadata: { beaconId: u8aToHex(stringToU8a('subnetkit-local')) },
+              }
+            : null;
+        },
+      ],
+      ['Drand.LastStoredRound', async () => (await this.#beacon())?.lastStoredRound ?? null],
+      [
+        'Drand.Pulses',
+        async ([round]) => (await this.#timelock().drandPulse?.(BigInt(round as string | number | bigint))) ?? null,
+      ],
     ]);
   }
 
@@ -251,6 +305,12 @@ export class StateView {
       case 'SubtensorModule.Tempo':
       case 'SubtensorModule.Burn':
         return (await this.#subnets()).map((s) => [s.netuid]);
+      case 'SubtensorModule.TimelockedWeightCommits': {
+        const out: KeyArgs[] = [];
+        for (const netuid of netuids)
+          for (const q of (await this.#timelock().timelockedWeightCommits?.(netuid)) ?? []) out.push([netuid, q.epoch]);
+        return out;
+      }
       case 'SubtensorModule.Keys':
       case 'SubtensorModule.Weights':
       case 'SubtensorModule.Bonds': {

@@ -29,7 +29,7 @@ import { activityCutoffBlocks } from './params.js';
 import { ChainDb, type StoredBlock } from './persistence.js';
 import { ChainState, type Subnet } from './state.js';
 import { Store } from './store.js';
-import { type TimelockedCommit, timelockedQueues } from './timelock-weights.js';
+import { poolValidate, type TimelockedCommit, timelockedQueues } from './timelock-weights.js';
 
 /** How blocks are produced: every `n` ms, on `advance()` only, or right after each submission. */
 export type BlockTime = number | 'manual' | 'instant';
@@ -207,6 +207,8 @@ export class LocalChain implements Chain {
         { chainError: stale ? 'Stale' : 'Future', expected, got: x.nonce },
       );
     }
+    // the transaction extension's checks: refused before the pool, nothing consumed
+    poolValidate(this.#st, this.#head.number + 1, x.call);
     this.#nextNonce.set(x.signer, expected + 1);
     const done = new Promise<ExtrinsicResult>((resolve, reject) => {
       this.#pool.push({ x, wire, resolve, reject });

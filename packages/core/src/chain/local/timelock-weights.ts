@@ -1,6 +1,7 @@
 import { isSubnetkitError } from '../../errors/subnetkit-error.js';
 import { decodeWeightsPayload } from '../../timelock/payload.js';
 import { timelockDecrypt } from '../../timelock/tle.js';
+import type { ChainCall } from '../types.js';
 import { type CallContext, setWeights } from './calls.js';
 import { blake2Hex, fromHex } from './codec.js';
 import { publicKeyOf } from './crypto.js';
@@ -69,6 +70,17 @@ export function commitTimelocked(
     hash: blake2Hex(bytes),
     revealRound: a.revealRound,
   });
+}
+
+/**
+ * Checks subtensor's transaction extension makes before a call enters the pool (check_weights.rs):
+ * a timelocked commit to a round older than Drand.LastStoredRound is refused (custom code 15).
+ */
+export function poolValidate(st: ChainState, block: number, call: ChainCall): void {
+  if (call.method !== 'commit_timelocked_weights' && call.method !== 'commit_timelocked_mechanism_weights') return;
+  if (call.args.revealRound < lastStoredRound(block, st.params)) {
+    fail('InvalidRevealRound', `reveal round ${call.args.revealRound} is older than the last stored drand round`);
+  }
 }
 
 type Emit = (name: string, data: Record<string, unknown>) => void;

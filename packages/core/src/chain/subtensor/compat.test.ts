@@ -3,6 +3,7 @@ import { compactStripLength, hexToU8a, u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady, decodeAddress, signatureVerify } from '@polkadot/util-crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isSubnetkitError } from '../../errors/subnetkit-error.js';
+import timelockVectors from '../../timelock/fixtures/vectors.json' with { type: 'json' };
 import type { ChainCall } from '../types.js';
 import { buildCall, type DecoratedCalls, resolveCall, wrapInSudo } from './call-builder.js';
 import { hyperparametersFromRuntime, type Json, metagraphFromRuntime } from './decode.js';
@@ -159,6 +160,26 @@ const CALLS: Array<{ call: ChainCall; pallet: string; name: string; types343: st
     name: 'sudo_set_immunity_period',
     types343: ['u16', 'u16'],
   },
+  {
+    call: {
+      pallet: 'SubtensorModule',
+      method: 'commit_timelocked_weights',
+      args: { netuid: 2, commit: `0x${'ab'.repeat(300)}`, revealRound: 32_340_463n, commitRevealVersion: 4 },
+    },
+    pallet: 'SubtensorModule',
+    name: 'commit_timelocked_weights',
+    types343: ['u16', 'Bytes', 'u64', 'u16'],
+  },
+  {
+    call: {
+      pallet: 'SubtensorModule',
+      method: 'commit_timelocked_mechanism_weights',
+      args: { netuid: 2, mecid: 0, commit: `0x${'cd'.repeat(300)}`, revealRound: 5n, commitRevealVersion: 4 },
+    },
+    pallet: 'SubtensorModule',
+    name: 'commit_timelocked_mechanism_weights',
+    types343: ['u16', 'u8', 'Bytes', 'u64', 'u16'],
+  },
 ];
 
 const cache = new Map<FixtureSpec, ReturnType<typeof loadFixtureMetadata>>();
@@ -279,6 +300,27 @@ describe('calls encode to the real runtimes (offline metadata)', () => {
       expect(indicesOf(spec, 'SubtensorModule', 'add_stake')).not.toBeNull();
     },
   );
+
+  it('builds the finney commit_timelocked_mechanism_weights call byte for byte (call data of block 9101269)', () => {
+    const { decorated } = meta('spec343-v15');
+    const tx = decorated.tx as unknown as DecoratedCalls;
+    const callData = hexToU8a(`0x${timelockVectors.onchainCommit.callData}`);
+    // 0776 | netuid 7 | mecid 0 | compact(303) commit | reveal_round u64 | version u16
+    const commit = u8aToHex(callData.subarray(7, 7 + 303));
+    const built = buildCall(tx, {
+      pallet: 'SubtensorModule',
+      method: 'commit_timelocked_mechanism_weights',
+      args: { netuid: 7, mecid: 0, commit, revealRound: 32_340_463n, commitRevealVersion: 4 },
+    }).toU8a();
+    expect(u8aToHex(built)).toBe(u8aToHex(callData));
+    expect(() =>
+      buildCall(tx, {
+        pallet: 'SubtensorModule',
+        method: 'commit_timelocked_weights',
+        args: { netuid: 7, commit: `0x${'00'.repeat(5001)}`, revealRound: 1n, commitRevealVersion: 4 },
+      }),
+    ).toThrow(/5000 bytes/);
+  });
 
   it('rejects malformed arguments before encoding', () => {
     const tx = meta('spec343-v15').decorated.tx as unknown as DecoratedCalls;

@@ -12,6 +12,8 @@ export const TUPLE_EVENT_FIELDS: Readonly<Record<string, readonly string[]>> = {
   'SubtensorModule.WeightsSet': ['netuidIndex', 'uid'],
   'SubtensorModule.WeightsCommitted': ['hotkey', 'netuidIndex', 'hash'],
   'SubtensorModule.WeightsRevealed': ['hotkey', 'netuidIndex', 'hash'],
+  'SubtensorModule.TimelockedWeightsCommitted': ['hotkey', 'netuidIndex', 'hash', 'revealRound'],
+  'SubtensorModule.TimelockedWeightsRevealed': ['netuidIndex', 'hotkey'],
   'SubtensorModule.StakeAdded': ['coldkey', 'hotkey', 'tao', 'alpha', 'netuid', 'fee'],
   'SubtensorModule.StakeRemoved': ['coldkey', 'hotkey', 'tao', 'alpha', 'netuid', 'fee'],
   'SubtensorModule.FirstEmissionBlockNumberSet': ['netuid', 'block'],

@@ -4,6 +4,7 @@ import type { Codec, ISubmittableResult } from '@polkadot/types/types';
 import { stringCamelCase } from '@polkadot/util';
 import type { Logger } from 'pino';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
+import { QUICKNET } from '../../timelock/quicknet.js';
 import type { Signer } from '../../util/signer.js';
 import type {
   BlockHeader,
@@ -15,6 +16,7 @@ import type {
   StakeInfo,
   SubnetHyperparameters,
   SubnetInfo,
+  TimelockBeaconInfo,
 } from '../types.js';
 import { buildCall, type DecoratedCalls, wrapInSudo } from './call-builder.js';
 import {
@@ -585,20 +587,44 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
         }
         if (raw === null)
           throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Subnet ${netuid} has no hyperparameters.`, { netuid });
-        const [maxUids, burn, penalty, threshold, yuma3] = await Promise.all([
+        const [maxUids, burn, penalty, threshold, yuma3, crVersion] = await Promise.all([
           read('SubtensorModule', 'MaxAllowedUids', netuid),
           read('SubtensorModule', 'Burn', netuid),
           read('SubtensorModule', 'BondsPenalty', netuid),
           read('SubtensorModule', 'StakeThreshold'),
           read('SubtensorModule', 'Yuma3On', netuid),
+          read('SubtensorModule', 'CommitRevealWeightsVersion'),
         ]);
-        return hyperparametersFromRuntime(raw, {
+        const hyper = hyperparametersFromRuntime(raw, {
           maxAllowedUids: toNum(maxUids),
           burn: toBig(burn),
           bondsPenalty: toNum(penalty),
           stakeThreshold: toBig(threshold),
           yuma3Enabled: typeof yuma3 === 'boolean' ? yuma3 : null,
         });
+        // chain-wide CommitRevealWeightsVersion; runtimes before timelocked commits have no such item
+        return crVersion === undefined || crVersion === null
+          ? hyper
+          : { ...hyper, commitRevealVersion: toNum(crVersion) };
+      }),
+
+    timelockBeacon: () =>
+      call('timelockBeacon', async (): Promise<TimelockBeaconInfo | null> => {
+        const [config, last] = await readMany([
+          ['Drand', 'BeaconConfig'],
+          ['Drand', 'LastStoredRound'],
+        ]);
+        if (last === undefined) return null;
+        const c = (config ?? {}) as { publicKey?: Json; period?: Json; genesisTime?: Json };
+        const key = typeof c.publicKey === 'string' && c.publicKey.length > 2 ? c.publicKey : `0x${QUICKNET.publicKey}`;
+        const isQuicknet = key.replace(/^0x/, '').toLowerCase() === QUICKNET.publicKey;
+        const period = isQuicknet ? QUICKNET.period : toNum(c.period) || QUICKNET.period;
+        const genesisTime = isQuicknet ? QUICKNET.genesisTime : toNum(c.genesisTime);
+        const lastStoredRound = toBig(last);
+        const headBlock = (await api.rpc.chain.getHeader()).number.toNumber();
+        // quicknet: the caller's clock, as the SDK; a chain's own beacon (devnet): the latest pulse's time
+        const now = isQuicknet ? Date.now() / 1000 : genesisTime + Math.max(0, Number(lastStoredRound) - 1) * period;
+        return { publicKey: key, genesisTime, period, lastStoredRound, headBlock, now, blockTime: 12 };
       }),
 
     metagraph: (netuid: number, opts?: { weights?: boolean; bonds?: boolean }) =>

@@ -109,7 +109,14 @@ const genesis: GenesisConfig = {
     netuid,
     owner: owner.address,
     ownerHotkey: wasmSigner(`bench-owner-hot-${netuid}`).address,
-    hyperparameters: { tempo: TEMPO, weightsRateLimit: 1, immunityPeriod: 10_000, maxBurn: TAO },
+    // commit-reveal off (the chain default is on, v4): this bench measures epochs over plain set_weights
+    hyperparameters: {
+      tempo: TEMPO,
+      weightsRateLimit: 1,
+      immunityPeriod: 10_000,
+      maxBurn: TAO,
+      commitRevealWeightsEnabled: false,
+    },
   })),
   params: { sudo: owner.address, maxEpochsPerBlock: 3 },
 };

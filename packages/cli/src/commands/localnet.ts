@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   assertStoreIntact,
@@ -151,6 +151,7 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   // a taken RPC port or a damaged chain fails now, before models load and neurons register
   if (opts.rpcPort) await ensurePortFree(Number(opts.rpcPort), '127.0.0.1', 'the chain RPC', 'rpc-port');
   if (!opts.network) checkChainStore(ctx, dataDir, Boolean(opts.moveDamagedChain));
+  if (!opts.network) checkValidatorFiles(join(dataDir, 'validators'));
   const teardown = new Teardown();
   try {
     await startAndRun(ctx, opts, { config, blockTime, tempo, validators, miners, dataDir, epochs }, teardown);
@@ -183,6 +184,28 @@ function checkChainStore(ctx: CliContext, dataDir: string, moveAside: boolean): 
     const history = join(dataDir, HISTORY_FILE);
     if (existsSync(history)) renameSync(history, join(aside, HISTORY_FILE));
     ctx.out.info(`moved the damaged chain database aside to ${aside}; starting a new chain`);
+  }
+}
+
+/**
+ * Unreadable validator state fails before the chain produces a block (so a failed start changes
+ * nothing); the validators check the fields themselves when they start.
+ */
+function checkValidatorFiles(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    if (!/validator-\d+\.json$/.test(entry)) continue;
+    const file = join(dir, entry);
+    try {
+      JSON.parse(readFileSync(file, 'utf8'));
+    } catch (cause) {
+      throw new SubnetkitError(
+        'SK_NEURON_STATE_CORRUPT',
+        `Validator state ${file} is not valid JSON; move it away to start fresh.`,
+        { file },
+        { cause },
+      );
+    }
   }
 }
 

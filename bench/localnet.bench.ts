@@ -24,7 +24,7 @@ import {
   startDevnet,
   systemClock,
 } from '../packages/core/dist/index.js';
-import { median, percentile, printResult } from './util.js';
+import { median, percentile, printFigure } from './util.js';
 
 const root = resolve(import.meta.dirname, '..');
 const names = ['@subnetkit/subnet-text', '@subnetkit/subnet-image', '@subnetkit/subnet-predict'];
@@ -105,16 +105,33 @@ await remote.close();
 await devnet.close();
 await host.close();
 
-printResult('localnet', {
-  subnets: names,
-  neuronsPerSubnet: 8,
-  embedded,
-  joinedOverDevnet: overDevnet,
-  joinedVsEmbedded: {
-    networkUp: Number((overDevnet.networkUpMs / embedded.networkUpMs).toFixed(2)),
-    firstEpochOfEverySubnet: Number(
-      (overDevnet.firstEpochOfEverySubnetMs / embedded.firstEpochOfEverySubnetMs).toFixed(2),
-    ),
-  },
-  goalRssMiB: 1536,
+// one line per figure: the joined network (over the devnet) against the embedded one, same run
+const common = { subnets: names, neuronsPerSubnet: 8 };
+const figures: [string, string, number, number, Record<string, unknown>][] = [
+  ['network up', 'ms', overDevnet.networkUpMs, embedded.networkUpMs, {}],
+  ['first epoch of every subnet', 'ms', overDevnet.firstEpochOfEverySubnetMs, embedded.firstEpochOfEverySubnetMs, {}],
+  ['validator fan-out p50', 'ms', overDevnet.stepMs.fanOutP50, embedded.stepMs.fanOutP50, { steps: overDevnet.steps }],
+  ['peak RSS', 'MiB', overDevnet.peakRssMiB, embedded.peakRssMiB, { goal: '<= 1536 MiB' }],
+];
+for (const [figure, unit, value, base, extra] of figures) {
+  printFigure('localnet', {
+    figure: `localnet joined over the devnet: ${figure}`,
+    unit,
+    value,
+    baseline: 'the same localnet on its embedded chain',
+    baselineValue: base,
+    ...common,
+    ...extra,
+  });
+}
+printFigure('localnet', {
+  figure: 'embedded localnet: peak RSS',
+  unit: 'MiB',
+  value: embedded.peakRssMiB,
+  baseline: 'goal',
+  baselineValue: 1536,
+  goal: '<= 1536 MiB',
+  modelsLoadedMs: embedded.modelsLoadedMs,
+  stepMs: embedded.stepMs,
+  ...common,
 });

@@ -1,26 +1,49 @@
 /**
- * Model runtime throughput and latency: embeddings and text generation at batch sizes 1/8/32, on
- * mid-size random-weight models (bench/make-bench-models.sh writes them to .tmp/bench-models/).
- * Each batch size gets its own runtime (maxBatchSize = B) and B closed-loop clients, so the queue
- * really forms batches of B. Env: BENCH_DEVICE=cpu|webgpu (default cpu), BENCH_MODELS_DIR.
+ * Model runtime throughput and latency: embeddings and text generation at batch sizes 1/8/32.
+ * Models: mid-size random-weight ones when present (bench/make-bench-models.sh writes them to
+ * .tmp/bench-models/; the bench runs it itself when Debian's python3-torch/onnx are installed),
+ * otherwise the tiny random-weight fixtures committed in packages/core/fixtures/models (offline, no
+ * set-up; the `models` field of each line says which). Each batch size gets its own runtime
+ * (maxBatchSize = B) and B closed-loop clients, so the queue really forms batches of B. One JSON
+ * line per figure: batch 8 and 32 throughput against batch 1 measured in the same run.
+ * Env: BENCH_DEVICE=cpu|webgpu (default cpu), BENCH_MODELS_DIR.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../packages/core/src/log/logger.js';
 import { createModelRuntime } from '../packages/core/src/models/index.js';
 import type { ModelDeclaration } from '../packages/core/src/models/types.js';
-import { percentile, printResult } from './util.js';
+import { percentile, printFigure } from './util.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const modelsDir = process.env.BENCH_MODELS_DIR ?? join(root, '.tmp', 'bench-models');
 const device = (process.env.BENCH_DEVICE ?? 'cpu') as 'cpu' | 'webgpu';
-for (const m of ['mid-bert', 'mid-gpt2']) {
-  if (!existsSync(join(modelsDir, m, 'config.json'))) {
-    process.stderr.write(`missing ${join(modelsDir, m)}: run bash bench/make-bench-models.sh first\n`);
-    process.exit(2);
+const has = (dir: string, names: string[]) => names.every((m) => existsSync(join(dir, m, 'config.json')));
+
+/** Mid-size models if present or makeable offline here, else the committed tiny fixtures. */
+function pickModels(): { dir: string; bert: string; gpt2: string; kind: string } {
+  const mid = { bert: 'mid-bert', gpt2: 'mid-gpt2', kind: 'mid-size (4 layers, hidden 384)' };
+  if (process.env.BENCH_MODELS_DIR) return { dir: process.env.BENCH_MODELS_DIR, ...mid };
+  const midDir = join(root, '.tmp', 'bench-models');
+  if (!has(midDir, [mid.bert, mid.gpt2])) {
+    const torch = spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx'], { stdio: 'ignore' });
+    if (torch.status === 0) {
+      process.stderr.write('generating the mid-size bench models (bench/make-bench-models.sh)\n');
+      spawnSync('bash', [join(root, 'bench', 'make-bench-models.sh'), midDir], { stdio: 'inherit' });
+    }
   }
+  if (has(midDir, [mid.bert, mid.gpt2])) return { dir: midDir, ...mid };
+  process.stderr.write('no python3-torch here: using the tiny committed fixture models\n');
+  return {
+    dir: join(root, 'packages', 'core', 'fixtures', 'models'),
+    bert: 'tiny-bert',
+    gpt2: 'tiny-gpt2',
+    kind: 'tiny committed fixtures (packages/core/fixtures/models)',
+  };
 }
+const picked = pickModels();
+const modelsDir = picked.dir;
 
 const WORDS = 'the a cat dog bird sat ran on in mat park house over happy small red blue fast slow tree sky'.split(' ');
 function sentence(i: number, n: number): string {
@@ -90,7 +113,7 @@ const SIZES = [1, 8, 32];
 const embeddings: Point[] = [];
 for (const b of SIZES) {
   embeddings.push(
-    await measure({ task: 'feature-extraction', model: 'mid-bert' }, b, 256, (h, i) =>
+    await measure({ task: 'feature-extraction', model: picked.bert }, b, 256, (h, i) =>
       (h as unknown as (t: string) => Promise<number[][]>)(sentence(i, 12)),
     ),
   );
@@ -99,7 +122,7 @@ for (const b of SIZES) {
 const NEW_TOKENS = 16;
 const generation: (Point & { tokensPerSecond: number })[] = [];
 for (const b of SIZES) {
-  const p = await measure({ task: 'text-generation', model: 'mid-gpt2' }, b, 64, (h, i) =>
+  const p = await measure({ task: 'text-generation', model: picked.gpt2 }, b, 64, (h, i) =>
     (h as unknown as (p: string, o: object) => Promise<string>)(sentence(i, 8), {
       maxNewTokens: NEW_TOKENS,
       minNewTokens: NEW_TOKENS,
@@ -109,16 +132,30 @@ for (const b of SIZES) {
   process.stderr.write(`generation batch ${b}: ${JSON.stringify(generation.at(-1))}\n`);
 }
 
-const speedup = (pts: Point[]) => round((pts.at(-1)?.perSecond ?? 0) / (pts[0]?.perSecond ?? 1), 2);
-printResult('models', {
-  device,
-  models: {
-    embeddings: 'mid-bert (4 layers, hidden 384, 12-word inputs)',
-    generation: `mid-gpt2 (4 layers, hidden 384, ${NEW_TOKENS} new tokens)`,
-  },
-  embeddings,
-  generation,
-  embeddingsSpeedup32v1: speedup(embeddings),
-  generationSpeedup32v1: speedup(generation),
-  peakRssMB: round(process.resourceUsage().maxRSS / 1024, 1),
-});
+const peakRssMB = round(process.resourceUsage().maxRSS / 1024, 1);
+const series: [string, string, Point[]][] = [
+  ['embeddings', `${picked.bert}, 12-word inputs`, embeddings],
+  ['text generation', `${picked.gpt2}, ${NEW_TOKENS} new tokens`, generation],
+];
+for (const [what, model, pts] of series) {
+  const base = pts[0] as Point;
+  for (const p of pts.slice(1)) {
+    printFigure('models', {
+      figure: `${what} at batch ${p.batch} (${device})`,
+      unit: 'requests/s',
+      value: p.perSecond,
+      baseline: `${what} at batch 1, same run`,
+      baselineValue: base.perSecond,
+      ratioMeans: 'batching speed-up',
+      model,
+      models: picked.kind,
+      device,
+      requests: p.requests,
+      p50Ms: p.p50Ms,
+      p99Ms: p.p99Ms,
+      meanBatch: p.meanBatch,
+      baselineP50Ms: base.p50Ms,
+      peakRssMB,
+    });
+  }
+}

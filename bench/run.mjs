@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every bench/*.bench.ts (or those whose name contains an argument: `npm run bench -- consensus`),
-// each in its own process so peak memory is per benchmark. Each bench prints one JSON result line.
+// each in its own process so peak memory is per benchmark. Each bench prints one JSON line per figure
+// (the figure, a baseline measured in the same run, their ratio); none needs a set-up step first.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -331,8 +331,13 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
   if (n >= k) {
     // ascending stake, ties by uid (a stable sort): sort keys stake·n + uid natively when exact
     let maxStake = 0;
-    for (let i = 0; i < n; i++) if ((stake[i] as number) > maxStake) maxStake = stake[i] as number;
-    if (maxStake >= 0 && (maxStake + 1) * n < Number.MAX_SAFE_INTEGER && stake.every((x) => x >= 0)) {
+    let minStake = 0;
+    for (let i = 0; i < n; i++) {
+      const x = stake[i] as number;
+      if (x > maxStake) maxStake = x;
+      if (x < minStake) minStake = x;
+    }
+    if (minStake >= 0 && (maxStake + 1) * n < Number.MAX_SAFE_INTEGER) {
       const keys = new Float64Array(n);
       for (let i = 0; i < n; i++) keys[i] = (stake[i] as number) * n + i;
       keys.sort();

@@ -17,6 +17,7 @@ import type { Clock } from '../util/clock.js';
 import type { Signer } from '../util/signer.js';
 import { initCrypto } from '../wallet/crypto-ready.js';
 import { Keypair } from '../wallet/keypair.js';
+import { appendHistory, loadHistory } from './history.js';
 import { type JoinResult, joinChain } from './join.js';
 import { localnetKeys, type NeuronKeys } from './keys.js';
 import type { EpochSnapshot, NetworkSummary, NeuronSummary, SubnetSummary } from './summary.js';
@@ -46,6 +47,11 @@ export interface LocalNetworkOptions {
   /** Chain database (embedded chain only); omitted → in memory. */
   dataDir?: string;
   stateDir: string;
+  /**
+   * Per-epoch history file (JSON lines): loaded at start, so epoch numbers continue across
+   * restarts and `history()` covers every run; each new epoch is appended. Omitted → in memory.
+   */
+  historyFile?: string;
   /** Seed of the dev keys and of challenge randomness; absent: keys from 'localnet', challenges from OS entropy. */
   seed?: string;
   models: ModelRuntime;
@@ -151,7 +157,7 @@ export class LocalNetwork {
     return this.#neurons.flatMap((n) => (n.runtime instanceof Miner ? [n.runtime] : []));
   }
 
-  /** Epochs each subnet has run since this process started the network. */
+  /** Epochs each subnet has run: since this process started it, or since the history file began. */
   epochs(netuid: number): number {
     return this.#epochs.get(netuid) ?? 0;
   }
@@ -167,6 +173,11 @@ export class LocalNetwork {
   async #start(): Promise<void> {
     const o = this.#o;
     await initCrypto();
+    if (o.historyFile) {
+      const { records, droppedPartialLine } = loadHistory(o.historyFile);
+      if (droppedPartialLine) o.log.warn({ event: 'localnet.history_repaired' }, 'dropped a half-written history line');
+      this.#history.push(...records);
+    }
     const seed = o.seed ?? 'localnet';
     const owners = o.subnets.map((s) => localnetKeys(seed, s.definition.name, 'owner', 0));
     const validatorCount = o.validators ?? 2;
@@ -189,7 +200,9 @@ export class LocalNetwork {
       maxAllowedUids: Math.max(64, 1 + validatorCount + profiles.length),
       maxRegistrationsPerBlock: 256,
       targetRegistrationsPerInterval: 256,
-      commitRevealWeightsEnabled: false,
+      // embedded: the chain's default (commit-reveal on, v4), opened by the local chain's own beacon;
+      // joined: off, since a dev node offline has no drand feed and nothing would ever be revealed
+      ...(o.join ? { commitRevealWeightsEnabled: false } : {}),
       ...o.hyperparameters,
     };
     if (o.join) {
@@ -225,6 +238,9 @@ export class LocalNetwork {
     for (const [i, p] of plan.entries()) {
       this.#netuids.set(p.subnet.definition.name, p.netuid);
       this.#owners.set(p.netuid, owners[i]!.hotkey.address);
+      // epochs go on from the last one recorded for this subnet
+      const last = this.#history.filter((r) => r.netuid === p.netuid && r.subnet === p.subnet.definition.name).at(-1);
+      if (last) this.#epochs.set(p.netuid, last.epoch);
     }
     this.#unsubscribe.push(this.chain.onEvents((events) => this.#onEvents(events)));
     await this.#startNeurons(plan, stake, queryTimeout);
@@ -381,6 +397,7 @@ export class LocalNetwork {
         neurons: subnet.neurons,
       };
       this.#history.push(record);
+      if (this.#o.historyFile) appendHistory(this.#o.historyFile, record);
       for (const l of this.#epochListeners) l(record);
     } catch (err) {
       this.#o.log.warn({ event: 'localnet.record_failed', err }, 'could not record epoch');

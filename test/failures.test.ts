@@ -244,6 +244,27 @@ describe('failure injection against the real CLI', { tags: ['slow'] }, () => {
     });
   });
 
+  describe('item 4: history survives restarts', { timeout: 300_000 }, () => {
+    test('a rerun continues the epoch count and its report covers the earlier run too', async () => {
+      const dir = copyBase('history');
+      const first = readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n');
+      expect(first.length).toBeGreaterThanOrEqual(1);
+      const r = await cli(['localnet', ...SMALL, '--epochs', '1', '--json', '--data-dir', dir]);
+      expect(r.code, r.stderr).toBe(0);
+      const summary = JSON.parse(r.stdout) as { subnets: { epochs: number }[] };
+      expect(summary.subnets[0]!.epochs).toBeGreaterThan(first.length);
+      const epochs = readFileSync(join(dir, 'history.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { epoch: number }).epoch);
+      // one numbering across both runs: 1, 2, … with no restart at 1
+      expect(epochs).toEqual(epochs.map((_, i) => i + 1));
+      expect(epochs.length).toBeGreaterThan(first.length);
+      const report = readFileSync(join(dir, 'report.html'), 'utf8');
+      expect(report).toContain(`${epochs.length} epochs`);
+    });
+  });
+
   describe('item 5: errors', { timeout: 120_000 }, () => {
     test('a usage error is printed once, with exit 2', async () => {
       const r = await cli(['localnt']);

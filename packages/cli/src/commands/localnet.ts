@@ -285,8 +285,9 @@ async function startAndRun(ctx: CliContext, opts: LocalnetOptions, plan: Plan, t
             join: { chain: joined, funder: funder!, progress: (m: string) => ctx.out.info(`  ${m}`) },
             // a joined chain's validators keep their own state: their uids are not the embedded chain's
             stateDir: join(dataDir, 'joined', opts.network!.replace(/[^a-zA-Z0-9]+/g, '_')),
+            historyFile: join(dataDir, 'joined', opts.network!.replace(/[^a-zA-Z0-9]+/g, '_'), HISTORY_FILE),
           }
-        : { dataDir, stateDir: join(dataDir, 'validators') }),
+        : { dataDir, stateDir: join(dataDir, 'validators'), historyFile: join(dataDir, HISTORY_FILE) }),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       models,
       log,
@@ -336,10 +337,14 @@ async function startAndRun(ctx: CliContext, opts: LocalnetOptions, plan: Plan, t
     markStopped(join(dataDir, NETWORK_FILE));
   });
 
+  // epoch numbers go on across restarts; --epochs counts the ones this run adds
+  const epochsBefore = new Map(
+    subnets.map((s) => [s.definition.name, network.epochs(network.netuidOf(s.definition.name))]),
+  );
+  const ranThisRun = (name: string) => network.epochs(network.netuidOf(name)) - (epochsBefore.get(name) ?? 0);
   const done = new Promise<void>((resolveDone) => {
     const check = () => {
-      if (epochs !== undefined && subnets.every((s) => network.epochs(network.netuidOf(s.definition.name)) >= epochs))
-        resolveDone();
+      if (epochs !== undefined && subnets.every((s) => ranThisRun(s.definition.name) >= epochs)) resolveDone();
     };
     network.onEpoch((record: EpochSnapshot) => {
       const byProfile = incentiveByProfile(record.neurons);

@@ -1,3 +1,4 @@
+export { appendHistory, loadHistory } from './history.js';
 export { renderHtmlReport } from './html-report.js';
 export { type JoinOptions, type JoinResult, type JoinSubnetPlan, joinChain } from './join.js';
 export { localnetKeys, type NeuronKeys } from './keys.js';

@@ -15,7 +15,7 @@ export interface NeuronSummary {
 export interface SubnetSummary {
   netuid: number;
   name: string;
-  /** Epochs this subnet has run since the network started. */
+  /** Epochs this subnet has run since the network started (across restarts when its history is kept). */
   epochs: number;
   neurons: NeuronSummary[];
 }

@@ -9,6 +9,7 @@
 import { divI32, intRatioI32, mulI32, ONE_N, proportionToU16N, u16ToProportionN } from './fast-fixed.js';
 import { alphaFromDiff, I32F32, I64F64, i64f64ToI32f32 } from './fixed.js';
 import { columnConsensus } from './median.js';
+import { scratchF64, scratchI32 } from './scratch.js';
 import { stakeWeights } from './stake.js';
 import type { EpochHyperparameters, EpochInput, EpochIntermediates, EpochOutput, SparseRowU16 } from './types.js';
 
@@ -36,10 +37,12 @@ class CsrBuilder {
   readonly ptr: Int32Array;
   private row = 0;
 
-  constructor(rows: number, capacity: number) {
+  /** With `slot`, the entry arrays come from the epoch's reusable buffers (see scratch.ts). */
+  constructor(rows: number, capacity: number, slot?: string) {
     this.ptr = new Int32Array(rows + 1);
-    this.col = new Int32Array(Math.max(16, capacity));
-    this.val = new Float64Array(Math.max(16, capacity));
+    const size = Math.max(16, capacity);
+    this.col = slot ? scratchI32(`${slot}.col`, size) : new Int32Array(size);
+    this.val = slot ? scratchF64(`${slot}.val`, size) : new Float64Array(size);
   }
 
   push(j: number, v: number): void {
@@ -359,8 +362,8 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
   let cap = 0;
   for (let i = 0; i < n && i < rowsIn.length; i++) if (permitOld[i]) cap += (rowsIn[i] as SparseRowU16).length;
   const wPtr = new Int32Array(n + 1);
-  const wCol = new Int32Array(cap);
-  const wVal = new Float64Array(cap);
+  const wCol = scratchI32('w.col', cap);
+  const wVal = scratchF64('w.val', cap);
   let len = 0;
   const commitMasks = hp.commitReveal;
   for (let i = 0; i < n; i++) {
@@ -404,8 +407,8 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
 
   // ---- 4.7 clipping and validator trust; 4.8 ranks (one pass over the rows)
   const cPtr = new Int32Array(n + 1);
-  const cCol = new Int32Array(len);
-  const cVal = new Float64Array(len);
+  const cCol = scratchI32('c.col', len);
+  const cVal = scratchF64('c.val', len);
   let clen = 0;
   const validatorTrust = new Float64Array(n);
   const rank = new Float64Array(n);
@@ -447,7 +450,7 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
   if (beta === 0) Wb = W;
   else if (beta === ONE_N) Wb = Wc;
   else {
-    const bb = new CsrBuilder(n, W.col.length);
+    const bb = new CsrBuilder(n, W.col.length, 'wb');
     for (let i = 0; i < n; i++) {
       const p0 = W.ptr[i] as number;
       const p1 = W.ptr[i + 1] as number;
@@ -485,7 +488,7 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
 
   /** Fixed-rate EMA rows: α·new + (1 − α)·old, dense over touched columns, ascending. */
   const fixedEma = (newM: Csr, oldM: Csr): Csr => {
-    const eb = new CsrBuilder(n, newM.col.length + oldM.col.length);
+    const eb = new CsrBuilder(n, newM.col.length + oldM.col.length, 'ema');
     for (let i = 0; i < n; i++) {
       const p0 = newM.ptr[i] as number;
       const p1 = newM.ptr[i + 1] as number;
@@ -539,8 +542,8 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
     let total = 0;
     for (let i = 0; i < n && i < bondsIn.length; i++) total += (bondsIn[i] as SparseRowU16).length;
     const ptr = new Int32Array(n + 1);
-    const col = new Int32Array(total);
-    const val = new Float64Array(total);
+    const col = scratchI32('b.col', total);
+    const val = scratchF64('b.val', total);
     const table = u16Proportions();
     let len = 0;
     // BlockAtRegistration reads 0 beyond n; only the Yuma3 liquid-alpha walk can see such entries
@@ -608,7 +611,7 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
     for (let p = 0; p < Bint.col.length; p++) {
       Bint.val[p] = intRatioI32(Bint.val[p] as number, colSum[Bint.col[p] as number] as number);
     }
-    const delta: Csr = { ptr: Wb.ptr, col: Wb.col, val: new Float64Array(Wb.val.length) };
+    const delta: Csr = { ptr: Wb.ptr, col: Wb.col, val: scratchF64('delta.val', Wb.val.length) };
     for (let i = 0; i < n; i++) {
       const s = activeStake[i] as number;
       for (let p = Wb.ptr[i] as number; p < (Wb.ptr[i + 1] as number); p++)
@@ -757,7 +760,7 @@ function liquidAlphaEma(
     }
     return a;
   };
-  const eb = new CsrBuilder(n, Wb.col.length);
+  const eb = new CsrBuilder(n, Wb.col.length, 'ema');
   const decayed = scratch.b;
   const rates = scratch.a;
   for (let i = 0; i < n; i++) {

@@ -1,3 +1,5 @@
+import { scratchF64, scratchI32 } from './scratch.js';
+
 /**
  * Column consensus (consensus.md §4.6): the stake-weighted median of each column of the weights of
  * staked validators, with subtensor's partition algorithm (same pivots, so the same results).
@@ -91,7 +93,7 @@ export function columnConsensus(
   if (nnz === 0) return consensus;
   if (m * n <= DENSE_CELLS_MAX && nnz * 4 >= m * n) {
     // dense: rows written in order (sequential), columns read a block at a time (one cache line)
-    const rows = new Float64Array(m * n);
+    const rows = scratchF64('dense.rows', m * n).fill(0);
     const touched = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       const kk = useIndex[i] as number;
@@ -129,8 +131,8 @@ export function columnConsensus(
   }
   for (let j = 0; j < n; j++) colPtr[j + 1] = (colPtr[j + 1] as number) + (colPtr[j] as number);
   const fill = colPtr.slice(0, n);
-  const colK = new Int32Array(nnz);
-  const colV = new Float64Array(nnz);
+  const colK = scratchI32('t.col', nnz);
+  const colV = scratchF64('t.val', nnz);
   for (let i = 0; i < n; i++) {
     const kk = useIndex[i] as number;
     if (kk < 0) continue;

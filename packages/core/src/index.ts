@@ -16,6 +16,7 @@ export * from './models/index.js';
 export * from './neuron/index.js';
 export * from './plugin/index.js';
 export * from './protocol/index.js';
+export * from './timelock/index.js';
 export { type Clock, ManualClock, systemClock } from './util/clock.js';
 export { createRandom, type Random } from './util/random.js';
 export { Secret, toSecret } from './util/secret.js';

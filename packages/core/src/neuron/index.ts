@@ -13,4 +13,5 @@ export {
   saveValidatorState,
   type ValidatorState,
 } from './validator-state.js';
+export { chooseRevealRound, type WeightMode, weightMode } from './weight-mode.js';
 export { weightsFromScores } from './weights.js';

@@ -60,7 +60,7 @@ describe('$NACL keyfiles (keyfile.json → nacl)', () => {
     expect(plain.reveal()).toBe(nacl.plaintext);
   });
 
-  it('derives the key from the password with Argon2i (512 MiB)', { tags: ['slow'], timeout: 120_000 }, () => {
+  it('derives the key from the password with Argon2i (512 MiB)', { tags: ['slow'] }, () => {
     expect(u8aToHex(sdkKdf(new Secret(nacl.password)), -1, false)).toBe(nacl.derived_key_hex);
   });
 

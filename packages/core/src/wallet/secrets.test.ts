@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('secrets never reach logs, errors or printed objects', () => {
-  it('a full wallet lifecycle', { timeout: 30_000 }, async () => {
+  it('a full wallet lifecycle', async () => {
     const lines: string[] = [];
     const destination = new Writable({
       write(chunk, _enc, done) {

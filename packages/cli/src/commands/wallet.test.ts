@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeSdkPassword, initCrypto, Keypair, Secret, sdkPasswordEnvName } from '@subnetkit/core';
+import { decryptKeyfile, encodeSdkPassword, initCrypto, Keypair, Secret, sdkPasswordEnvName } from '@subnetkit/core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sink } from '../capture.test-helper.js';
 import { main } from '../main.js';
@@ -13,6 +13,11 @@ const VECTOR = {
   other: 'legal winner thank year wave sausage worth useful legal winner thank yellow',
   otherAddress: '5EHgWw2Af1pnoc7f1A8bfmM97W3DAYW8xr82RfhLL9oAabAe',
   alice: '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY',
+};
+// from packages/core/src/wallet/fixtures/keyfile.json (nacl-full-keyfile): the SDK's Argon2i key of this password
+const SDK_KDF = {
+  password: 'bittensor-test-password-1',
+  key: '464da7c5824d466492f8b2f2a0163bcdfda808f9848649c0d6b32bc38d4f835e',
 };
 
 let root: string;
@@ -171,12 +176,16 @@ describe('subnetkit wallet', () => {
   it('encrypts the coldkey with the SDK KDF; a wrong password writes nothing', {
     tags: ['slow'],
   }, async () => {
-    const password = 'a long test password';
+    const password = SDK_KDF.password;
     const created = await run(['create', '--name', 'e', '--json'], { SUBNETKIT_WALLET_PASSWORD: password });
     expect(created.code, created.stderr).toBe(0);
     const address = JSON.parse(created.stdout).coldkey.address;
     const coldkey = join(root, 'e', 'coldkey');
-    expect((await readFile(coldkey)).subarray(0, 5).toString()).toBe('$NACL');
+    const blob = await readFile(coldkey);
+    expect(blob.subarray(0, 5).toString()).toBe('$NACL');
+    // it opens with the SDK's key for this password: the CLI used the SDK's KDF parameters
+    const sdkKey = new Secret(Uint8Array.from(Buffer.from(SDK_KDF.key, 'hex')));
+    expect(JSON.parse(decryptKeyfile(blob, new Secret(password), { key: sdkKey }).reveal()).ss58Address).toBe(address);
     await rm(join(root, 'e', 'coldkeypub.txt'));
     const name = sdkPasswordEnvName(coldkey);
     const wrong = await run(['regen-coldkeypub', '--name', 'e'], {

@@ -3,6 +3,18 @@ import type { EpochInput, EpochOutput } from '../../consensus/types.js';
 import { activityCutoffBlocks } from './params.js';
 import type { ChainState, Subnet } from './state.js';
 import { K } from './state.js';
+import { timelockedQueues } from './timelock-weights.js';
+
+/** Earliest block of each hotkey's timelocked commits still queued (unrevealed, unexpired). */
+function firstTimelockedCommit(st: ChainState, s: Subnet): Map<string, number> {
+  const current = s.epochIndex + 1;
+  const first = new Map<string, number>();
+  for (const q of timelockedQueues(st, s.netuid)) {
+    if (current > q.epoch + s.hyper.commitRevealPeriod) continue;
+    for (const c of q.commits) first.set(c.hotkey, Math.min(first.get(c.hotkey) ?? c.block, c.block));
+  }
+  return first;
+}
 
 /** The one mapping from chain state to the Yuma epoch's input (consensus.md §3). */
 export function buildEpochInput(st: ChainState, s: Subnet, block: number, emission: bigint): EpochInput {
@@ -15,6 +27,7 @@ export function buildEpochInput(st: ChainState, s: Subnet, block: number, emissi
   const weights: EpochInput['weights'] = [];
   const bonds: EpochInput['bonds'] = [];
   const commitBlock: (bigint | null)[] = [];
+  const timelocked = h.commitRevealWeightsEnabled ? firstTimelockedCommit(st, s) : new Map<string, number>();
   for (let uid = 0; uid < n; uid++) {
     const hk = nv.hotkeys[uid] as string;
     stake.push(st.pool(s.netuid, hk).alpha);
@@ -25,7 +38,10 @@ export function buildEpochInput(st: ChainState, s: Subnet, block: number, emissi
       // the epoch is due in this block, so the current epoch counts one ahead (consensus.md §3.4)
       const current = s.epochIndex + 1;
       const live = st.commits(s.netuid, hk).filter((c) => current <= c.epoch + h.commitRevealPeriod);
-      commitBlock.push(live.length > 0 ? BigInt(Math.min(...live.map((c) => c.block))) : null);
+      const blocks = live.map((c) => c.block);
+      const tl = timelocked.get(hk);
+      if (tl !== undefined) blocks.push(tl);
+      commitBlock.push(blocks.length > 0 ? BigInt(Math.min(...blocks)) : null);
     } else commitBlock.push(null);
   }
   return {

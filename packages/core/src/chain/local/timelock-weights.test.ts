@@ -8,6 +8,7 @@ import type { Signer } from '../../util/signer.js';
 import type { ChainCall, ChainEvent } from '../types.js';
 import { blake2Hex } from './codec.js';
 import { devGenesis } from './dev-genesis.js';
+import { buildEpochInput } from './epoch.js';
 import { createLocalChain, type LocalChain } from './local-chain.js';
 import type { Hyper } from './params.js';
 import { dev, include } from './test-helpers.js';
@@ -187,6 +188,18 @@ describe('commit-reveal v4 on the local chain', () => {
     ]);
     expect((await c.metagraph(1, { weights: true })).weights![1]).toEqual([[1, 65535]]);
     expect(await c.timelockedWeightCommits(1)).toEqual([]);
+    await c.close();
+  });
+
+  it('an unrevealed timelocked commit counts as the committer’s first commit block in the epoch input', async () => {
+    const c = await setup();
+    const nextEpoch = (await c.subnet(1))!.nextEpochBlock!;
+    const late = await roundOfBlock(c, nextEpoch + 5);
+    const r = await include(c, dev.ownerHot, commitCall(await sealed(c, dev.ownerHot, [1], [65535], late), late));
+    const s = c.state.subnet(1)!;
+    const input = buildEpochInput(c.state, s, nextEpoch, 0n);
+    expect(input.commitBlock[0]).toBe(BigInt(r.blockNumber));
+    expect(input.commitBlock[1]).toBeNull();
     await c.close();
   });
 

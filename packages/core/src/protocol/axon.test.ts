@@ -527,6 +527,18 @@ describe('dendrite failure mapping', () => {
       { timeoutMs: 150 },
     );
     expect(r).toMatchObject({ ok: false, status: 408, message: 'Request timeout after 0.15 seconds' });
+    // calls in flight share one timer: a hung axon times out while the others answer, every time
+    const { port } = await startAxon();
+    const d = newDendrite();
+    const mixed = [
+      { ip: '127.0.0.1', port, hotkey: bob.address },
+      { ip: '127.0.0.1', port: p, hotkey: bob.address },
+      { ip: '127.0.0.1', port, hotkey: bob.address },
+    ];
+    for (let round = 0; round < 2; round++) {
+      const rs = await d.fanOut(mixed, Echo, { text: 'm', n: round }, { timeoutMs: 400 });
+      expect(rs.map((x) => x.status)).toEqual([200, 408, 200]);
+    }
     hang.closeAllConnections();
     await new Promise((r) => hang.close(r));
   });

@@ -48,7 +48,7 @@ export interface DendriteOptions {
 
 /** A signer that can hand out a nonce-prepared signer for itself (`Keypair.presignedSigner`). */
 interface PresignCapable {
-  presignedSigner(options: { poolSize: number }): Signer & { refill(): void };
+  presignedSigner(options: { poolSize: number }): Signer & { refill(): void; close(): Promise<void> };
 }
 
 /** Per-call options. */
@@ -103,6 +103,7 @@ export class Dendrite {
   /** Signs requests: the nonce-prepared signer when the key offers one, else `#signer`. */
   readonly #requestSigner: Signer;
   readonly #refill: () => void;
+  readonly #closeSigner: () => Promise<void>;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #version: number;
@@ -114,10 +115,13 @@ export class Dendrite {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   #lastNonce = 0n;
+  /** One timer for every call in flight (a fan-out's calls would otherwise arm and abort 256). */
+  readonly #deadlines: Deadlines;
 
   constructor(options: DendriteOptions) {
     this.#signer = options.signer;
     this.#clock = options.clock ?? systemClock;
+    this.#deadlines = new Deadlines(this.#clock);
     this.#log = options.logger ?? pino({ level: 'silent' });
     this.#version = options.version ?? SDK_VERSION_INT;
     this.#ip = options.externalIp ?? '0.0.0.0';
@@ -128,10 +132,12 @@ export class Dendrite {
       const fast = capable.presignedSigner.call(options.signer, { poolSize: this.#concurrency });
       this.#requestSigner = fast;
       this.#refill = () => fast.refill();
+      this.#closeSigner = () => fast.close();
       this.#refill();
     } else {
       this.#requestSigner = options.signer;
       this.#refill = () => undefined;
+      this.#closeSigner = async () => undefined;
     }
     this.#maxResponse = options.maxResponseBytes ?? 8 * 1024 * 1024;
     this.#ownsDispatcher = options.dispatcher === undefined;
@@ -307,8 +313,9 @@ export class Dendrite {
     };
   }
 
-  /** Closes the keep-alive pool. */
+  /** Closes the keep-alive pool and stops the nonce worker. */
   async close(): Promise<void> {
+    await this.#closeSigner();
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
@@ -408,18 +415,14 @@ export class Dendrite {
 
   #deadline(timeoutS: number, user?: AbortSignal): { ac: AbortController; stopTimer: () => void } {
     const ac = new AbortController();
-    const stop = new AbortController();
-    this.#clock.sleep(timeoutS * 1000, stop.signal).then(
-      () => ac.abort(TIMEOUT),
-      () => undefined,
-    );
+    const cancelTimer = this.#deadlines.add(this.#clock.now() + timeoutS * 1000, () => ac.abort(TIMEOUT));
     const onUser = (): void => ac.abort(CANCELLED);
     if (user?.aborted) ac.abort(CANCELLED);
     else user?.addEventListener('abort', onUser, { once: true });
     return {
       ac,
       stopTimer: () => {
-        stop.abort();
+        cancelTimer();
         user?.removeEventListener('abort', onUser);
       },
     };
@@ -573,6 +576,64 @@ export class Dendrite {
       default:
         return { status: 500, message: `Client error: ${text}` };
     }
+  }
+}
+
+/**
+ * Deadlines of the calls in flight on one clock sleep, armed for the earliest. Adding a later
+ * deadline or cancelling one costs no timer; the sleep is aborted only when the earliest moves
+ * earlier or nothing is left to wait for.
+ */
+class Deadlines {
+  readonly #clock: Clock;
+  readonly #pending = new Map<number, { at: number; fire: () => void }>();
+  #nextId = 0;
+  #armedAt = Number.POSITIVE_INFINITY;
+  #stop: AbortController | undefined;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  /** Calls `fire` at `at` (clock ms) unless the returned cancel runs first. */
+  add(at: number, fire: () => void): () => void {
+    const id = this.#nextId++;
+    this.#pending.set(id, { at, fire });
+    if (at < this.#armedAt) this.#arm(at);
+    return () => {
+      this.#pending.delete(id);
+      if (this.#pending.size === 0) this.#disarm();
+    };
+  }
+
+  #disarm(): void {
+    this.#stop?.abort();
+    this.#stop = undefined;
+    this.#armedAt = Number.POSITIVE_INFINITY;
+  }
+
+  #arm(at: number): void {
+    this.#disarm();
+    const stop = new AbortController();
+    this.#stop = stop;
+    this.#armedAt = at;
+    this.#clock.sleep(Math.max(0, at - this.#clock.now()), stop.signal).then(
+      () => {
+        if (this.#stop !== stop) return;
+        this.#stop = undefined;
+        this.#armedAt = Number.POSITIVE_INFINITY;
+        const now = this.#clock.now();
+        let next = Number.POSITIVE_INFINITY;
+        for (const [id, d] of this.#pending) {
+          if (d.at <= now) {
+            this.#pending.delete(id);
+            d.fire();
+          } else if (d.at < next) next = d.at;
+        }
+        if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
+      },
+      () => undefined,
+    );
   }
 }
 

@@ -209,7 +209,13 @@ export class Keypair implements Signer {
   presignedSigner(options?: PresignOptions): PresignedSigner {
     assertCryptoReady();
     const canonical = privateKeyFromPolkadot(this.#secretKey);
-    const signer = new PresignedSigner(canonical.subarray(0, 32), this.publicKey, this.address, options);
+    const signer = new PresignedSigner(
+      canonical.subarray(0, 32),
+      this.publicKey,
+      this.address,
+      (m) => this.sign(m),
+      options,
+    );
     canonical.fill(0);
     return signer;
   }

@@ -18,7 +18,24 @@ if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
 }
 
 const encoder = new TextEncoder();
-const u32le = (n: number): Uint8Array => Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24);
+/** Encoded labels, so hot callers do not re-encode the same few strings. */
+const labels = new Map<string, Uint8Array>();
+function labelBytes(label: string): Uint8Array {
+  let b = labels.get(label);
+  if (!b) {
+    b = encoder.encode(label);
+    if (labels.size < 64) labels.set(label, b);
+  }
+  return b;
+}
+const lenBuf = new Uint8Array(4);
+function u32le(n: number): Uint8Array {
+  lenBuf[0] = n & 0xff;
+  lenBuf[1] = (n >>> 8) & 0xff;
+  lenBuf[2] = (n >>> 16) & 0xff;
+  lenBuf[3] = n >>> 24;
+  return lenBuf;
+}
 
 class Strobe128 {
   readonly st = new Uint8Array(200);
@@ -53,10 +70,12 @@ class Strobe128 {
   }
 
   #absorb(data: Uint8Array): void {
-    for (let i = 0; i < data.length; i++) {
-      this.st[this.pos] = (this.st[this.pos] as number) ^ (data[i] as number);
-      if (++this.pos === R) this.#runF();
-    }
+    for (let i = 0; i < data.length; i++) this.#absorbByte(data[i] as number);
+  }
+
+  #absorbByte(b: number): void {
+    this.st[this.pos] = (this.st[this.pos] as number) ^ b;
+    if (++this.pos === R) this.#runF();
   }
 
   #squeeze(out: Uint8Array): void {
@@ -75,7 +94,8 @@ class Strobe128 {
     const oldBegin = this.posBegin;
     this.posBegin = this.pos + 1;
     this.curFlags = flags;
-    this.#absorb(Uint8Array.of(oldBegin, flags));
+    this.#absorbByte(oldBegin);
+    this.#absorbByte(flags);
     if ((flags & (FLAG_C | FLAG_K)) !== 0 && this.pos !== 0) this.#runF();
   }
 
@@ -103,21 +123,21 @@ export class Transcript {
   constructor(label: string | Transcript) {
     if (typeof label === 'string') {
       this.#strobe.init(encoder.encode('Merlin v1.0'));
-      this.appendMessage('dom-sep', encoder.encode(label));
+      this.appendMessage('dom-sep', labelBytes(label));
     } else {
       this.#strobe.copyFrom(label.#strobe);
     }
   }
 
   appendMessage(label: string, message: Uint8Array): void {
-    this.#strobe.metaAd(encoder.encode(label), false);
+    this.#strobe.metaAd(labelBytes(label), false);
     this.#strobe.metaAd(u32le(message.length), true);
     this.#strobe.ad(message, false);
   }
 
   challengeBytes(label: string, length: number): Uint8Array {
     const out = new Uint8Array(length);
-    this.#strobe.metaAd(encoder.encode(label), false);
+    this.#strobe.metaAd(labelBytes(label), false);
     this.#strobe.metaAd(u32le(length), true);
     this.#strobe.prf(out, false);
     return out;

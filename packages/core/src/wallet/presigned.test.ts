@@ -24,24 +24,44 @@ describe('PresignedSigner', () => {
     );
   });
 
-  it('uses every prepared nonce once, refills in the background, and falls back when empty', async () => {
+  it('uses every prepared nonce once, falls back to the plain signer when empty, refills on a worker', async () => {
     const alice = Keypair.fromUri('//Alice');
     const s = alice.presignedSigner({ poolSize: 4 });
-    expect(s.ready).toBe(0);
-    s.fill();
-    expect(s.ready).toBe(4);
-    const msg = new TextEncoder().encode('fan-out');
-    const sigs = Array.from({ length: 6 }, () => s.sign(msg));
-    expect(s.ready).toBe(0);
-    // fresh R (first 32 bytes) every time, prepared or not
-    expect(new Set(sigs.map((x) => Buffer.from(x.subarray(0, 32)).toString('hex'))).size).toBe(6);
-    for (const sig of sigs) expect(sr25519Verify(sig, msg, alice.publicKey)).toBe(true);
+    try {
+      expect(s.ready).toBe(0);
+      s.fill();
+      expect(s.ready).toBe(4);
+      const msg = new TextEncoder().encode('fan-out');
+      const sigs = Array.from({ length: 6 }, () => s.sign(msg));
+      expect(s.ready).toBe(0);
+      // fresh R (first 32 bytes) every time, prepared or not
+      expect(new Set(sigs.map((x) => Buffer.from(x.subarray(0, 32)).toString('hex'))).size).toBe(6);
+      for (const sig of sigs) expect(sr25519Verify(sig, msg, alice.publicKey)).toBe(true);
+      s.refill();
+      await until(() => s.ready === 4);
+      const fromWorker = Array.from({ length: 4 }, () => s.sign(msg));
+      expect(s.ready).toBe(0);
+      for (const sig of fromWorker) expect(sr25519Verify(sig, msg, alice.publicKey)).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refills on this thread when asked to', async () => {
+    const bob = Keypair.fromUri('//Bob');
+    const s = bob.presignedSigner({ poolSize: 20, worker: false });
     s.refill();
-    await new Promise<void>((resolve) => {
-      const poll = (): void => (s.ready === 4 ? resolve() : void setImmediate(poll));
-      poll();
-    });
-    expect(s.ready).toBe(4);
-    expect(sr25519Verify(s.sign(msg), msg, alice.publicKey)).toBe(true);
+    await until(() => s.ready === 20);
+    const msg = Uint8Array.of(1, 2, 3);
+    expect(sr25519Verify(s.sign(msg), msg, bob.publicKey)).toBe(true);
+    expect(s.ready).toBe(19);
   });
 });
+
+/** Resolves once `cond` holds, checking after each turn of the event loop (no timed sleeps). */
+function until(cond: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const poll = (): void => (cond() ? resolve() : void setImmediate(poll));
+    poll();
+  });
+}

@@ -748,16 +748,23 @@ function liquidAlphaEma(
   const steep = I32F32.fromInt(hp.alphaSigmoidSteepness);
   // the sigmoid depends only on the chosen difference, so cache by it
   const cache = new Map<number, number>();
+  // runs of equal differences are common (every weight at or under consensus gives 0): a one-entry
+  // memo in front of the map
+  let lastD = -1;
+  let lastA = 0;
   const rate = (c: number, w: number, b: number): number => {
     let d: number;
     if (w >= b) d = w - c;
     else d = b - w;
     d = d < 0 ? 0 : Math.min(d, ONE_N);
+    if (d === lastD) return lastA;
     let a = cache.get(d);
     if (a === undefined) {
       a = Number(alphaFromDiff(BigInt(d), lo, hi, steep));
       cache.set(d, a);
     }
+    lastD = d;
+    lastA = a;
     return a;
   };
   const eb = new CsrBuilder(n, Wb.col.length, 'ema');

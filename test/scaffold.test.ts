@@ -61,8 +61,9 @@ describe('generated subnet packages', { tags: ['slow'] }, () => {
 describe('generator input errors', () => {
   test('leave nothing behind', async () => {
     const target = join(base, 'never');
-    expect((await cli(['new', 'Bad Name', '--dir', target, '--yes'])).code).toBe(1);
-    expect((await cli(['new', 'ok-name', '--kind', 'audio', '--dir', target, '--yes'])).code).toBe(1);
+    // bad names and kinds are usage errors (exit 2); an occupied folder is a failure (exit 1)
+    expect((await cli(['new', 'Bad Name', '--dir', target, '--yes'])).code).toBe(2);
+    expect((await cli(['new', 'ok-name', '--kind', 'audio', '--dir', target, '--yes'])).code).toBe(2);
     expect((await cli(['new', 'ok-name', '--dir', dirs.text, '--yes'])).code).toBe(1);
     expect(existsSync(target)).toBe(false);
     expect(readdirSync(base).sort()).toEqual([...KINDS].sort());

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { CORE_VERSION, loadSubnet, SubnetkitError } from '@subnetkit/core';
 import type { Command } from 'commander';
@@ -142,7 +142,9 @@ function childEnv(): NodeJS.ProcessEnv {
 
 /** `npm run build` in the package, when it has a build script; false when the build failed. */
 async function runBuild(dir: string, pkg: Manifest, add: Add): Promise<boolean> {
-  if (!pkg.scripts?.build) return true; // nothing to run: the entry check says whether dist is there
+  // nothing to run, or an installed copy (built when packed, without its sources): the entry
+  // check says whether dist is there
+  if (!pkg.scripts?.build || resolve(dir).split(sep).includes('node_modules')) return true;
   try {
     await promisify(execFile)('npm', ['run', 'build', '--silent'], {
       cwd: dir,

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -13,6 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { SubnetkitError } from '@subnetkit/core';
 
@@ -185,6 +187,7 @@ const tarballName = (m: Manifest) => `${m.name.replace(/^@/, '').replace('/', '-
 /**
  * Packs each package once per content (tarballs are cached in the OS temp folder, keyed by a
  * fingerprint of the package's files), so generating several packages packs the installation once.
+ * Nothing is written into the packed folders.
  * Returns package name → tarball path.
  */
 export async function packLocal(
@@ -197,10 +200,11 @@ export async function packLocal(
   for (const [name, dir] of packages) {
     const manifest = readManifest(dir);
     const inWorkspace = Boolean(options.workspaceRoot && isInside(dir, options.workspaceRoot));
-    // the source CLI copies the repo's plopfile and templates into its tarball (prepack)
+    // the source CLI's tarball also holds the generator and the versions frozen from the manifests
+    const root = options.workspaceRoot;
     const extra =
-      inWorkspace && name === 'subnetkit' && options.workspaceRoot
-        ? [join(options.workspaceRoot, 'plopfile.js'), join(options.workspaceRoot, 'templates', 'subnet')]
+      inWorkspace && name === 'subnetkit' && root
+        ? ['plopfile.js', 'templates/subnet', 'package.json', 'packages/core/package.json'].map((p) => join(root, p))
         : [];
     const cached = join(cacheDir, fingerprint([dir, ...extra]), tarballName(manifest));
     if (existsSync(cached)) result.set(name, cached);
@@ -210,29 +214,29 @@ export async function packLocal(
   const staging = join(cacheDir, `.pack-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(staging, { recursive: true });
   try {
-    // installed copies are packed as they are; sources run their prepack (the CLI bundles its generator)
-    const sources = toPack.filter((p) => options.workspaceRoot && isInside(p.dir, options.workspaceRoot));
-    const installed = toPack.filter((p) => !sources.includes(p));
-    for (const [group, ignoreScripts] of [
-      [sources, false],
-      [installed, true],
-    ] as const) {
-      if (group.length === 0) continue;
-      const args = ['pack', '--json', '--pack-destination', staging, ...group.map((p) => p.dir)];
-      if (ignoreScripts) args.push('--ignore-scripts');
-      const { stdout } = await run('npm', args, {
-        cwd: staging,
-        env: npmEnv(),
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      const packed = JSON.parse(stdout) as { name: string; filename: string }[];
-      for (const p of group) {
-        const entry = packed.find((e) => e.name === p.name);
-        if (!entry) throw new Error(`npm pack did not pack ${p.name}`);
-        mkdirSync(dirname(p.cached), { recursive: true });
-        renameSync(join(staging, entry.filename), p.cached);
-        result.set(p.name, p.cached);
-      }
+    // the source CLI is packed from a staged copy with its generator bundled there, never by
+    // its prepack script, which writes into packages/cli and races a concurrent pack
+    const dirs = await Promise.all(
+      toPack.map((p) =>
+        p.name === 'subnetkit' && options.workspaceRoot && isInside(p.dir, options.workspaceRoot)
+          ? stageSourceCli(p.dir, options.workspaceRoot, join(staging, 'cli'))
+          : p.dir,
+      ),
+    );
+    const out = join(staging, 'out');
+    mkdirSync(out);
+    const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out, ...dirs], {
+      cwd: staging,
+      env: npmEnv(),
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const packed = JSON.parse(stdout) as { name: string; filename: string }[];
+    for (const p of toPack) {
+      const entry = packed.find((e) => e.name === p.name);
+      if (!entry) throw new Error(`npm pack did not pack ${p.name}`);
+      mkdirSync(dirname(p.cached), { recursive: true });
+      renameSync(join(out, entry.filename), p.cached);
+      result.set(p.name, p.cached);
     }
     return result;
   } catch (err) {
@@ -246,6 +250,27 @@ export async function packLocal(
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * A copy of the source CLI package as npm would pack it, with the generator (the repo's plopfile,
+ * templates/subnet and the versions frozen from the workspace manifests) bundled into generator/,
+ * as scripts/bundle-generator.mjs does for a release.
+ */
+async function stageSourceCli(cliDir: string, workspaceRoot: string, into: string): Promise<string> {
+  const skip = new Set(['node_modules', 'src', 'generator', 'scripts']);
+  cpSync(cliDir, into, {
+    recursive: true,
+    filter: (src) => !skip.has(relative(cliDir, src).split(sep)[0] as string),
+  });
+  const generator = join(into, 'generator');
+  cpSync(join(workspaceRoot, 'plopfile.js'), join(generator, 'plopfile.js'));
+  cpSync(join(workspaceRoot, 'templates', 'subnet'), join(generator, 'templates', 'subnet'), { recursive: true });
+  const plopfile = (await import(pathToFileURL(join(workspaceRoot, 'plopfile.js')).href)) as {
+    readTemplateVersions(dir: string): unknown;
+  };
+  writeJson(join(generator, 'versions.json'), plopfile.readTemplateVersions(workspaceRoot));
+  return into;
 }
 
 /**

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sink } from '../capture.test-helper.js';
 import { main } from '../main.js';
+import { addWorkspace } from './new.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const manifest = (path: string) => JSON.parse(readFileSync(join(repo, path), 'utf8'));
@@ -188,6 +189,16 @@ describe('subnetkit new', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/SK_CLI_USAGE: Unknown --deps 'git'/);
     expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('adds a package made in packages/ of a workspace to its workspaces, once', async () => {
+    const pkg = { name: 'mono', private: true, workspaces: ['packages/core'] };
+    await writeFile(join(root, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+    expect(addWorkspace(root, join(root, 'packages', 'subnet-x'))).toBe('packages/subnet-x');
+    expect(addWorkspace(root, join(root, 'packages', 'subnet-x'))).toBeUndefined();
+    expect(addWorkspace(root, join(root, '.tmp', 'elsewhere'))).toBeUndefined(); // only packages/<name>
+    const after = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(after.workspaces).toEqual(['packages/core', 'packages/subnet-x']);
   });
 
   it('refuses a --dir that is a file', async () => {

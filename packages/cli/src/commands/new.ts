@@ -285,7 +285,7 @@ function listFiles(root: string): string[] {
  * Adds `dir` to the workspaces of the source workspace when it sits right in its packages/
  * folder (so `npm install` there links it); returns the entry added, if any.
  */
-function addWorkspace(root: string, dir: string): string | undefined {
+export function addWorkspace(root: string, dir: string): string | undefined {
   const rel = relative(root, dir).split('\\').join('/');
   if (!/^packages\/[^/]+$/.test(rel)) return undefined;
   const file = join(root, 'package.json');

@@ -1,0 +1,87 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { KINDS, type Kind, pool, type Ran, ROOT, sh } from './scaffold-helpers.js';
+
+// The README's path for a new user, verbatim, in empty folders outside the repository, with this
+// repository's CLI reached as the README says (`npx --prefix <repo> subnetkit`):
+//   subnetkit new my-subnet --kind <kind> --yes && cd my-subnet && npm install && npm test && npx subnetkit doctor
+// No .npmrc is written: skipping onnxruntime-node's CUDA download is the generated package's job.
+// @subnetkit/* is not on the npm registry, so `new` packs this installation into vendor/ (once per
+// content: the tarballs are cached, so the four kinds share one pack).
+
+const UNKNOWN_CONFIG = /Unknown (project|user|global|env|cli|builtin) config/i;
+const outside = Object.fromEntries(
+  KINDS.map((k) => [k, mkdtempSync(join(tmpdir(), `subnetkit-outside-${k}-`))]),
+) as Record<Kind, string>;
+const pkgDir = (kind: Kind) => join(outside[kind], 'my-subnet');
+const steps: Record<Kind, { new: Ran; install: Ran }> = {} as never;
+
+beforeAll(async () => {
+  // the first `new` packs, the others reuse its tarballs
+  const first = await sh(
+    'npx',
+    ['--prefix', ROOT, 'subnetkit', 'new', 'my-subnet', '--kind', KINDS[0], '--yes'],
+    outside[KINDS[0]],
+  );
+  await pool(KINDS, 2, async (kind) => {
+    const made =
+      kind === KINDS[0]
+        ? first
+        : await sh('npx', ['--prefix', ROOT, 'subnetkit', 'new', 'my-subnet', '--kind', kind, '--yes'], outside[kind]);
+    const install = made.code === 0 ? await sh('npm', ['install'], pkgDir(kind)) : made;
+    steps[kind] = { new: made, install };
+  });
+}, 900_000);
+
+afterAll(() => {
+  for (const dir of Object.values(outside)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('outside the repository', { tags: ['slow'] }, () => {
+  test('subnetkit new writes a package on the local tarballs and says so in one line', () => {
+    for (const kind of KINDS) {
+      const made = steps[kind].new;
+      expect(made.code, `${kind}: ${made.stderr}`).toBe(0);
+      expect(made.stdout).toMatch(new RegExp(`created my-subnet \\(${kind}\\) in my-subnet`));
+      const notes = made.stderr.split('\n').filter((l) => l.startsWith('note:'));
+      expect(notes, kind).toHaveLength(1);
+      expect(notes[0]).toMatch(/vendor\//);
+      const pkg = JSON.parse(readFileSync(join(pkgDir(kind), 'package.json'), 'utf8'));
+      expect(pkg.devDependencies.subnetkit).toMatch(/^file:vendor\/subnetkit-\d+\.\d+\.\d+\.tgz$/);
+      expect(existsSync(join(pkgDir(kind), '.npmrc')), kind).toBe(false);
+    }
+  });
+
+  test('npm install succeeds offline from all but the registry, with no npm warning about unknown config', () => {
+    for (const kind of KINDS) {
+      const { install } = steps[kind];
+      expect(install.code, `${kind}: ${install.stderr}`).toBe(0);
+      expect(install.stdout + install.stderr, kind).not.toMatch(UNKNOWN_CONFIG);
+      // onnxruntime-node's install script (the NuGet download) never ran
+      expect(install.stdout + install.stderr, kind).not.toMatch(/nuget|onnxruntime-node.*postinstall/i);
+      expect(existsSync(join(pkgDir(kind), 'node_modules', '@subnetkit', 'core', 'package.json')), kind).toBe(true);
+    }
+  });
+
+  test('npm test passes for every kind, the whole-network test included', async () => {
+    const results = await pool(KINDS, 2, (kind) => sh('npm', ['test'], pkgDir(kind)));
+    results.forEach((r, i) => {
+      expect(r.code, `${KINDS[i]}: ${r.stdout}${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/network\.test\.ts/);
+      expect(r.stdout).toMatch(/Tests\s+\d+ passed/);
+      expect(r.stdout + r.stderr).not.toMatch(UNKNOWN_CONFIG);
+    });
+  });
+
+  test('npx subnetkit doctor builds and passes right after new + install', async () => {
+    const results = await pool(KINDS, 2, (kind) => sh('npx', ['subnetkit', 'doctor'], pkgDir(kind)));
+    results.forEach((r, i) => {
+      expect(r.code, `${KINDS[i]}: ${r.stdout}${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/ok {3}build: npm run build succeeded/);
+      expect(r.stdout).toMatch(/ready to publish/);
+      expect(r.stdout + r.stderr).not.toMatch(UNKNOWN_CONFIG);
+    });
+  });
+});

@@ -34,6 +34,20 @@ export function encodeWeightsPayload(p: WeightsTlockPayload): Uint8Array {
 
 /** Decodes the payload; throws SK_TIMELOCK_BAD_INPUT when the bytes are not one (the chain drops such commits). */
 export function decodeWeightsPayload(bytes: Uint8Array): WeightsTlockPayload {
+  const r = scaleReader(bytes);
+  const hotkey = r.take(r.compact()).slice();
+  return { hotkey, ...r.weights() };
+}
+
+/**
+ * The v3 payload without `hotkey` (`LegacyWeightsTlockPayload`), which the chain still accepts
+ * when the current one does not decode, applying it as the committer's weights. Never emitted.
+ */
+export function decodeLegacyWeightsPayload(bytes: Uint8Array): Omit<WeightsTlockPayload, 'hotkey'> {
+  return scaleReader(bytes).weights();
+}
+
+function scaleReader(bytes: Uint8Array) {
   let off = 0;
   const compact = (): number => {
     if (off >= bytes.length) throw bad('truncated');
@@ -54,11 +68,13 @@ export function decodeWeightsPayload(bytes: Uint8Array): WeightsTlockPayload {
     const dv = new DataView(raw.slice().buffer);
     return Array.from({ length: n }, (_, i) => dv.getUint16(i * 2, true));
   };
-  const hotkey = take(compact()).slice();
-  const uids = u16s();
-  const values = u16s();
-  const versionKey = new DataView(take(8).slice().buffer).getBigUint64(0, true);
-  return { hotkey, uids, values, versionKey };
+  const weights = (): Omit<WeightsTlockPayload, 'hotkey'> => {
+    const uids = u16s();
+    const values = u16s();
+    const versionKey = new DataView(take(8).slice().buffer).getBigUint64(0, true);
+    return { uids, values, versionKey };
+  };
+  return { compact, take, weights };
 }
 
 function bad(message: string): SubnetkitError {

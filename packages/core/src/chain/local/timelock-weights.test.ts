@@ -203,6 +203,30 @@ describe('commit-reveal v4 on the local chain', () => {
     await c.close();
   });
 
+  it('falls back to the legacy v3 payload (no hotkey) when the current one does not decode, as the chain does', async () => {
+    const c = await setup();
+    await include(c, dev.charlie, {
+      pallet: 'SubtensorModule',
+      method: 'burned_register',
+      args: { netuid: 1, hotkey: dev.validatorHot.address },
+    });
+    const nextEpoch = (await c.subnet(1))!.nextEpochBlock!;
+    const round = await roundOfBlock(c, nextEpoch - 1);
+    // SCALE { uids: [1, 2], values: [10, 20], version_key: 0 }
+    const legacy = Uint8Array.from(Buffer.from(`0801000200080a001400${'00'.repeat(8)}`, 'hex'));
+    const info = await c.timelockBeacon();
+    await include(c, dev.ownerHot, commitCall(hex(timelockEncrypt(legacy, round, info.publicKey)), round));
+    const at = await advanceTo(c, nextEpoch);
+    expect(at.filter((e) => e.name === 'TimelockedWeightsRevealed').map((e) => e.data.hotkey)).toEqual([
+      dev.ownerHot.address,
+    ]);
+    expect((await c.metagraph(1, { weights: true })).weights![0]).toEqual([
+      [1, 32768],
+      [2, 65535],
+    ]);
+    await c.close();
+  });
+
   it('drops a commit whose pulse never arrives in its reveal epoch', async () => {
     const c = await setup();
     const nextEpoch = (await c.subnet(1))!.nextEpochBlock!;

@@ -1,5 +1,5 @@
 import { isSubnetkitError } from '../../errors/subnetkit-error.js';
-import { decodeWeightsPayload } from '../../timelock/payload.js';
+import { decodeLegacyWeightsPayload, decodeWeightsPayload, type WeightsTlockPayload } from '../../timelock/payload.js';
 import { timelockDecrypt } from '../../timelock/tle.js';
 import type { ChainCall } from '../types.js';
 import { type CallContext, setWeights } from './calls.js';
@@ -127,9 +127,18 @@ function revealOne(
   emit: Emit,
 ): boolean {
   try {
-    const payload = decodeWeightsPayload(timelockDecrypt(c.commit, signature));
-    const pk = publicKeyOf(c.hotkey);
-    if (!pk || Buffer.compare(Buffer.from(pk), Buffer.from(payload.hotkey)) !== 0) return false;
+    const plain = timelockDecrypt(c.commit, signature);
+    let payload: Omit<WeightsTlockPayload, 'hotkey'>;
+    try {
+      const current = decodeWeightsPayload(plain);
+      const pk = publicKeyOf(c.hotkey);
+      // the payload must name its committer
+      if (!pk || Buffer.compare(Buffer.from(pk), Buffer.from(current.hotkey)) !== 0) return false;
+      payload = current;
+    } catch {
+      // the chain's fallback to the v3 payload, applied as the committer's weights
+      payload = decodeLegacyWeightsPayload(plain);
+    }
     const ctx: CallContext = { st, block, signer: c.hotkey, emit: (name, data) => emit(name, data) };
     // all of set_weights' checks run before its first write, so a refusal leaves nothing behind
     setWeights(ctx, netuid, payload.uids, payload.values, payload.versionKey, true);

@@ -1,19 +1,26 @@
 import type { NetworkSummary, SubnetSummary } from '@subnetkit/core';
+import { createLogUpdate } from 'log-update';
 import type { Output } from './output.js';
+import { renderTable } from './table.js';
 
 const TAO = 1e9;
 
-/** A table of one subnet's neurons: uid, role, profile, incentive, dividends, emission, stake. */
+/** A table of one subnet's neurons: uid, role, miner profile, incentive, dividends, emission, stake. */
 export function subnetTable(subnet: SubnetSummary): string[] {
-  const rows = [
-    `  ${'uid'.padStart(3)}  ${'role'.padEnd(9)} ${'profile'.padEnd(8)} ${'incentive'.padStart(9)} ${'dividends'.padStart(9)} ${'emission α'.padStart(12)} ${'stake α'.padStart(12)}`,
-  ];
-  for (const n of subnet.neurons) {
-    rows.push(
-      `  ${String(n.uid).padStart(3)}  ${n.role.padEnd(9)} ${n.profile.padEnd(8)} ${n.incentive.toFixed(4).padStart(9)} ${n.dividends.toFixed(4).padStart(9)} ${(Number(n.emission) / TAO).toFixed(4).padStart(12)} ${(Number(n.stake) / TAO).toFixed(2).padStart(12)}`,
-    );
-  }
-  return rows;
+  return renderTable(
+    ['uid', 'role', 'profile', 'incentive', 'dividends', 'emission α', 'stake α'],
+    subnet.neurons.map((n) => [
+      n.uid,
+      n.role,
+      // only miners have a behaviour profile; for the others it would repeat the role
+      n.role === 'miner' ? n.profile : '',
+      n.incentive.toFixed(4),
+      n.dividends.toFixed(4),
+      (Number(n.emission) / TAO).toFixed(4),
+      (Number(n.stake) / TAO).toFixed(2),
+    ]),
+    ['right', 'left', 'left', 'right', 'right', 'right', 'right'],
+  ).map((l) => `  ${l}`);
 }
 
 /** The whole network as text: header line, then one table per subnet. */
@@ -29,24 +36,34 @@ export function renderNetwork(summary: NetworkSummary, status: string): string {
 }
 
 /**
- * Redraws the network view in place on a terminal (at most a few times a second); elsewhere it
+ * Redraws the network view in place on a terminal (log-update rewrites only the frame's own
+ * lines, so scrollback keeps what came before), at most a few times a second; elsewhere it
  * prints nothing per block and leaves epoch lines to the caller.
  */
 export class LiveView {
   #last = 0;
+  #closed = false;
+  readonly #frame: ReturnType<typeof createLogUpdate> | undefined;
+
   constructor(
     private readonly out: Output,
-    private readonly stream: NodeJS.WritableStream,
-    private readonly enabled: boolean,
-  ) {}
+    stream: NodeJS.WritableStream,
+    enabled: boolean,
+  ) {
+    this.#frame = enabled ? createLogUpdate(stream as NodeJS.WriteStream, { showCursor: true }) : undefined;
+  }
 
   draw(summary: NetworkSummary, status: string, now: number, force = false): void {
-    if (!this.enabled || (!force && now - this.#last < 250)) return;
+    if (!this.#frame || this.#closed || (!force && now - this.#last < 250)) return;
     this.#last = now;
-    // home + clear screen, then the frame
-    this.stream.write(
-      `\x1b[H\x1b[2J${renderNetwork(summary, status)}\n(Ctrl-C stops the network; rerun to continue it)\n`,
-    );
+    this.#frame(`${renderNetwork(summary, status)}\n(Ctrl-C stops the network; rerun to continue it)`);
+  }
+
+  /** Removes the frame (the final summary is printed after it). */
+  close(): void {
+    this.#closed = true;
+    this.#frame?.clear();
+    this.#frame?.done();
   }
 
   note(text: string): void {

@@ -39,10 +39,10 @@ async function withChain<T>(
   ctx: CliContext,
   flags: Flags,
   fn: (chain: Awaited<ReturnType<typeof openChain>>, config: Awaited<ReturnType<typeof cliConfig>>) => Promise<T>,
-): Promise<T> {
   access: { readOnly?: boolean } = {},
   const config = await cliConfig(ctx);
   const log = createLogger({ level: 'warn' });
+): Promise<T> {
   const chain = await openChain(ctx, config, flags, log, 'instant', access);
   try {
     return await fn(chain, config);
@@ -51,11 +51,13 @@ async function withChain<T>(
   }
 }
 
-export function registerChainCommands(program: Command, ctx: CliContext): void {
 const READ_ONLY = { readOnly: true };
 
   withWallet(withNetwork(program.command('register')))
+/** Subnet fields that are amounts in rao (shown in τ). */
+const RAO_FIELDS = /burn|lock|cost|stake|balance|emission|reserve|tao/i;
     .description('register a hotkey on a subnet, paying the burn from the coldkey')
+export function registerChainCommands(program: Command, ctx: CliContext): void {
     .requiredOption('--netuid <n>', 'subnet id')
     .option('--yes', 'do not ask for confirmation of the burn')
     .option('--json', 'print the result as JSON')
@@ -107,14 +109,16 @@ const READ_ONLY = { readOnly: true };
         async (chain) => {
           const list = await chain.subnets();
           if (flags.json) return ctx.out.json(list);
-          ctx.out.line(
-            `${'netuid'.padStart(6)}  ${'name'.padEnd(16)} ${'n'.padStart(4)} ${'tempo'.padStart(5)} ${'burn τ'.padStart(12)} ${'price τ/α'.padStart(10)}`,
-          );
-          for (const s of list) {
-            ctx.out.line(
-              `${String(s.netuid).padStart(6)}  ${s.name.padEnd(16)} ${String(s.n).padStart(4)} ${String(s.tempo).padStart(5)} ${formatTao(s.burn).padStart(12)} ${s.price.toFixed(6).padStart(10)}`,
-            );
-          }
+          const rows = list.map((s) => [s.netuid, s.name, s.n, s.tempo, formatTao(s.burn), s.price.toFixed(6)]);
+          for (const line of renderTable(['netuid', 'name', 'n', 'tempo', 'burn τ', 'price τ/α'], rows, [
+            'right',
+            'left',
+            'right',
+            'right',
+            'right',
+            'right',
+          ]))
+            ctx.out.line(line);
         },
         READ_ONLY,
       ),
@@ -133,8 +137,12 @@ const READ_ONLY = { readOnly: true };
           if (!info) throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Subnet ${netuid} does not exist.`, { netuid });
           const hyperparameters = await chain.hyperparameters(netuid);
           if (flags.json) return ctx.out.json({ ...info, hyperparameters });
-          for (const [k, v] of Object.entries({ ...info, ...hyperparameters }))
-            ctx.out.line(`${k.padEnd(32)} ${String(v)}`);
+          // amounts in τ, as `subnets list` shows them (--json keeps rao)
+          const rows = Object.entries({ ...info, ...hyperparameters }).map(([k, v]) => [
+            k,
+            typeof v === 'bigint' && RAO_FIELDS.test(k) ? `${formatTao(v)} τ` : String(v),
+          ]);
+          for (const line of renderTable(['field', 'value'], rows)) ctx.out.line(line);
         },
         READ_ONLY,
       ),
@@ -258,13 +266,20 @@ function report(ctx: CliContext, flags: Flags, data: Record<string, unknown>, te
 
 function printMetagraph(ctx: CliContext, m: Metagraph): void {
   ctx.out.line(`subnet ${m.netuid} at block ${m.block}: ${m.n} neurons`);
-  ctx.out.line(
-    `${'uid'.padStart(4)}  ${'stake'.padStart(12)} ${'incentive'.padStart(9)} ${'dividends'.padStart(9)} ${'emission'.padStart(12)} ${'vpermit'.padStart(7)}  ${'axon'.padEnd(21)} hotkey`,
-  );
-  for (const uid of m.uids) {
+  const rows = m.uids.map((uid) => {
     const axon = m.axons[uid];
-    ctx.out.line(
-      `${String(uid).padStart(4)}  ${formatTao(m.totalStake[uid] ?? 0n).padStart(12)} ${(m.incentive[uid] ?? 0).toFixed(4).padStart(9)} ${(m.dividends[uid] ?? 0).toFixed(4).padStart(9)} ${formatTao(m.emission[uid] ?? 0n).padStart(12)} ${(m.validatorPermit[uid] ? 'yes' : '').padStart(7)}  ${(axon?.port ? `${axon.ip}:${axon.port}` : '-').padEnd(21)} ${m.hotkeys[uid]}`,
-    );
-  }
+    return [
+      uid,
+      formatTao(m.totalStake[uid] ?? 0n),
+      (m.incentive[uid] ?? 0).toFixed(4),
+      (m.dividends[uid] ?? 0).toFixed(4),
+      formatTao(m.emission[uid] ?? 0n),
+      m.validatorPermit[uid] ? 'yes' : '',
+      axon?.port ? `${axon.ip}:${axon.port}` : '-',
+      m.hotkeys[uid],
+    ];
+  });
+  const head = ['uid', 'stake α', 'incentive', 'dividends', 'emission α', 'vpermit', 'axon', 'hotkey'];
+  for (const line of renderTable(head, rows, ['right', 'right', 'right', 'right', 'right', 'left', 'left', 'left']))
+    ctx.out.line(line);
 }

@@ -244,6 +244,20 @@ async function startAndRun(ctx: CliContext, opts: LocalnetOptions, plan: Plan, t
   );
   ctx.out.info(`data dir ${dataDir} (logs: localnet.log)`);
 
+  // a chain that cannot be reached fails before any model loads
+  let joined: Chain | undefined;
+  const funder = opts.network ? await keyFromUri(opts.funder, 'funder') : undefined;
+  if (opts.network) {
+    ctx.out.info(`joining the chain at ${opts.network}…`);
+    joined = await unlessAborted(
+      ctx.shutdown,
+      createSubtensorChain({ endpoint: opts.network, logger: log }),
+      'while connecting',
+      teardown,
+      (c) => c.close(),
+    );
+  }
+
   const models = cliModelRuntime(ctx, config, log);
   teardown.add(() => models.dispose());
   const started = systemClock.now();
@@ -260,18 +274,6 @@ async function startAndRun(ctx: CliContext, opts: LocalnetOptions, plan: Plan, t
   }
   ctx.out.info(`models ready in ${((systemClock.now() - started) / 1000).toFixed(1)} s; registering neurons…`);
 
-  let joined: Chain | undefined;
-  const funder = opts.network ? await keyFromUri(opts.funder, 'funder') : undefined;
-  if (opts.network) {
-    ctx.out.info(`joining the chain at ${opts.network}…`);
-    joined = await unlessAborted(
-      ctx.shutdown,
-      createSubtensorChain({ endpoint: opts.network, logger: log }),
-      'while connecting',
-      teardown,
-      (c) => c.close(),
-    );
-  }
   const network = await unlessAborted(
     ctx.shutdown,
     LocalNetwork.start({
@@ -374,6 +376,7 @@ async function startAndRun(ctx: CliContext, opts: LocalnetOptions, plan: Plan, t
   });
   await done;
   unsubscribe();
+  view.close();
   const summary = await network.summary();
   writeFileSync(
     reportFile,

@@ -1,12 +1,14 @@
 /**
  * subnet-text: miners continue a prompt with a language model, streaming tokens to applications.
- * Validators ask for the greedy continuation of a sentence opening from Moby-Dick, generate the
- * same continuation themselves, and score each answer by how close it comes to theirs.
+ * Validators cut a random passage from Moby-Dick (random chapter, start, length, instruction) and
+ * score each continuation by likelihood under their own model, without generating: how much more
+ * likely the prompt makes it than an unrelated secret prompt does, above the best cheap baseline.
  */
 import { defineModels, defineSubnet, SubnetkitError, type TextGenerationOptions } from '@subnetkit/core';
 import { z } from 'zod';
-import { loadPrompts, pickControls, pickPrompt } from './prompts.js';
-import { scoreCompletions, type TextTruth } from './reward.js';
+import { DEFAULT_LIKELIHOOD_PARAMS, type LikelihoodTruth, scoreByLikelihood } from './likelihood.js';
+import { loadPrompts } from './prompts.js';
+import { corpusChapters, drawSpan } from './spans.js';
 
 /** Most tokens a request may ask for. */
 export const MAX_TOKENS = 256;
@@ -39,11 +41,14 @@ export type TextResponse = z.output<typeof textResponse>;
 export const textOptions = z.object({
   /** Tokens a validator asks for; small, so a localnet on two cores stays fast. */
   challengeTokens: z.int().min(1).max(MAX_TOKENS).default(16),
-  /** Continuations of unrelated prompts a validator generates to learn what chance similarity is. */
+  /** Unrelated prompts each answer is also scored under (its likelihood without the prompt). */
   controls: z.int().min(1).max(8).default(3),
+  /** Nats per token of likelihood, and of prompt gain, over the best cheap baseline that earn full marks. */
+  fluencyNats: z.number().positive().max(20).default(DEFAULT_LIKELIHOOD_PARAMS.fluencyNats),
+  relevanceNats: z.number().positive().max(20).default(DEFAULT_LIKELIHOOD_PARAMS.relevanceNats),
 });
 
-/** A generator to answer with and an embedder to compare answers; tiny fixtures offline. */
+/** A generator to answer (and, for validators, to score by likelihood) and an embedder; tiny fixtures offline. */
 export const textModels = defineModels({
   generator: { task: 'text-generation', model: 'HuggingFaceTB/SmolLM2-135M-Instruct', fixture: 'tiny-gpt2' },
   embedder: { task: 'feature-extraction', model: 'Xenova/all-MiniLM-L6-v2', fixture: 'tiny-bert' },
@@ -65,11 +70,40 @@ export function decoding(req: TextRequest): TextGenerationOptions {
   };
 }
 
+/** A long run of the most common word: likely under any prompt, so it must earn nothing. */
+export const FILLER = ` ${Array.from({ length: 24 }, () => 'the').join(' ')}`;
+
+/** The book's next words after a passage, if the passage is in it (the corpus-lookup cheat). */
+export function lookUpCorpus(prompt: string, nextWords = 24): string | undefined {
+  for (const words of corpusChapters()) {
+    const text = words.join(' ');
+    const at = text.indexOf(prompt);
+    if (at < 0) continue;
+    const after = text
+      .slice(at + prompt.length)
+      .trim()
+      .split(' ')
+      .slice(0, nextWords);
+    return ` ${after.join(' ')}`;
+  }
+  return undefined;
+}
+
+/** The cheap answers the reward pays nothing for (what the validator measures each answer against). */
+export const TEXT_BASELINES = {
+  /** The prompt said back. */
+  echo: (req: Pick<TextRequest, 'prompt'>) => ` ${req.prompt}`,
+  /** The book's own next words (an answer key of every passage, built from the public corpus). */
+  'corpus-lookup': (req: Pick<TextRequest, 'prompt'>) => lookUpCorpus(req.prompt) ?? ` ${req.prompt}`,
+  /** A filler of the most common word. */
+  filler: () => FILLER,
+} as const;
+
 const text = defineSubnet({
   apiVersion: 1,
   name: 'text',
-  description: 'Continue a prompt; scored against the validator’s own greedy continuation.',
-  version: 1,
+  description: 'Continue a prompt; scored by likelihood under the validator’s model, above cheap baselines.',
+  version: 2,
   task: {
     request: textRequest,
     response: textResponse,
@@ -86,42 +120,50 @@ const text = defineSubnet({
     stream: (req, ctx) => ctx.models.generator.stream(composePrompt(req), { ...decoding(req), signal: ctx.signal }),
   },
   validator: {
-    async challenge(ctx) {
-      const prompts = loadPrompts();
+    challenge(ctx) {
       const tokens = ctx.options.challengeTokens;
-      // Exactly `tokens` tokens: answers of a fixed length compare fairly, and a batched
-      // generation cannot run past an end-of-text that a lone one stops at.
-      const ask = { maxNewTokens: tokens, minNewTokens: tokens, doSample: false, signal: ctx.signal };
-      const prompt = pickPrompt(prompts, ctx.step, ctx.random);
-      const reference = await ctx.models.generator(prompt, ask);
-      if (reference.trim() === '') {
-        throw new SubnetkitError('SK_TEXT_NO_REFERENCE', `The generator gave only whitespace for "${prompt}".`, {
-          prompt,
-        });
-      }
-      const others = pickControls(prompts, prompt, ctx.options.controls, ctx.random);
-      const controls = await Promise.all(others.map((p) => ctx.models.generator(p, ask)));
-      const truth: TextTruth = { prompt, reference, controls: controls.filter((c) => c.trim() !== '') };
-      return { request: { prompt, maxTokens: tokens, minTokens: tokens }, truth };
+      const span = drawSpan(ctx.random);
+      const request = { prompt: span.prompt, system: span.system, maxTokens: tokens, minTokens: tokens };
+      const controls = Array.from({ length: ctx.options.controls }, () => composePrompt(drawSpan(ctx.random)));
+      const truth: LikelihoodTruth = {
+        prompt: composePrompt(request),
+        controls,
+        tokens,
+        baselines: { echo: TEXT_BASELINES.echo(request), 'corpus-lookup': span.next, filler: FILLER },
+      };
+      return { request, truth };
     },
-    reward: (responses, truth, ctx) =>
-      scoreCompletions(
+    reward: (responses, truth: LikelihoodTruth, ctx) =>
+      scoreByLikelihood(
         responses.map((r) => r.completion),
         truth,
-        (texts) => ctx.models.embedder(texts, { truncate: true, signal: ctx.signal }),
+        (prompt, continuation, maxTokens) =>
+          ctx.models.generator.logProbs(prompt, continuation, { maxTokens, signal: ctx.signal }),
         ctx.answers,
+        {
+          ...DEFAULT_LIKELIHOOD_PARAMS,
+          fluencyNats: ctx.options.fluencyNats,
+          relevanceNats: ctx.options.relevanceNats,
+        },
       ),
   },
   adversaries: {
-    // Echoes the prompt back: on topic for an embedder, so the echo penalty has to catch it.
-    lazy: (req) => ({ completion: req.prompt }),
+    // Echoes the prompt back: the echo baseline.
+    lazy: (req) => ({ completion: TEXT_BASELINES.echo(req) }),
     // Well-formed words, unrelated to the prompt: corpus words in random order.
     random(req, ctx) {
       const vocabulary = ctx.random.pick(loadPrompts()).split(' ');
       const n = Math.max(1, Math.round(req.maxTokens * 0.75));
       return { completion: ` ${Array.from({ length: n }, () => ctx.random.pick(vocabulary)).join(' ')}` };
     },
+    baselines: {
+      echo: (req) => ({ completion: TEXT_BASELINES.echo(req) }),
+      'corpus-lookup': (req) => ({ completion: TEXT_BASELINES['corpus-lookup'](req) }),
+      filler: () => ({ completion: FILLER }),
+    },
   },
+  // likelihood is a noisy judge on one step: squaring the moving averages turns the honest edge into a clear one
+  weights: { power: 2 },
 });
 
 export default text;
@@ -155,6 +197,15 @@ export function toRequest(prompt: string, options: QueryOptions = {}): TextReque
   return parsed.data;
 }
 
+export {
+  DEFAULT_LIKELIHOOD_PARAMS,
+  type LikelihoodParams,
+  type LikelihoodTruth,
+  type LogProbs,
+  measureText,
+  scoreByLikelihood,
+  type TextMeasure,
+} from './likelihood.js';
 export { loadPrompts, pickControls, pickPrompt, SENTENCE_WORDS, toPrompts } from './prompts.js';
 export {
   type AnswerTiming,
@@ -176,3 +227,4 @@ export {
   WEIGHTS,
   words,
 } from './reward.js';
+export { corpusChapters, drawSpan, INSTRUCTIONS, SPAN_WORDS, type Span } from './spans.js';

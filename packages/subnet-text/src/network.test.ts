@@ -1,26 +1,19 @@
-import { createTestNetwork, incentiveByProfile } from '@subnetkit/core/testing';
+import { formatGauntletTable, runGauntlet } from '@subnetkit/core/testing';
 import { expect, it } from 'vitest';
-import text from './index.js';
+import text, { type LikelihoodTruth } from './index.js';
 
-it('pays honest text miners more than lazy, random and copycat miners after a few epochs', {
+it('the adversary gauntlet: honest text miners earn at least twice every cheater, on three seeds', {
   tags: ['slow'],
+  timeout: 600_000,
 }, async () => {
-  const net = await createTestNetwork({
+  const result = await runGauntlet({
     subnet: text,
-    miners: ['honest', 'honest', 'lazy', 'random', 'copycat'],
-    validators: 1,
-    tempo: 10,
-    seed: 1,
+    seeds: [1, 2, 3],
+    // the best a cheater that recovered the challenge can send: the cheapest answer the validator knows of
+    answerFromTruth: (truth: LikelihoodTruth) => ({ completion: truth.baselines['corpus-lookup'] ?? '' }),
+    assert: false,
   });
-  try {
-    const summary = await net.runEpochs(3);
-    const by = incentiveByProfile(summary.subnets[0]?.neurons ?? []);
-    const honest = by.honest ?? 0;
-    expect(honest).toBeGreaterThan(0);
-    for (const cheater of ['lazy', 'random', 'copycat']) {
-      expect(honest, `honest ${honest} vs ${cheater} ${by[cheater]}`).toBeGreaterThan(by[cheater] ?? 0);
-    }
-  } finally {
-    await net.close();
-  }
+  console.log(formatGauntletTable(result));
+  expect(result.hits).toEqual({ replay: 0, answerKey: 0 });
+  expect(result.failures).toEqual([]);
 });

@@ -1,4 +1,3 @@
-import { isSubnetkitError } from '../../errors/subnetkit-error.js';
 import { decodeLegacyWeightsPayload, decodeWeightsPayload, type WeightsTlockPayload } from '../../timelock/payload.js';
 import { timelockDecrypt } from '../../timelock/tle.js';
 import type { ChainCall } from '../types.js';
@@ -111,8 +110,14 @@ export function revealTimelockedForSubnet(st: ChainState, s: Subnet, block: numb
       if (c.revealRound > lastStoredRound(block - 1, st.params)) waiting.push(c);
       continue;
     }
-    if (revealOne(st, s.netuid, block, c, signature, emit))
+    // each reveal is all or nothing, like an extrinsic
+    st.store.savepoint();
+    const events: [string, Record<string, unknown>][] = [];
+    if (revealOne(st, s.netuid, block, c, signature, (name, data) => events.push([name, data]))) {
+      st.store.release();
+      for (const [name, data] of events) emit(name, data);
       emit('TimelockedWeightsRevealed', { netuidIndex: s.netuid, hotkey: c.hotkey });
+    } else st.store.rollback();
   }
   if (waiting.length > 0) st.store.set(timelockKey(s.netuid, revealEpoch), waiting);
   else st.store.delete(timelockKey(s.netuid, revealEpoch));
@@ -143,8 +148,8 @@ function revealOne(
     // all of set_weights' checks run before its first write, so a refusal leaves nothing behind
     setWeights(ctx, netuid, payload.uids, payload.values, payload.versionKey, true);
     return true;
-  } catch (err) {
-    if (isSubnetkitError(err)) return false;
-    throw err;
+  } catch {
+    // any failure drops the commit, as on the chain: a crafted ciphertext must never stop block production
+    return false;
   }
 }

@@ -31,6 +31,27 @@ test('the report is self-contained, charts every profile and escapes what it pri
   expect(html).not.toContain('<script>');
   expect(html).toContain('&#60;script&#62;');
   expect(html.match(/<svg /g)).toHaveLength(2);
-  for (const label of ['>honest<', '>lazy<', '>miners<', '>validators<']) expect(html).toContain(label);
+  for (const label of ['>honest<', '>lazy<', '>miners<', '>validators + owner<']) expect(html).toContain(label);
   expect(html).toContain('0.8000');
+});
+
+test('the x axis counts the epochs the history holds (a restarted network goes on from them)', () => {
+  const neurons = [neuron(0, 'validator', 'validator', 0), neuron(1, 'miner', 'honest', 0.5)];
+  const history = [38, 39, 40].map((epoch) => ({ block: epoch * 10, netuid: 1, subnet: 'text', epoch, neurons }));
+  const html = renderHtmlReport(
+    { block: 400, totalIssuance: 10n ** 9n, subnets: [{ netuid: 1, name: 'text', epochs: 40, neurons }] },
+    history,
+  );
+  for (const tick of ['>38<', '>39<', '>40<']) expect(html).toContain(tick);
+});
+
+test('no history yet: a note instead of empty charts with meaningless ticks', () => {
+  const neurons = [neuron(0, 'validator', 'validator', 0), neuron(1, 'miner', 'honest', 0)];
+  const html = renderHtmlReport(
+    { block: 2, totalIssuance: 10n ** 9n, subnets: [{ netuid: 1, name: 'text', epochs: 0, neurons }] },
+    [],
+  );
+  expect(html).not.toContain('<svg');
+  expect(html).not.toMatch(/\de-\d/);
+  expect(html).toContain('No epoch recorded yet');
 });

@@ -48,7 +48,11 @@ export interface DendriteOptions {
 
 /** A signer that can hand out a nonce-prepared signer for itself (`Keypair.presignedSigner`). */
 interface PresignCapable {
-  presignedSigner(options: { poolSize: number }): Signer & { refill(): void; close(): Promise<void> };
+  presignedSigner(options: { poolSize: number }): Signer & {
+    refill(): void;
+    whenFull(): Promise<void>;
+    close(): Promise<void>;
+  };
 }
 
 /** Per-call options. */
@@ -104,6 +108,7 @@ export class Dendrite {
   readonly #requestSigner: Signer;
   readonly #refill: () => void;
   readonly #closeSigner: () => Promise<void>;
+  readonly #whenPrepared: () => Promise<void>;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #version: number;
@@ -133,11 +138,13 @@ export class Dendrite {
       this.#requestSigner = fast;
       this.#refill = () => fast.refill();
       this.#closeSigner = () => fast.close();
+      this.#whenPrepared = () => fast.whenFull();
       this.#refill();
     } else {
       this.#requestSigner = options.signer;
       this.#refill = () => undefined;
       this.#closeSigner = async () => undefined;
+      this.#whenPrepared = async () => undefined;
     }
     this.#maxResponse = options.maxResponseBytes ?? 8 * 1024 * 1024;
     this.#ownsDispatcher = options.dispatcher === undefined;
@@ -311,6 +318,14 @@ export class Dendrite {
       ...(headerStatus?.processTime !== undefined ? { processTimeS: headerStatus.processTime } : {}),
       chunks: chunks(),
     };
+  }
+
+  /**
+   * Resolves once a full fan-out's signature nonces are prepared (at once when the signer has no
+   * prepared-nonce mode). A validator may await it at start-up; later fan-outs refill on their own.
+   */
+  prepared(): Promise<void> {
+    return this.#whenPrepared();
   }
 
   /** Closes the keep-alive pool and stops the nonce worker. */

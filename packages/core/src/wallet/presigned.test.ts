@@ -37,8 +37,8 @@ describe('PresignedSigner', () => {
       // fresh R (first 32 bytes) every time, prepared or not
       expect(new Set(sigs.map((x) => Buffer.from(x.subarray(0, 32)).toString('hex'))).size).toBe(6);
       for (const sig of sigs) expect(sr25519Verify(sig, msg, alice.publicKey)).toBe(true);
-      s.refill();
-      await until(() => s.ready === 4);
+      await s.whenFull();
+      expect(s.ready).toBe(4);
       const fromWorker = Array.from({ length: 4 }, () => s.sign(msg));
       expect(s.ready).toBe(0);
       for (const sig of fromWorker) expect(sr25519Verify(sig, msg, alice.publicKey)).toBe(true);

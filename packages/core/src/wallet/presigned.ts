@@ -69,6 +69,7 @@ export class PresignedSigner {
   /** Nonces asked of the worker and not yet received. */
   #pending = 0;
   #filling = false;
+  #waiters: (() => void)[] = [];
 
   /**
    * @param scalar the canonical secret scalar a (bittensor's `privateKey` first half, little-endian).
@@ -130,7 +131,10 @@ export class PresignedSigner {
     const step = (): void => {
       for (let i = 0; i < 16 && this.#pool.length < this.#poolSize; i++) this.#pool.push(this.#nonce());
       if (this.#pool.length < this.#poolSize) setImmediate(step);
-      else this.#filling = false;
+      else {
+        this.#filling = false;
+        this.#wake();
+      }
     };
     setImmediate(step);
   }
@@ -146,6 +150,7 @@ export class PresignedSigner {
         // nonces then come from the fallback signer; nothing secret is lost
         this.#worker = undefined;
         this.#pending = 0;
+        this.#wake();
       });
       this.#worker = w;
     }
@@ -157,6 +162,25 @@ export class PresignedSigner {
     }
   }
 
+  /** Refills and resolves once the pool is full, or once no refill is under way (a failed worker). */
+  whenFull(): Promise<void> {
+    if (this.#pool.length >= this.#poolSize) return Promise.resolve();
+    this.refill();
+    if (!this.#refilling()) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  #refilling(): boolean {
+    return this.#useWorker ? this.#worker !== undefined && this.#pending > 0 : this.#filling;
+  }
+
+  #wake(): void {
+    if (this.#pool.length < this.#poolSize && this.#refilling()) return;
+    const w = this.#waiters;
+    this.#waiters = [];
+    for (const f of w) f();
+  }
+
   #receive(buf: Uint8Array): void {
     const n = buf.length / 64;
     this.#pending = Math.max(0, this.#pending - n);
@@ -165,6 +189,7 @@ export class PresignedSigner {
       this.#pool.push({ r: leToBigint(rBytes), R: buf.slice(i * 64 + 32, i * 64 + 64) });
       rBytes.fill(0);
     }
+    this.#wake();
   }
 
   /** Stops the worker thread; prepared nonces are dropped. */
@@ -173,6 +198,7 @@ export class PresignedSigner {
     const w = this.#worker;
     this.#worker = undefined;
     this.#pending = 0;
+    this.#wake();
     await w?.terminate();
   }
 

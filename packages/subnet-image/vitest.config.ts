@@ -12,5 +12,11 @@ export default defineProject({
       { find: /^@subnetkit\/core$/, replacement: core('index.ts') },
     ],
   },
-  test: { name: 'subnet-image', include: ['src/**/*.test.ts'], ...UNIT },
+  test: {
+    name: 'subnet-image',
+    include: ['src/**/*.test.ts'],
+    // files share worker processes: core, transformers.js and onnxruntime load once per worker, not per file
+    isolate: false,
+    ...UNIT,
+  },
 });

@@ -13,6 +13,7 @@ const options = subnet.options?.parse({}) as {
   photoShare: number;
   baselineCredit: number;
   maxGainDb: number;
+  gainOverBestDb: number;
 };
 
 function baseContext(seed: string) {

@@ -48,10 +48,9 @@ export const textOptions = z.object({
   relevanceNats: z.number().positive().max(20).default(DEFAULT_LIKELIHOOD_PARAMS.relevanceNats),
 });
 
-/** A generator to answer (and, for validators, to score by likelihood) and an embedder; tiny fixtures offline. */
+/** One model: miners generate with it, validators score answers by likelihood under it; a tiny fixture offline. */
 export const textModels = defineModels({
   generator: { task: 'text-generation', model: 'HuggingFaceTB/SmolLM2-135M-Instruct', fixture: 'tiny-gpt2' },
-  embedder: { task: 'feature-extraction', model: 'Xenova/all-MiniLM-L6-v2', fixture: 'tiny-bert' },
 });
 
 /** The text the model continues: the system prompt, if any, then the prompt. */

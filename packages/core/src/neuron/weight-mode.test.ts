@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { TimelockBeaconInfo } from '../chain/types.js';
-import { chooseRevealRound, weightMode } from './weight-mode.js';
+import { chooseRevealRound, INCLUSION_SLACK_BLOCKS, weightMode } from './weight-mode.js';
 
 describe('weight mode', () => {
   test('follows commit-reveal and its version; v4 needs a beacon', () => {
@@ -41,10 +41,11 @@ describe('reveal round', () => {
     );
   });
 
-  test('never below what the chain will have stored when the commit is included', () => {
-    // next epoch right after the commit block: the target round is already stored by then
+  test('never below what the chain will have stored when the commit is included, with slack', () => {
+    // next epoch right after the commit block: the target round would be stale by inclusion
     const r = chooseRevealRound({ beacon: beacon(18), netuid: 1, tempo: 10, revealPeriod: 1, nextEpochBlock: 20 });
-    expect(r).toBeGreaterThanOrEqual(BigInt(19 * 4 + 1));
+    // still fresh if included up to INCLUSION_SLACK_BLOCKS blocks after the next one
+    expect(r).toBe(BigInt((18 + 1 + INCLUSION_SLACK_BLOCKS) * 4 + 1));
   });
 
   test('without the next epoch block it uses the SDK estimate', () => {

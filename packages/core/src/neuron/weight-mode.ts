@@ -19,13 +19,17 @@ export function weightMode(
   return (hyper.commitRevealVersion ?? 4) >= 3 && hasBeacon ? 'commit-v4' : 'commit-v2';
 }
 
+/** Blocks a commit may take from the round choice to its inclusion without turning stale. */
+export const INCLUSION_SLACK_BLOCKS = 3;
+
 /**
  * The drand round to encrypt a commit to. With the chain's next epoch block known (the local
  * chain, the devnet), it is the round the beacon has published by the block before the reveal
  * block (pulses stored in a block are seen by the next block's reveal, which runs before that
  * block's epoch). Otherwise it is the SDK's estimate (bittensor-drand `generate_commit`: legacy
  * epoch schedule + 3 blocks). Never below the round the chain will have stored when the commit
- * is included (`InvalidRevealRound`).
+ * is included a few blocks later (`InvalidRevealRound`); near the epoch that slack can move the
+ * reveal a few blocks past it, like a late set_weights.
  */
 export function chooseRevealRound(o: {
   beacon: TimelockBeaconInfo;
@@ -55,7 +59,9 @@ export function chooseRevealRound(o: {
     genesisTime: b.genesisTime,
     period: b.period,
   });
-  const floor = latestRound(b.now + b.blockTime, b.genesisTime, b.period);
+  // the chain refuses rounds older than LastStoredRound when the commit is included, which can be a
+  // few blocks after this choice (encryption time, a busy process, timed blocks): keep that slack
+  const floor = latestRound(b.now + (1 + INCLUSION_SLACK_BLOCKS) * b.blockTime, b.genesisTime, b.period);
   const chosen = BigInt(Math.max(round, floor));
   return chosen > b.lastStoredRound ? chosen : b.lastStoredRound;
 }

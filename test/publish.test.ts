@@ -1,35 +1,58 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { t as listTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { localPackages, packLocal } from '../packages/cli/src/commands/new-dependencies.js';
 import { generateAll, KINDS, type Kind, packageName, pool, ROOT, sh, tsc } from './scaffold-helpers.js';
 
-// The path from source to a user's machine: build, npm pack the workspace packages and generated
-// subnets, install the tarballs into an empty folder outside the workspace (third-party
-// dependencies come from the npm registry, workspace packages only from the tarballs) and use
-// them there. One packed install is shared by the whole file.
+// The path from source to a user's machine: build, pack the workspace packages (once per content,
+// through the cache `subnetkit new --deps local` uses too) and the generated subnets, install the
+// tarballs into an empty folder outside the workspace the way the README says (third-party
+// dependencies from the npm registry, workspace packages only from the tarballs) and use them
+// there. One packed install is shared by the whole file.
 
 const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-const cliDeps = Object.keys(manifest(join(ROOT, 'packages/cli')).dependencies ?? {});
-/** Workspace packages to pack: core, the CLI, what the CLI depends on, and create-subnetkit. */
-const WORKSPACE = [
-  'core',
-  'cli',
-  'create-subnetkit',
-  ...cliDeps.filter((d) => d.startsWith('@subnetkit/subnet-')).map((d) => d.slice('@subnetkit/'.length)),
-].map((folder) => join(ROOT, 'packages', folder));
+const CLI = join(ROOT, 'packages/cli');
+/** Workspace packages to publish: the CLI, every @subnetkit/* package it depends on, and create-subnetkit. */
+const WORKSPACE = new Map([...localPackages(CLI), ['create-subnetkit', join(ROOT, 'packages/create-subnetkit')]]);
+
+/** Unpacked bytes each published package may take (core: its tiny offline models aside). */
+const BUDGET: Record<string, number> = {
+  '@subnetkit/core': 3_000_000,
+  subnetkit: 1_000_000,
+  'create-subnetkit': 50_000,
+  '@subnetkit/subnet-text': 1_000_000,
+  '@subnetkit/subnet-image': 1_000_000,
+  '@subnetkit/subnet-predict': 1_500_000,
+};
 
 const scratch = join(ROOT, '.tmp', `publish-${process.pid}-${Date.now().toString(36)}`);
 const packDir = join(scratch, 'tarballs');
 const app = mkdtempSync(join(tmpdir(), 'subnetkit-publish-'));
 const npm = (args: string[], cwd = app) => sh('npm', args, cwd);
-const npx = (args: string[]) => npm(['exec', '--no-install', '--', ...args]);
+// --yes=false: run what is installed, never fetch (npm 11 warns about the old --no-install)
+const npx = (args: string[]) => npm(['exec', '--yes=false', '--', ...args]);
+const UNKNOWN_CONFIG = /Unknown (project|user|global|env|cli|builtin) config/i;
 
 let dirs: Record<Kind, string>;
-const packed: Record<string, string[]> = {};
+/** name → { path: size } of what each tarball holds. */
+const packed: Record<string, Record<string, number>> = {};
+let installLog = '';
+
+async function contents(tarball: string): Promise<Record<string, number>> {
+  const files: Record<string, number> = {};
+  await listTar({
+    file: tarball,
+    onReadEntry: (e) => {
+      files[e.path.replace(/^package\//, '')] = e.size;
+    },
+  });
+  return files;
+}
 
 beforeAll(async () => {
-  for (const dir of WORKSPACE) {
+  for (const dir of WORKSPACE.values()) {
     const entry = join(dir, 'dist', 'index.js');
     if (!existsSync(entry)) throw new Error(`${entry} is missing: build the workspace first (npm run build)`);
   }
@@ -38,30 +61,28 @@ beforeAll(async () => {
   builds.forEach((r, i) => {
     if (r.code !== 0) throw new Error(`building the ${KINDS[i]} package failed: ${r.stdout}${r.stderr}`);
   });
+  const workspace = await packLocal(WORKSPACE, { workspaceRoot: ROOT });
   mkdirSync(packDir, { recursive: true });
-  const pack = await npm(
-    ['pack', '--json', '--pack-destination', packDir, ...WORKSPACE, ...KINDS.map((k) => dirs[k])],
-    ROOT,
-  );
+  const pack = await npm(['pack', '--json', '--pack-destination', packDir, ...KINDS.map((k) => dirs[k])], ROOT);
   if (pack.code !== 0) throw new Error(`npm pack failed: ${pack.stderr}`);
-  const tarballs: string[] = [];
-  for (const p of JSON.parse(pack.stdout) as { name: string; filename: string; files: { path: string }[] }[]) {
-    packed[p.name] = p.files.map((f) => f.path).sort();
-    tarballs.push(join(packDir, p.filename));
+  const tarballs = [...workspace.values()];
+  for (const p of JSON.parse(pack.stdout) as { filename: string }[]) tarballs.push(join(packDir, p.filename));
+  for (const [name, file] of [...workspace, ...KINDS.map((k, i) => [packageName(k), tarballs[workspace.size + i]])]) {
+    packed[name as string] = await contents(file as string);
   }
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  // as in the repo's .npmrc: onnxruntime-node's CUDA download would leave the npm registry
-  writeFileSync(join(app, '.npmrc'), 'onnxruntime-node-install=skip\nfund=false\naudit=false\n');
-  const install = await npm([
-    'install',
-    '--prefer-offline',
-    '--ignore-scripts',
-    '--no-audit',
-    '--no-fund',
-    ...tarballs,
-  ]);
+  // as the README says for an empty folder: a package.json that denies onnxruntime-node's CUDA download
+  for (const args of [
+    ['init', '-y'],
+    ['pkg', 'set', 'type=module'],
+    ['pkg', 'set', 'allowScripts.onnxruntime-node=false', '--json'],
+  ]) {
+    const r = await npm(args);
+    if (r.code !== 0) throw new Error(`npm ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  const install = await npm(['install', '--prefer-offline', ...tarballs]);
+  installLog = install.stdout + install.stderr;
   if (install.code !== 0) throw new Error(`npm install of the tarballs failed: ${install.stderr}`);
-}, 400_000);
+}, 600_000);
 
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
@@ -71,7 +92,7 @@ afterAll(() => {
 describe('published packages', { tags: ['slow'] }, () => {
   test('a generated package ships dist, README and package.json only', () => {
     for (const kind of KINDS) {
-      const files = packed[packageName(kind)] ?? [];
+      const files = Object.keys(packed[packageName(kind)] ?? {});
       expect(files).toEqual(expect.arrayContaining(['README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts']));
       expect(files.filter((f) => !f.startsWith('dist/') && f !== 'README.md' && f !== 'package.json')).toEqual([]);
       expect(files.filter((f) => f.includes('.test.'))).toEqual([]);
@@ -79,7 +100,7 @@ describe('published packages', { tags: ['slow'] }, () => {
   });
 
   test('the CLI ships the generator with frozen versions', () => {
-    const files = packed.subnetkit ?? [];
+    const files = Object.keys(packed.subnetkit ?? {});
     expect(files).toEqual(
       expect.arrayContaining([
         'generator/plopfile.js',
@@ -87,11 +108,39 @@ describe('published packages', { tags: ['slow'] }, () => {
         'generator/templates/subnet/common/_gitignore',
       ]),
     );
-    expect(existsSync(join(ROOT, 'packages/cli/generator'))).toBe(false); // postpack cleaned up
+    expect(existsSync(join(ROOT, 'packages/cli/generator'))).toBe(false); // packed from a staged copy
+  });
+
+  test('every published package has a README, no tests, fixtures or helpers, and fits its size budget', () => {
+    for (const name of WORKSPACE.keys()) {
+      const files = packed[name] ?? {};
+      expect(Object.keys(files), name).toContain('README.md');
+      // (the CLI's generator/templates hold the generated packages' test templates, *.test.ts.hbs)
+      const unwanted = Object.keys(files).filter(
+        (f) =>
+          !f.startsWith('generator/templates/') &&
+          /(\.test\.|\.test-helper\.|test-helpers\.|\.fixture\.|^test-fixtures\/|^dist\/.*\/fixtures\/|\.tsbuildinfo$)/.test(
+            f,
+          ),
+      );
+      expect(unwanted, name).toEqual([]);
+      const bytes = Object.entries(files)
+        .filter(([f]) => name !== '@subnetkit/core' || !f.startsWith('fixtures/models/'))
+        .reduce((sum, [, size]) => sum + size, 0);
+      expect(bytes, `${name}: ${bytes} bytes unpacked`).toBeLessThan(BUDGET[name] as number);
+    }
+    // the offline models core tests and localnets run on do ship
+    expect(Object.keys(packed['@subnetkit/core'] ?? {})).toContain('fixtures/models/tiny-bert/onnx/model.onnx');
+  });
+
+  test('installing in an empty folder skips the CUDA download through allowScripts, without npm warnings about config', () => {
+    expect(installLog).not.toMatch(UNKNOWN_CONFIG);
+    expect(installLog).not.toMatch(/nuget/i);
+    expect(manifest(app).allowScripts).toEqual({ 'onnxruntime-node': false });
   });
 
   test('workspace packages were installed from the tarballs, not linked', () => {
-    for (const dir of WORKSPACE) {
+    for (const dir of WORKSPACE.values()) {
       const { name, version } = manifest(dir);
       const installed = join(app, 'node_modules', name);
       expect(lstatSync(installed).isSymbolicLink(), name).toBe(false);
@@ -140,20 +189,70 @@ process.stdout.write(JSON.stringify(results) + '\\n');
     }
   });
 
-  test('subnetkit new and create-subnetkit work outside the workspace, with versions from the workspace', async () => {
+  test('subnetkit new, create-subnetkit and npm init subnetkit work outside the workspace, on vendored tarballs', async () => {
     const a = await npx(['subnetkit', 'new', '@outside/subnet-a', '--kind', 'blank', '--yes', '--json']);
     expect(a.code, a.stderr).toBe(0);
     const b = await npx(['create-subnetkit', '@outside/subnet-b', '--kind', 'image', '--yes', '--json']);
     expect(b.code, b.stderr).toBe(0);
+    const c = await npm(['init', 'subnetkit', '@outside/subnet-c', '--', '--kind', 'predict', '--yes', '--json']);
+    expect(c.code, c.stderr).toBe(0);
     const root = manifest(ROOT);
     const core = manifest(join(ROOT, 'packages/core'));
-    for (const name of ['subnet-a', 'subnet-b']) {
+    for (const [name, r] of [
+      ['subnet-a', a],
+      ['subnet-b', b],
+      ['subnet-c', c],
+    ] as const) {
+      // @subnetkit/* is not on the registry: the installed subnetkit packs itself into vendor/
+      expect(r.stderr).toMatch(
+        /^note: @subnetkit\/core@0\.1\.0 (is not on|could not be looked up on) the npm registry: .*vendor\//m,
+      );
+      expect(r.stderr).not.toMatch(UNKNOWN_CONFIG);
       const pkg = manifest(join(app, name));
       expect(pkg.peerDependencies['@subnetkit/core']).toBe(`^${core.version}`);
+      expect(pkg.devDependencies['@subnetkit/core']).toBe(`file:vendor/subnetkit-core-${core.version}.tgz`);
+      expect(existsSync(join(app, name, 'vendor', `subnetkit-core-${core.version}.tgz`))).toBe(true);
       expect(pkg.devDependencies.vitest).toBe(root.devDependencies.vitest);
       expect(pkg.devDependencies.typescript).toBe(root.devDependencies.typescript);
       expect(pkg.dependencies.zod).toBe(core.dependencies.zod);
+      expect(pkg.allowScripts).toEqual(root.allowScripts);
       expect(existsSync(join(app, name, '.gitignore'))).toBe(true);
     }
+  });
+
+  test('subnets available lists the installed subnet packages, and localnet runs one from its tarball', async () => {
+    const r = await npx(['subnetkit', 'subnets', 'available', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const list = JSON.parse(r.stdout) as { package: string; subnet?: string; ok: boolean }[];
+    const expected = [
+      ...KINDS.map(packageName),
+      '@subnetkit/subnet-image',
+      '@subnetkit/subnet-predict',
+      '@subnetkit/subnet-text',
+    ];
+    expect(list.map((s) => s.package).sort()).toEqual(expected.sort());
+    expect(list.every((s) => s.ok)).toBe(true);
+    expect(list.find((s) => s.package === packageName('blank'))?.subnet).toBe('blank');
+
+    const tarball = join(packDir, `scaffold-test-subnet-blank-0.0.0.tgz`);
+    const run = await npx([
+      'subnetkit',
+      'localnet',
+      '--subnets',
+      tarball,
+      '--epochs',
+      '1',
+      '--tempo',
+      '10',
+      '--block-time',
+      '50ms',
+      '--json',
+      '--data-dir',
+      join(app, '.subnetkit', 'tarball-net'),
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.subnets.map((s: { name: string }) => s.name)).toEqual(['blank']);
+    expect(summary.subnets[0].epochs).toBeGreaterThanOrEqual(1);
   });
 });

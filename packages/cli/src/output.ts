@@ -19,6 +19,8 @@ export interface Output {
   /** Raw text on stdout, no newline (streaming answers). */
   write(text: string): void;
   readonly isTTY: boolean;
+  /** Where progress goes (spinners on a terminal): stderr. */
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
 export function createOutput(
@@ -31,6 +33,7 @@ export function createOutput(
     info: (text) => void stderr.write(`${text}\n`),
     write: (text) => void stdout.write(text),
     isTTY: Boolean((stdout as { isTTY?: boolean }).isTTY),
+    stderr,
   };
 }
 

@@ -27,6 +27,7 @@ import { LiveView, renderNetwork } from '../live-view.js';
 import { cliConfig, cliModelRuntime, list, loadSubnets } from '../load.js';
 import { toJson } from '../output.js';
 import { ensurePortFree } from '../ports.js';
+import { withProgress } from '../progress.js';
 import { interrupted, Teardown, unlessAborted } from '../teardown.js';
 
 interface LocalnetOptions {
@@ -265,36 +266,44 @@ async function startAndRun(ctx: CliContext, opts: LocalnetOptions, plan: Plan, t
     if (ctx.shutdown.aborted) throw interrupted('while loading models');
     const decls = s.definition.models ?? {};
     if (Object.keys(decls).length === 0) continue;
-    ctx.out.info(
-      `loading models of ${s.definition.name}: ${Object.values(decls)
-        .map((d) => d.model)
-        .join(', ')}${config.models.useFixtures ? ' (offline fixtures)' : ''}…`,
+    const what = `loading models of ${s.definition.name}: ${Object.values(decls)
+      .map((d) => d.model)
+      .join(', ')}${config.models.useFixtures ? ' (offline fixtures)' : ''}`;
+    await unlessAborted(
+      ctx.shutdown,
+      withProgress(ctx.out.stderr, what, models.load(decls)),
+      'while loading models',
+      teardown,
+      () => undefined,
     );
-    await unlessAborted(ctx.shutdown, models.load(decls), 'while loading models', teardown, () => undefined);
   }
-  ctx.out.info(`models ready in ${((systemClock.now() - started) / 1000).toFixed(1)} s; registering neurons…`);
+  ctx.out.info(`models ready in ${((systemClock.now() - started) / 1000).toFixed(1)} s`);
 
   const network = await unlessAborted(
     ctx.shutdown,
-    LocalNetwork.start({
-      subnets,
-      validators,
-      miners,
-      tempo,
-      blockTime,
-      ...(joined
-        ? {
-            join: { chain: joined, funder: funder!, progress: (m: string) => ctx.out.info(`  ${m}`) },
-            // a joined chain's validators keep their own state: their uids are not the embedded chain's
-            stateDir: join(dataDir, 'joined', opts.network!.replace(/[^a-zA-Z0-9]+/g, '_')),
-            historyFile: join(dataDir, 'joined', opts.network!.replace(/[^a-zA-Z0-9]+/g, '_'), HISTORY_FILE),
-          }
-        : { dataDir, stateDir: join(dataDir, 'validators'), historyFile: join(dataDir, HISTORY_FILE) }),
-      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-      models,
-      log,
-      clock: systemClock,
-    }),
+    withProgress(
+      ctx.out.stderr,
+      'registering neurons and starting them',
+      LocalNetwork.start({
+        subnets,
+        validators,
+        miners,
+        tempo,
+        blockTime,
+        ...(joined
+          ? {
+              join: { chain: joined, funder: funder!, progress: (m: string) => ctx.out.info(`  ${m}`) },
+              // a joined chain's validators keep their own state: their uids are not the embedded chain's
+              stateDir: join(dataDir, 'joined', opts.network!.replace(/[^a-zA-Z0-9]+/g, '_')),
+              historyFile: join(dataDir, 'joined', opts.network!.replace(/[^a-zA-Z0-9]+/g, '_'), HISTORY_FILE),
+            }
+          : { dataDir, stateDir: join(dataDir, 'validators'), historyFile: join(dataDir, HISTORY_FILE) }),
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        models,
+        log,
+        clock: systemClock,
+      }),
+    ),
     'while registering neurons',
     teardown,
     (n) => n.stop(),
@@ -314,7 +323,8 @@ async function startAndRun(ctx: CliContext, opts: LocalnetOptions, plan: Plan, t
   if (devnet) ctx.out.info(`chain RPC on ${devnet.url} (dev accounts //Alice … are funded)`);
   const firstEpochMs = systemClock.now() - started;
   ctx.out.info(`network up in ${(firstEpochMs / 1000).toFixed(1)} s at block ${await network.chain.blockNumber()}`);
-  const tty = Boolean((process.stderr as { isTTY?: boolean }).isTTY) && !opts.json;
+  // in-place redraws need a terminal that reports its width
+  const tty = Boolean(process.stderr.isTTY && process.stderr.columns) && !opts.json;
   const view = new LiveView(ctx.out, process.stderr, tty);
   const writeNetworkFile = async (summary: NetworkSummary) => {
     const metagraphs = await Promise.all(summary.subnets.map((s) => network.chain.metagraph(s.netuid)));

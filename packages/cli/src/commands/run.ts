@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import {
-  createLogger,
   createRuntime,
   initCrypto,
+  isSubnetkitError,
   LOGGER,
   MINER_OPTIONS,
   Miner,
@@ -23,7 +23,9 @@ import {
 } from '../chain-access.js';
 import type { CliContext } from '../context.js';
 import { cliConfig, cliModelRuntime, loadSubnets } from '../load.js';
+import { terminalLogger } from '../log.js';
 import { ensurePortFree } from '../ports.js';
+import { withProgress } from '../progress.js';
 import { confirm } from '../prompt.js';
 
 interface RunFlags extends WalletFlags, NetworkFlags {
@@ -31,6 +33,7 @@ interface RunFlags extends WalletFlags, NetworkFlags {
   netuid?: string;
   port?: string;
   yes?: boolean;
+  json?: boolean;
   stateDir?: string;
   seed?: string;
 }
@@ -49,6 +52,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'axon port (miner)', '8091')
     .option('--state-dir <dir>', 'validator state folder', '.subnetkit/validator')
     .option('--yes', 'register with the burn without asking')
+    .option('--json', 'log JSON lines (the default when stderr is not a terminal)')
     .option('--seed <seed>', 'seed challenges for a reproducible test run (default: fresh OS entropy)')
     .action((subnet: string, flags: RunFlags) => runNeuron(ctx, subnet, flags));
 }
@@ -59,7 +63,7 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
   }
   const loadedConfig = await cliConfig(ctx);
   const config = flags.seed !== undefined ? { ...loadedConfig, seed: flags.seed } : loadedConfig;
-  const log = createLogger({ level: config.log.level });
+  const log = terminalLogger(config.log.level, { json: flags.json, stderr: ctx.out.stderr });
   // a taken axon port fails now, before models load and before any registration burn is paid
   if (flags.role === 'miner')
     await ensurePortFree(Number(flags.port ?? 8091), config.axon.host, 'the miner axon', 'port');
@@ -78,8 +82,11 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
     const confirmRegistration = async ({ cost }: { cost: bigint }) =>
       Boolean(flags.yes) ||
       (await confirm(ctx, `Register ${hotkey.address} on subnet ${netuid} for ${formatTao(cost)} TAO (burned)?`));
-    ctx.out.info(`loading models of ${subnet.definition.name}…`);
-    const handles = await models.load(subnet.definition.models ?? {});
+    const handles = await withProgress(
+      ctx.out.stderr,
+      `loading models of ${subnet.definition.name}`,
+      models.load(subnet.definition.models ?? {}),
+    );
     // the composition root: one child container for this neuron (its logger and seeded random)
     const runtime = createRuntime({ config, logger: log, clock: systemClock, chain });
     const scope = runtime.createNeuronScope({
@@ -106,7 +113,13 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
       });
       scope.register(Miner, Miner, { lifecycle: Lifecycle.ContainerScoped });
       const miner = scope.resolve(Miner);
-      await miner.start();
+      await withProgress(
+        ctx.out.stderr,
+        'registering and starting the miner',
+        miner.start().catch((err: unknown) => {
+          throw fundsHint(err, coldkey?.address);
+        }),
+      );
       ctx.out.info(`miner uid ${miner.uid} serving on ${config.axon.host}:${miner.port} (subnet ${netuid})`);
       stop = () => miner.stop();
     } else {
@@ -117,7 +130,13 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
           `${subnet.definition.name}-${netuid}.json`,
         ),
       });
-      await validator.start();
+      await withProgress(
+        ctx.out.stderr,
+        'registering and starting the validator',
+        validator.start().catch((err: unknown) => {
+          throw fundsHint(err, coldkey?.address);
+        }),
+      );
       ctx.out.info(`validator uid ${validator.uid} on subnet ${netuid}, step ${validator.state.step}`);
       const unsubscribe = chain.onBlock((h) => {
         validator
@@ -140,6 +159,17 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
     await models.dispose();
     await chain.close();
   }
+}
+
+/** A registration the coldkey cannot pay for says how to get TAO on a development chain. */
+function fundsHint(err: unknown, coldkey: string | undefined): unknown {
+  if (!isSubnetkitError(err, 'SK_CHAIN_INSUFFICIENT_BALANCE')) return err;
+  return new SubnetkitError(
+    'SK_CHAIN_INSUFFICIENT_BALANCE',
+    `${err.message} On a local or development chain, fund the coldkey from a dev account: subnetkit transfer --from-uri //Alice --dest ${coldkey ?? '<coldkey address>'} --amount 100 --yes (add the same --network/--data-dir).`,
+    err.details,
+    { cause: err },
+  );
 }
 
 async function findNetuid(chain: Awaited<ReturnType<typeof openChain>>, name: string): Promise<number> {

@@ -16,6 +16,7 @@ import {
 } from '@subnetkit/core';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { withProgress } from '../progress.js';
 import { canPrompt, existingPassword, promptHidden } from '../prompt.js';
 
 /** Scripts can pass a mnemonic here instead of on the command line (where `ps` and shell history see it). */
@@ -98,7 +99,14 @@ async function keySource(ctx: CliContext, opts: RegenOptions, what: string): Pro
 
 /** Shows a fresh mnemonic once: when asked with --show-mnemonic, or on a terminal. Never in JSON. */
 function showMnemonic(ctx: CliContext, opts: NewKeyOptions, label: string, key: CreatedKey): void {
-  if (!key.mnemonic || !(opts.showMnemonic || (ctx.out.isTTY && !opts.json))) return;
+  if (!key.mnemonic) return;
+  if (!(opts.showMnemonic || (ctx.out.isTTY && !opts.json))) {
+    // off a terminal the mnemonic stays unprinted (logs keep output): say so, and how to see it
+    ctx.out.info(
+      `${label} mnemonic not shown (output is not a terminal); rerun with --show-mnemonic to print it, or keep ${key.file} backed up.`,
+    );
+    return;
+  }
   const text = `${label} mnemonic (write it down; it is not shown again):\n  ${key.mnemonic.reveal()}`;
   if (opts.json) ctx.out.info(text);
   else ctx.out.line(text);
@@ -133,8 +141,17 @@ async function runCreate(ctx: CliContext, opts: NewKeyOptions): Promise<void> {
   }
   const coldPw = await coldkeyPassword(ctx, wallet, opts);
   const hotPw = await hotkeyPassword(ctx, wallet, opts);
-  const coldkey = await wallet.createColdkey({ password: coldPw, words, overwrite });
-  const hotkey = await wallet.createHotkey({ password: hotPw, words, overwrite });
+  // key derivation and encryption take seconds (scrypt), minutes on a busy machine: show it is alive
+  const coldkey = await withProgress(
+    ctx.out.stderr,
+    'creating the coldkey',
+    wallet.createColdkey({ password: coldPw, words, overwrite }),
+  );
+  const hotkey = await withProgress(
+    ctx.out.stderr,
+    'creating the hotkey',
+    wallet.createHotkey({ password: hotPw, words, overwrite }),
+  );
   if (opts.json) {
     ctx.out.json({
       name: wallet.name,

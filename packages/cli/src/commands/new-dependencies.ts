@@ -49,7 +49,7 @@ function npmEnv(): NodeJS.ProcessEnv {
 const run = promisify(execFile);
 
 /** The registry probe gives up after this long (offline machines fail fast on DNS, flaky ones hang). */
-const REGISTRY_TIMEOUT_MS = 8_000;
+const REGISTRY_TIMEOUT_MS = 5_000;
 
 /**
  * Whether `name@version` can be installed from the configured registry. Offline-safe: any answer
@@ -181,6 +181,22 @@ function fingerprint(dirs: string[]): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/** Cached tarballs unused for this long are removed when new ones are packed (the cache only grows otherwise). */
+const CACHE_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
+function pruneCache(cacheDir: string): void {
+  if (!existsSync(cacheDir)) return;
+  const now = Date.now();
+  for (const entry of readdirSync(cacheDir)) {
+    const path = join(cacheDir, entry);
+    try {
+      if (now - statSync(path).mtimeMs > CACHE_MAX_AGE_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // another process removed it meanwhile
+    }
+  }
+}
+
 /** The tarball name npm pack gives a package. */
 const tarballName = (m: Manifest) => `${m.name.replace(/^@/, '').replace('/', '-')}-${m.version}.tgz`;
 
@@ -211,6 +227,7 @@ export async function packLocal(
     else toPack.push({ name, dir, cached });
   }
   if (toPack.length === 0) return result;
+  pruneCache(cacheDir);
   const staging = join(cacheDir, `.pack-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(staging, { recursive: true });
   try {

@@ -14,6 +14,8 @@ import {
 } from '../chain-access.js';
 import type { CliContext } from '../context.js';
 import { cliConfig } from '../load.js';
+import { renderTable } from '../table.js';
+import { registerSubnetsAvailable } from './subnets-available.js';
 
 type Flags = WalletFlags &
   NetworkFlags & { json?: boolean; yes?: boolean; netuid?: string; amount?: string; dest?: string; fromUri?: string };
@@ -40,9 +42,9 @@ async function withChain<T>(
   flags: Flags,
   fn: (chain: Awaited<ReturnType<typeof openChain>>, config: Awaited<ReturnType<typeof cliConfig>>) => Promise<T>,
   access: { readOnly?: boolean } = {},
+): Promise<T> {
   const config = await cliConfig(ctx);
   const log = createLogger({ level: 'warn' });
-): Promise<T> {
   const chain = await openChain(ctx, config, flags, log, 'instant', access);
   try {
     return await fn(chain, config);
@@ -52,12 +54,12 @@ async function withChain<T>(
 }
 
 const READ_ONLY = { readOnly: true };
-
-  withWallet(withNetwork(program.command('register')))
 /** Subnet fields that are amounts in rao (shown in τ). */
 const RAO_FIELDS = /burn|lock|cost|stake|balance|emission|reserve|tao/i;
-    .description('register a hotkey on a subnet, paying the burn from the coldkey')
+
 export function registerChainCommands(program: Command, ctx: CliContext): void {
+  withWallet(withNetwork(program.command('register')))
+    .description('register a hotkey on a subnet, paying the burn from the coldkey')
     .requiredOption('--netuid <n>', 'subnet id')
     .option('--yes', 'do not ask for confirmation of the burn')
     .option('--json', 'print the result as JSON')
@@ -98,7 +100,8 @@ export function registerChainCommands(program: Command, ctx: CliContext): void {
       }),
     );
 
-  const subnets = program.command('subnets').description('subnets on the chain');
+  const subnets = program.command('subnets').description('subnets on the chain, and subnet packages installed here');
+  registerSubnetsAvailable(subnets, ctx);
   withNetwork(subnets.command('list'))
     .description('list subnets')
     .option('--json', 'print JSON')

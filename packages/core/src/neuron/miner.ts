@@ -1,5 +1,5 @@
-import { inject, injectable } from 'tsyringe';
 import type { ChainEvent, Unsubscribe } from '../chain/types.js';
+import { injectableWith } from '../di/injectable-with.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { type Axon, createAxon, type HandlerContext } from '../protocol/axon.js';
 import { MetagraphSync } from './metagraph-sync.js';
@@ -30,7 +30,6 @@ export interface MinerOptions extends NeuronOptions {
  * blacklist and priority come from the live metagraph, announces it with serve_axon, and
  * watches for deregistration.
  */
-@injectable()
 export class Miner {
   readonly #o: MinerOptions;
   readonly #sync: MetagraphSync;
@@ -42,7 +41,7 @@ export class Miner {
   #onExit: ((err: SubnetkitError) => void) | undefined;
   #recovering: Promise<void> | undefined;
 
-  constructor(@inject(MINER_OPTIONS) options: MinerOptions) {
+  constructor(options: MinerOptions) {
     this.#o = options;
     this.#sync = new MetagraphSync(options.chain, options.netuid, options.log);
   }
@@ -183,6 +182,8 @@ export class Miner {
     await this.#axon?.stop();
   }
 }
+// Explicit tokens, not parameter decorators: core must load from source under tsx (see injectable-with.ts).
+injectableWith(Miner, MINER_OPTIONS);
 
 /**
  * The chain refuses 127.0.0.1 as an axon address, so a miner bound to it announces 0.0.0.0,

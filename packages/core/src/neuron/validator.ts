@@ -1,8 +1,8 @@
 // commit-reveal salts must be unpredictable to other validators, so they come from the OS, not the seeded RNG
 import { randomInt } from 'node:crypto';
-import { inject, injectable } from 'tsyringe';
 import { weightCommitHash } from '../chain/local/math.js';
 import type { Metagraph } from '../chain/types.js';
+import { injectableWith } from '../di/injectable-with.js';
 import { isSubnetkitError } from '../errors/subnetkit-error.js';
 import { Dendrite } from '../protocol/dendrite.js';
 import { encodeWeightsPayload } from '../timelock/payload.js';
@@ -53,7 +53,6 @@ export interface StepReport {
  * averages), persisting the state after each change; once per tempo it sets weights (or commits
  * them and reveals later when the subnet uses commit-reveal).
  */
-@injectable()
 export class Validator {
   readonly #o: ValidatorOptions;
   readonly #sync: MetagraphSync;
@@ -65,7 +64,7 @@ export class Validator {
   #stopped = false;
   #lastReport: StepReport | undefined;
 
-  constructor(@inject(VALIDATOR_OPTIONS) options: ValidatorOptions) {
+  constructor(options: ValidatorOptions) {
     this.#o = options;
     this.#sync = new MetagraphSync(options.chain, options.netuid, options.log);
   }
@@ -389,3 +388,5 @@ export class Validator {
     await this.#dendrite?.close?.();
   }
 }
+// Explicit tokens, not parameter decorators: core must load from source under tsx (see injectable-with.ts).
+injectableWith(Validator, VALIDATOR_OPTIONS);

@@ -8,7 +8,13 @@ import { CUSTOM_VALIDITY_ERRORS } from '../subtensor/dispatch-error.js';
 import type { Unsubscribe } from '../types.js';
 import { BlockIndex, type BlockRecord } from './block-index.js';
 import type { DevnetEngine } from './local-engine.js';
-import { DEVNET_SPEC, decodeAndVerifyExtrinsic, loadDevnetRuntime, TransactionRejected } from './runtime.js';
+import {
+  DEVNET_SPEC,
+  decodeAndVerifyExtrinsic,
+  loadDevnetRuntime,
+  TransactionRejected,
+  type VerifiedExtrinsic,
+} from './runtime.js';
 import { StateView } from './state-view.js';
 
 export interface DevnetOptions {
@@ -23,6 +29,14 @@ export interface DevnetOptions {
   maxSubscriptions?: number;
   /** What `system_chainType` answers (default 'Development'); 'Live' lets tests play a real network. */
   chainType?: 'Development' | 'Local' | 'Live';
+  /** Extrinsics with a future nonce held until their gap fills, all accounts together (default 512). */
+  maxFutureExtrinsics?: number;
+  /**
+   * Longest wait between a watched extrinsic's InBlock and Finalized statuses (default 1000 ms).
+   * Finalized comes earlier once the watcher has read state at that block and has nothing in flight:
+   * polkadot-js reads the block's events on InBlock and drops InBlock if Finalized overtakes it.
+   */
+  finalityLagMs?: number;
   logger?: Logger;
 }
 
@@ -82,6 +96,14 @@ interface Subscription {
 interface Connection {
   socket: WebSocket;
   subs: Map<string, Subscription>;
+  /** Requests received and not yet answered. */
+  inflight: number;
+  /** Block hashes this connection read storage at (recent ones), for the Finalized status. */
+  readAt: Set<string>;
+  /** Checked whenever the connection has nothing in flight. */
+  onIdle: Set<() => void>;
+  /** Run on the next pong. */
+  onPong: Set<() => void>;
 }
 
 /** An engine refusal before inclusion, as Substrate's pool reports it. */
@@ -101,6 +123,33 @@ function poolRejection(err: SubnetkitError): TransactionRejected {
 }
 
 const isHexString = (v: unknown): v is string => typeof v === 'string' && /^0x([0-9a-fA-F]{2})*$/.test(v);
+
+/** A submitted extrinsic as the pool sees it. */
+interface Submitted {
+  hash: string;
+  /** 'future' while its nonce waits for a gap to fill (Substrate's future queue). */
+  queue: 'ready' | 'future';
+  /** Resolves once the engine's pool took it; rejects with the pool's refusal. */
+  ready: Promise<void>;
+  /** Resolves once it is in a block. */
+  included: Promise<BlockRecord>;
+}
+
+/** A future-nonce extrinsic waiting for its predecessor. */
+interface FutureTx {
+  verified: VerifiedExtrinsic;
+  settle(ready: Promise<void>, included: Promise<BlockRecord>): void;
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve(v: T | Promise<T>): void } {
+  let resolve!: (v: T | Promise<T>) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  // watchers may be gone by the time it settles
+  promise.catch(() => undefined);
+  return { promise, resolve };
+}
 
 /**
  * Serves a local chain engine over Substrate JSON-RPC on a WebSocket, with subtensor's spec-343
@@ -132,7 +181,9 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       return rec ? blocks.eventsOf(rec) : null;
     },
     timestampAt: (hash) => blocks.resolve(hash)?.timestamp ?? null,
+    numberAt: (hash) => blocks.resolve(hash)?.number ?? null,
     sudoKey: () => engine.sudoKey(),
+    ...(engine.ledger ? { ledger: engine.ledger } : {}),
   });
 
   const connections = new Set<Connection>();
@@ -189,28 +240,18 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
 
   const headerOf = (rec: BlockRecord | undefined) => rec?.header ?? null;
 
+  /** Future-nonce extrinsics by signer and nonce (released in nonce order as gaps fill). */
+  const futures = new Map<string, Map<number, FutureTx>>();
+  let futureCount = 0;
+  const maxFuture = options.maxFutureExtrinsics ?? 512;
+
   /**
-   * Verifies and hands the extrinsic to the engine synchronously (no await before the engine's
-   * pool takes it, so extrinsics arriving together are queued in arrival order and share a block;
-   * the engine checks the nonce, pool-aware). `included` settles once it is in a block; pool
-   * rejections reject it.
+   * Hands a verified extrinsic to the engine synchronously (no await before the engine's pool takes
+   * it, so extrinsics arriving together are queued in arrival order and share a block; the engine
+   * checks the nonce). Once the pool took it, the signer's next queued future nonce follows at once.
    */
-  const submit = (hex: unknown): { hash: string; included: Promise<BlockRecord> } => {
-    const head = blocks.head;
-    const verified = decodeAndVerifyExtrinsic(
-      rt,
-      hex,
-      blocks.genesisHash,
-      head?.number ?? 0,
-      (n) => blocks.byNumber(n)?.hash ?? null,
-    );
-    if (verified.viaSudo && verified.signer !== engine.sudoKey()) {
-      throw new TransactionRejected(
-        1010,
-        'Invalid Transaction',
-        'Transaction has a bad signer: only the sudo key may call sudo',
-      );
-    }
+  const toEngine = (verified: VerifiedExtrinsic): { ready: Promise<void>; included: Promise<BlockRecord> } => {
+    const before = engine.nonceNow?.(verified.signer);
     const included = engine.applyAuthenticated(verified.signer, verified.nonce, verified.call).then(
       (r) => {
         view.invalidate();
@@ -227,7 +268,69 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         throw err;
       },
     );
-    return { hash: verified.hash, included };
+    included.catch(() => undefined);
+    // the engine advances the pool nonce synchronously when it accepts
+    const accepted = before === verified.nonce && engine.nonceNow?.(verified.signer) === verified.nonce + 1;
+    if (accepted) releaseFuture(verified.signer, verified.nonce + 1);
+    const ready = accepted ? Promise.resolve() : included.then(() => undefined);
+    ready.catch(() => undefined);
+    return { ready, included };
+  };
+
+  const releaseFuture = (signer: string, nonce: number): void => {
+    const queue = futures.get(signer);
+    const next = queue?.get(nonce);
+    if (!queue || !next) return;
+    queue.delete(nonce);
+    futureCount--;
+    if (queue.size === 0) futures.delete(signer);
+    const r = toEngine(next.verified);
+    next.settle(r.ready, r.included);
+  };
+
+  /**
+   * Verifies an extrinsic and pools it: a nonce ahead of the account's next one waits in the future
+   * queue (as in Substrate's pool) until the gap fills; anything else goes to the engine at once.
+   */
+  const submit = (hex: unknown): Submitted => {
+    const head = blocks.head;
+    const verified = decodeAndVerifyExtrinsic(
+      rt,
+      hex,
+      blocks.genesisHash,
+      head?.number ?? 0,
+      (n) => blocks.byNumber(n)?.hash ?? null,
+    );
+    if (verified.viaSudo && verified.signer !== engine.sudoKey()) {
+      throw new TransactionRejected(
+        1010,
+        'Invalid Transaction',
+        'Transaction has a bad signer: only the sudo key may call sudo',
+      );
+    }
+    const expected = engine.nonceNow?.(verified.signer);
+    if (expected !== undefined && verified.nonce > expected) {
+      const queue = futures.get(verified.signer) ?? new Map<number, FutureTx>();
+      if (queue.has(verified.nonce)) {
+        throw new TransactionRejected(1014, 'Priority is too low', 'Priority is too low: (0 vs 0)');
+      }
+      if (futureCount >= maxFuture) {
+        throw new TransactionRejected(1016, 'Immediately Dropped', 'The future queue of the pool is full');
+      }
+      const ready = deferred<void>();
+      const included = deferred<BlockRecord>();
+      queue.set(verified.nonce, {
+        verified,
+        settle: (r, i) => {
+          ready.resolve(r);
+          included.resolve(i);
+        },
+      });
+      futures.set(verified.signer, queue);
+      futureCount++;
+      return { hash: verified.hash, queue: 'future', ready: ready.promise, included: included.promise };
+    }
+    return { hash: verified.hash, queue: 'ready', ...toEngine(verified) };
   };
 
   const handlers: Record<string, (params: unknown[], conn: Connection) => Promise<unknown>> = {
@@ -312,28 +415,68 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       return u8aToHex(out);
     },
     author_submitExtrinsic: async ([hex]) => {
-      const { hash, included } = submit(hex);
-      await included;
-      return hash;
+      const tx = submit(hex);
+      // a ready extrinsic is answered once in a block (a stronger promise than Substrate's, which
+      // existing callers rely on); a future one at once, since its inclusion waits on the sender
+      if (tx.queue === 'ready') await tx.included;
+      return tx.hash;
     },
-    author_pendingExtrinsics: async () => [],
+    author_pendingExtrinsics: async () =>
+      [...futures.values()].flatMap((q) => [...q.values()].map((f) => f.verified.hex)),
     payment_queryInfo: async () => ({ weight: { refTime: 0, proofSize: 0 }, class: 'normal', partialFee: '0' }),
   };
 
   const blockHashParam = (at: unknown): string | null => (typeof at === 'string' ? at : null);
 
+  const finalityLag = options.finalityLagMs ?? 1000;
+  /** Resolves when `rec` may be reported finalized to `conn` (see `finalityLagMs`). */
+  const finality = (conn: Connection, rec: BlockRecord): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const check = (): void => {
+        const read = conn.readAt.has(rec.hash) && conn.inflight === 0;
+        if (conn.socket.readyState !== conn.socket.OPEN) done();
+        else if (read) {
+          // a ping's pong proves the client has read (and handled) everything sent before it, so
+          // Finalized cannot arrive in the same read as the block's events
+          conn.onIdle.delete(check);
+          conn.onPong.add(done);
+          conn.socket.ping();
+        }
+      };
+      const timer = setTimeout(() => done(), finalityLag);
+      const done = (): void => {
+        clearTimeout(timer);
+        conn.onIdle.delete(check);
+        conn.onPong.delete(done);
+        resolve();
+      };
+      conn.onIdle.add(check);
+      check();
+    });
+
   const handleSubscribe = async (method: string, params: unknown[], conn: Connection, id: unknown): Promise<void> => {
     const def = SUB_METHODS[method] as { notify: string };
     if (conn.subs.size >= maxSubs) throw new RpcError(INTERNAL, 'Too many subscriptions on this connection');
     if (method === 'author_submitAndWatchExtrinsic') {
-      // Substrate answers after pool validation; the devnet answers once the engine has placed the
-      // extrinsic, so pool rejections come back as errors on this request.
-      const rec = await submit(params[0]).included;
+      // As Substrate: answered after pool validation (refusals are errors on this request), then
+      // future/ready, inBlock, and finalized in a later message (the devnet finalizes each block
+      // at once, but clients wait for InBlock before Finalized).
+      const tx = submit(params[0]);
+      if (tx.queue === 'ready') await tx.ready;
       const sub: Subscription = { id: String(nextSub++), kind: method, notify: def.notify };
       send(conn, { jsonrpc: '2.0', id, result: sub.id });
-      notify(conn, sub, 'ready');
-      notify(conn, sub, { inBlock: rec.hash });
-      notify(conn, sub, { finalized: rec.hash });
+      const watch = async (): Promise<void> => {
+        if (tx.queue === 'future') {
+          notify(conn, sub, 'future');
+          await tx.ready;
+        }
+        notify(conn, sub, 'ready');
+        const rec = await tx.included;
+        notify(conn, sub, { inBlock: rec.hash });
+        await finality(conn, rec);
+        notify(conn, sub, { finalized: rec.hash });
+      };
+      watch().catch(() => notify(conn, sub, 'invalid'));
       return;
     }
     let keys: string[] | undefined;
@@ -377,6 +520,13 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const params = req.params === undefined ? [] : req.params;
     if (!Array.isArray(params)) return fail(INVALID_PARAMS, 'Invalid params: positional params only');
     const method = req.method;
+    if (method.startsWith('state_get') || method === 'state_queryStorageAt') {
+      const at = params[params.length - 1];
+      if (typeof at === 'string' && at.length === 66) {
+        if (conn.readAt.size >= 64) conn.readAt.clear();
+        conn.readAt.add(at.toLowerCase());
+      }
+    }
     try {
       if (method in SUB_METHODS) {
         await handleSubscribe(method, params, conn, id);
@@ -421,7 +571,21 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   wss.on('error', (err) => log?.error({ event: 'devnet.server_error', err: err.message }, 'devnet server error'));
 
   wss.on('connection', (socket) => {
-    const conn: Connection = { socket, subs: new Map() };
+    const conn: Connection = {
+      socket,
+      subs: new Map(),
+      inflight: 0,
+      readAt: new Set(),
+      onIdle: new Set(),
+      onPong: new Set(),
+    };
+    socket.on('pong', () => {
+      for (const f of [...conn.onPong]) f();
+    });
+    const settled = (): void => {
+      conn.inflight--;
+      if (conn.inflight === 0) for (const check of [...conn.onIdle]) check();
+    };
     connections.add(conn);
     socket.on('message', (data, isBinary) => {
       const size = Array.isArray(data)
@@ -452,6 +616,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         });
         return;
       }
+      conn.inflight++;
       Promise.all(reqs.map((r) => handle(conn, r as RpcRequest)))
         .then((responses) => {
           const out = responses.filter((r) => r !== undefined);
@@ -460,7 +625,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         })
         .catch((err: unknown) =>
           log?.error({ event: 'devnet.rpc_error', err: (err as Error).message }, 'RPC dispatch failed'),
-        );
+        )
+        .finally(settled);
     });
     // A dropped connection takes its subscriptions with it.
     socket.on('close', () => {

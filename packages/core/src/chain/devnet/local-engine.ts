@@ -11,6 +11,19 @@ export type AppliedOutcome =
   | { included: false; error: SubnetkitError };
 
 /**
+ * Raw ledger reads behind storage maps a client enumerates (`entries()`/`keys()`) or that `Chain`'s
+ * queries do not cover. Optional: an engine without them serves those items as empty.
+ */
+export interface LedgerQueries {
+  /** Every account with a balance or a nonce. */
+  accounts(): { address: string; free: bigint; nonce: number }[];
+  /** Every stake position as (hotkey, coldkey, netuid, shares). */
+  positions(): { hotkey: string; coldkey: string; netuid: number; shares: bigint }[];
+  /** Stake shares of (hotkey, coldkey) on a subnet: subtensor's `Alpha` share pool. */
+  shares(hotkey: string, coldkey: string, netuid: number): bigint;
+}
+
+/**
  * The local chain engine as the devnet needs it: the `Chain` for queries and blocks, nonces, and
  * an entry that applies a call whose Substrate signature the devnet has already verified.
  */
@@ -22,6 +35,9 @@ export interface DevnetEngine {
   applyAuthenticated(signer: string, nonce: number, call: ChainCall): Promise<AppliedOutcome>;
   /** The chain's sudo (root) key, or null: `Sudo.Key`, and who may sign `Sudo.sudo`. */
   sudoKey(): string | null;
+  /** Next nonce of an account, synchronously (the devnet's future-nonce queue needs it). */
+  nonceNow?(address: string): number;
+  ledger?: LedgerQueries;
 }
 
 /**
@@ -47,6 +63,23 @@ export function localChainEngine(chain: LocalChain): DevnetEngine {
     chain,
     nonce: async (address) => chain.nonce(address),
     sudoKey: () => chain.state.params.sudo,
+    nonceNow: (address) => chain.nonce(address),
+    ledger: {
+      accounts: () =>
+        chain.state.store.keysWithPrefix('a:').map((key) => {
+          const address = key.slice(2);
+          const a = chain.state.account(address);
+          return { address, free: a.free, nonce: a.nonce };
+        }),
+      positions: () =>
+        chain.state.store.keysWithPrefix('h:').map((key) => {
+          // h:<netuid>:<hotkey>:<coldkey>; SS58 addresses hold no ':'
+          const [, n, hotkey = '', coldkey = ''] = key.split(':');
+          const netuid = Number(n);
+          return { hotkey, coldkey, netuid, shares: chain.state.shares(netuid, hotkey, coldkey) };
+        }),
+      shares: (hotkey, coldkey, netuid) => chain.state.shares(netuid, hotkey, coldkey),
+    },
     async applyAuthenticated(signer, nonce, call) {
       const pending = chain.submitAuthenticated(signer, nonce, call);
       pending.catch(() => undefined);

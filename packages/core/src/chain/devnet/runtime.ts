@@ -136,7 +136,7 @@ export function opaqueMetadata(rt: DevnetRuntime): Uint8Array {
 /** A JSON-RPC "Invalid Transaction" (1010) or "Verification Error" (1002), as Substrate reports them. */
 export class TransactionRejected extends Error {
   constructor(
-    readonly rpcCode: 1010 | 1002 | 1012,
+    readonly rpcCode: 1010 | 1002 | 1012 | 1014 | 1016,
     readonly rpcMessage: string,
     readonly data: string,
   ) {

@@ -4,6 +4,7 @@ import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto';
 import { isSubnetkitError } from '../../errors/subnetkit-error.js';
 import { ipToBigInt } from '../subtensor/call-builder.js';
 import type { Chain, Metagraph, SubnetHyperparameters, SubnetInfo, TimelockBeaconInfo } from '../types.js';
+import type { LedgerQueries } from './local-engine.js';
 import { type DevnetRuntime, opaqueMetadata } from './runtime.js';
 
 /** What the state view needs besides the `Chain`: nonces and per-block data of the block index. */
@@ -13,7 +14,11 @@ export interface StateContext {
   /** SCALE `Vec<EventRecord>` of the block, or null when the devnet has no record of it. */
   eventsAt(hash: string | null): Uint8Array | null;
   timestampAt(hash: string | null): number | null;
+  /** Block number of a retained block (`System.Number`), or null when unknown. */
+  numberAt(hash: string | null): number | null;
   sudoKey(): string | null;
+  /** Enumerable ledger maps (accounts, stake shares); without it they read as empty. */
+  ledger?: LedgerQueries;
 }
 
 /** Drand and timelocked-commit reads the local chain offers beyond `Chain`. */
@@ -137,6 +142,31 @@ export class StateView {
         },
       ],
       ['Sudo.Key', async () => this.#ctx.sudoKey()],
+      // pallet_balances issuance: TAO held in accounts (staked TAO left it, as on subtensor)
+      [
+        'Balances.TotalIssuance',
+        async () => {
+          const ledger = this.#ctx.ledger;
+          return ledger ? ledger.accounts().reduce((sum, a) => sum + a.free, 0n) : null;
+        },
+      ],
+      // counts root too, as subtensor's init_new_network does
+      ['SubtensorModule.TotalNetworks', async () => (await this.#subnets()).length],
+      [
+        'SubtensorModule.Alpha',
+        async ([hotkey, coldkey, netuid]) => {
+          const shares = this.#ctx.ledger?.shares(String(hotkey), String(coldkey), Number(netuid)) ?? 0n;
+          // U64F64 bits: the engine's shares are whole units
+          return shares > 0n ? { bits: shares << 64n } : null;
+        },
+      ],
+      [
+        'SubtensorModule.StakingHotkeys',
+        async ([coldkey]) => {
+          const hotkeys = this.#stakingHotkeys(String(coldkey));
+          return hotkeys.length > 0 ? hotkeys : null;
+        },
+      ],
       ['SubtensorModule.TotalIssuance', async () => this.#memo('issuance', () => this.#ctx.chain.totalIssuance())],
       ['SubtensorModule.NetworksAdded', sub(() => true)],
       ['SubtensorModule.SubnetworkN', sub((s) => s.n)],
@@ -296,15 +326,31 @@ export class StateView {
     ]);
   }
 
+  #stakingHotkeys(coldkey: string): string[] {
+    const out: string[] = [];
+    for (const p of this.#ctx.ledger?.positions() ?? [])
+      if (p.coldkey === coldkey && !out.includes(p.hotkey)) out.push(p.hotkey);
+    return out;
+  }
+
+  /** Items keyed by one `Identity` netuid: every subnet is a key (where the item has a value). */
+  #byNetuid(name: string): boolean {
+    const item = this.#rt.storageItem(name);
+    if (!item || item.hashers.length !== 1 || item.hashers[0] !== 'Identity') return false;
+    return this.#rt.registry.createType(item.keys[0] as string).toRawType() === 'u16';
+  }
+
   /** Every key arg tuple of an enumerable item, optionally under a fixed first argument. */
   async #enumerate(name: string, first: unknown | undefined): Promise<KeyArgs[]> {
     const netuids = first !== undefined ? [Number(first)] : (await this.#subnets()).map((s) => s.netuid);
+    const ledger = this.#ctx.ledger;
     switch (name) {
-      case 'SubtensorModule.NetworksAdded':
-      case 'SubtensorModule.SubnetworkN':
-      case 'SubtensorModule.Tempo':
-      case 'SubtensorModule.Burn':
-        return (await this.#subnets()).map((s) => [s.netuid]);
+      case 'System.Account':
+        return (ledger?.accounts() ?? []).map((a) => [a.address]);
+      case 'SubtensorModule.Alpha':
+        return (ledger?.positions() ?? []).filter((p) => p.shares > 0n).map((p) => [p.hotkey, p.coldkey, p.netuid]);
+      case 'SubtensorModule.StakingHotkeys':
+        return [...new Set((ledger?.positions() ?? []).map((p) => p.coldkey))].map((c) => [c]);
       case 'SubtensorModule.TimelockedWeightCommits': {
         const out: KeyArgs[] = [];
         for (const netuid of netuids)
@@ -326,8 +372,16 @@ export class StateView {
         }
         return out;
       }
-      default:
-        return [];
+      default: {
+        if (!this.#byNetuid(name)) return [];
+        const handler = this.#items.get(name);
+        const out: KeyArgs[] = [];
+        for (const netuid of netuids) {
+          const v = await handler?.([netuid]).catch(() => null);
+          if (v !== null && v !== undefined) out.push([netuid]);
+        }
+        return out;
+      }
     }
   }
 
@@ -379,6 +433,11 @@ export class StateView {
     if (events && keyHex === events.prefix) {
       const bytes = this.#ctx.eventsAt(blockHash);
       return bytes ? u8aToHex(bytes) : null;
+    }
+    const number = this.#rt.storageItem('System.Number');
+    if (number && keyHex === number.prefix) {
+      const n = this.#ctx.numberAt(blockHash);
+      return n === null ? null : u8aToHex(this.#rt.registry.createType('u32', n).toU8a());
     }
     const now = this.#rt.storageItem('Timestamp.Now');
     if (now && keyHex === now.prefix) {

@@ -1,7 +1,8 @@
 /**
  * The devnet's submit path hands each verified extrinsic to the engine's pool before yielding, so
  * extrinsics that arrive together keep their arrival order: one account's consecutive nonces sent
- * in one burst are all accepted (as Substrate's pool would), and share blocks.
+ * in one burst are all accepted (as Substrate's pool would), and share blocks; a future nonce
+ * waits for its gap.
  */
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
@@ -55,7 +56,7 @@ describe('devnet submit path', () => {
       });
     });
 
-  it("accepts one account's consecutive nonces sent together, and still refuses a gap", async () => {
+  it("accepts one account's consecutive nonces sent together, and holds a gap until it fills", async () => {
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     const alice = keyring.addFromUri('//Alice');
     const dest = createDevSigner('//Burst').address;
@@ -78,11 +79,20 @@ describe('devnet submit path', () => {
     // arriving together, they were pooled together: fewer blocks than extrinsics
     expect((await local.blockNumber()) - headBefore).toBeLessThan(count);
 
-    // a nonce past the next one is still "future", and changes nothing
+    // a nonce past the next one waits in the pool (answered at once, nothing applied) until the
+    // gap fills; then both apply, in nonce order
     const gap = transfer(dest, 1_000_000_000n);
     await gap.signAsync(alice, { nonce: first + count + 1, era: 0 });
-    const refused = await burst([gap.toHex()]);
-    expect(refused.get(0)?.error).toMatchObject({ code: 1010, data: expect.stringMatching(/future/) });
+    const queued = await burst([gap.toHex()]);
+    expect(queued.get(0)?.result).toBe(gap.hash.toHex());
     expect(await local.balance(dest)).toBe(BigInt(count) * 1_000_000_000n);
+    expect(await local.nonce(alice.address)).toBe(first + count);
+    const filler = transfer(dest, 1_000_000_000n);
+    await filler.signAsync(alice, { nonce: first + count, era: 0 });
+    const filled = await burst([filler.toHex()]);
+    expect(filled.get(0)?.result).toBe(filler.hash.toHex());
+    // the filler's block holds the released one too (both went to the pool in one turn)
+    expect(await local.balance(dest)).toBe(BigInt(count + 2) * 1_000_000_000n);
+    expect(await local.nonce(alice.address)).toBe(first + count + 2);
   });
 });

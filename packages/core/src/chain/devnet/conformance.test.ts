@@ -1,0 +1,263 @@
+/**
+ * Conformance: the devnet seen only through a stock @polkadot/api client, as any Polkadot or
+ * Bittensor tool would use it. Project code is imported only to start the devnet in-process; every
+ * observation goes through `ApiPromise` (storage, paging, runtime calls, transaction statuses).
+ */
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import type {
+  ApiDecoration,
+  QueryableStorageEntry,
+  SubmittableExtrinsic,
+  SubmittableExtrinsicFunction,
+} from '@polkadot/api/types';
+import { Keyring } from '@polkadot/keyring';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import type { AccountInfo } from '@polkadot/types/interfaces';
+import type { Codec, ISubmittableResult } from '@polkadot/types/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../util/clock.js';
+import { createLocalChain, devGenesis, type LocalChain } from '../local/index.js';
+import { type Devnet, startDevnet } from './devnet-server.js';
+import { localChainEngine } from './local-engine.js';
+
+const TAO = 1_000_000_000n;
+
+// the devnet's own metadata decorates these at runtime; without generated augmentation they are
+// typed loosely, so the test narrows them here
+const big = (c: Codec): bigint => (c as unknown as { toBigInt(): bigint }).toBigInt();
+const num = (c: Codec): number => (c as unknown as { toNumber(): number }).toNumber();
+const accountInfo = (c: Codec): AccountInfo => c as unknown as AccountInfo;
+
+function entry(api: ApiPromise | ApiDecoration<'promise'>, pallet: string, item: string) {
+  const f = api.query[pallet]?.[item];
+  if (!f) throw new Error(`the metadata lacks ${pallet}.${item}`);
+  return f as QueryableStorageEntry<'promise'>;
+}
+
+function call(api: ApiPromise, pallet: string, method: string): SubmittableExtrinsicFunction<'promise'> {
+  const f = api.tx[pallet]?.[method];
+  if (!f) throw new Error(`the metadata lacks ${pallet}.${method}`);
+  return f;
+}
+
+interface Watched {
+  statuses: string[];
+  blockHash: string;
+  isInBlockSeen: boolean;
+  failed: boolean;
+}
+
+/** Sends a signed extrinsic and resolves at Finalized with every status polkadot-js reported. */
+function watch(tx: SubmittableExtrinsic<'promise'>): Promise<Watched> {
+  return new Promise((resolve, reject) => {
+    const statuses: string[] = [];
+    let isInBlockSeen = false;
+    tx.send((r: ISubmittableResult) => {
+      statuses.push(r.status.type);
+      if (r.status.isInBlock) isInBlockSeen = true;
+      if (r.status.isFinalized) {
+        resolve({
+          statuses,
+          blockHash: r.status.asFinalized.toHex(),
+          isInBlockSeen,
+          failed: r.dispatchError !== undefined,
+        });
+      }
+      if (r.status.isInvalid || r.status.isDropped) reject(new Error(`extrinsic ${r.status.type}`));
+    }).catch(reject);
+  });
+}
+
+describe('devnet conformance (stock @polkadot/api)', () => {
+  let local: LocalChain;
+  let devnet: Devnet;
+  let api: ApiPromise;
+  let alice: KeyringPair;
+  let bob: KeyringPair;
+  let charlie: KeyringPair;
+  let dave: KeyringPair;
+  let ownerHot: KeyringPair;
+
+  beforeAll(async () => {
+    local = await createLocalChain({
+      blockTime: 'instant',
+      genesis: { ...devGenesis({ subnets: 2 }), timestamp: 1_700_000_000_000 },
+      clock: new ManualClock(1_700_000_000_000),
+    });
+    devnet = await startDevnet({ engine: localChainEngine(local), port: 0 });
+    api = await ApiPromise.create({ provider: new WsProvider(devnet.url), noInitWarn: true });
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    alice = keyring.addFromUri('//Alice');
+    bob = keyring.addFromUri('//Bob');
+    charlie = keyring.addFromUri('//Charlie');
+    dave = keyring.addFromUri('//Dave');
+    ownerHot = keyring.addFromUri('//Alice//hotkey/1');
+  });
+
+  afterAll(async () => {
+    await api?.disconnect();
+    await devnet?.close();
+    await local?.close();
+  });
+
+  const nextNonce = async (who: KeyringPair): Promise<number> =>
+    (await api.rpc.system.accountNextIndex(who.address)).toNumber();
+  const free = async (address: string): Promise<bigint> =>
+    accountInfo(await entry(api, 'system', 'account')(address)).data.free.toBigInt();
+  const transfer = (to: string, value: bigint) => call(api, 'balances', 'transferKeepAlive')(to, value);
+
+  it('reports Ready, then InBlock, then Finalized as separate statuses', async () => {
+    const tx = transfer(dave.address, TAO);
+    await tx.signAsync(alice);
+    const w = await watch(tx);
+    expect(w.statuses).toEqual(['Ready', 'InBlock', 'Finalized']);
+    expect(w.isInBlockSeen).toBe(true);
+    expect(w.failed).toBe(false);
+    const block = await api.rpc.chain.getBlock(w.blockHash);
+    expect(block.block.extrinsics.map((x) => x.hash.toHex())).toContain(tx.hash.toHex());
+  });
+
+  it('reads TotalNetworks, System.Number and Balances.TotalIssuance as a node holds them', async () => {
+    // root + the two genesis subnets
+    expect(num(await entry(api, 'subtensorModule', 'totalNetworks')())).toBe(3);
+    expect(await entry(api, 'subtensorModule', 'networksAdded').keys()).toHaveLength(3);
+
+    const w = await watch(await transfer(dave.address, TAO).signAsync(alice));
+    const header = await api.rpc.chain.getHeader(w.blockHash);
+    const at = await api.at(w.blockHash);
+    expect(num(await entry(at, 'system', 'number')())).toBe(header.number.toNumber());
+    expect(header.number.toNumber()).toBeGreaterThan(0);
+    const parentAt = await api.at(header.parentHash);
+    expect(num(await entry(parentAt, 'system', 'number')())).toBe(header.number.toNumber() - 1);
+
+    const accounts = await entry(api, 'system', 'account').entries();
+    const held = accounts.reduce((sum, [, c]) => {
+      const a = accountInfo(c);
+      return sum + a.data.free.toBigInt() + a.data.reserved.toBigInt();
+    }, 0n);
+    const issuance = big(await entry(api, 'balances', 'totalIssuance')());
+    expect(issuance).toBeGreaterThan(0n);
+    expect(issuance).toBe(held);
+  });
+
+  it('enumerates System.Account and SubnetTAO with entries(), keys() and paging', async () => {
+    const entries = await entry(api, 'system', 'account').entries();
+    const addresses = entries.map(([key]) => key.args[0]?.toString());
+    for (const who of [alice, bob, charlie, dave]) expect(addresses).toContain(who.address);
+    for (const [key, value] of entries.slice(0, 3)) {
+      expect(accountInfo(value).data.free.toBigInt()).toBe(await free(String(key.args[0])));
+    }
+    const keys = await entry(api, 'system', 'account').keys();
+    expect(keys.map((k) => k.toHex()).sort()).toEqual(entries.map(([k]) => k.toHex()).sort());
+
+    // pages of 2 cover the same set, each key once
+    const paged: string[] = [];
+    let startKey: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = await entry(api, 'system', 'account').entriesPaged({
+        args: [],
+        pageSize: 2,
+        ...(startKey ? { startKey } : {}),
+      });
+      pages++;
+      paged.push(...page.map(([k]) => k.toHex()));
+      if (page.length < 2) break;
+      startKey = page[page.length - 1]?.[0].toHex();
+    }
+    expect(pages).toBeGreaterThan(2);
+    expect(paged.sort()).toEqual(entries.map(([k]) => k.toHex()).sort());
+
+    const subnetTao = entry(api, 'subtensorModule', 'subnetTAO');
+    const tao = await subnetTao.entries();
+    const netuids = tao.map(([k]) => Number(k.args[0]?.toString())).sort((a, b) => a - b);
+    expect(netuids).toEqual([0, 1, 2]);
+    for (const [key, value] of tao) {
+      expect(big(value)).toBe(big(await subnetTao(key.args[0])));
+    }
+  });
+
+  it('fills Alpha and StakingHotkeys when a coldkey stakes', async () => {
+    const stakingHotkeys = entry(api, 'subtensorModule', 'stakingHotkeys');
+    const alpha = entry(api, 'subtensorModule', 'alpha');
+    const hotkeysOf = async (who: string) =>
+      ((await stakingHotkeys(who)) as unknown as Codec[]).map((h) => h.toString());
+    expect(await hotkeysOf(bob.address)).toEqual([]);
+    await watch(await call(api, 'subtensorModule', 'startCall')(1).signAsync(alice));
+    // U64F64 share bits
+    const alphaOf = async () => {
+      const v = await alpha(ownerHot.address, bob.address, 1);
+      return (v as unknown as { bits: { toBigInt(): bigint } }).bits.toBigInt();
+    };
+    expect(await alphaOf()).toBe(0n);
+
+    const addStake = call(api, 'subtensorModule', 'addStake');
+    const staked = await watch(await addStake(ownerHot.address, 1, 10n * TAO).signAsync(bob));
+    expect(staked.failed).toBe(false);
+    expect(await hotkeysOf(bob.address)).toEqual([ownerHot.address]);
+    const first = await alphaOf();
+    expect(first).toBeGreaterThan(0n);
+
+    await watch(await addStake(ownerHot.address, 1, 10n * TAO).signAsync(bob));
+    expect(await alphaOf()).toBeGreaterThan(first);
+
+    const alphaKeys = await alpha.keys();
+    expect(alphaKeys.map((k) => k.args.map((a) => a.toString()))).toContainEqual([ownerHot.address, bob.address, '1']);
+    const stakers = (await stakingHotkeys.keys()).map((k) => k.args[0]?.toString());
+    expect(stakers).toContain(bob.address);
+  });
+
+  it('queues a future nonce and applies it, in nonce order, once the gap fills', async () => {
+    const n = await nextNonce(charlie);
+    const before = await free(dave.address);
+    const later = await transfer(dave.address, 2n * TAO).signAsync(charlie, { nonce: n + 1 });
+    const first = await transfer(dave.address, 3n * TAO).signAsync(charlie, { nonce: n });
+
+    const statuses: string[] = [];
+    const laterDone = new Promise<string>((resolve, reject) => {
+      later
+        .send((r) => {
+          statuses.push(r.status.type);
+          if (r.status.isFinalized) resolve(r.status.asFinalized.toHex());
+        })
+        .catch(reject);
+    });
+    // the pool holds it: nothing applied, the account nonce unchanged, the extrinsic pending
+    await expect.poll(() => statuses[0]).toBe('Future');
+    expect((await api.rpc.author.pendingExtrinsics()).map((x) => x.hash.toHex())).toContain(later.hash.toHex());
+    expect(await nextNonce(charlie)).toBe(n);
+    expect(await free(dave.address)).toBe(before);
+
+    // the same future nonce again, with no higher priority, is refused
+    const twin = await transfer(dave.address, 4n * TAO).signAsync(charlie, { nonce: n + 1 });
+    await expect(api.rpc.author.submitExtrinsic(twin)).rejects.toThrow(/1014/);
+
+    const firstDone = await watch(first);
+    const laterHash = await laterDone;
+    expect(statuses).toEqual(['Future', 'Ready', 'InBlock', 'Finalized']);
+    expect(await nextNonce(charlie)).toBe(n + 2);
+    expect(await free(dave.address)).toBe(before + 5n * TAO);
+    const order = async (hash: string) => {
+      const header = await api.rpc.chain.getHeader(hash);
+      const block = await api.rpc.chain.getBlock(hash);
+      return { number: header.number.toNumber(), xs: block.block.extrinsics.map((x) => x.hash.toHex()) };
+    };
+    const a = await order(firstDone.blockHash);
+    const b = await order(laterHash);
+    // nonce n lands no later than n+1, and before it when they share a block
+    expect(a.number).toBeLessThanOrEqual(b.number);
+    if (a.number === b.number) expect(a.xs.indexOf(first.hash.toHex())).toBeLessThan(a.xs.indexOf(later.hash.toHex()));
+  });
+
+  it('takes back-to-back submissions from one account without losing any', async () => {
+    const n = await nextNonce(bob);
+    const before = await free(charlie.address);
+    const txs = await Promise.all(
+      [0, 1, 2].map((i) => transfer(charlie.address, TAO).signAsync(bob, { nonce: n + i })),
+    );
+    const done = await Promise.all(txs.map((tx) => watch(tx)));
+    expect(done.map((d) => d.failed)).toEqual([false, false, false]);
+    expect(await nextNonce(bob)).toBe(n + 3);
+    expect(await free(charlie.address)).toBe(before + 3n * TAO);
+  });
+});

@@ -249,6 +249,16 @@ describe('devnet conformance (stock @polkadot/api)', () => {
     if (a.number === b.number) expect(a.xs.indexOf(first.hash.toHex())).toBeLessThan(a.xs.indexOf(later.hash.toHex()));
   });
 
+  it('answers tx.paymentInfo() through TransactionPaymentApi with the fee the devnet takes', async () => {
+    const tx = transfer(dave.address, TAO);
+    const info = await tx.paymentInfo(alice);
+    expect(info.class.toString()).toBe('Normal');
+    const before = await free(alice.address);
+    const w = await watch(await tx.signAsync(alice));
+    expect(w.failed).toBe(false);
+    expect(before - (await free(alice.address))).toBe(TAO + info.partialFee.toBigInt());
+  });
+
   it('takes back-to-back submissions from one account without losing any', async () => {
     const n = await nextNonce(bob);
     const before = await free(charlie.address);

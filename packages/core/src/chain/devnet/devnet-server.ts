@@ -423,7 +423,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     },
     author_pendingExtrinsics: async () =>
       [...futures.values()].flatMap((q) => [...q.values()].map((f) => f.verified.hex)),
-    payment_queryInfo: async () => ({ weight: { refTime: 0, proofSize: 0 }, class: 'normal', partialFee: '0' }),
+    // a node's serde shape (weight fields in snake case); the devnet charges no fees
+    payment_queryInfo: async () => ({ weight: { ref_time: 0, proof_size: 0 }, class: 'normal', partialFee: '0' }),
   };
 
   const blockHashParam = (at: unknown): string | null => (typeof at === 'string' ? at : null);

@@ -515,6 +515,11 @@ export class StateView {
     const chain = this.#ctx.chain;
     const netuid = Number(args[0]);
     switch (method) {
+      // the devnet charges no fees: the answer decodes like subtensor's and says what it charges
+      case 'TransactionPaymentApi_query_info':
+        return { weight: { refTime: 0, proofSize: 0 }, class: 'Normal', partialFee: 0 };
+      case 'TransactionPaymentApi_query_fee_details':
+        return { inclusionFee: null, tip: 0 };
       case 'AccountNonceApi_account_nonce':
         return this.#ctx.nonce(String(args[0]));
       case 'SubnetRegistrationRuntimeApi_get_network_registration_cost':

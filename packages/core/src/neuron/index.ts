@@ -1,5 +1,6 @@
+export { announceableIp, dialableIp } from './axon-address.js';
 export { MetagraphSync } from './metagraph-sync.js';
-export { dialableIp, Miner, type MinerOptions } from './miner.js';
+export { Miner, type MinerOptions } from './miner.js';
 export type { NeuronOptions } from './options.js';
 export { AnswerBoard, MINER_PROFILES, type MinerProfile, parseProfiles } from './profiles.js';
 export { type ConfirmRegistration, ensureRegistered } from './registration.js';

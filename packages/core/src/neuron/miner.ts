@@ -2,6 +2,7 @@ import type { ChainEvent, Unsubscribe } from '../chain/types.js';
 import { injectableWith } from '../di/injectable-with.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { type Axon, createAxon, type HandlerContext } from '../protocol/axon.js';
+import { announceableIp } from './axon-address.js';
 import { MetagraphSync } from './metagraph-sync.js';
 import type { NeuronOptions } from './options.js';
 import { AnswerBoard, type MinerBehaviour, profileHandler } from './profiles.js';
@@ -185,16 +186,6 @@ export class Miner {
 // Explicit tokens, not parameter decorators: core must load from source under tsx (see injectable-with.ts).
 injectableWith(Miner, MINER_OPTIONS);
 
-/**
- * The chain refuses 127.0.0.1 as an axon address, so a miner bound to it announces 0.0.0.0,
- * which validators read as "same host" (as the SDK's dendrite does for its own address).
- */
 function announcedIp(o: MinerOptions): string {
-  const ip = o.externalIp ?? o.host ?? '127.0.0.1';
-  return ip === '127.0.0.1' || ip === 'localhost' ? '0.0.0.0' : ip;
-}
-
-/** The address to dial for an announced axon: 0.0.0.0 means the announcing miner's own host. */
-export function dialableIp(announced: string): string {
-  return announced === '0.0.0.0' ? '127.0.0.1' : announced;
+  return announceableIp(o.externalIp ?? o.host ?? '127.0.0.1');
 }

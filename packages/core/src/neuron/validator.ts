@@ -1,6 +1,6 @@
 // commit-reveal salts must be unpredictable to other validators, so they come from the OS, not the seeded RNG
 import { randomInt } from 'node:crypto';
-import { weightCommitHash } from '../chain/local/math.js';
+import { weightCommitHash } from '../chain/codec/commit-hash.js';
 import type { Metagraph } from '../chain/types.js';
 import { injectableWith } from '../di/injectable-with.js';
 import { isSubnetkitError } from '../errors/subnetkit-error.js';
@@ -9,8 +9,8 @@ import { encodeWeightsPayload } from '../timelock/payload.js';
 import { COMMIT_REVEAL_VERSION } from '../timelock/quicknet.js';
 import { timelockEncrypt } from '../timelock/tle.js';
 import { publicKeyFromAddress } from '../wallet/keypair.js';
+import { dialableIp } from './axon-address.js';
 import { MetagraphSync } from './metagraph-sync.js';
-import { dialableIp } from './miner.js';
 import type { NeuronOptions } from './options.js';
 import { ensureRegistered } from './registration.js';
 import { resetChangedHotkeys } from './scores.js';

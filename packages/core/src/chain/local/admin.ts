@@ -1,4 +1,4 @@
-import { TUPLE_EVENT_FIELDS } from '../subtensor/event-fields.js';
+import { TUPLE_EVENT_FIELDS } from '../codec/event-fields.js';
 import type { CallContext } from './calls.js';
 import type { Hyper } from './params.js';
 import { fail } from './state.js';

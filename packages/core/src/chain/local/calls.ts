@@ -1,8 +1,10 @@
 import { maxUpscaleU16 } from '../../consensus/weights.js';
+import { axonIpToU128 } from '../codec/axon-ip.js';
+import { weightCommitHash } from '../codec/commit-hash.js';
 import type { ChainCall } from '../types.js';
 import { setHyperparameter } from './admin.js';
 import { publicKeyOf } from './crypto.js';
-import { blockEmissionFor, bumpBurn, networkLockCost, swapFee, swapOut, weightCommitHash } from './math.js';
+import { blockEmissionFor, bumpBurn, networkLockCost, swapFee, swapOut } from './math.js';
 import { type ChainState, fail, K } from './state.js';
 import { appendNeuron, createSubnet, neuronToPrune, nextNetuid, replaceNeuron } from './subnets.js';
 import { commitTimelocked } from './timelock-weights.js';
@@ -200,34 +202,6 @@ function burnedRegister(ctx: CallContext, netuid: number, hotkey: string): void 
   ctx.emit('NeuronRegistered', { netuid, uid, hotkey });
 }
 
-/** Parses an IP text into the chain's integer form, or null. */
-export function ipToBigInt(ip: string, ipType: 4 | 6): bigint | null {
-  if (ipType === 4) {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-    if (!m) return null;
-    let v = 0n;
-    for (let i = 1; i <= 4; i++) {
-      const o = Number(m[i]);
-      if (o > 255) return null;
-      v = (v << 8n) | BigInt(o);
-    }
-    return v;
-  }
-  if (!/^[0-9a-fA-F:]+$/.test(ip) || ip.split('::').length > 2) return null;
-  const [head, tail] = ip.includes('::') ? (ip.split('::') as [string, string]) : [ip, null];
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  if (tail === null && h.length !== 8) return null;
-  if (h.length + t.length > (tail === null ? 8 : 7)) return null;
-  const groups = [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  let v = 0n;
-  for (const g of groups) {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
-    v = (v << 16n) | BigInt(Number.parseInt(g, 16));
-  }
-  return v;
-}
-
 function serveAxon(
   ctx: CallContext,
   a: { netuid: number; version: number; ip: string; port: number; ipType: 4 | 6; protocol: number },
@@ -236,7 +210,7 @@ function serveAxon(
   const s = st.subnet(a.netuid);
   if (!s || st.uidOf(a.netuid, signer) === undefined) fail('HotKeyNotRegisteredInNetwork');
   if (a.ipType !== 4 && a.ipType !== 6) fail('InvalidIpType');
-  const ip = ipToBigInt(a.ip, a.ipType);
+  const ip = axonIpToU128(a.ip, a.ipType);
   if (ip === null) fail('InvalidIpAddress');
   if (a.ipType === 4 && (ip >= 0xffffffffn || ip === 0x7f000001n)) fail('InvalidIpAddress');
   if (a.ipType === 6 && (ip === (1n << 128n) - 1n || ip === 1n)) fail('InvalidIpAddress');

@@ -1,5 +1,6 @@
 // one max-upscale (subtensor's I32F32 rule); the old name stays exported
 export { maxUpscaleU16 as maxUpscale } from '../../consensus/weights.js';
+export { weightCommitHash } from '../codec/commit-hash.js';
 export { HYPERPARAMETER_NAMES } from './admin.js';
 export { canonicalDecode, canonicalEncode } from './codec.js';
 export { createDevSigner, initCrypto, verifySr25519 } from './crypto.js';
@@ -19,7 +20,7 @@ export {
   LocalChain,
   type LocalChainOptions,
 } from './local-chain.js';
-export { blockEmissionFor, weightCommitHash } from './math.js';
+export { blockEmissionFor } from './math.js';
 export { openLocalChainReadOnly } from './open-read-only.js';
 export {
   type ChainParams,

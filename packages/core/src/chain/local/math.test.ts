@@ -2,6 +2,7 @@ import { decodeAddress } from '@polkadot/util-crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maxUpscaleU16 } from '../../consensus/weights.js';
+import { weightCommitHash } from '../codec/commit-hash.js';
 import {
   blockEmissionFor,
   bumpBurn,
@@ -10,7 +11,6 @@ import {
   MAX_ISSUANCE,
   networkLockCost,
   swapOut,
-  weightCommitHash,
 } from './math.js';
 
 const TAO = 1_000_000_000n;

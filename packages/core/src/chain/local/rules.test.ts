@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { weightCommitHash } from '../codec/commit-hash.js';
 import type { ChainCall } from '../types.js';
 import { createDevSigner } from './crypto.js';
 import { devGenesis } from './dev-genesis.js';
 import { createLocalChain, type LocalChain } from './local-chain.js';
-import { weightCommitHash } from './math.js';
 import type { Hyper } from './params.js';
 import { dev, include, invariantViolations } from './test-helpers.js';
 

@@ -3,7 +3,7 @@ import type { IMethod } from '@polkadot/types/types';
 import { stringCamelCase } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
-import { ipFromInt } from '../../protocol/ip.js';
+import { axonIpFromU128, axonIpToU128 } from '../codec/axon-ip.js';
 import type { ChainCall } from '../types.js';
 
 /** What a decorated call function exposes: `api.tx.x.y` and `expandMetadata(...).tx.x.y` both fit. */
@@ -59,39 +59,17 @@ export function hyperparameterSetters(name: string): string[] {
   return [...aliases, `AdminUtils.sudo_set_${snake}`, `SubtensorModule.set_${snake}`];
 }
 
-/** An IPv4 or IPv6 text address as the u128 subtensor stores in `AxonInfo.ip`. */
+/** An IPv4 or IPv6 text address as the u128 subtensor stores in `AxonInfo.ip` (SK_CHAIN_BAD_INPUT if not one). */
 export function ipToBigInt(ip: string, ipType: 4 | 6): bigint {
-  if (ipType === 4) {
-    const parts = ip.split('.');
-    if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) {
-      throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `"${ip}" is not an IPv4 address.`, { ip });
-    }
-    return parts.reduce((acc, p) => (acc << 8n) | BigInt(p), 0n);
+  const value = axonIpToU128(ip, ipType);
+  if (value === null) {
+    throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `"${ip}" is not an IPv${ipType} address.`, { ip });
   }
-  const halves = ip.split('::');
-  if (halves.length > 2) throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `"${ip}" is not an IPv6 address.`, { ip });
-  const head = halves[0] ? (halves[0] as string).split(':') : [];
-  const tail = halves.length === 2 && halves[1] ? (halves[1] as string).split(':') : [];
-  const missing = 8 - head.length - tail.length;
-  if ((halves.length === 1 && missing !== 0) || missing < 0) {
-    throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `"${ip}" is not an IPv6 address.`, { ip });
-  }
-  const groups = [...head, ...Array<string>(missing).fill('0'), ...tail];
-  return groups.reduce((acc, g) => {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) {
-      throw new SubnetkitError('SK_CHAIN_BAD_INPUT', `"${ip}" is not an IPv6 address.`, { ip });
-    }
-    return (acc << 16n) | BigInt(`0x${g}`);
-  }, 0n);
+  return value;
 }
 
-/** The u128 of `AxonInfo.ip` back to text; IPv6 in the SDK's RFC 5952 form (`2001:db8::1`). */
-export function bigIntToIp(value: bigint, ipType: number): string {
-  if (ipType === 4) {
-    return [24n, 16n, 8n, 0n].map((s) => ((value >> s) & 0xffn).toString()).join('.');
-  }
-  return ipFromInt(value & ((1n << 128n) - 1n));
-}
+/** The u128 of `AxonInfo.ip` back to text (chain codec). */
+export const bigIntToIp = axonIpFromU128;
 
 function assertAddress(address: string, field: string): string {
   try {

@@ -1,3 +1,4 @@
+export { TUPLE_EVENT_FIELDS } from '../codec/event-fields.js';
 export {
   bigIntToIp,
   buildCall,
@@ -16,7 +17,6 @@ export {
   nameDispatchError,
   namePoolRejection,
 } from './dispatch-error.js';
-export { TUPLE_EVENT_FIELDS } from './event-fields.js';
 export { signingBytes, toPolkadotSigner } from './signer-adapter.js';
 export {
   createSubtensorChain,

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { QUICKNET } from '../../timelock/quicknet.js';
 import type { Signer } from '../../util/signer.js';
+import { eventFieldNames } from '../codec/event-fields.js';
 import type {
   BlockHeader,
   Chain,
@@ -35,7 +36,6 @@ import {
   nameDispatchError,
   namePoolRejection,
 } from './dispatch-error.js';
-import { eventFieldNames } from './event-fields.js';
 import { toPolkadotSigner } from './signer-adapter.js';
 
 /** Named public endpoints (subtensor's defaults). */

@@ -27,6 +27,7 @@ import { terminalLogger } from '../log.js';
 import { ensurePortFree } from '../ports.js';
 import { withProgress } from '../progress.js';
 import { confirm } from '../prompt.js';
+import { Teardown, unlessAborted } from '../teardown.js';
 
 interface RunFlags extends WalletFlags, NetworkFlags {
   role: string;
@@ -72,9 +73,12 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
   const subnet = loaded!;
   const wallet = walletFrom(ctx, config, flags);
   const hotkey = await wallet.hotkey();
-  const chain = await openChain(ctx, config, flags, log, config.chain.blockTime);
-  const models = cliModelRuntime(ctx, config, log);
+  const teardown = new Teardown();
   try {
+    const chain = await openChain(ctx, config, flags, log, config.chain.blockTime);
+    teardown.add(() => chain.close());
+    const models = cliModelRuntime(ctx, config, log);
+    teardown.add(() => models.dispose());
     const netuid = flags.netuid !== undefined ? Number(flags.netuid) : await findNetuid(chain, subnet.definition.name);
     const registered = (await chain.uidOf(netuid, hotkey.address)) !== null;
     // the coldkey is only unlocked when a registration is needed
@@ -82,13 +86,20 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
     const confirmRegistration = async ({ cost }: { cost: bigint }) =>
       Boolean(flags.yes) ||
       (await confirm(ctx, `Register ${hotkey.address} on subnet ${netuid} for ${formatTao(cost)} TAO (burned)?`));
-    const handles = await withProgress(
-      ctx.out.stderr,
-      `loading models of ${subnet.definition.name}`,
-      models.load(subnet.definition.models ?? {}),
+    const handles = await unlessAborted(
+      ctx.shutdown,
+      withProgress(
+        ctx.out.stderr,
+        `loading models of ${subnet.definition.name}`,
+        models.load(subnet.definition.models ?? {}),
+      ),
+      'while loading models',
+      teardown,
+      () => undefined,
     );
     // the composition root: one child container for this neuron (its logger and seeded random)
     const runtime = createRuntime({ config, logger: log, clock: systemClock, chain });
+    teardown.add(() => runtime.dispose());
     const scope = runtime.createNeuronScope({
       name: `${subnet.definition.name}/${flags.role}`,
       subnet: subnet.definition.name,
@@ -106,22 +117,28 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
       clock: systemClock,
       random: scope.resolve(RANDOM),
     };
-    let stop: () => Promise<void>;
     if (flags.role === 'miner') {
       scope.register(MINER_OPTIONS, {
         useValue: { ...common, port: Number(flags.port ?? 8091), host: config.axon.host },
       });
       scope.register(Miner, Miner, { lifecycle: Lifecycle.ContainerScoped });
       const miner = scope.resolve(Miner);
-      await withProgress(
-        ctx.out.stderr,
-        'registering and starting the miner',
-        miner.start().catch((err: unknown) => {
-          throw fundsHint(err, coldkey?.address);
-        }),
+      // stopping is safe before or during start: a failed or interrupted start leaves no axon
+      teardown.add(() => miner.stop());
+      await unlessAborted(
+        ctx.shutdown,
+        withProgress(
+          ctx.out.stderr,
+          'registering and starting the miner',
+          miner.start().catch((err: unknown) => {
+            throw fundsHint(err, coldkey?.address);
+          }),
+        ),
+        'while registering',
+        teardown,
+        () => undefined,
       );
       ctx.out.info(`miner uid ${miner.uid} serving on ${config.axon.host}:${miner.port} (subnet ${netuid})`);
-      stop = () => miner.stop();
     } else {
       const validator = new Validator({
         ...common,
@@ -130,34 +147,37 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
           `${subnet.definition.name}-${netuid}.json`,
         ),
       });
-      await withProgress(
-        ctx.out.stderr,
-        'registering and starting the validator',
-        validator.start().catch((err: unknown) => {
-          throw fundsHint(err, coldkey?.address);
-        }),
+      teardown.add(() => validator.stop());
+      await unlessAborted(
+        ctx.shutdown,
+        withProgress(
+          ctx.out.stderr,
+          'registering and starting the validator',
+          validator.start().catch((err: unknown) => {
+            throw fundsHint(err, coldkey?.address);
+          }),
+        ),
+        'while registering',
+        teardown,
+        () => undefined,
       );
       ctx.out.info(`validator uid ${validator.uid} on subnet ${netuid}, step ${validator.state.step}`);
-      const unsubscribe = chain.onBlock((h) => {
-        validator
-          .tick(h.number)
-          .catch((err: unknown) => log.error({ event: 'validator.tick_failed', err }, 'step failed'));
-      });
-      stop = async () => {
-        unsubscribe();
-        await validator.stop();
-      };
+      teardown.add(
+        chain.onBlock((h) => {
+          validator
+            .tick(h.number)
+            .catch((err: unknown) => log.error({ event: 'validator.tick_failed', err }, 'step failed'));
+        }),
+      );
     }
     await new Promise<void>((done) => {
       if (ctx.shutdown.aborted) done();
       else ctx.shutdown.addEventListener('abort', () => done(), { once: true });
     });
     ctx.out.info('stopping…');
-    await stop();
-    await runtime.dispose();
   } finally {
-    await models.dispose();
-    await chain.close();
+    // whatever ended the run (Ctrl-C, a fatal error), nothing it started stays up
+    await teardown.run();
   }
 }
 

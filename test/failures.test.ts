@@ -109,10 +109,10 @@ describe('failure injection against the real CLI', { tags: ['slow'] }, () => {
     const r = await cli(['localnet', ...SMALL, '--epochs', '1', '--json', '--data-dir', base]);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(base, 'chain', 'data.mdb'))).toBe(true);
-  }, 300_000);
+  });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  describe('item 1: a fatal start-up error stops everything and exits non-zero', { timeout: 300_000 }, () => {
+  describe('item 1: a fatal start-up error stops everything and exits non-zero', () => {
     test('taken --rpc-port: coded error before anything starts, data dir untouched, the port still ours', async () => {
       const dir = copyBase('rpc-port');
       const before = snapshot(dir);
@@ -150,7 +150,7 @@ describe('failure injection against the real CLI', { tags: ['slow'] }, () => {
     });
   });
 
-  describe('item 2: a damaged chain store', { timeout: 300_000 }, () => {
+  describe('item 2: a damaged chain store', () => {
     test('localnet and subnets list name the file and what to do; nothing is changed', async () => {
       const dir = copyBase('damaged');
       const data = join(dir, 'chain', 'data.mdb');
@@ -183,7 +183,7 @@ describe('failure injection against the real CLI', { tags: ['slow'] }, () => {
     });
   });
 
-  describe('item 3: read-only commands', { timeout: 300_000 }, () => {
+  describe('item 3: read-only commands', () => {
     test('find the localnet chain from the project folder and change nothing', async () => {
       const project = join(work, 'project');
       mkdirSync(join(project, '.subnetkit'), { recursive: true });
@@ -244,7 +244,7 @@ describe('failure injection against the real CLI', { tags: ['slow'] }, () => {
     });
   });
 
-  describe('item 4: history survives restarts', { timeout: 300_000 }, () => {
+  describe('item 4: history survives restarts', () => {
     test('a rerun continues the epoch count and its report covers the earlier run too', async () => {
       const dir = copyBase('history');
       const first = readFileSync(join(dir, 'history.jsonl'), 'utf8').trim().split('\n');
@@ -265,7 +265,7 @@ describe('failure injection against the real CLI', { tags: ['slow'] }, () => {
     });
   });
 
-  describe('item 5: errors', { timeout: 120_000 }, () => {
+  describe('item 5: errors', () => {
     test('a usage error is printed once, with exit 2', async () => {
       const r = await cli(['localnt']);
       expect(expectFailure(r, 'SK_CLI_USAGE', 2)).toMatch(/Did you mean localnet\?/);

@@ -49,7 +49,7 @@ interface NetworkFile {
 describe('localnet --network and run --network across processes', { tags: ['slow'] }, () => {
   test('a localnet joins a devnet, a miner from a third process joins that subnet and earns', async () => {
     const devnet = start(['devnet', '--port', '0', '--block-time', '100ms', '--json']);
-    await vi.waitFor(() => expect(devnet.stdout()).toMatch(/"url"/), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(() => expect(devnet.stdout()).toMatch(/"url"/), { timeout: 300_000, interval: 100 });
     const { url } = JSON.parse(devnet.stdout()) as { url: string };
 
     const dataDir = join(tmp, 'localnet');
@@ -69,7 +69,7 @@ describe('localnet --network and run --network across processes', { tags: ['slow
       dataDir,
     ]);
     const networkFile = join(dataDir, 'network.json');
-    await vi.waitFor(() => expect(existsSync(networkFile)).toBe(true), { timeout: 120_000, interval: 200 });
+    await vi.waitFor(() => expect(existsSync(networkFile)).toBe(true), { timeout: 300_000, interval: 200 });
     const predict = (JSON.parse(readFileSync(networkFile, 'utf8')) as NetworkFile).subnets[0]!;
     expect(predict.name).toBe('predict');
     expect(localnet.stderr()).toMatch(new RegExp(`predict: netuid ${predict.netuid} on ws://`));
@@ -143,7 +143,7 @@ describe('localnet --network and run --network across processes', { tags: ['slow
         expect(mg.axons[uid]?.port).toBe(port);
         expect(mg.incentive[uid]).toBeGreaterThan(0);
       },
-      { timeout: 180_000, interval: 500 },
+      { timeout: 300_000, interval: 500 },
     );
 
     miner.child.kill('SIGINT');

@@ -29,7 +29,7 @@ describe('subnetkit devnet', () => {
       stderr: sink().stream,
       shutdown: stop.signal,
     });
-    await vi.waitFor(() => expect(out.text()).toMatch(/"url"/), { timeout: 20_000 });
+    await vi.waitFor(() => expect(out.text()).toMatch(/"url"/), { timeout: 300_000 });
     const info = JSON.parse(out.text()) as { url: string; specVersion: number };
     expect(info.specVersion).toBe(343);
     const chain = await createSubtensorChain({ endpoint: info.url, timeoutMs: 10_000 });

@@ -7,7 +7,6 @@ import { reverseSubnet as reverse } from '../testing/reverse-subnet.fixture.js';
 describe('commit-reveal v4 on a whole network', () => {
   test('validators pick timelocked commits by themselves, the chain reveals them, and honest miners still win', {
     tags: ['slow'],
-    timeout: 240_000,
   }, async () => {
     const net = await createTestNetwork({
       subnet: reverse,

@@ -6,7 +6,6 @@ import { reverseSubnet as reverse } from './reverse-subnet.fixture.js';
 describe('createTestNetwork', () => {
   test('honest miners out-earn every cheating profile over real chain, HTTP and consensus', {
     tags: ['slow'],
-    timeout: 120_000,
   }, async () => {
     const net = await createTestNetwork({
       subnet: reverse,
@@ -33,7 +32,6 @@ describe('createTestNetwork', () => {
 
   test('with commit-reveal on, validators commit, reveal in the reveal epoch, and honest miners still win', {
     tags: ['slow'],
-    timeout: 180_000,
   }, async () => {
     const net = await createTestNetwork({
       subnet: reverse,

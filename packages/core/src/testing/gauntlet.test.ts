@@ -29,7 +29,6 @@ async function replayShare(seed: string | null): Promise<{ hits: number; replay:
 describe('adversary gauntlet', () => {
   test('random-source replay reproduces a publicly seeded validator, and nothing of one started without a seed', {
     tags: ['slow'],
-    timeout: 120_000,
   }, async () => {
     // control: a validator whose seed is public ('localnet', the old default) is fully replayable
     const seeded = await replayShare('localnet');
@@ -44,7 +43,6 @@ describe('adversary gauntlet', () => {
 
   test('every standard cheater earns far below honest on a subnet that resists them', {
     tags: ['slow'],
-    timeout: 180_000,
   }, async () => {
     const result = await runGauntlet({ subnet: reverse, seeds: [1, 2], epochs: 2, answerFromTruth });
     expect(result.failures).toEqual([]);
@@ -58,7 +56,6 @@ describe('adversary gauntlet', () => {
 
   test('fails, naming the strategy, when a declared baseline earns as much as honest work', {
     tags: ['slow'],
-    timeout: 120_000,
   }, async () => {
     // a subnet whose "cheap baseline" is the honest answer: the reward cannot tell them apart
     const leaky = defineSubnet({

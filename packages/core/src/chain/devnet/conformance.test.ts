@@ -259,6 +259,21 @@ describe('devnet conformance (stock @polkadot/api)', () => {
     expect(before - (await free(alice.address))).toBe(TAO + info.partialFee.toBigInt());
   });
 
+  it('reports the runtime API versions of spec 343 and answers Core_version like state_getRuntimeVersion', async () => {
+    const rv = await api.rpc.state.getRuntimeVersion();
+    const versions = new Map(rv.apis.map(([id, v]) => [id.toHex(), v.toNumber()]));
+    // Core 5, Metadata 2, BlockBuilder 6, TransactionPaymentApi 4 (blake2-64 ids of the names)
+    expect(versions.get('0xdf6acb689907609b')).toBe(5);
+    expect(versions.get('0x37e397fc7c91f5e4')).toBe(2);
+    expect(versions.get('0x40fe3ad401f8959a')).toBe(6);
+    expect(versions.get('0x37c8bb1350a9a2a8')).toBe(4);
+    const coreVersion = api.call.core?.version;
+    if (!coreVersion) throw new Error('the metadata lacks Core.version');
+    const core = (await coreVersion()).toJSON() as { specVersion: number; apis: unknown[] };
+    expect(core.specVersion).toBe(343);
+    expect(core.apis).toEqual(rv.toJSON().apis);
+  });
+
   it('takes back-to-back submissions from one account without losing any', async () => {
     const n = await nextNonce(bob);
     const before = await free(charlie.address);

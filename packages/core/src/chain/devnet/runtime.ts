@@ -73,10 +73,23 @@ export function loadDevnetRuntime(): DevnetRuntime {
       });
     }
   }
-  const apiVersions = (latest.apis ?? []).map((a) => [
-    apiId(a.name.toString()),
-    a.name.toString() === 'Metadata' ? 2 : 1,
-  ]);
+  // the versions spec 343 reports: its own RuntimeVersion is the System.Version constant
+  const version = latest.pallets
+    .find((p) => p.name.toString() === 'System')
+    ?.constants.find((c) => c.name.toString() === 'Version');
+  const reported = new Map<string, number>(
+    version
+      ? (
+          registry.createType(registry.createLookupType(version.type), version.value).toJSON() as {
+            apis: [string, number][];
+          }
+        ).apis
+      : [],
+  );
+  const apiVersions = (latest.apis ?? []).map((a) => {
+    const id = apiId(a.name.toString());
+    return [id, reported.get(id) ?? (a.name.toString() === 'Metadata' ? 2 : 1)];
+  });
 
   const storage = new Map<string, { value: string; hashers: string[]; keys: string[]; prefix: string }>();
   for (const p of latest.pallets) {

@@ -497,6 +497,7 @@ export class StateView {
     }
     const api = rt.apiMethod(method);
     if (!api) return null;
+    if (method === 'Core_version') return rt.registry.createType(api.output, rt.runtimeVersion).toU8a();
     const input = hexToU8a(dataHex);
     const args: unknown[] = [];
     let offset = 0;

@@ -49,6 +49,8 @@ describe('subnetkit localnet --network: bad input', () => {
     ]).finally(() => rmSync(dataDir, { recursive: true, force: true }));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/SK_CHAIN_CONNECTION/);
+    // the chain is tried first: no model loads for a network that cannot be reached
+    expect(r.stderr).not.toMatch(/loading models/);
   });
 });
 

@@ -274,6 +274,24 @@ describe('devnet conformance (stock @polkadot/api)', () => {
     expect(core.apis).toEqual(rv.toJSON().apis);
   });
 
+  it('takes ed25519 signers, and refuses a tampered ed25519 signature', async () => {
+    const ed = new Keyring({ type: 'ed25519', ss58Format: 42 }).addFromUri('//Eddie');
+    await watch(await transfer(ed.address, 10n * TAO).signAsync(alice));
+    const before = await free(charlie.address);
+    const sent = await watch(await transfer(charlie.address, TAO).signAsync(ed));
+    expect(sent.failed).toBe(false);
+    expect(await free(charlie.address)).toBe(before + TAO);
+    expect(await nextNonce(ed)).toBe(1);
+
+    const bad = await transfer(charlie.address, TAO).signAsync(ed);
+    const hex = bad.toHex();
+    // flip a byte inside the 64-byte signature (it starts after length, version, address and type)
+    const at = 2 + 2 * (1 + 1 + 1 + 32 + 1) + 10;
+    const flipped = `${hex.slice(0, at)}${((Number.parseInt(hex.slice(at, at + 2), 16) ^ 1) & 0xff).toString(16).padStart(2, '0')}${hex.slice(at + 2)}`;
+    await expect(api.rpc.author.submitExtrinsic(flipped)).rejects.toThrow(/1010.*bad signature/);
+    expect(await free(charlie.address)).toBe(before + TAO);
+  });
+
   it('takes back-to-back submissions from one account without losing any', async () => {
     const n = await nextNonce(bob);
     const before = await free(charlie.address);

@@ -11,7 +11,7 @@ import {
   u8aToHex,
   u8aToString,
 } from '@polkadot/util';
-import { blake2AsHex, xxhashAsU8a } from '@polkadot/util-crypto';
+import { blake2AsHex, ed25519Verify, xxhashAsU8a } from '@polkadot/util-crypto';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { sr25519Verify } from '../../util/sr25519.js';
 import { bigIntToIp, toSnakeCase } from '../subtensor/call-builder.js';
@@ -192,9 +192,13 @@ export function decodeAndVerifyExtrinsic(
     throw new TransactionRejected(1002, 'Verification Error', 'Could not decode extrinsic');
   }
   if (!ext.isSigned) throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction call is not expected');
-  const multi = (ext.inner as unknown as { signature: { multiSignature: { isSr25519: boolean; asSr25519: Codec } } })
-    .signature.multiSignature;
-  if (!multi.isSr25519) {
+  const multi = (
+    ext.inner as unknown as {
+      signature: { multiSignature: { isSr25519: boolean; asSr25519: Codec; isEd25519: boolean; asEd25519: Codec } };
+    }
+  ).signature.multiSignature;
+  // sr25519 and ed25519 accounts are their public keys; ecdsa ones (blake2 of the key) are not served
+  if (!multi.isSr25519 && !multi.isEd25519) {
     throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
   }
   const era = ext.era;
@@ -234,7 +238,10 @@ export function decodeAndVerifyExtrinsic(
     signer = ext.signer.toString();
     publicKey = rt.registry.createType('AccountId32', signer).toU8a();
   }
-  if (!verifies(message, multi.asSr25519.toU8a(), publicKey)) {
+  const valid = multi.isSr25519
+    ? verifies(message, multi.asSr25519.toU8a(), publicKey)
+    : ed25519Valid(message, multi.asEd25519.toU8a(), publicKey);
+  if (!valid) {
     throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
   }
   const { call, viaSudo } = unwrapSudo(ext.method as unknown as MethodLike & { args: unknown[] });
@@ -261,6 +268,14 @@ function addressOfKey(publicKey: Uint8Array, encode: () => string): string {
  */
 function verifies(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
   return sr25519Verify(signature, message, publicKey);
+}
+
+function ed25519Valid(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
+  try {
+    return ed25519Verify(message, signature, publicKey);
+  } catch {
+    return false;
+  }
 }
 
 interface MethodLike {

@@ -1,5 +1,6 @@
 import { u8aToHex } from '@polkadot/util';
-import { cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
+import { publicKeyOf as decodePublicKey } from '../crypto/address.js';
+import { initCrypto } from '../crypto/init.js';
 import type { Signer } from '../util/signer.js';
 import { sr25519Verify } from '../util/sr25519.js';
 
@@ -44,30 +45,15 @@ export function signText(signer: Signer, message: string): string {
   return u8aToHex(signer.sign(encoder.encode(message)));
 }
 
-/** Resolves once the sr25519 wasm is ready; verification needs it. */
-export function protocolCryptoReady(): Promise<boolean> {
-  return cryptoWaitReady();
+/** Resolves once the sr25519 wasm is ready; verification needs it (core's one crypto init). */
+export async function protocolCryptoReady(): Promise<boolean> {
+  await initCrypto();
+  return true;
 }
 
-const KEY_CACHE_MAX = 4096;
-/** Decoded hotkeys: the same few hundred callers sign every request, and SS58 decoding is base58 + blake2b. */
-const keyCache = new Map<string, Uint8Array>();
-
-/** Decodes an SS58 address to its public key, or undefined when malformed. Valid keys are cached. */
+/** Decodes an SS58 address (any prefix) to its public key, or undefined when malformed (cached). */
 export function publicKeyOf(ss58: string): Uint8Array | undefined {
-  const hit = keyCache.get(ss58);
-  if (hit) return hit;
-  let pk: Uint8Array;
-  try {
-    pk = decodeAddress(ss58);
-  } catch {
-    return undefined;
-  }
-  if (pk.length !== 32) return undefined;
-  // a full cache starts over: cheaper than LRU bookkeeping on every hit, and bounded either way
-  if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-  keyCache.set(ss58, pk);
-  return pk;
+  return decodePublicKey(ss58) ?? undefined;
 }
 
 const HEX_SIG = /^0x[0-9a-fA-F]{128}$/;

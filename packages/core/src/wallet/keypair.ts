@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { hexToU8a, isHex, stringToU8a, u8aToHex } from '@polkadot/util';
-import { decodeAddress, encodeAddress, keyExtractSuri, keyFromPath, sr25519PairFromSeed } from '@polkadot/util-crypto';
+import { encodeAddress, keyExtractSuri, keyFromPath, sr25519PairFromSeed } from '@polkadot/util-crypto';
+import { publicKeyOf } from '../crypto/address.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { Secret, toSecret } from '../util/secret.js';
 import type { Signer } from '../util/signer.js';
@@ -33,13 +34,10 @@ export interface KeypairSecrets {
 
 /** Decodes an SS58 address of any registered prefix to its 32-byte public key. */
 export function publicKeyFromAddress(address: string): Uint8Array {
-  try {
-    const key = decodeAddress(address);
-    if (key.length !== 32) throw new Error('not 32 bytes');
-    return key;
-  } catch {
-    throw new SubnetkitError('SK_WALLET_BAD_ADDRESS', `'${address}' is not a valid SS58 address.`, { address });
-  }
+  const key = publicKeyOf(address);
+  if (!key) throw new SubnetkitError('SK_WALLET_BAD_ADDRESS', `'${address}' is not a valid SS58 address.`, { address });
+  // a copy: the decoder's cache must not change when a caller writes into the key
+  return key.slice();
 }
 
 /** SS58 address (prefix 42 unless given) of a 32-byte public key. */
@@ -291,7 +289,7 @@ export function verify(
       typeof addressOrPublicKey === 'string'
         ? isHex(addressOrPublicKey, 256)
           ? hexToU8a(addressOrPublicKey)
-          : decodeAddress(addressOrPublicKey)
+          : (publicKeyOf(addressOrPublicKey) ?? new Uint8Array(0))
         : addressOrPublicKey;
     const sig = typeof signature === 'string' ? hexToU8a(signature) : signature;
     if (sig.length !== 64 || publicKey.length !== 32) return false;

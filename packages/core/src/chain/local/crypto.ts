@@ -1,46 +1,20 @@
 import { Keyring } from '@polkadot/keyring';
-import { checkAddress, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
-import { waitReady } from '@polkadot/wasm-crypto';
+import { encodeAddress } from '@polkadot/util-crypto';
+import { publicKeyOf as decodePublicKey } from '../../crypto/address.js';
 import type { Signer } from '../../util/signer.js';
 import { sr25519Verify } from '../../util/sr25519.js';
 
-let ready: Promise<void> | null = null;
-
-/** Initialises the wasm sr25519 backend once (the pure-JS path is several times slower). */
-export function initCrypto(): Promise<void> {
-  ready ??= waitReady().then((ok) => {
-    if (!ok) throw new Error('@polkadot/wasm-crypto failed to initialise');
-  });
-  return ready;
-}
+/** One crypto init for all of core (wallet, protocol, chain). */
+export { initCrypto } from '../../crypto/init.js';
 
 /** Verifies an sr25519 signature with the wasm backend; `initCrypto()` must have resolved. */
 export function verifySr25519(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
   return sr25519Verify(signature, message, publicKey);
 }
 
-// decoding an address costs a base58 pass and a blake2 checksum; the same few addresses recur
-const keyCache = new Map<string, Uint8Array | null>();
-const KEY_CACHE_MAX = 50_000;
-
-/** The 32-byte public key of an SS58-42 address, or null if it is not one. */
+/** The 32-byte public key of an SS58-42 address (the only prefix the chain accepts), or null. */
 export function publicKeyOf(address: unknown): Uint8Array | null {
-  if (typeof address !== 'string' || address.length < 46 || address.length > 50) return null;
-  const cached = keyCache.get(address);
-  if (cached !== undefined) return cached;
-  let pk: Uint8Array | null = null;
-  try {
-    const [ok] = checkAddress(address, 42);
-    if (ok) {
-      const decoded = decodeAddress(address);
-      pk = decoded.length === 32 ? decoded : null;
-    }
-  } catch {
-    pk = null;
-  }
-  if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
-  keyCache.set(address, pk);
-  return pk;
+  return decodePublicKey(address, 42);
 }
 
 /** True for a valid SS58 address with prefix 42. */

@@ -1,0 +1,2 @@
+export { publicKeyOf } from './address.js';
+export { cryptoReady, initCrypto } from './init.js';

@@ -30,7 +30,11 @@ export function renderNetwork(summary: NetworkSummary, status: string): string {
     '',
   ];
   for (const s of summary.subnets) {
-    lines.push(`subnet ${s.netuid} · ${s.name} · epoch ${s.epochs}`, ...subnetTable(s), '');
+    lines.push(`subnet ${s.netuid} · ${s.name} · epoch ${s.epochs}`, ...subnetTable(s));
+    // the chain adds the owner's cut straight to its stake: the emission column does not show it
+    if (s.neurons.some((n) => n.role === 'owner'))
+      lines.push("  (owner: its cut of each epoch goes to its stake, not to 'emission')");
+    lines.push('');
   }
   return lines.join('\n');
 }

@@ -5,8 +5,9 @@
  *   taken with process.cpuUsage() in the axon's child process; only 200 answers count as served;
  *   also requests/s against the bare hono echo;
  * - dendrite fan-out to 256 fake axons (plain node:http, answering after 50 ms): time beyond the
- *   50 ms, against unsigned pre-built requests sent over undici to the same fakes (the transport
- *   floor), with prepared-nonce signing and with plain wasm signing;
+ *   50 ms and main-thread busy time, against unsigned pre-built requests sent over undici to the
+ *   same fakes (the transport floor), with prepared-nonce signing and with plain wasm signing; the
+ *   three run interleaved round by round after warm-up rounds;
  * - fan-out to 256 real axons (one child process, so their verifications queue on one core);
  * - axon memory per 1,000 open connections.
  */
@@ -41,6 +42,7 @@ const FANOUT = 256;
 const HANDLER_MS = 50;
 const CONNS = 1000;
 const ROUNDS = 7;
+const WARMUP = 2;
 
 type Msg = { type: string; [k: string]: unknown };
 type Target = { ip: string; port: number; hotkey: string };
@@ -383,6 +385,33 @@ async function fanOutWall(
   return { wall: median(walls), busy: median(busy), minOk };
 }
 
+type FanOutVariant = { run: (round: number) => Promise<number>; ready?: () => Promise<void> };
+type FanOutStats = { wall: number; busy: number; minOk: number };
+
+/**
+ * fanOutWall for several variants at once: WARMUP unmeasured rounds each, then ROUNDS rounds in
+ * turn (variant A, B, C, A, B, C, …), each after a 1 s pause and its own readiness.
+ */
+async function interleavedFanOuts(variants: FanOutVariant[]): Promise<{ wall: number; busy: number; minOk: number }[]> {
+  const stats = variants.map(() => ({ walls: [] as number[], busy: [] as number[], minOk: Number.POSITIVE_INFINITY }));
+  for (let round = -WARMUP; round < ROUNDS; round++) {
+    for (const [i, v] of variants.entries()) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      await v.ready?.();
+      const elu0 = performance.eventLoopUtilization();
+      const t0 = performance.now();
+      const ok = await v.run(round);
+      if (round < 0) continue;
+      const s = stats[i]!;
+      s.walls.push(performance.now() - t0);
+      // main-thread time spent working (not waiting for I/O): the dendrite's share of the critical path
+      s.busy.push(performance.eventLoopUtilization(elu0).active);
+      s.minOk = Math.min(s.minOk, ok);
+    }
+  }
+  return stats.map((s) => ({ wall: median(s.walls), busy: median(s.busy), minOk: s.minOk }));
+}
+
 // ------------------------------------------------------------------ main
 async function main(): Promise<void> {
   await cryptoWaitReady();
@@ -443,43 +472,44 @@ async function main(): Promise<void> {
   const fk = await spawnChild('fakes');
   const fakes = fk.ready.targets as Target[];
   const alice = Keypair.fromUri('//Alice');
-  // transport floor: the same number of pre-built, unsigned requests over a keep-alive agent
+  const fakeTargets = fakes.map((t, i) => ({ ...t, hotkey: Keypair.fromUri(`//Axon${i}`).address }));
+  // three variants, interleaved round by round so JIT warm-up and machine load hit them alike:
+  // the transport floor (the same number of pre-built, unsigned requests over a keep-alive agent),
+  // the dendrite with prepared nonces, and the dendrite signing each target with wasm
   const agent = new Agent({ connections: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000 });
   const floorBody = presign(alice.address, 1, 1)[0]![0]!;
-  const floor = await fanOutWall(async () => {
-    const rs = await Promise.all(
-      fakes.map(async (t) => {
-        const r = await undiciRequest(`http://${t.ip}:${t.port}/EchoSynapse`, {
-          dispatcher: agent,
-          method: 'POST',
-          headers: floorBody.headers,
-          body: floorBody.body,
-        });
-        await r.body.text();
-        return r.statusCode;
-      }),
-    );
-    return rs.filter((s) => s === 200).length;
-  });
-  await agent.close();
-  const fanOverhead = async (presignOn: boolean): Promise<{ wall: number; busy: number; minOk: number }> => {
-    const d = new Dendrite({ signer: alice, maxConcurrency: FANOUT, connectionsPerAxon: 1, presign: presignOn });
-    const targets = fakes.map((t, i) => ({ ...t, hotkey: Keypair.fromUri(`//Axon${i}`).address }));
-    try {
-      return await fanOutWall(
-        async (round) => {
-          const rs = await d.fanOut(targets, Echo, { text: 'go', n: round }, { timeoutMs: 30_000 });
-          return rs.filter((r) => r.ok).length;
-        },
-        // older cores have no prepared() (their fan-outs sign with wasm anyway)
-        () => (typeof d.prepared === 'function' ? d.prepared() : Promise.resolve()),
-      );
-    } finally {
-      await d.close();
-    }
+  const withNonces = new Dendrite({ signer: alice, maxConcurrency: FANOUT, connectionsPerAxon: 1 });
+  const withWasm = new Dendrite({ signer: alice, maxConcurrency: FANOUT, connectionsPerAxon: 1, presign: false });
+  const dendriteRun = (d: Dendrite) => async (round: number) => {
+    const rs = await d.fanOut(fakeTargets, Echo, { text: 'go', n: round }, { timeoutMs: 30_000 });
+    return rs.filter((r) => r.ok).length;
   };
-  const prepared = await fanOverhead(true);
-  const plainSigning = await fanOverhead(false);
+  // older cores have no prepared() (their fan-outs sign with wasm anyway)
+  const preparedOf = (d: Dendrite) => () => (typeof d.prepared === 'function' ? d.prepared() : Promise.resolve());
+  const [floor, prepared, plainSigning] = (await interleavedFanOuts([
+    {
+      run: async () => {
+        const rs = await Promise.all(
+          fakes.map(async (t) => {
+            const r = await undiciRequest(`http://${t.ip}:${t.port}/EchoSynapse`, {
+              dispatcher: agent,
+              method: 'POST',
+              headers: floorBody.headers,
+              body: floorBody.body,
+            });
+            await r.body.text();
+            return r.statusCode;
+          }),
+        );
+        return rs.filter((code) => code === 200).length;
+      },
+    },
+    { run: dendriteRun(withNonces), ready: preparedOf(withNonces) },
+    { run: dendriteRun(withWasm), ready: preparedOf(withWasm) },
+  ])) as [FanOutStats, FanOutStats, FanOutStats];
+  await agent.close();
+  await withNonces.close();
+  await withWasm.close();
   await stopChild(fk.proc);
   const beyond = (w: number): number => w - HANDLER_MS;
   figure(

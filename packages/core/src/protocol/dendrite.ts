@@ -396,7 +396,8 @@ export class Dendrite {
     const timeoutS = (options.timeoutMs ?? synapse.timeoutMs) / 1000;
     // bracketed IPv6, unlike the SDK (its URL for an IPv6 axon is invalid, protocol.md §16.10)
     const url = dendriteUrl(axon, synapse.name, { bracketIpv6: true });
-    const { uuid, release } = this.#acquireUuid(url);
+    // per axon (origin), whatever the synapse: the axon orders nonces per (hotkey, uuid)
+    const { uuid, release } = this.#acquireUuid(url.slice(0, url.length - synapse.name.length - 1));
     const nonce = this.#nextNonce();
     const bodyHash = bodyHashOfValues ?? synapseBodyHash(synapse, values);
     const signature = signText(

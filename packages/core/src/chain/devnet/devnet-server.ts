@@ -309,6 +309,12 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       );
     }
     const expected = engine.nonceNow?.(verified.signer);
+    // a nonce the pool already holds: Substrate replaces only for a higher priority (tip), which
+    // the devnet does not rank by, so the newcomer is refused as too low
+    const inState = engine.ledger?.stateNonce(verified.signer);
+    if (expected !== undefined && inState !== undefined && verified.nonce < expected && verified.nonce >= inState) {
+      throw new TransactionRejected(1014, 'Priority is too low', 'Priority is too low: (0 vs 0)');
+    }
     if (expected !== undefined && verified.nonce > expected) {
       const queue = futures.get(verified.signer) ?? new Map<number, FutureTx>();
       if (queue.has(verified.nonce)) {

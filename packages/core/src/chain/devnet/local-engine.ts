@@ -21,6 +21,8 @@ export interface LedgerQueries {
   positions(): { hotkey: string; coldkey: string; netuid: number; shares: bigint }[];
   /** Stake shares of (hotkey, coldkey) on a subnet: subtensor's `Alpha` share pool. */
   shares(hotkey: string, coldkey: string, netuid: number): bigint;
+  /** The account's nonce in state (extrinsics still in the pool not counted). */
+  stateNonce(address: string): number;
 }
 
 /**
@@ -79,6 +81,7 @@ export function localChainEngine(chain: LocalChain): DevnetEngine {
           return { hotkey, coldkey, netuid, shares: chain.state.shares(netuid, hotkey, coldkey) };
         }),
       shares: (hotkey, coldkey, netuid) => chain.state.shares(netuid, hotkey, coldkey),
+      stateNonce: (address) => chain.state.account(address).nonce,
     },
     async applyAuthenticated(signer, nonce, call) {
       const pending = chain.submitAuthenticated(signer, nonce, call);

@@ -56,6 +56,20 @@ describe('devnet submit path', () => {
       });
     });
 
+  /** Sends the requests as one JSON-RPC batch (one message, handled in one turn). */
+  const batch = (hexes: string[]): Promise<Array<Record<string, unknown>>> =>
+    new Promise((resolve) => {
+      ws.once('message', (d: WebSocket.RawData) => {
+        const answers = JSON.parse(d.toString()) as Array<Record<string, unknown>>;
+        resolve(answers.sort((a, b) => Number(a.id) - Number(b.id)));
+      });
+      ws.send(
+        JSON.stringify(
+          hexes.map((hex, i) => ({ jsonrpc: '2.0', id: 100 + i, method: 'author_submitExtrinsic', params: [hex] })),
+        ),
+      );
+    });
+
   it("accepts one account's consecutive nonces sent together, and holds a gap until it fills", async () => {
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     const alice = keyring.addFromUri('//Alice');
@@ -94,5 +108,18 @@ describe('devnet submit path', () => {
     // the filler's block holds the released one too (both went to the pool in one turn)
     expect(await local.balance(dest)).toBe(BigInt(count + 2) * 1_000_000_000n);
     expect(await local.nonce(alice.address)).toBe(first + count + 2);
+
+    // two extrinsics with one nonce in one batch: the pool keeps the first and refuses the other
+    // as Substrate does without a higher tip (1014), not as outdated
+    const n = first + count + 2;
+    const one = transfer(dest, 1_000_000_000n);
+    await one.signAsync(alice, { nonce: n, era: 0 });
+    const twin = transfer(dest, 2_000_000_000n);
+    await twin.signAsync(alice, { nonce: n, era: 0 });
+    const answers2 = await batch([one.toHex(), twin.toHex()]);
+    expect(answers2[0]?.result).toBe(one.hash.toHex());
+    expect(answers2[1]?.error).toMatchObject({ code: 1014, message: 'Priority is too low' });
+    expect(await local.balance(dest)).toBe(BigInt(count + 3) * 1_000_000_000n);
+    expect(await local.nonce(alice.address)).toBe(n + 1);
   });
 });

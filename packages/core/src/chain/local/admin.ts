@@ -1,6 +1,6 @@
 import { TUPLE_EVENT_FIELDS } from '../codec/event-fields.js';
-import type { CallContext } from './calls.js';
 import type { Hyper } from './params.js';
+import type { CallContext } from './set-weights.js';
 import { fail } from './state.js';
 
 type Who = 'owner' | 'root';

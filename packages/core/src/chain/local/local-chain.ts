@@ -18,7 +18,7 @@ import type {
   TimelockBeaconInfo,
   Unsubscribe,
 } from '../types.js';
-import { applyCall, type CallContext, lockCost } from './calls.js';
+import { applyCall, lockCost } from './calls.js';
 import { blake2Hex, canonicalDecode, canonicalEncode } from './codec.js';
 import { blockStep } from './coinbase.js';
 import { initCrypto, isAddress } from './crypto.js';
@@ -27,6 +27,7 @@ import { decodeAndVerify, encodeExtrinsic, parseCall, type SignedExtrinsic, sign
 import { buildGenesis, type GenesisConfig, genesisHashOf, paramsOf } from './genesis.js';
 import { activityCutoffBlocks } from './params.js';
 import { ChainDb, type StoredBlock } from './persistence.js';
+import type { CallContext } from './set-weights.js';
 import { ChainState, type Subnet } from './state.js';
 import { Store } from './store.js';
 import { poolValidate, type TimelockedCommit, timelockedQueues } from './timelock-weights.js';

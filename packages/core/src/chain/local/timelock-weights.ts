@@ -1,10 +1,10 @@
 import { decodeLegacyWeightsPayload, decodeWeightsPayload, type WeightsTlockPayload } from '../../timelock/payload.js';
 import { timelockDecrypt } from '../../timelock/tle.js';
 import type { ChainCall } from '../types.js';
-import { type CallContext, setWeights } from './calls.js';
 import { blake2Hex, fromHex } from './codec.js';
 import { publicKeyOf } from './crypto.js';
 import { lastStoredRound, pulseSignature } from './drand.js';
+import { type CallContext, setWeights } from './set-weights.js';
 import { type ChainState, fail, type Subnet } from './state.js';
 
 /** One TimelockedWeightCommits entry: (who, commit_block, commit, reveal_round). */

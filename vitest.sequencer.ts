@@ -17,8 +17,8 @@ export class LongestFirstSequencer extends BaseSequencer {
       const key = `${f.project.name}:${relative(config.root, f.moduleId)}`;
       const timed = cache.getFileTestResults(key)?.duration;
       if (timed !== undefined) return timed;
-      if (f.project.name === 'e2e') return UNTIMED_E2E_MS;
-      return (cache.getFileStats(key)?.size ?? 0) * UNTIMED_MS_PER_BYTE;
+      const bySize = (cache.getFileStats(key)?.size ?? 0) * UNTIMED_MS_PER_BYTE;
+      return f.project.name === 'e2e' ? UNTIMED_E2E_MS + bySize : bySize;
     };
     const ms = new Map(files.map((f) => [f, estimate(f)]));
     return [...files].sort((a, b) => (ms.get(b) ?? 0) - (ms.get(a) ?? 0));

@@ -292,6 +292,21 @@ describe('devnet conformance (stock @polkadot/api)', () => {
     expect(await free(charlie.address)).toBe(before + TAO);
   });
 
+  it('answers get_dynamic_info / get_all_dynamic_info consistently with storage', async () => {
+    const runtime = api.call.subnetInfoRuntimeApi;
+    if (!runtime?.getAllDynamicInfo || !runtime.getDynamicInfo) throw new Error('the metadata lacks DynamicInfo');
+    const all = (await runtime.getAllDynamicInfo()).toJSON() as Array<Record<string, unknown> | null>;
+    expect(all.map((d) => d?.netuid)).toEqual([0, 1, 2]);
+    const one = (await runtime.getDynamicInfo(1)).toJSON() as Record<string, unknown>;
+    expect(one).toEqual(all[1]);
+    expect(BigInt(one.taoIn as number)).toBe(big(await entry(api, 'subtensorModule', 'subnetTAO')(1)));
+    expect(BigInt(one.alphaIn as number)).toBe(big(await entry(api, 'subtensorModule', 'subnetAlphaIn')(1)));
+    expect(one.ownerColdkey).toBe(alice.address);
+    expect(one.tempo).toBe(num(await entry(api, 'subtensorModule', 'tempo')(1)));
+    expect(String.fromCharCode(...(one.subnetName as number[]))).toBe('dev-1');
+    expect((await runtime.getDynamicInfo(99)).toJSON()).toBeNull();
+  });
+
   it('takes back-to-back submissions from one account without losing any', async () => {
     const n = await nextNonce(bob);
     const before = await free(charlie.address);

@@ -23,6 +23,8 @@ export interface LedgerQueries {
   shares(hotkey: string, coldkey: string, netuid: number): bigint;
   /** The account's nonce in state (extrinsics still in the pool not counted). */
   stateNonce(address: string): number;
+  /** Pool fields `SubnetInfo` leaves out: EMA price (1e18 fixed point), alpha awaiting the epoch. */
+  subnetPool(netuid: number): { movingPrice: bigint; pendingAlpha: bigint } | null;
 }
 
 /**
@@ -82,6 +84,10 @@ export function localChainEngine(chain: LocalChain): DevnetEngine {
         }),
       shares: (hotkey, coldkey, netuid) => chain.state.shares(netuid, hotkey, coldkey),
       stateNonce: (address) => chain.state.account(address).nonce,
+      subnetPool: (netuid) => {
+        const s = chain.state.subnet(netuid);
+        return s ? { movingPrice: s.movingPrice, pendingAlpha: s.pendingServer + s.pendingValidator } : null;
+      },
     },
     async applyAuthenticated(signer, nonce, call) {
       const pending = chain.submitAuthenticated(signer, nonce, call);

@@ -182,23 +182,7 @@ export class StateView {
       ['SubtensorModule.SubnetOwnerHotkey', sub((s) => s.ownerHotkey || null)],
       ['SubtensorModule.SubnetTaoInEmission', sub((s) => s.emissionPerBlock)],
       ['SubtensorModule.SubtokenEnabled', sub((s) => (typeof s.started === 'boolean' ? s.started : null))],
-      [
-        'SubtensorModule.SubnetIdentitiesV3',
-        sub((s) =>
-          s.name
-            ? {
-                subnetName: u8aToHex(new TextEncoder().encode(s.name)),
-                githubRepo: '0x',
-                subnetContact: '0x',
-                subnetUrl: '0x',
-                discord: '0x',
-                description: '0x',
-                logoUrl: '0x',
-                additional: '0x',
-              }
-            : null,
-        ),
-      ],
+      ['SubtensorModule.SubnetIdentitiesV3', sub(subnetIdentity)],
       ['SubtensorModule.BondsPenalty', hyper((h) => h.bondsPenalty)],
       ['SubtensorModule.Yuma3On', hyper((h) => h.yuma3Enabled)],
       [
@@ -512,6 +496,39 @@ export class StateView {
     return rt.registry.createType(api.output, value).toU8a();
   }
 
+  /** `DynamicInfo` (subtensor-api.md §6.2) of a subnet, or null. */
+  async #dynamicInfo(netuid: number): Promise<Record<string, unknown> | null> {
+    const s = await this.#subnet(netuid);
+    if (!s) return null;
+    const head = await this.#memo('head', () => this.#ctx.chain.blockNumber());
+    const pool = this.#ctx.ledger?.subnetPool(netuid) ?? null;
+    return {
+      netuid,
+      ownerHotkey: s.ownerHotkey,
+      ownerColdkey: s.owner,
+      subnetName: [...new TextEncoder().encode(s.name)],
+      // subtensor's per-netuid symbol table is not served
+      tokenSymbol: [],
+      tempo: s.tempo,
+      lastStep: head - s.blocksSinceLastStep,
+      blocksSinceLastStep: s.blocksSinceLastStep,
+      emission: 0,
+      alphaIn: s.alphaIn,
+      alphaOut: s.alphaOut,
+      taoIn: s.taoIn,
+      alphaOutEmission: 0,
+      alphaInEmission: 0,
+      taoInEmission: s.emissionPerBlock,
+      pendingAlphaEmission: pool?.pendingAlpha ?? 0n,
+      pendingRootEmission: 0,
+      subnetVolume: 0,
+      networkRegisteredAt: s.registeredAt,
+      subnetIdentity: subnetIdentity(s),
+      // I96F32 bits of the EMA price (1e18 fixed point in the engine)
+      movingPrice: { bits: pool ? (pool.movingPrice << 32n) / 10n ** 18n : 0n },
+    };
+  }
+
   async #runtimeValue(method: string, args: unknown[]): Promise<unknown> {
     const chain = this.#ctx.chain;
     const netuid = Number(args[0]);
@@ -533,6 +550,10 @@ export class StateView {
         const mg = await this.#metagraph(netuid);
         return mg ? neuronsLite(mg) : [];
       }
+      case 'SubnetInfoRuntimeApi_get_dynamic_info':
+        return this.#dynamicInfo(netuid);
+      case 'SubnetInfoRuntimeApi_get_all_dynamic_info':
+        return Promise.all((await this.#subnets()).map((s) => this.#dynamicInfo(s.netuid)));
       case 'SubnetInfoRuntimeApi_get_subnet_state': {
         const mg = await this.#metagraph(netuid);
         return mg ? subnetState(mg) : null;
@@ -555,6 +576,21 @@ export class StateView {
         return undefined;
     }
   }
+}
+
+/** `SubnetIdentityV3` with the name the engine keeps, or null without one. */
+function subnetIdentity(s: SubnetInfo): Record<string, unknown> | null {
+  if (!s.name) return null;
+  return {
+    subnetName: u8aToHex(new TextEncoder().encode(s.name)),
+    githubRepo: '0x',
+    subnetContact: '0x',
+    subnetUrl: '0x',
+    discord: '0x',
+    description: '0x',
+    logoUrl: '0x',
+    additional: '0x',
+  };
 }
 
 function axonStruct(mg: Metagraph, i: number): Record<string, unknown> {

@@ -1,0 +1,44 @@
+// Guards the layering written in docs/architecture.md: no runtime import cycles in core, and
+// every import points down the layers (or stays in its area), with the seams that matter named.
+import { describe, expect, test } from 'vitest';
+import { type Edge, importGraph, layerViolations, runtimeCycles } from './layering.test-helper.js';
+
+const root = import.meta.dirname;
+const graph = importGraph(root);
+const edge = (from: string, to: string, typeOnly = false): Edge => ({ from, to, typeOnly });
+
+describe('core layering', () => {
+  test('the graph covers core: every area has files and imports', () => {
+    // a broken parser or path would make the checks below pass vacuously
+    expect(graph.length).toBeGreaterThan(300);
+    for (const file of ['neuron/validator.ts', 'chain/local/calls.ts', 'chain/subtensor/subtensor-chain.ts']) {
+      expect(graph.some((e) => e.from === file)).toBe(true);
+    }
+    expect(graph).toContainEqual(edge('neuron/validator.ts', 'chain/codec/commit-hash.ts'));
+    expect(graph).toContainEqual(edge('neuron/tokens.ts', 'neuron/miner.ts', true));
+  });
+
+  test('no runtime import cycles', () => {
+    expect(runtimeCycles(graph)).toEqual([]);
+  });
+
+  test('imports follow the layers (docs/architecture.md)', () => {
+    expect(layerViolations(graph)).toEqual([]);
+  });
+
+  test('the checker reports the leaks it exists to stop', () => {
+    // the three leaks issue 20 found, as they were
+    expect(layerViolations([edge('neuron/validator.ts', 'chain/local/math.ts')])).toHaveLength(1);
+    expect(layerViolations([edge('chain/local/admin.ts', 'chain/subtensor/event-fields.ts')])).toHaveLength(1);
+    expect(layerViolations([edge('neuron/validator.ts', 'neuron/miner.ts')])).toHaveLength(1);
+    // a lower layer reaching up, type-only included
+    expect(layerViolations([edge('consensus/epoch.ts', 'neuron/scores.ts', true)])).toHaveLength(1);
+    expect(layerViolations([edge('chain/local/calls.ts', 'protocol/axon.ts')])).toHaveLength(1);
+    expect(layerViolations([edge('chain/codec/axon-ip.ts', 'protocol/ip.ts')])).toEqual([]);
+    expect(runtimeCycles([edge('a.ts', 'b.ts'), edge('b.ts', 'c.ts'), edge('c.ts', 'a.ts')])).toEqual([
+      ['a.ts', 'b.ts', 'c.ts'],
+    ]);
+    // erased imports do not order module loading
+    expect(runtimeCycles([edge('a.ts', 'b.ts'), edge('b.ts', 'a.ts', true)])).toEqual([]);
+  });
+});

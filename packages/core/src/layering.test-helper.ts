@@ -45,6 +45,11 @@ function isTypeOnlyExport(node: ts.ExportDeclaration): boolean {
   return clause !== undefined && ts.isNamedExports(clause) && clause.elements.every((e) => e.isTypeOnly);
 }
 
+/** Every module specifier `file` imports, re-exports or loads with import(). */
+export function specifiers(file: string): string[] {
+  return ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
+}
+
 /** Edges between files under `root` (paths relative to it, e.g. `neuron/miner.ts`). */
 export function importGraph(root: string): Edge[] {
   const edges: Edge[] = [];

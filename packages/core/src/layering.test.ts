@@ -1,7 +1,15 @@
 // Guards the layering written in docs/architecture.md: no runtime import cycles in core, and
 // every import points down the layers (or stays in its area), with the seams that matter named.
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { type Edge, importGraph, layerViolations, runtimeCycles } from './layering.test-helper.js';
+import {
+  type Edge,
+  importGraph,
+  layerViolations,
+  runtimeCycles,
+  sourceFiles,
+  specifiers,
+} from './layering.test-helper.js';
 
 const root = import.meta.dirname;
 const graph = importGraph(root);
@@ -24,6 +32,24 @@ describe('core layering', () => {
 
   test('imports follow the layers (docs/architecture.md)', () => {
     expect(layerViolations(graph)).toEqual([]);
+  });
+
+  test('the other packages use only the public entry points of core', () => {
+    const packages = join(root, '../..');
+    const dirs = ['cli', 'create-subnetkit', 'subnet-text', 'subnet-image', 'subnet-predict'];
+    const deep: string[] = [];
+    let checked = 0;
+    for (const dir of dirs) {
+      for (const file of sourceFiles(join(packages, dir, 'src'))) {
+        for (const s of specifiers(file)) {
+          checked++;
+          const intoCore = s.startsWith('@subnetkit/core') || /(^|\/)core\/(src|dist)\//.test(s);
+          if (intoCore && s !== '@subnetkit/core' && s !== '@subnetkit/core/testing') deep.push(`${file}: ${s}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(deep).toEqual([]);
   });
 
   test('the checker reports the leaks it exists to stop', () => {

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { initCrypto } from './crypto-ready.js';
 import { createWallet } from './wallet.js';
@@ -49,6 +49,8 @@ beforeAll(async () => {
   await chmod(child, 0o644);
 });
 afterAll(async () => {
+  // core's test files share worker processes: leave no esbuild service running in this one
+  await stop();
   if (childDir) await rm(childDir, { recursive: true, force: true });
 });
 beforeEach(async () => {

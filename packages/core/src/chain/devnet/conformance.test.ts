@@ -307,6 +307,26 @@ describe('devnet conformance (stock @polkadot/api)', () => {
     expect((await runtime.getDynamicInfo(99)).toJSON()).toBeNull();
   });
 
+  it('predicts with get_stake_fee the fee add_stake then reports in StakeAdded', async () => {
+    const stakeFee = api.call.stakeInfoRuntimeApi?.getStakeFee;
+    if (!stakeFee) throw new Error('the metadata lacks StakeInfoRuntimeApi.get_stake_fee');
+    const amount = 7n * TAO;
+    const predicted = big(await stakeFee(null, dave.address, [ownerHot.address, 1], dave.address, amount));
+    expect(predicted).toBeGreaterThan(0n);
+    // root is a stable pool: no fee
+    expect(big(await stakeFee(null, dave.address, [ownerHot.address, 0], dave.address, amount))).toBe(0n);
+
+    const w = await watch(await call(api, 'subtensorModule', 'addStake')(ownerHot.address, 1, amount).signAsync(dave));
+    expect(w.failed).toBe(false);
+    const events = (await (await api.at(w.blockHash)).query.system?.events?.()) as unknown as Array<{
+      event: { section: string; method: string; data: Codec[] };
+    }>;
+    const added = events.find((e) => e.event.section === 'subtensorModule' && e.event.method === 'StakeAdded');
+    if (!added) throw new Error('no StakeAdded event');
+    const data = added.event.data;
+    expect(big(data[data.length - 1] as Codec)).toBe(predicted);
+  });
+
   it('takes back-to-back submissions from one account without losing any', async () => {
     const n = await nextNonce(bob);
     const before = await free(charlie.address);

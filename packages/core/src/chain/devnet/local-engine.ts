@@ -23,8 +23,11 @@ export interface LedgerQueries {
   shares(hotkey: string, coldkey: string, netuid: number): bigint;
   /** The account's nonce in state (extrinsics still in the pool not counted). */
   stateNonce(address: string): number;
-  /** Pool fields `SubnetInfo` leaves out: EMA price (1e18 fixed point), alpha awaiting the epoch. */
-  subnetPool(netuid: number): { movingPrice: bigint; pendingAlpha: bigint } | null;
+  /**
+   * Pool fields `SubnetInfo` leaves out: EMA price (1e18 fixed point), alpha awaiting the epoch,
+   * and the swap fee rate (of 65535; 0 for stable pools).
+   */
+  subnetPool(netuid: number): { movingPrice: bigint; pendingAlpha: bigint; feeRate: number } | null;
 }
 
 /**
@@ -86,7 +89,9 @@ export function localChainEngine(chain: LocalChain): DevnetEngine {
       stateNonce: (address) => chain.state.account(address).nonce,
       subnetPool: (netuid) => {
         const s = chain.state.subnet(netuid);
-        return s ? { movingPrice: s.movingPrice, pendingAlpha: s.pendingServer + s.pendingValidator } : null;
+        if (!s) return null;
+        const feeRate = s.mechanism === 0 ? 0 : chain.state.params.swapFeeRate;
+        return { movingPrice: s.movingPrice, pendingAlpha: s.pendingServer + s.pendingValidator, feeRate };
       },
     },
     async applyAuthenticated(signer, nonce, call) {

@@ -496,6 +496,32 @@ export class StateView {
     return rt.registry.createType(api.output, value).toU8a();
   }
 
+  /**
+   * The swap fee a stake operation pays (chain.md §4.2): `amount · FeeRate / 65535` on the leg that
+   * swaps; a move pays on the origin leg, or the destination's when the origin is root; none within
+   * one subnet or on stable pools.
+   */
+  #stakeFee(args: unknown[]): bigint {
+    const [origin, , destination, , amount] = args as [
+      [string, number] | null,
+      unknown,
+      [string, number] | null,
+      unknown,
+      string | number,
+    ];
+    const value = BigInt(amount);
+    const on = (netuid: number): bigint => {
+      const pool = this.#ctx.ledger?.subnetPool(netuid);
+      return pool ? (value * BigInt(pool.feeRate)) / 65535n : 0n;
+    };
+    const from = origin ? Number(origin[1]) : null;
+    const to = destination ? Number(destination[1]) : null;
+    if (from === null) return to === null ? 0n : on(to);
+    if (to === null) return on(from);
+    if (from === to) return 0n;
+    return from === 0 ? on(to) : on(from);
+  }
+
   /** `DynamicInfo` (subtensor-api.md §6.2) of a subnet, or null. */
   async #dynamicInfo(netuid: number): Promise<Record<string, unknown> | null> {
     const s = await this.#subnet(netuid);
@@ -568,6 +594,8 @@ export class StateView {
         const stake = await chain.stake(hotkey, coldkey, Number(n));
         return stake > 0n ? stakeInfo(hotkey, coldkey, Number(n), stake) : null;
       }
+      case 'StakeInfoRuntimeApi_get_stake_fee':
+        return this.#stakeFee(args);
       case 'StakeInfoRuntimeApi_get_stake_info_for_coldkey': {
         const rows = await chain.stakesOf(String(args[0]));
         return rows.map((r) => stakeInfo(r.hotkey, r.coldkey, r.netuid, r.stake));

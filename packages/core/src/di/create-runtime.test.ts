@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { inject, injectable, Lifecycle } from 'tsyringe';
+import { Lifecycle } from 'tsyringe';
 import { describe, expect, test } from 'vitest';
 import { configSchema } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
@@ -7,21 +7,22 @@ import { captureLogs } from '../testing/capture-logs.js';
 import { createRandom, type Random } from '../util/random.js';
 import { Secret } from '../util/secret.js';
 import { createRuntime } from './create-runtime.js';
+import { injectableWith } from './injectable-with.js';
 import { LOGGER, NEURON, type NeuronIdentity, RANDOM } from './tokens.js';
 
-@injectable()
 class ScoreBook {
   readonly scores = new Map<number, number>();
   disposed = false;
   constructor(
-    @inject(NEURON) readonly neuron: NeuronIdentity,
-    @inject(LOGGER) readonly log: Logger,
-    @inject(RANDOM) readonly random: Random,
+    readonly neuron: NeuronIdentity,
+    readonly log: Logger,
+    readonly random: Random,
   ) {}
   dispose(): void {
     this.disposed = true;
   }
 }
+injectableWith(ScoreBook, NEURON, LOGGER, RANDOM);
 
 const config = configSchema.parse({});
 

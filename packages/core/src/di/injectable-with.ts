@@ -1,3 +1,5 @@
+// tsyringe needs the Reflect metadata API before it loads; whoever imports a class using this gets it
+import 'reflect-metadata';
 import { type InjectionToken, inject, injectable } from 'tsyringe';
 
 /**

@@ -72,6 +72,7 @@ describe('devnet conformance (stock @polkadot/api)', () => {
   let local: LocalChain;
   let devnet: Devnet;
   let api: ApiPromise;
+  let provider: WsProvider;
   let alice: KeyringPair;
   let bob: KeyringPair;
   let charlie: KeyringPair;
@@ -85,7 +86,8 @@ describe('devnet conformance (stock @polkadot/api)', () => {
       clock: new ManualClock(1_700_000_000_000),
     });
     devnet = await startDevnet({ engine: localChainEngine(local), port: 0 });
-    api = await ApiPromise.create({ provider: new WsProvider(devnet.url), noInitWarn: true });
+    provider = new WsProvider(devnet.url);
+    api = await ApiPromise.create({ provider, noInitWarn: true });
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
     alice = keyring.addFromUri('//Alice');
     bob = keyring.addFromUri('//Bob');
@@ -325,6 +327,22 @@ describe('devnet conformance (stock @polkadot/api)', () => {
     if (!added) throw new Error('no StakeAdded event');
     const data = added.event.data;
     expect(big(data[data.length - 1] as Codec)).toBe(predicted);
+  });
+
+  it("serves subtensor's custom RPCs as the runtime APIs' SCALE bytes", async () => {
+    const methods = (await api.rpc.rpc.methods()).methods.map((m) => m.toString());
+    expect(methods).toEqual(expect.arrayContaining(['neuronInfo_getNeuronsLite', 'subnetInfo_getDynamicInfo']));
+    const neurons = api.call.neuronInfoRuntimeApi?.getNeuronsLite;
+    const dynamic = api.call.subnetInfoRuntimeApi?.getDynamicInfo;
+    const price = api.call.swapRuntimeApi?.currentAlphaPrice;
+    if (!neurons || !dynamic || !price) throw new Error('the metadata lacks the runtime APIs');
+    const viaRpc = (await provider.send('neuronInfo_getNeuronsLite', [1])) as number[];
+    expect(viaRpc.length).toBeGreaterThan(1);
+    expect(Uint8Array.from(viaRpc)).toEqual((await neurons(1)).toU8a());
+    const dyn = (await provider.send('subnetInfo_getDynamicInfo', [2])) as number[];
+    expect(Uint8Array.from(dyn)).toEqual((await dynamic(2)).toU8a());
+    expect(await provider.send('swap_currentAlphaPrice', [1])).toBe(num(await price(1)));
+    await expect(provider.send('neuronInfo_getNeuronsLite', [])).rejects.toThrow(/Invalid params/);
   });
 
   it('takes back-to-back submissions from one account without losing any', async () => {

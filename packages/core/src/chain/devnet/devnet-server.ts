@@ -7,6 +7,7 @@ import { initCrypto } from '../local/crypto.js';
 import { CUSTOM_VALIDITY_ERRORS } from '../subtensor/dispatch-error.js';
 import type { Unsubscribe } from '../types.js';
 import { BlockIndex, type BlockRecord } from './block-index.js';
+import { CustomRpcParamsError, customRpcHandlers } from './custom-rpc.js';
 import type { DevnetEngine } from './local-engine.js';
 import {
   DEVNET_SPEC,
@@ -427,6 +428,19 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       if (tx.queue === 'ready') await tx.included;
       return tx.hash;
     },
+    ...Object.fromEntries(
+      Object.entries(customRpcHandlers(rt, view)).map(([name, h]) => [
+        name,
+        async (params: unknown[]) => {
+          try {
+            return await h(params);
+          } catch (err) {
+            if (err instanceof CustomRpcParamsError) throw new RpcError(INVALID_PARAMS, err.message);
+            throw err;
+          }
+        },
+      ]),
+    ),
     author_pendingExtrinsics: async () =>
       [...futures.values()].flatMap((q) => [...q.values()].map((f) => f.verified.hex)),
     // a node's serde shape (weight fields in snake case); the devnet charges no fees

@@ -139,7 +139,7 @@ export class Dendrite {
       this.#refill = () => fast.refill();
       this.#closeSigner = () => fast.close();
       this.#whenPrepared = () => fast.whenFull();
-      this.#refill();
+      // no worker until the first query: a dendrite that never sends costs nothing
     } else {
       this.#requestSigner = options.signer;
       this.#refill = () => undefined;

@@ -345,6 +345,25 @@ describe('devnet conformance (stock @polkadot/api)', () => {
     await expect(provider.send('neuronInfo_getNeuronsLite', [])).rejects.toThrow(/Invalid params/);
   });
 
+  it('answers get_metagraph consistently with storage and get_subnet_state', async () => {
+    const runtime = api.call.subnetInfoRuntimeApi;
+    if (!runtime?.getMetagraph || !runtime.getSubnetState || !runtime.getAllMetagraphs)
+      throw new Error('the metadata lacks the metagraph APIs');
+    const mg = (await runtime.getMetagraph(1)).toJSON() as Record<string, unknown>;
+    const state = (await runtime.getSubnetState(1)).toJSON() as Record<string, unknown>;
+    expect(mg.netuid).toBe(1);
+    expect(mg.numUids).toBe(num(await entry(api, 'subtensorModule', 'subnetworkN')(1)));
+    expect(mg.tempo).toBe(num(await entry(api, 'subtensorModule', 'tempo')(1)));
+    expect(mg.hotkeys).toEqual(state.hotkeys);
+    expect(mg.alphaStake).toEqual(state.alphaStake);
+    expect((mg.hotkeys as string[]).length).toBe(mg.numUids);
+    const keys = await entry(api, 'subtensorModule', 'keys').entries(1);
+    expect(keys.map(([, v]) => v.toString()).sort()).toEqual([...(mg.hotkeys as string[])].sort());
+    const all = (await runtime.getAllMetagraphs()).toJSON() as Array<Record<string, unknown> | null>;
+    expect(all.map((m) => m?.netuid)).toEqual([0, 1, 2]);
+    expect((await runtime.getMetagraph(99)).toJSON()).toBeNull();
+  });
+
   it('takes back-to-back submissions from one account without losing any', async () => {
     const n = await nextNonce(bob);
     const before = await free(charlie.address);

@@ -14,6 +14,8 @@ const CUSTOM_RPC: Record<string, { api: string; bytes: boolean }> = {
   subnetInfo_getSubnetHyperparamsV2: { api: 'SubnetInfoRuntimeApi_get_subnet_hyperparams_v2', bytes: true },
   subnetInfo_getDynamicInfo: { api: 'SubnetInfoRuntimeApi_get_dynamic_info', bytes: true },
   subnetInfo_getAllDynamicInfo: { api: 'SubnetInfoRuntimeApi_get_all_dynamic_info', bytes: true },
+  subnetInfo_getMetagraph: { api: 'SubnetInfoRuntimeApi_get_metagraph', bytes: true },
+  subnetInfo_getAllMetagraphs: { api: 'SubnetInfoRuntimeApi_get_all_metagraphs', bytes: true },
   subnetInfo_getLockCost: { api: 'SubnetRegistrationRuntimeApi_get_network_registration_cost', bytes: false },
   stakeInfo_getStakeInfoForColdkey: { api: 'StakeInfoRuntimeApi_get_stake_info_for_coldkey', bytes: true },
   swap_currentAlphaPrice: { api: 'SwapRuntimeApi_current_alpha_price', bytes: false },

@@ -555,6 +555,75 @@ export class StateView {
     };
   }
 
+  /** `Metagraph` (subtensor-api.md §6.2): DynamicInfo's pool fields, hyperparameters, per-uid vectors. */
+  async #metagraphInfo(netuid: number): Promise<Record<string, unknown> | null> {
+    const d = await this.#dynamicInfo(netuid);
+    const s = await this.#subnet(netuid);
+    const h = await this.#hyper(netuid);
+    const mg = await this.#metagraph(netuid);
+    if (!d || !s || !h || !mg) return null;
+    const hp = hyperparamsStruct(h);
+    return {
+      netuid,
+      name: d.subnetName,
+      symbol: d.tokenSymbol,
+      identity: d.subnetIdentity,
+      networkRegisteredAt: d.networkRegisteredAt,
+      ownerHotkey: d.ownerHotkey,
+      ownerColdkey: d.ownerColdkey,
+      block: mg.block,
+      tempo: d.tempo,
+      lastStep: d.lastStep,
+      blocksSinceLastStep: d.blocksSinceLastStep,
+      subnetEmission: 0,
+      alphaIn: d.alphaIn,
+      alphaOut: d.alphaOut,
+      taoIn: d.taoIn,
+      alphaOutEmission: d.alphaOutEmission,
+      alphaInEmission: d.alphaInEmission,
+      taoInEmission: d.taoInEmission,
+      pendingAlphaEmission: d.pendingAlphaEmission,
+      pendingRootEmission: d.pendingRootEmission,
+      subnetVolume: d.subnetVolume,
+      movingPrice: d.movingPrice,
+      rho: hp.rho,
+      kappa: hp.kappa,
+      minAllowedWeights: hp.minAllowedWeights,
+      maxWeightsLimit: hp.maxWeightsLimit,
+      weightsVersion: hp.weightsVersion,
+      weightsRateLimit: hp.weightsRateLimit,
+      activityCutoff: hp.activityCutoff,
+      maxValidators: hp.maxValidators,
+      numUids: mg.n,
+      maxUids: s.maxN,
+      burn: s.burn,
+      difficulty: hp.difficulty,
+      registrationAllowed: hp.registrationAllowed,
+      powRegistrationAllowed: false,
+      immunityPeriod: hp.immunityPeriod,
+      minDifficulty: 0,
+      maxDifficulty: 0,
+      minBurn: hp.minBurn,
+      maxBurn: hp.maxBurn,
+      adjustmentAlpha: hp.adjustmentAlpha,
+      adjustmentInterval: hp.adjustmentInterval,
+      targetRegsPerInterval: hp.targetRegsPerInterval,
+      maxRegsPerBlock: hp.maxRegsPerBlock,
+      servingRateLimit: hp.servingRateLimit,
+      commitRevealWeightsEnabled: hp.commitRevealWeightsEnabled,
+      commitRevealPeriod: hp.commitRevealPeriod,
+      liquidAlphaEnabled: hp.liquidAlphaEnabled,
+      alphaHigh: hp.alphaHigh,
+      alphaLow: hp.alphaLow,
+      bondsMovingAvg: hp.bondsMovingAvg,
+      ...subnetState(mg),
+      identities: mg.hotkeys.map(() => null),
+      axons: mg.hotkeys.map((_, i) => axonStruct(mg, i)),
+      taoDividendsPerHotkey: [],
+      alphaDividendsPerHotkey: [],
+    };
+  }
+
   async #runtimeValue(method: string, args: unknown[]): Promise<unknown> {
     const chain = this.#ctx.chain;
     const netuid = Number(args[0]);
@@ -580,6 +649,10 @@ export class StateView {
         return this.#dynamicInfo(netuid);
       case 'SubnetInfoRuntimeApi_get_all_dynamic_info':
         return Promise.all((await this.#subnets()).map((s) => this.#dynamicInfo(s.netuid)));
+      case 'SubnetInfoRuntimeApi_get_metagraph':
+        return this.#metagraphInfo(netuid);
+      case 'SubnetInfoRuntimeApi_get_all_metagraphs':
+        return Promise.all((await this.#subnets()).map((s) => this.#metagraphInfo(s.netuid)));
       case 'SubnetInfoRuntimeApi_get_subnet_state': {
         const mg = await this.#metagraph(netuid);
         return mg ? subnetState(mg) : null;

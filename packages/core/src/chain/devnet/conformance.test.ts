@@ -14,6 +14,7 @@ import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { AccountInfo } from '@polkadot/types/interfaces';
 import type { Codec, ISubmittableResult } from '@polkadot/types/types';
+import { blake2AsHex } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../util/clock.js';
 import { createLocalChain, devGenesis, type LocalChain } from '../local/index.js';
@@ -131,6 +132,15 @@ describe('devnet conformance (stock @polkadot/api)', () => {
     expect(header.number.toNumber()).toBeGreaterThan(0);
     const parentAt = await api.at(header.parentHash);
     expect(num(await entry(parentAt, 'system', 'number')())).toBe(header.number.toNumber() - 1);
+
+    const blockHash = entry(api, 'system', 'blockHash');
+    expect((await blockHash(header.number.toNumber() - 1)).toHex()).toBe(header.parentHash.toHex());
+    expect((await blockHash(0)).toHex()).toBe(api.genesisHash.toHex());
+    // size and hash of a stored value, as a node computes them
+    const aliceAccount = entry(api, 'system', 'account');
+    const raw = (await aliceAccount(alice.address)).toU8a();
+    expect((await aliceAccount.size(alice.address)).toNumber()).toBe(raw.length);
+    expect((await aliceAccount.hash(alice.address)).toHex()).toBe(blake2AsHex(raw, 256));
 
     const accounts = await entry(api, 'system', 'account').entries();
     const held = accounts.reduce((sum, [, c]) => {

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { u8aToHex } from '@polkadot/util';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
+import { blake2AsHex } from '@polkadot/util-crypto';
 import type { Logger } from 'pino';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { isSubnetkitError, SubnetkitError } from '../../errors/subnetkit-error.js';
@@ -183,6 +184,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     },
     timestampAt: (hash) => blocks.resolve(hash)?.timestamp ?? null,
     numberAt: (hash) => blocks.resolve(hash)?.number ?? null,
+    hashOf: (n) => blocks.byNumber(n)?.hash ?? null,
     sudoKey: () => engine.sudoKey(),
     ...(engine.ledger ? { ledger: engine.ledger } : {}),
   });
@@ -389,6 +391,14 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       return view.read(key, blockHashParam(at));
     },
     state_getStorageAt: async ([key, at]) => handlers.state_getStorage?.([key, at], null as never),
+    state_getStorageHash: async ([key, at], conn) => {
+      const value = (await handlers.state_getStorage?.([key, at], conn)) as string | null;
+      return value === null ? null : blake2AsHex(hexToU8a(value), 256);
+    },
+    state_getStorageSize: async ([key, at], conn) => {
+      const value = (await handlers.state_getStorage?.([key, at], conn)) as string | null;
+      return value === null ? null : (value.length - 2) / 2;
+    },
     state_queryStorageAt: async ([keys, at]) => {
       if (!Array.isArray(keys) || !keys.every(isHexString))
         throw new RpcError(INVALID_PARAMS, 'Invalid params: keys must be hex strings');

@@ -16,6 +16,8 @@ export interface StateContext {
   timestampAt(hash: string | null): number | null;
   /** Block number of a retained block (`System.Number`), or null when unknown. */
   numberAt(hash: string | null): number | null;
+  /** Hash of block `n` if the devnet has it (`System.BlockHash`). */
+  hashOf?(n: number): string | null;
   sudoKey(): string | null;
   /** Enumerable ledger maps (accounts, stake shares); without it they read as empty. */
   ledger?: LedgerQueries;
@@ -142,6 +144,7 @@ export class StateView {
         },
       ],
       ['Sudo.Key', async () => this.#ctx.sudoKey()],
+      ['System.BlockHash', async ([n]) => this.#ctx.hashOf?.(Number(n)) ?? null],
       // pallet_balances issuance: TAO held in accounts (staked TAO left it, as on subtensor)
       [
         'Balances.TotalIssuance',
@@ -320,7 +323,7 @@ export class StateView {
   /** Items keyed by one `Identity` netuid: every subnet is a key (where the item has a value). */
   #byNetuid(name: string): boolean {
     const item = this.#rt.storageItem(name);
-    if (!item || item.hashers.length !== 1 || item.hashers[0] !== 'Identity') return false;
+    if (item?.hashers.length !== 1 || item.hashers[0] !== 'Identity') return false;
     return this.#rt.registry.createType(item.keys[0] as string).toRawType() === 'u16';
   }
 

@@ -495,19 +495,26 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       const tx = submit(params[0]);
       if (tx.queue === 'ready') await tx.ready;
       const sub: Subscription = { id: String(nextSub++), kind: method, notify: def.notify };
+      // held like any subscription: author_unwatchExtrinsic ends it, and nothing is sent after
+      conn.subs.set(sub.id, sub);
       send(conn, { jsonrpc: '2.0', id, result: sub.id });
+      const update = (status: unknown): void => {
+        if (conn.subs.has(sub.id)) notify(conn, sub, status);
+      };
       const watch = async (): Promise<void> => {
         if (tx.queue === 'future') {
-          notify(conn, sub, 'future');
+          update('future');
           await tx.ready;
         }
-        notify(conn, sub, 'ready');
+        update('ready');
         const rec = await tx.included;
-        notify(conn, sub, { inBlock: rec.hash });
-        await finality(conn, rec);
-        notify(conn, sub, { finalized: rec.hash });
+        update({ inBlock: rec.hash });
+        if (conn.subs.has(sub.id)) await finality(conn, rec);
+        update({ finalized: rec.hash });
       };
-      watch().catch(() => notify(conn, sub, 'invalid'));
+      watch()
+        .catch(() => update('invalid'))
+        .finally(() => conn.subs.delete(sub.id));
       return;
     }
     let keys: string[] | undefined;

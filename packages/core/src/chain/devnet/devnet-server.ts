@@ -209,6 +209,8 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
 
   // New engine blocks → index, invalidate caches, notify head and storage subscribers.
   const offBlock: Unsubscribe = chain.onBlock((header) => {
+    // nonces can also move outside the devnet (in-process submissions): re-check the future queue
+    recheckFutures();
     blocks
       .ensure(header.number, header.timestamp)
       .then(async (rec) => {
@@ -278,6 +280,26 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     const ready = accepted ? Promise.resolve() : included.then(() => undefined);
     ready.catch(() => undefined);
     return { ready, included };
+  };
+
+  /** Drops queued nonces that became stale and releases the next one where the gap closed. */
+  const recheckFutures = (): void => {
+    for (const [signer, queue] of [...futures]) {
+      const next = engine.nonceNow?.(signer);
+      if (next === undefined) continue;
+      for (const [nonce, f] of [...queue]) {
+        if (nonce >= next) continue;
+        queue.delete(nonce);
+        futureCount--;
+        const outdated = Promise.reject(
+          new TransactionRejected(1010, 'Invalid Transaction', 'Transaction is outdated'),
+        ) as Promise<never>;
+        outdated.catch(() => undefined);
+        f.settle(outdated, outdated);
+      }
+      if (queue.size === 0) futures.delete(signer);
+      releaseFuture(signer, next);
+    }
   };
 
   const releaseFuture = (signer: string, nonce: number): void => {

@@ -121,5 +121,17 @@ describe('devnet submit path', () => {
     expect(answers2[1]?.error).toMatchObject({ code: 1014, message: 'Priority is too low' });
     expect(await local.balance(dest)).toBe(BigInt(count + 3) * 1_000_000_000n);
     expect(await local.nonce(alice.address)).toBe(n + 1);
+
+    // a gap filled outside the devnet (an in-process submission) releases the queued nonce too
+    const queuedAhead = transfer(dest, 1_000_000_000n);
+    await queuedAhead.signAsync(alice, { nonce: n + 2, era: 0 });
+    expect((await burst([queuedAhead.toHex()])).get(0)?.result).toBe(queuedAhead.hash.toHex());
+    await local.submit(createDevSigner('//Alice'), {
+      pallet: 'Balances',
+      method: 'transfer_keep_alive',
+      args: { dest, value: 1_000_000_000n },
+    });
+    await expect.poll(() => local.nonce(alice.address)).toBe(n + 3);
+    expect(await local.balance(dest)).toBe(BigInt(count + 5) * 1_000_000_000n);
   });
 });

@@ -20,6 +20,23 @@ describe('subnetkit localnet --network: bad input', () => {
     expect(r.stderr).toMatch(/SK_CLI_USAGE.*--rpc-port/);
   });
 
+  it('refuses lockstep blocks without --epochs, and on a joined chain', async () => {
+    const alone = await run(['localnet', '--block-time', 'lockstep']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/SK_CLI_USAGE.*lockstep needs --epochs/);
+    const joined = await run([
+      'localnet',
+      '--network',
+      'ws://127.0.0.1:9944',
+      '--block-time',
+      'lockstep',
+      '--epochs',
+      '1',
+    ]);
+    expect(joined.code).toBe(2);
+    expect(joined.stderr).toMatch(/SK_CLI_USAGE.*lockstep drives an embedded chain/);
+  });
+
   it('refuses a malformed --funder without echoing it', async () => {
     const r = await run([
       'localnet',

@@ -64,7 +64,11 @@ export function registerLocalnetCommand(program: Command, ctx: CliContext): void
     .option('--validators <n>', 'validators per subnet', '2')
     .option('--miners <n>', 'miners per subnet (honest, plus the default cheating mix when no --profiles)')
     .option('--profiles <spec>', "miner profiles per subnet, e.g. 'honest:4,lazy:1,random:1,copycat:1,slow:1'")
-    .option('--block-time <duration>', "block time, e.g. '250ms' or '12s'", '250ms')
+    .option(
+      '--block-time <duration>',
+      "block time, e.g. '250ms' or '12s'; 'lockstep': the next block as soon as every validator finished its step (same outcome under any machine load; needs --epochs)",
+      '250ms',
+    )
     .option('--tempo <blocks>', 'blocks per epoch', '20')
     .option('--epochs <n>', 'stop after every subnet ran n epochs and print a summary')
     .option(
@@ -108,6 +112,22 @@ function positiveInt(name: string, value: string, max: number): number {
   return n;
 }
 
+/** `--block-time lockstep`: blocks paced by the validators' steps instead of a clock. */
+const LOCKSTEP = 'lockstep';
+
+/**
+ * Lockstep blocks: each block waits until every validator has finished its step on the one
+ * before, so a loaded machine runs slower but reaches the same epochs with the same work done.
+ */
+async function lockstepUntil(network: LocalNetwork, done: Promise<void>): Promise<void> {
+  let finished = false;
+  void done.then(() => {
+    finished = true;
+  });
+  while (!finished) await network.advance(1);
+  await network.settle();
+}
+
 /** A bad --block-time is a usage error (exit 2), caught before the config sees it. */
 function blockTimeFlag(value: string): string | number {
   if (/^\d+$/.test(value.trim())) return positiveInt('block-time', value.trim(), 3_600_000);
@@ -143,8 +163,23 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
       {},
     );
   }
-  const config = await cliConfig(ctx, { chain: { blockTime: blockTimeFlag(opts.blockTime) } });
-  const blockTime = config.chain.blockTime;
+  const lockstep = opts.blockTime.trim() === LOCKSTEP;
+  if (lockstep && epochs === undefined) {
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      "--block-time lockstep needs --epochs N (blocks come only as fast as the validators' steps end).",
+      { option: 'block-time' },
+    );
+  }
+  if (lockstep && opts.network) {
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      '--block-time lockstep drives an embedded chain; a joined chain makes its own blocks.',
+      { option: 'block-time' },
+    );
+  }
+  const config = await cliConfig(ctx, lockstep ? {} : { chain: { blockTime: blockTimeFlag(opts.blockTime) } });
+  const blockTime: number | 'manual' = lockstep ? 'manual' : config.chain.blockTime;
   const tempo = positiveInt('tempo', opts.tempo, 1000);
   const validators = positiveInt('validators', opts.validators, 64);
   const miners = profilesFrom(opts);
@@ -221,7 +256,8 @@ function markStopped(file: string): void {
 
 interface Plan {
   config: Awaited<ReturnType<typeof cliConfig>>;
-  blockTime: number;
+  /** ms per block, or 'manual' for --block-time lockstep */
+  blockTime: number | 'manual';
   tempo: number;
   validators: number;
   miners: MinerProfile[];
@@ -241,7 +277,7 @@ async function startAndRun(ctx: CliContext, opts: LocalnetOptions, plan: Plan, t
   const specs = opts.subnets ? list(opts.subnets) : config.subnets;
   const subnets = await loadSubnets(ctx, specs as never);
   ctx.out.info(
-    `subnetkit localnet: ${subnets.map((s) => s.definition.name).join(', ')} · ${validators} validators + ${miners.length} miners each (${miners.join(', ')}) · block ${blockTime} ms · tempo ${tempo}`,
+    `subnetkit localnet: ${subnets.map((s) => s.definition.name).join(', ')} · ${validators} validators + ${miners.length} miners each (${miners.join(', ')}) · ${blockTime === 'manual' ? 'blocks in lockstep with the validators' : `block ${blockTime} ms`} · tempo ${tempo}`,
   );
   ctx.out.info(`data dir ${dataDir} (logs: localnet.log)`);
 
@@ -384,6 +420,7 @@ async function startAndRun(ctx: CliContext, opts: LocalnetOptions, plan: Plan, t
       .summary()
       .then((s) => view.draw(s, epochs ? `running until ${epochs} epochs` : 'running', systemClock.now()));
   });
+  if (blockTime === 'manual') await lockstepUntil(network, done);
   await done;
   unsubscribe();
   view.close();

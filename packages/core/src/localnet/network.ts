@@ -416,9 +416,17 @@ export class LocalNetwork {
       const head = await local.advance(1);
       await Promise.all(this.validators().map((v) => v.tick(head.number)));
     }
-    // weights submitted on the last block wait for one more block to be included
-    await pumpUntil(this.#tracked, () => local.advance(1), Promise.all(this.validators().map((v) => v.settled())));
+    await this.settle();
     return this.summary();
+  }
+
+  /**
+   * Manual blocks only: produces blocks until every validator's last submission is included
+   * (weights sent on the last block wait for one more), so `stop()` finds nothing pending.
+   */
+  async settle(): Promise<void> {
+    const local = this.#manual();
+    await pumpUntil(this.#tracked, () => local.advance(1), Promise.all(this.validators().map((v) => v.settled())));
   }
 
   /** Produces one block and lets the validators step (manual blocks). */

@@ -10,7 +10,7 @@ let dirs: Record<Kind, string>;
 
 beforeAll(async () => {
   dirs = await generateAll(base);
-}, 60_000);
+});
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe('generated subnet packages', { tags: ['slow'] }, () => {
@@ -19,25 +19,15 @@ describe('generated subnet packages', { tags: ['slow'] }, () => {
     for (const [i, r] of results.entries()) expect(r.code, `${KINDS[i]}: ${r.stdout}${r.stderr}`).toBe(0);
   });
 
-  test('pass their own tests, the whole-network test included, for every kind', async () => {
-    const results = await pool(KINDS, 2, (kind) => vitest(['run'], dirs[kind]));
-    results.forEach((r, i) => {
-      expect(r.code, `${KINDS[i]}: ${r.stdout}${r.stderr}`).toBe(0);
-      expect(r.stdout).toMatch(/network\.test\.ts/);
-      expect(r.stdout).toMatch(/Tests\s+\d+ passed/);
-    });
-  });
-
-  test('build to dist with types, without tests, and pass subnetkit doctor', async () => {
+  // Their own `npm test` (the gauntlet included) and `doctor` run for every kind in
+  // outside-repo.test.ts, on a real `npm install` as a user would: not repeated here.
+  test('build to dist with types, without tests', async () => {
     const builds = await pool(KINDS, 2, (kind) => tsc(['-p', join(dirs[kind], 'tsconfig.build.json')], ROOT));
     for (const [i, r] of builds.entries()) expect(r.code, `${KINDS[i]}: ${r.stdout}`).toBe(0);
     for (const kind of KINDS) {
       const dist = readdirSync(join(dirs[kind], 'dist'));
       expect(dist).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', 'reward.js', 'reward.d.ts']));
       expect(dist.filter((f) => f.includes('.test.'))).toEqual([]);
-      const r = await cli(['doctor', dirs[kind], '--json']);
-      expect(r.code, `${kind}: ${r.stdout}${r.stderr}`).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, subnet: kind });
     }
   });
 

@@ -15,6 +15,6 @@ for (const power of powers.length > 0 ? powers : [1, 2]) {
     answerFromTruth: (truth: LikelihoodTruth) => ({ completion: truth.baselines['corpus-lookup'] ?? '' }),
     assert: false,
   });
-  console.log(`\npower ${power}${result.failures.length > 0 ? ` (fails: ${result.failures.join('; ')})` : ''}`);
-  console.log(formatGauntletTable(result));
+  const fails = result.failures.length > 0 ? ` (fails: ${result.failures.join('; ')})` : '';
+  process.stdout.write(`\npower ${power}${fails}\n${formatGauntletTable(result)}\n`);
 }

@@ -1,22 +1,15 @@
 import { SubnetkitError } from '@subnetkit/core';
 import { Command, CommanderError } from 'commander';
 import { configureNewCommand } from './commands/new.js';
-import type { CliContext } from './context.js';
-import type { MainOptions } from './main.js';
-import { createOutput, EXIT, reportError } from './output.js';
+import { createCliContext, type MainOptions } from './context.js';
+import { EXIT, reportError } from './output.js';
 
 /**
  * `create-subnetkit <name>` (what `npm init subnetkit` runs): `subnetkit new` as a program of its
  * own, so its help and usage errors name create-subnetkit. Returns the exit code.
  */
 export async function createSubnetkitMain(argv: string[], options: MainOptions = {}): Promise<number> {
-  const stderr = options.stderr ?? process.stderr;
-  const ctx: CliContext = {
-    out: createOutput(options.stdout, stderr),
-    env: options.env ?? process.env,
-    cwd: options.cwd ?? process.cwd(),
-    shutdown: options.shutdown ?? new AbortController().signal,
-  };
+  const { ctx, stderr } = createCliContext(options);
   const program = configureNewCommand(
     new Command('create-subnetkit')
       .description('scaffold a publishable Subnetkit subnet package (the same generator as `subnetkit new`)')

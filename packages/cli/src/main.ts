@@ -1,16 +1,10 @@
 import { SubnetkitError } from '@subnetkit/core';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
-import type { CliContext } from './context.js';
-import { createOutput, EXIT, reportError } from './output.js';
+import { type CliContext, createCliContext, type MainOptions } from './context.js';
+import { EXIT, reportError } from './output.js';
 
-export interface MainOptions {
-  stdout?: NodeJS.WritableStream;
-  stderr?: NodeJS.WritableStream;
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-  shutdown?: AbortSignal;
-}
+export type { MainOptions } from './context.js';
 
 /** Builds the command tree (exported for tests and `--help` docs). */
 export function createProgram(ctx: CliContext): Command {
@@ -33,13 +27,7 @@ const VERSION = '0.1.0';
 
 /** Runs the CLI and returns the exit code (0 ok, 1 failure, 2 usage). */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
-  const stderr = options.stderr ?? process.stderr;
-  const ctx: CliContext = {
-    out: createOutput(options.stdout, stderr),
-    env: options.env ?? process.env,
-    cwd: options.cwd ?? process.cwd(),
-    shutdown: options.shutdown ?? new AbortController().signal,
-  };
+  const { ctx, stderr } = createCliContext(options);
   const program = createProgram(ctx);
   const json = argv.includes('--json');
   try {

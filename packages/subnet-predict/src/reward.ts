@@ -131,49 +131,15 @@ export function naiveYardstick(truth: ForecastTruth): number {
 export function scoreForecast(answer: ForecastAnswer, truth: ForecastTruth): number {
   if (truth.baselines && truth.baselines.length > 0) return scoreAgainstBaselines(answer, truth, truth.baselines);
   const yard = naiveYardstick(truth);
-  let point: number;
-  try {
-    point = skillScore(mase(answer.forecast, truth.values, truth.scale) / yard);
-  } catch (e) {
-    if (e instanceof SubnetkitError && e.code === 'SK_PREDICT_BAD_INPUT') return 0;
-    throw e;
-  }
-  if (!truth.quantiles || truth.quantiles.length === 0) return point;
-  // Every requested level must be answered; extra levels are ignored.
-  const picked: QuantileForecast[] = [];
-  for (const level of truth.quantiles) {
-    const q = answer.quantiles?.find((a) => Math.abs(a.level - level) < 1e-9);
-    if (!q) return point / 2;
-    picked.push({ level, values: q.values });
-  }
-  let quantile: number;
-  try {
-    quantile = skillScore(scaledCrps(picked, truth.values, truth.scale) / yard);
-  } catch (e) {
-    if (e instanceof SubnetkitError && e.code === 'SK_PREDICT_BAD_INPUT') return point / 2;
-    throw e;
-  }
-  return (point + quantile) / 2;
-}
-
-/** The best (smallest) MASE any cheap baseline reaches on this truth. */
-export function bestBaselineMase(truth: ForecastTruth, baselines: readonly number[][]): number {
-  return Math.min(...baselines.map((b) => mase(b, truth.values, truth.scale)));
+  return scoreOnYardstick(answer, truth, (error) => skillScore(error / yard));
 }
 
 /**
- * Skill over the best cheap baseline, in [0, 1]: 1 - error / best baseline's error. The best
- * baseline itself, every worse one and anything worse than it score 0; only a forecast that beats
- * all of them on this challenge earns. Quantiles, when asked, are half the score on the same
- * scale (CRPS against the best baseline's MASE, which is its CRPS as a point forecast).
+ * The point score, averaged with the quantile score when quantiles are asked, both mapped from
+ * their error by `skill`. Every requested level must be answered (a missing one halves the score);
+ * extra levels are ignored. An answer that cannot be scored earns 0 (or its point score, halved).
  */
-export function scoreAgainstBaselines(
-  answer: ForecastAnswer,
-  truth: ForecastTruth,
-  baselines: readonly number[][],
-): number {
-  const yard = bestBaselineMase(truth, baselines);
-  const skill = (error: number): number => (yard > 0 ? Math.min(1, Math.max(0, 1 - error / yard)) : 0);
+function scoreOnYardstick(answer: ForecastAnswer, truth: ForecastTruth, skill: (error: number) => number): number {
   let point: number;
   try {
     point = skill(mase(answer.forecast, truth.values, truth.scale));
@@ -194,4 +160,24 @@ export function scoreAgainstBaselines(
     if (e instanceof SubnetkitError && e.code === 'SK_PREDICT_BAD_INPUT') return point / 2;
     throw e;
   }
+}
+
+/** The best (smallest) MASE any cheap baseline reaches on this truth. */
+export function bestBaselineMase(truth: ForecastTruth, baselines: readonly number[][]): number {
+  return Math.min(...baselines.map((b) => mase(b, truth.values, truth.scale)));
+}
+
+/**
+ * Skill over the best cheap baseline, in [0, 1]: 1 - error / best baseline's error. The best
+ * baseline itself, every worse one and anything worse than it score 0; only a forecast that beats
+ * all of them on this challenge earns. Quantiles, when asked, are half the score on the same
+ * scale (CRPS against the best baseline's MASE, which is its CRPS as a point forecast).
+ */
+export function scoreAgainstBaselines(
+  answer: ForecastAnswer,
+  truth: ForecastTruth,
+  baselines: readonly number[][],
+): number {
+  const yard = bestBaselineMase(truth, baselines);
+  return scoreOnYardstick(answer, truth, (error) => (yard > 0 ? Math.min(1, Math.max(0, 1 - error / yard)) : 0));
 }

@@ -15,6 +15,7 @@ import {
   type MinerProfile,
   type NetworkSummary,
   parseProfiles,
+  readValidatorStateJson,
   renderHtmlReport,
   SubnetkitError,
   startDevnet,
@@ -231,17 +232,7 @@ function checkValidatorFiles(dir: string): void {
   if (!existsSync(dir)) return;
   for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
     if (!/validator-\d+\.json$/.test(entry)) continue;
-    const file = join(dir, entry);
-    try {
-      JSON.parse(readFileSync(file, 'utf8'));
-    } catch (cause) {
-      throw new SubnetkitError(
-        'SK_NEURON_STATE_CORRUPT',
-        `Validator state ${file} is not valid JSON; move it away to start fresh.`,
-        { file },
-        { cause },
-      );
-    }
+    readValidatorStateJson(join(dir, entry));
   }
 }
 

@@ -11,6 +11,7 @@ export { type StepReport, Validator, type ValidatorOptions } from './validator.j
 export {
   initialValidatorState,
   loadValidatorState,
+  readValidatorStateJson,
   saveValidatorState,
   type ValidatorState,
 } from './validator-state.js';

@@ -49,16 +49,10 @@ export function initialValidatorState(netuid: number, hotkey: string): Validator
   return { version: 1, netuid, hotkey, step: 0, scores: [], lastWeightsBlock: -1, pendingReveal: null, deferred: [] };
 }
 
-/**
- * Reads a validator's persisted state. Missing file → a fresh state; a state of another
- * subnet or hotkey → a fresh state (scores are per hotkey and subnet); unreadable → error
- * naming the file (never silently starting from zero on corruption).
- */
-export function loadValidatorState(file: string, netuid: number, hotkey: string): ValidatorState {
-  if (!existsSync(file)) return initialValidatorState(netuid, hotkey);
-  let parsed: z.ZodSafeParseResult<ValidatorState>;
+/** Reads a validator state file as JSON; a file that is not JSON is SK_NEURON_STATE_CORRUPT naming it. */
+export function readValidatorStateJson(file: string): unknown {
   try {
-    parsed = stateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch (cause) {
     throw new SubnetkitError(
       'SK_NEURON_STATE_CORRUPT',
@@ -67,6 +61,16 @@ export function loadValidatorState(file: string, netuid: number, hotkey: string)
       { cause },
     );
   }
+}
+
+/**
+ * Reads a validator's persisted state. Missing file → a fresh state; a state of another
+ * subnet or hotkey → a fresh state (scores are per hotkey and subnet); unreadable → error
+ * naming the file (never silently starting from zero on corruption).
+ */
+export function loadValidatorState(file: string, netuid: number, hotkey: string): ValidatorState {
+  if (!existsSync(file)) return initialValidatorState(netuid, hotkey);
+  const parsed: z.ZodSafeParseResult<ValidatorState> = stateSchema.safeParse(readValidatorStateJson(file));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new SubnetkitError(

@@ -642,6 +642,39 @@ function safe(fn: () => void, log: Logger | undefined): void {
 }
 
 /**
+ * A chain rebuilt from its database as stored: the state is loaded and must match the head
+ * block's state hash, else SK_CHAIN_STORAGE (the caller closes `db` on a throw).
+ */
+export function reopenStoredChain(
+  db: ChainDb,
+  dataDir: string,
+  storedGenesis: string,
+  genesisHash: string,
+  options: LocalChainOptions,
+): LocalChain {
+  const store = new Store();
+  store.load(db.stateEntries(), canonicalDecode);
+  const headNumber = Number(db.meta('head'));
+  const head = db.block(headNumber);
+  if (!head || head.stateHash !== store.stateHash()) {
+    throw new SubnetkitError(
+      'SK_CHAIN_STORAGE',
+      `The chain database in ${dataDir} is inconsistent (state hash mismatch).`,
+      { dir: dataDir, head: headNumber },
+    );
+  }
+  const st = new ChainState(store, paramsOf(canonicalDecode<GenesisConfig>(storedGenesis)));
+  return new LocalChain({
+    store,
+    st,
+    db,
+    genesisHash,
+    head: { number: head.number, hash: head.hash, parentHash: head.parentHash, timestamp: head.timestamp },
+    options,
+  });
+}
+
+/**
  * Creates (or reopens, from `dataDir`) a local chain. Waits for the wasm sr25519 backend.
  *
  * @example
@@ -654,7 +687,6 @@ export async function createLocalChain(options: LocalChainOptions = {}): Promise
   try {
     const storedGenesis = db?.meta('genesis');
     if (db && storedGenesis !== undefined) {
-      const genesis = canonicalDecode<GenesisConfig>(storedGenesis);
       const genesisHash = db.meta('genesisHash') as string;
       if (options.genesis && genesisHashOf(options.genesis) !== genesisHash) {
         throw new SubnetkitError(
@@ -665,23 +697,7 @@ export async function createLocalChain(options: LocalChainOptions = {}): Promise
           },
         );
       }
-      store.load(db.stateEntries(), canonicalDecode);
-      const headNumber = Number(db.meta('head'));
-      const head = db.block(headNumber);
-      if (!head || head.stateHash !== store.stateHash()) {
-        throw new SubnetkitError('SK_CHAIN_STORAGE', 'the chain database is inconsistent (state hash mismatch)', {
-          head: headNumber,
-        });
-      }
-      const st = new ChainState(store, paramsOf(genesis));
-      return new LocalChain({
-        store,
-        st,
-        db,
-        genesisHash,
-        head: { number: head.number, hash: head.hash, parentHash: head.parentHash, timestamp: head.timestamp },
-        options,
-      });
+      return reopenStoredChain(db, options.dataDir as string, storedGenesis, genesisHash, options);
     }
     const genesis = options.genesis ?? {};
     const genesisHash = genesisHashOf(genesis);

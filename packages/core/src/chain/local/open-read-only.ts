@@ -1,12 +1,8 @@
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import type { Logger } from '../../log/logger.js';
-import { canonicalDecode } from './codec.js';
 import { initCrypto } from './crypto.js';
-import { type GenesisConfig, paramsOf } from './genesis.js';
-import { LocalChain } from './local-chain.js';
+import { type LocalChain, reopenStoredChain } from './local-chain.js';
 import { ChainDb } from './persistence.js';
-import { ChainState } from './state.js';
-import { Store } from './store.js';
 
 /**
  * Opens an existing local chain for reading only (`subnets list`, `metagraph` of a localnet that
@@ -26,28 +22,9 @@ export async function openLocalChainReadOnly(dataDir: string, options: { logger?
       });
     }
     // one synchronous pass: lmdb serves it from a single read snapshot, even while a localnet writes
-    const store = new Store();
-    store.load(db.stateEntries(), canonicalDecode);
-    const headNumber = Number(db.meta('head'));
-    const head = db.block(headNumber);
-    if (!head || head.stateHash !== store.stateHash()) {
-      throw new SubnetkitError(
-        'SK_CHAIN_STORAGE',
-        `The chain database in ${dataDir} is inconsistent (state hash mismatch).`,
-        {
-          dir: dataDir,
-          head: headNumber,
-        },
-      );
-    }
-    const st = new ChainState(store, paramsOf(canonicalDecode<GenesisConfig>(storedGenesis)));
-    return new LocalChain({
-      store,
-      st,
-      db,
-      genesisHash,
-      head: { number: head.number, hash: head.hash, parentHash: head.parentHash, timestamp: head.timestamp },
-      options: { blockTime: 'manual', ...(options.logger ? { logger: options.logger } : {}) },
+    return reopenStoredChain(db, dataDir, storedGenesis, genesisHash, {
+      blockTime: 'manual',
+      ...(options.logger ? { logger: options.logger } : {}),
     });
   } catch (err) {
     await db.close().catch(() => undefined);

@@ -88,7 +88,7 @@ export function standardAdversaries(
  *
  * @example
  * const result = await runGauntlet({ subnet, seeds: [1, 2, 3] });
- * console.log(formatGauntletTable(result));
+ * process.stdout.write(`${formatGauntletTable(result)}\n`);
  */
 export async function runGauntlet(options: GauntletOptions): Promise<GauntletResult> {
   const cwd = options.cwd ?? process.cwd();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isSubnetkitError } from '../errors/subnetkit-error.js';
+import { codeOf } from '../errors/code-of.test-helper.js';
 import * as core from '../index.js';
 import { axonIpStr, canonicalIp, dendriteUrl, ipFromInt, ipToInt, ipVersion, isServing } from './ip.js';
 import { parseJsonBig } from './json-bigint.js';
@@ -21,15 +21,6 @@ function cases(group: any): any[] {
   const list = Array.isArray(group) ? group : group?.cases;
   expect(Array.isArray(list) && list.length > 0).toBe(true);
   return list;
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return isSubnetkitError(err) ? err.code : `not a SubnetkitError: ${String(err)}`;
-  }
-  return undefined;
 }
 
 describe('public exports', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { isSubnetkitError } from '../errors/subnetkit-error.js';
+import { codeOf } from '../errors/code-of.test-helper.js';
 import { LocalBeacon, latestRound, verifyBeaconSignature } from './beacon.js';
 import { RustChaCha20Rng } from './chacha-rng.test-helper.js';
 import { parseCiphertext } from './ciphertext.js';
@@ -18,15 +18,6 @@ const [V1, V2] = vectors.pulses as unknown as [
   { round: number; signature: string; randomness: string },
   { round: number; signature: string },
 ];
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return isSubnetkitError(err) ? err.code : 'not-a-SubnetkitError';
-  }
-  return undefined;
-}
 
 describe('quicknet vectors (published)', () => {
   test('the constants match the published quicknet info', () => {

@@ -1,5 +1,6 @@
 import { u8aToHex } from '@polkadot/util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { codeOf } from '../errors/code-of.test-helper.js';
 import { isSubnetkitError } from '../errors/subnetkit-error.js';
 import { Secret } from '../util/secret.js';
 import { initCrypto } from './crypto-ready.js';
@@ -21,15 +22,6 @@ const LEOPARD = mnemonicStartingWith('old leopard');
 const OTHER = otherMnemonic(LEOPARD);
 
 beforeAll(() => initCrypto());
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    return isSubnetkitError(err) ? err.code : `not a SubnetkitError: ${String(err)}`;
-  }
-  return undefined;
-}
 
 describe('mnemonic → keypair (keys.json → mnemonics)', () => {
   for (const v of keys.mnemonics) {

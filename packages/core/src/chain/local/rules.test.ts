@@ -5,7 +5,7 @@ import { createDevSigner } from './crypto.js';
 import { devGenesis } from './dev-genesis.js';
 import { createLocalChain, type LocalChain } from './local-chain.js';
 import type { Hyper } from './params.js';
-import { dev, include, invariantViolations } from './test-helpers.js';
+import { chainError, dev, include, invariantViolations } from './test-helpers.js';
 
 const TAO = 1_000_000_000n;
 
@@ -20,14 +20,6 @@ const reg = (netuid: number, hotkey: string): ChainCall => ({
   method: 'burned_register',
   args: { netuid, hotkey },
 });
-async function chainError(p: Promise<unknown>): Promise<string> {
-  const e = (await p.then(
-    () => ({ details: { chainError: 'none' } }),
-    (err) => err,
-  )) as { details: { chainError: string } };
-  return e.details.chainError;
-}
-
 describe('balances', () => {
   it('keeps the existential deposit on transfer_keep_alive and refuses dust accounts', async () => {
     const c = await setup();

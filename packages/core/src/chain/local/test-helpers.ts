@@ -61,3 +61,12 @@ export function wasmSigner(seed: number | string): Signer {
   const publicKey = kp.slice(64);
   return { address: addressOf(publicKey), publicKey, sign: (m) => sr25519Sign(publicKey, secret, m) };
 }
+
+/** The chain error name a submission fails with ('none' when it succeeds). */
+export async function chainError(p: Promise<unknown>): Promise<string> {
+  const e = (await p.then(
+    () => ({ details: { chainError: 'none' } }),
+    (err) => err,
+  )) as { details: { chainError: string } };
+  return e.details.chainError;
+}

@@ -11,7 +11,7 @@ import { devGenesis } from './dev-genesis.js';
 import { buildEpochInput } from './epoch.js';
 import { createLocalChain, type LocalChain } from './local-chain.js';
 import type { Hyper } from './params.js';
-import { dev, include } from './test-helpers.js';
+import { chainError, dev, include } from './test-helpers.js';
 
 const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString('hex')}`;
 
@@ -26,14 +26,6 @@ async function setup(hyper: Partial<Hyper> = {}): Promise<LocalChain> {
     args: { netuid: 1, hotkey: dev.minerHot.address },
   });
   return c;
-}
-
-async function chainError(p: Promise<unknown>): Promise<string> {
-  const e = (await p.then(
-    () => ({ details: { chainError: 'none' } }),
-    (err) => err,
-  )) as { details: { chainError: string } };
-  return e.details.chainError;
 }
 
 const commitCall = (commit: string, revealRound: bigint, version = 4, netuid = 1): ChainCall => ({

@@ -117,6 +117,21 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
       clock: systemClock,
       random: scope.resolve(RANDOM),
     };
+    // registration (and its burn) happens in start(); a funds error gets the local top-up hint
+    const startNeuron = (role: string, start: Promise<void>) =>
+      unlessAborted(
+        ctx.shutdown,
+        withProgress(
+          ctx.out.stderr,
+          `registering and starting the ${role}`,
+          start.catch((err: unknown) => {
+            throw fundsHint(err, coldkey?.address);
+          }),
+        ),
+        'while registering',
+        teardown,
+        () => undefined,
+      );
     if (flags.role === 'miner') {
       scope.register(MINER_OPTIONS, {
         useValue: { ...common, port: Number(flags.port ?? 8091), host: config.axon.host },
@@ -125,19 +140,7 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
       const miner = scope.resolve(Miner);
       // stopping is safe before or during start: a failed or interrupted start leaves no axon
       teardown.add(() => miner.stop());
-      await unlessAborted(
-        ctx.shutdown,
-        withProgress(
-          ctx.out.stderr,
-          'registering and starting the miner',
-          miner.start().catch((err: unknown) => {
-            throw fundsHint(err, coldkey?.address);
-          }),
-        ),
-        'while registering',
-        teardown,
-        () => undefined,
-      );
+      await startNeuron('miner', miner.start());
       ctx.out.info(`miner uid ${miner.uid} serving on ${config.axon.host}:${miner.port} (subnet ${netuid})`);
     } else {
       const validator = new Validator({
@@ -148,19 +151,7 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
         ),
       });
       teardown.add(() => validator.stop());
-      await unlessAborted(
-        ctx.shutdown,
-        withProgress(
-          ctx.out.stderr,
-          'registering and starting the validator',
-          validator.start().catch((err: unknown) => {
-            throw fundsHint(err, coldkey?.address);
-          }),
-        ),
-        'while registering',
-        teardown,
-        () => undefined,
-      );
+      await startNeuron('validator', validator.start());
       ctx.out.info(`validator uid ${validator.uid} on subnet ${netuid}, step ${validator.state.step}`);
       teardown.add(
         chain.onBlock((h) => {

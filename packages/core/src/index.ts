@@ -14,6 +14,7 @@ export * from './localnet/index.js';
 export { createLogger, type Logger, type LoggerConfig, REDACT_PATHS } from './log/logger.js';
 export * from './models/index.js';
 export * from './neuron/index.js';
+export * from './ops/index.js';
 export * from './plugin/index.js';
 export * from './protocol/index.js';
 export * from './timelock/index.js';

@@ -138,7 +138,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['chain/codec'],
   ['chain/local', 'chain/subtensor'],
   ['chain/devnet'],
-  ['plugin'],
+  ['plugin', 'ops'],
   ['di'],
   ['neuron'],
   ['localnet'],

@@ -76,6 +76,9 @@ export const ERROR_CODES = {
   SK_MODEL_OVERLOADED: 'A model queue is full.',
   SK_MODEL_INFERENCE_FAILED: 'A loaded model failed while running a request.',
   SK_MODEL_DISPOSED: 'The model runtime was shut down.',
+  SK_MODEL_UNREACHABLE:
+    'An OpenAI-compatible inference server could not be reached, refused the call or broke off its answer.',
+  SK_MODEL_TIMEOUT: 'A model call to an inference server did not finish within its timeout.',
   // neuron
   SK_NEURON_NOT_REGISTERED: 'The hotkey is not registered on the subnet.',
   SK_NEURON_DEREGISTERED: 'The hotkey was deregistered while running.',
@@ -97,6 +100,9 @@ export const ERROR_CODES = {
   // subnet-text
   SK_TEXT_BAD_INPUT: 'A text prompt list, query input or reward input is malformed.',
   SK_TEXT_NO_REFERENCE: 'The validator model gave no usable reference completion for the picked prompts.',
+  // operations
+  SK_OPS_SHUTDOWN_FORCED: 'A second SIGTERM/SIGINT forced the exit before the graceful shutdown finished.',
+  SK_OPS_SHUTDOWN_TIMEOUT: 'A graceful shutdown did not finish within its deadline (--shutdown-timeout).',
   // generic
   SK_INTERNAL: 'An unexpected internal failure (a bug: please report it).',
 } as const;

@@ -109,6 +109,15 @@ export interface AxonOptions {
   readonly maxConnections?: number;
   /** How long `stop()` waits for in-flight requests before aborting them. Default 10 s. */
   readonly drainTimeoutMs?: number;
+  /** Told of every answered request when its reply is ready (metrics); `synapse` is null for unknown routes. */
+  readonly onResponse?: (event: AxonResponseEvent) => void;
+}
+
+/** One answered request, as `onResponse` sees it. */
+export interface AxonResponseEvent {
+  readonly synapse: string | null;
+  readonly status: number;
+  readonly durationMs: number;
 }
 
 /** Counters for monitoring and tests. */
@@ -267,11 +276,23 @@ export function createAxon(options: AxonOptions): Axon {
   // in-memory requests (`app.request()`, tests); sockets skip hono for a leaner per-request path
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.onError((err) => toResponse(internalError(err)));
-  app.all('*', async (c) => toResponse(await handle(fromHono(c))));
+  app.all('*', async (c) => toResponse(await observed(fromHono(c))));
+
+  /** `handle`, reporting each reply to `onResponse` (a no-op wrapper when nobody listens). */
+  const observed = (req: AxonRequest): Promise<AxonReply> => {
+    const observer = options.onResponse;
+    if (!observer) return handle(req);
+    const startMs = clock.now();
+    return handle(req).then((reply) => {
+      const name = decodeURIComponentSafe(req.path.split('/')[1] ?? '');
+      observer({ synapse: routes.has(name) ? name : null, status: reply.status, durationMs: clock.now() - startMs });
+      return reply;
+    });
+  };
 
   /** The socket path: node's request and response, no fetch-API objects in between. */
   const listener = (incoming: IncomingMessage, outgoing: ServerResponse): void => {
-    handle(fromNode(incoming, outgoing)).then(
+    observed(fromNode(incoming, outgoing)).then(
       (reply) => sendReply(outgoing, reply),
       (err) => sendReply(outgoing, internalError(err)),
     );

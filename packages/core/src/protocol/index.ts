@@ -3,6 +3,7 @@ export {
   type Axon,
   type AxonHandler,
   type AxonOptions,
+  type AxonResponseEvent,
   type AxonStats,
   type BlacklistDecision,
   type BlacklistFn,

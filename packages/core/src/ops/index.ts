@@ -7,7 +7,7 @@
  * const readiness = new Readiness().require('models');
  * const chain = instrumentChain(rawChain, metrics);      // chain calls + weights set
  * const models = instrumentModelRuntime(runtime, metrics); // model batch sizes + outcomes
- * createAxon({ ..., onResponse: axonObserver(metrics) });  // axon requests + latency
+ * createAxon({ ..., observer: axonObserver(metrics) });   // axon requests + latency
  * // a hono service (gateway): app.use(requestMetrics(metrics, 'gateway'))
  * const ops = await startOpsServer({ metrics, readiness, port: 0 }); // GET /metrics /healthz /readyz
  * readiness.done('models');

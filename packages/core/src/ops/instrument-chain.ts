@@ -1,6 +1,6 @@
 import type { Chain, ChainCall } from '../chain/types.js';
 import type { Signer } from '../util/signer.js';
-import { errorCode, type OpsMetrics } from './metrics.js';
+import type { OpsMetrics } from './metrics.js';
 
 /** Extrinsics that put a validator's weights on chain: each inclusion counts as weights set. */
 const WEIGHT_CALLS = new Set(['set_weights', 'commit_weights', 'commit_timelocked_weights', 'reveal_weights']);

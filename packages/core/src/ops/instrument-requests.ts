@@ -1,4 +1,4 @@
-import type { AxonResponseEvent } from '../protocol/axon.js';
+import type { AxonObserver } from '../protocol/axon.js';
 import type { OpsMetrics } from './metrics.js';
 
 /** One answered HTTP request of any service (axon, gateway). */
@@ -15,12 +15,21 @@ export function recordRequest(metrics: OpsMetrics, service: string, event: Reque
   metrics.requestSeconds.observe({ service, route: event.route }, event.durationMs / 1000);
 }
 
-/** An axon `onResponse` observer that feeds the request metrics (unknown synapses as `unknown`). */
-export function axonObserver(metrics: OpsMetrics): (event: AxonResponseEvent) => void {
-  return (event) =>
-    recordRequest(metrics, 'axon', {
-      route: event.synapse ?? 'unknown',
-      status: event.status,
-      durationMs: event.durationMs,
-    });
+/**
+ * An axon observer (`createAxon({ observer })`) feeding the request metrics. A request the route
+ * stage refused (unknown synapse, bad method, shutting down) is labelled `unknown`: its name is
+ * whatever the caller typed, and labels must stay a bounded set.
+ */
+export function axonObserver(metrics: OpsMetrics): AxonObserver {
+  return {
+    onRequest: () => metrics.inFlight.inc({ service: 'axon' }),
+    onResponse: (info) => {
+      metrics.inFlight.dec({ service: 'axon' });
+      recordRequest(metrics, 'axon', {
+        route: info.stage === 'route' ? 'unknown' : info.synapse,
+        status: info.status,
+        durationMs: info.durationMs,
+      });
+    },
+  };
 }

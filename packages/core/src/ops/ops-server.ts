@@ -40,7 +40,11 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
-          ? new SubnetkitError('SK_CLI_PORT_IN_USE', `Ops port ${host}:${options.port} is taken; pass another --ops-port (0 = any free port).`, { host, port: options.port })
+          ? new SubnetkitError(
+              'SK_CLI_PORT_IN_USE',
+              `Ops port ${host}:${options.port} is taken; pass another --ops-port (0 = any free port).`,
+              { host, port: options.port },
+            )
           : err,
       ),
     );

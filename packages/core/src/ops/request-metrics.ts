@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import type { OpsMetrics } from './metrics.js';
 import { recordRequest } from './instrument-requests.js';
+import type { OpsMetrics } from './metrics.js';
 
 /**
  * A hono middleware that counts and times every request of a service (e.g. the gateway), labelled

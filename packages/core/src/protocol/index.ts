@@ -3,7 +3,6 @@ export {
   type Axon,
   type AxonHandler,
   type AxonOptions,
-  type AxonResponseEvent,
   type AxonStats,
   type BlacklistDecision,
   type BlacklistFn,

@@ -2,9 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import {
   type Chain,
-  createLocalChain,
-  createSubtensorChain,
-  devGenesis,
+  chainFromConfig,
   initCrypto,
   Keypair,
   type Logger,
@@ -47,15 +45,14 @@ export async function openChain(
   if (network === 'local' && access.readOnly) {
     return openLocalChainReadOnly(findLocalChain(ctx, config, flags.dataDir), { logger: log });
   }
-  if (network === 'local') {
-    return createLocalChain({
-      dataDir: resolve(ctx.cwd, flags.dataDir ?? config.chain.dataDir),
-      genesis: devGenesis(),
-      blockTime,
-      logger: log,
-    });
-  }
-  return createSubtensorChain({ endpoint: network, logger: log });
+  // the backend the composition root picks from the config (flags on top)
+  return chainFromConfig(config, {
+    logger: log,
+    cwd: ctx.cwd,
+    network,
+    blockTime,
+    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+  });
 }
 
 /** Where `subnetkit localnet` keeps its chain by default (inside its data dir). */

@@ -7,8 +7,15 @@ export * from './chain/subtensor/index.js';
 export type * from './chain/types.js';
 export * from './config/index.js';
 export * from './consensus/index.js';
-export { type CreateRuntimeOptions, createRuntime, type Override, Runtime } from './di/create-runtime.js';
-export * from './di/tokens.js';
+export {
+  type CreateRuntimeOptions,
+  createRuntime,
+  type Override,
+  Runtime,
+  type ScopeValues,
+} from './di/create-runtime.js';
+export { type ChainFromConfigOptions, chainFromConfig, modelsFromConfig } from './di/from-config.js';
+export { CHAIN, CLOCK, LOGGER, MODELS, NEURON, type NeuronIdentity, RANDOM } from './di/tokens.js';
 export * from './errors/index.js';
 export * from './localnet/index.js';
 export { createLogger, type Logger, type LoggerConfig, REDACT_PATHS } from './log/logger.js';

@@ -141,6 +141,8 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['plugin', 'ops'],
   ['di'],
   ['neuron'],
+  // the cheating miner profiles: testing kit code, below the localnet whose demo runs them
+  ['testing/profiles.ts'],
   ['localnet'],
   ['testing'],
 ];

@@ -24,6 +24,8 @@ describe('core layering', () => {
     }
     expect(graph).toContainEqual(edge('neuron/validator.ts', 'chain/codec/commit-hash.ts'));
     expect(graph).toContainEqual(edge('neuron/tokens.ts', 'neuron/miner.ts', true));
+    expect(graph).toContainEqual(edge('localnet/network.ts', 'testing/profiles.ts'));
+    expect(graph.some((e) => e.from.startsWith('neuron/') && e.to.startsWith('testing/'))).toBe(false);
   });
 
   test('no runtime import cycles', () => {
@@ -64,6 +66,14 @@ describe('core layering', () => {
     expect(runtimeCycles([edge('a.ts', 'b.ts'), edge('b.ts', 'c.ts'), edge('c.ts', 'a.ts')])).toEqual([
       ['a.ts', 'b.ts', 'c.ts'],
     ]);
+    // the production miner ships no cheats: the profiles sit in the testing kit, above the neurons,
+    // and only the localnet's demo (and the kit) may use them
+    expect(layerViolations([edge('neuron/miner.ts', 'testing/profiles.ts')])).toHaveLength(1);
+    expect(layerViolations([edge('localnet/network.ts', 'testing/profiles.ts')])).toEqual([]);
+    expect(layerViolations([edge('localnet/network.ts', 'testing/create-test-network.ts')])).toHaveLength(1);
+    // the composition root may pick a backend; a neuron may not
+    expect(layerViolations([edge('di/from-config.ts', 'chain/subtensor/subtensor-chain.ts')])).toEqual([]);
+    expect(layerViolations([edge('neuron/compose.ts', 'chain/local/local-chain.ts')])).toHaveLength(1);
     // erased imports do not order module loading
     expect(runtimeCycles([edge('a.ts', 'b.ts'), edge('b.ts', 'a.ts', true)])).toEqual([]);
   });

@@ -12,15 +12,15 @@ import {
   isSubnetkitError,
   LocalNetwork,
   localChainEngine,
-  type MinerProfile,
   type NetworkSummary,
-  parseProfiles,
   readValidatorStateJson,
   renderHtmlReport,
   SubnetkitError,
   startDevnet,
   systemClock,
 } from '@subnetkit/core';
+// the cheating profiles of the demo belong to the testing kit, not the production runtime
+import { type MinerProfile, parseProfiles } from '@subnetkit/core/testing';
 import type { Command } from 'commander';
 import { keyFromUri } from '../chain-access.js';
 import type { CliContext } from '../context.js';

@@ -1,18 +1,14 @@
 import { join, resolve } from 'node:path';
 import {
+  composeMiner,
+  composeValidator,
   createRuntime,
   initCrypto,
   isSubnetkitError,
-  LOGGER,
-  MINER_OPTIONS,
-  Miner,
-  RANDOM,
   SubnetkitError,
   systemClock,
-  Validator,
 } from '@subnetkit/core';
 import type { Command } from 'commander';
-import { Lifecycle } from 'tsyringe';
 import {
   formatTao,
   type NetworkFlags,
@@ -86,7 +82,7 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
     const confirmRegistration = async ({ cost }: { cost: bigint }) =>
       Boolean(flags.yes) ||
       (await confirm(ctx, `Register ${hotkey.address} on subnet ${netuid} for ${formatTao(cost)} TAO (burned)?`));
-    const handles = await unlessAborted(
+    await unlessAborted(
       ctx.shutdown,
       withProgress(
         ctx.out.stderr,
@@ -97,26 +93,12 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
       teardown,
       () => undefined,
     );
-    // the composition root: one child container for this neuron (its logger and seeded random)
-    const runtime = createRuntime({ config, logger: log, clock: systemClock, chain });
+    // the composition root: chain, models, logger, clock and the seeded random source are its
+    // services; the neuron's child container adds only its seat and the role's settings
+    const runtime = createRuntime({ config, logger: log, clock: systemClock, chain, models });
     teardown.add(() => runtime.dispose());
-    const scope = runtime.createNeuronScope({
-      name: `${subnet.definition.name}/${flags.role}`,
-      subnet: subnet.definition.name,
-      role: flags.role,
-    });
-    const common = {
-      subnet,
-      netuid,
-      chain,
-      hotkey,
-      ...(coldkey ? { coldkey } : {}),
-      confirmRegistration,
-      models: handles,
-      log: scope.resolve(LOGGER),
-      clock: systemClock,
-      random: scope.resolve(RANDOM),
-    };
+    const name = `${subnet.definition.name}/${flags.role}`;
+    const seat = { subnet, netuid, hotkey, ...(coldkey ? { coldkey } : {}), confirmRegistration };
     // registration (and its burn) happens in start(); a funds error gets the local top-up hint
     const startNeuron = (role: string, start: Promise<void>) =>
       unlessAborted(
@@ -133,18 +115,13 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
         () => undefined,
       );
     if (flags.role === 'miner') {
-      scope.register(MINER_OPTIONS, {
-        useValue: { ...common, port: Number(flags.port ?? 8091), host: config.axon.host },
-      });
-      scope.register(Miner, Miner, { lifecycle: Lifecycle.ContainerScoped });
-      const miner = scope.resolve(Miner);
+      const miner = composeMiner(runtime, name, seat, { port: Number(flags.port ?? 8091), host: config.axon.host });
       // stopping is safe before or during start: a failed or interrupted start leaves no axon
       teardown.add(() => miner.stop());
       await startNeuron('miner', miner.start());
       ctx.out.info(`miner uid ${miner.uid} serving on ${config.axon.host}:${miner.port} (subnet ${netuid})`);
     } else {
-      const validator = new Validator({
-        ...common,
+      const validator = composeValidator(runtime, name, seat, {
         stateFile: join(
           resolve(ctx.cwd, flags.stateDir ?? '.subnetkit/validator'),
           `${subnet.definition.name}-${netuid}.json`,

@@ -3,12 +3,13 @@ import { Lifecycle } from 'tsyringe';
 import { describe, expect, test } from 'vitest';
 import { configSchema } from '../config/schema.js';
 import type { Logger } from '../log/logger.js';
+import { createModelRuntime } from '../models/model-runtime.js';
 import { captureLogs } from '../testing/capture-logs.js';
 import { createRandom, type Random } from '../util/random.js';
 import { Secret } from '../util/secret.js';
 import { createRuntime } from './create-runtime.js';
 import { injectableWith } from './injectable-with.js';
-import { LOGGER, NEURON, type NeuronIdentity, RANDOM } from './tokens.js';
+import { LOGGER, MODELS, NEURON, type NeuronIdentity, RANDOM } from './tokens.js';
 
 class ScoreBook {
   readonly scores = new Map<number, number>();
@@ -106,6 +107,31 @@ describe('Runtime (composition root)', () => {
     const runtime = createRuntime({ config });
     runtime.createNeuronScope({ name: 'dup', subnet: 's', role: 'miner' });
     expect(() => runtime.createNeuronScope({ name: 'dup', subnet: 's', role: 'miner' })).toThrow(/already/);
+  });
+});
+
+describe('Runtime services', () => {
+  const disposedModels = (logs: ReturnType<typeof captureLogs>) =>
+    logs.records().filter((r) => r.event === 'model.runtime_disposed').length;
+
+  test('the model runtime comes from config on first use, is shared by every neuron, and is disposed with the runtime', async () => {
+    const logs = captureLogs();
+    const runtime = createRuntime({ config, logger: logs.logger });
+    const models = runtime.resolve(MODELS);
+    expect(runtime.createNeuronScope({ name: 'n', subnet: 's', role: 'miner' }).resolve(MODELS)).toBe(models);
+    await runtime.dispose();
+    expect(disposedModels(logs)).toBe(1);
+  });
+
+  test("a model runtime passed in is the caller's: the runtime shares it and leaves it running", async () => {
+    const logs = captureLogs();
+    const models = createModelRuntime({ logger: logs.logger, useFixtures: true });
+    const runtime = createRuntime({ config, models, logger: logs.logger });
+    expect(runtime.createNeuronScope({ name: 'n', subnet: 's', role: 'miner' }).resolve(MODELS)).toBe(models);
+    await runtime.dispose();
+    expect(disposedModels(logs)).toBe(0);
+    await models.dispose();
+    expect(disposedModels(logs)).toBe(1);
   });
 });
 

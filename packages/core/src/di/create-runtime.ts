@@ -4,45 +4,63 @@ import { type DependencyContainer, container as globalContainer, type InjectionT
 import type { Chain } from '../chain/types.js';
 import type { SubnetkitConfig } from '../config/schema.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { PluginHost } from '../plugin/plugin-host.js';
+import type { ModelRuntime } from '../models/model-runtime.js';
 import { type Clock, systemClock } from '../util/clock.js';
-import { createRandom } from '../util/random.js';
-import { CHAIN, CLOCK, CONFIG, LOGGER, NEURON, type NeuronIdentity, PLUGIN_HOST, RANDOM } from './tokens.js';
+import { createRandom, type Random } from '../util/random.js';
+import { modelsFromConfig } from './from-config.js';
+import { CHAIN, CLOCK, LOGGER, MODELS, NEURON, type NeuronIdentity, RANDOM } from './tokens.js';
 
-/** A value or factory to put in place of a token (tests swap only what they name). */
 export type Override<T> = { useValue: T } | { useFactory: (c: DependencyContainer) => T };
 
 export interface CreateRuntimeOptions {
   config: SubnetkitConfig;
-  /** The chain backend; chosen from `config.network` by the caller that knows the backends. */
-  chain?: Chain | (() => Chain | Promise<Chain>);
+  /** The chain backend, opened by the caller (see `chainFromConfig`); required to compose neurons. */
+  chain?: Chain;
+  /** The model runtime; default: one built from `config.models` on first use (and disposed with the runtime). */
+  models?: ModelRuntime;
+  /** Default: pino at `config.log.level`. */
   logger?: Logger;
+  /** Default: the system clock. */
   clock?: Clock;
+  /** Default: seeded from `config.seed`, else from 256 bits of OS entropy. */
+  random?: Random;
   /** Replace any token's registration (applied last). */
   override?: ReadonlyArray<readonly [InjectionToken<unknown>, Override<unknown>]>;
 }
 
+/** Per-neuron registrations beside its identity (e.g. the role's settings), as token/value pairs. */
+export type ScopeValues = ReadonlyArray<readonly [InjectionToken<unknown>, unknown]>;
+
 /**
- * The process's services and the one place that registers them (the composition root).
- * Shared services live in the root container; each neuron gets a child container.
+ * The process's services and the one place that registers them (the composition root): chain
+ * backend, model runtime, logger, clock and random source live in the root container; each
+ * neuron gets a child container that adds only its identity and what its role is given.
  */
 export class Runtime {
   readonly #root: DependencyContainer;
   readonly #neurons = new Map<string, DependencyContainer>();
-  #chain: Promise<Chain> | undefined;
-  readonly #chainSource: CreateRuntimeOptions['chain'];
+  #ownModels: ModelRuntime | undefined;
 
   constructor(options: CreateRuntimeOptions) {
     // a fresh child of tsyringe's global container, which we never register into
     this.#root = globalContainer.createChildContainer();
     const logger = options.logger ?? createLogger({ level: options.config.log.level });
-    this.#root.register(CONFIG, { useValue: options.config });
     this.#root.register(LOGGER, { useValue: logger });
     this.#root.register(CLOCK, { useValue: options.clock ?? systemClock });
-    this.#root.register(RANDOM, { useValue: createRandom(options.config.seed ?? secretSeed()) });
-    this.#root.register(PLUGIN_HOST, { useValue: new PluginHost() });
+    this.#root.register(RANDOM, {
+      useValue: options.random ?? createRandom(options.config.seed ?? secretSeed()),
+    });
+    if (options.chain) this.#root.register(CHAIN, { useValue: options.chain });
+    const models = options.models;
+    this.#root.register(MODELS, {
+      useFactory: () => {
+        if (models) return models;
+        // built on first use, so a runtime that never loads a model never starts a model runtime
+        this.#ownModels ??= modelsFromConfig(options.config, { logger, clock: options.clock ?? systemClock });
+        return this.#ownModels;
+      },
+    });
     for (const [token, o] of options.override ?? []) this.#root.register(token, o as never);
-    this.#chainSource = options.chain;
   }
 
   /** Resolves a service from the root container. */
@@ -50,22 +68,11 @@ export class Runtime {
     return this.#root.resolve(token);
   }
 
-  /** The chain backend, created once on first use and shared by every neuron. */
-  chain(): Promise<Chain> {
-    if (this.#root.isRegistered(CHAIN, true)) return Promise.resolve(this.#root.resolve(CHAIN));
-    this.#chain ??= (async () => {
-      const source = this.#chainSource;
-      if (!source) throw new Error('no chain backend configured');
-      return typeof source === 'function' ? await source() : source;
-    })();
-    return this.#chain;
-  }
-
   /**
-   * A child container for one neuron: its own logger (`{ neuron, subnet, role }`), its own seeded
-   * random stream and whatever per-neuron services the caller registers there.
+   * A child container for one neuron: its identity, its own logger (`{ neuron, subnet, role }`),
+   * its own random stream forked by name, plus `values` (the role's settings).
    */
-  createNeuronScope(identity: NeuronIdentity): DependencyContainer {
+  createNeuronScope(identity: NeuronIdentity, values: ScopeValues = []): DependencyContainer {
     if (this.#neurons.has(identity.name)) throw new Error(`neuron ${identity.name} already has a scope`);
     const scope = this.#root.createChildContainer();
     scope.register(NEURON, { useValue: identity });
@@ -75,6 +82,7 @@ export class Runtime {
         .child({ neuron: identity.name, subnet: identity.subnet, role: identity.role }),
     });
     scope.register(RANDOM, { useValue: this.#root.resolve(RANDOM).fork(identity.name) });
+    for (const [token, value] of values) scope.register(token, { useValue: value });
     this.#neurons.set(identity.name, scope);
     return scope;
   }
@@ -87,10 +95,13 @@ export class Runtime {
     await scope.dispose();
   }
 
-  /** Shuts everything down: neurons first, then the shared services and the chain. */
+  /**
+   * Shuts down the neurons, then what the runtime built itself (a model runtime from config).
+   * The chain and a model runtime passed in belong to the caller, who closes them.
+   */
   async dispose(): Promise<void> {
     for (const name of [...this.#neurons.keys()]) await this.disposeNeuron(name);
-    if (this.#chain) await (await this.#chain.catch(() => undefined))?.close();
+    await this.#ownModels?.dispose();
     await this.#root.dispose();
   }
 }

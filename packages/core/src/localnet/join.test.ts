@@ -10,7 +10,7 @@ import { createSubtensorChain } from '../chain/subtensor/subtensor-chain.js';
 import type { Chain } from '../chain/types.js';
 import { createLogger } from '../log/logger.js';
 import { createModelRuntime } from '../models/model-runtime.js';
-import type { MinerProfile } from '../neuron/profiles.js';
+import type { MinerProfile } from '../testing/profiles.js';
 import { loadSubnet } from '../plugin/load-subnet.js';
 import { captureLogs } from '../testing/capture-logs.js';
 import { reverseSubnet } from '../testing/reverse-subnet.fixture.js';

@@ -1,18 +1,23 @@
 import { join } from 'node:path';
-import { Lifecycle } from 'tsyringe';
 import { createLocalChain, type LocalChain } from '../chain/local/index.js';
 import { FAST_HYPERPARAMETERS, type Hyper } from '../chain/local/params.js';
 import type { Chain, ChainEvent, Metagraph } from '../chain/types.js';
 import { configSchema } from '../config/schema.js';
 import { createRuntime, type Runtime } from '../di/create-runtime.js';
-import { LOGGER, RANDOM } from '../di/tokens.js';
 import type { Logger } from '../log/logger.js';
 import type { ModelRuntime } from '../models/model-runtime.js';
+import { composeMiner, composeValidator } from '../neuron/compose.js';
 import { Miner } from '../neuron/miner.js';
-import { AnswerBoard, type MinerBehaviour, type MinerProfile, profileName } from '../neuron/profiles.js';
-import { MINER_OPTIONS, VALIDATOR_OPTIONS } from '../neuron/tokens.js';
 import { Validator } from '../neuron/validator.js';
 import type { LoadedSubnet } from '../plugin/load-subnet.js';
+// the demo's cheaters come from the testing kit: the production miner ships none
+import {
+  AnswerBoard,
+  type MinerBehaviour,
+  type MinerProfile,
+  minerBehaviour,
+  profileName,
+} from '../testing/profiles.js';
 import type { Clock } from '../util/clock.js';
 import type { Signer } from '../util/signer.js';
 import { initCrypto } from '../wallet/crypto-ready.js';
@@ -234,6 +239,7 @@ export class LocalNetwork {
       logger: o.log,
       clock: o.clock,
       chain: this.chain,
+      models: o.models,
     });
     for (const [i, p] of plan.entries()) {
       this.#netuids.set(p.subnet.definition.name, p.netuid);
@@ -282,55 +288,25 @@ export class LocalNetwork {
     const o = this.#o;
     const starts: Promise<unknown>[] = [];
     for (const p of plan) {
-      const models = o.models.handles(p.subnet.definition.models ?? {});
       const board = new AnswerBoard();
       const name = p.subnet.definition.name;
       for (const [k, keys] of p.validators.entries()) {
-        const scope = this.#runtime.createNeuronScope({
-          name: `${name}/validator-${k}`,
-          subnet: name,
-          role: 'validator',
-        });
-        scope.register(VALIDATOR_OPTIONS, {
-          useValue: {
-            subnet: p.subnet,
-            netuid: p.netuid,
-            chain: this.chain,
-            hotkey: keys.hotkey,
-            coldkey: keys.coldkey,
-            models,
-            log: scope.resolve(LOGGER),
-            clock: o.clock,
-            random: scope.resolve(RANDOM),
-            stateFile: join(o.stateDir, name, `validator-${k}.json`),
-            timeoutMs: queryTimeout,
-          },
-        });
-        scope.register(Validator, Validator, { lifecycle: Lifecycle.ContainerScoped });
-        const runtime = scope.resolve(Validator);
+        const runtime = composeValidator(
+          this.#runtime,
+          `${name}/validator-${k}`,
+          { subnet: p.subnet, netuid: p.netuid, hotkey: keys.hotkey, coldkey: keys.coldkey },
+          { stateFile: join(o.stateDir, name, `validator-${k}.json`), timeoutMs: queryTimeout },
+        );
         this.#neurons.push({ subnet: name, netuid: p.netuid, role: 'validator', profile: 'validator', keys, runtime });
         starts.push(runtime.start().then(() => this.#ensureStake(keys, p.netuid, stake)));
       }
       for (const [k, m] of p.miners.entries()) {
-        const scope = this.#runtime.createNeuronScope({ name: `${name}/miner-${k}`, subnet: name, role: 'miner' });
-        scope.register(MINER_OPTIONS, {
-          useValue: {
-            subnet: p.subnet,
-            netuid: p.netuid,
-            chain: this.chain,
-            hotkey: m.keys.hotkey,
-            coldkey: m.keys.coldkey,
-            models,
-            log: scope.resolve(LOGGER).child({ profile: profileName(m.profile) }),
-            clock: o.clock,
-            random: scope.resolve(RANDOM),
-            profile: m.profile,
-            board,
-            timeoutMs: queryTimeout,
-          },
-        });
-        scope.register(Miner, Miner, { lifecycle: Lifecycle.ContainerScoped });
-        const runtime = scope.resolve(Miner);
+        const runtime = composeMiner(
+          this.#runtime,
+          `${name}/miner-${k}`,
+          { subnet: p.subnet, netuid: p.netuid, hotkey: m.keys.hotkey, coldkey: m.keys.coldkey },
+          { behaviour: minerBehaviour(m.profile, board, queryTimeout) },
+        );
         this.#neurons.push({
           subnet: name,
           netuid: p.netuid,

@@ -1,13 +1,14 @@
 export { announceableIp, dialableIp } from './axon-address.js';
+export { composeMiner, composeValidator } from './compose.js';
 export { MetagraphSync } from './metagraph-sync.js';
-export { Miner, type MinerOptions } from './miner.js';
-export type { NeuronOptions } from './options.js';
-export { AnswerBoard, MINER_PROFILES, type MinerProfile, parseProfiles } from './profiles.js';
+export { Miner, type MinerOptions, type MinerSettings } from './miner.js';
+export type { MinerBehaviourOverride, MinerHandler } from './miner-behaviour.js';
+export type { NeuronOptions, NeuronSeat } from './options.js';
 export { type ConfirmRegistration, ensureRegistered } from './registration.js';
 export { DEFAULT_SCORE_ALPHA, resetChangedHotkeys, type UidScore, updateScores } from './scores.js';
 export { type SubnetSynapses, subnetSynapses } from './subnet-synapse.js';
-export { MINER_OPTIONS, VALIDATOR_OPTIONS } from './tokens.js';
-export { type StepReport, Validator, type ValidatorOptions } from './validator.js';
+export { MINER_SETTINGS, SEAT, VALIDATOR_SETTINGS } from './tokens.js';
+export { type StepReport, Validator, type ValidatorOptions, type ValidatorSettings } from './validator.js';
 export {
   initialValidatorState,
   loadValidatorState,

@@ -1,30 +1,36 @@
-import type { ChainEvent, Unsubscribe } from '../chain/types.js';
+import type { Chain, ChainEvent, Unsubscribe } from '../chain/types.js';
 import { injectableWith } from '../di/injectable-with.js';
+import { CHAIN, CLOCK, LOGGER, MODELS, RANDOM } from '../di/tokens.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
+import type { Logger } from '../log/logger.js';
+import type { ModelRuntime } from '../models/model-runtime.js';
 import { type Axon, createAxon, type HandlerContext } from '../protocol/axon.js';
+import type { Clock } from '../util/clock.js';
+import type { Random } from '../util/random.js';
 import { announceableIp } from './axon-address.js';
 import { MetagraphSync } from './metagraph-sync.js';
-import type { NeuronOptions } from './options.js';
-import { AnswerBoard, type MinerBehaviour, profileHandler } from './profiles.js';
+import type { MinerBehaviourOverride, MinerHandler } from './miner-behaviour.js';
+import type { NeuronOptions, NeuronSeat } from './options.js';
 import { ensureRegistered } from './registration.js';
 import { subnetSynapses } from './subnet-synapse.js';
-import { MINER_OPTIONS } from './tokens.js';
+import { MINER_SETTINGS, SEAT } from './tokens.js';
 
-export interface MinerOptions extends NeuronOptions {
-  profile?: MinerBehaviour;
-  /** Shared by the copycats of one subnet (localnet); a lone miner gets its own. */
-  board?: AnswerBoard;
+/** What a miner is told beyond its seat; the services come from its container. */
+export interface MinerSettings {
+  /** Replaces the subnet's handler (the testing kit's cheating profiles); absent in production. */
+  behaviour?: MinerBehaviourOverride;
   /** Where the axon listens (port 0: any free port) and what it announces on chain. */
   host?: string;
   port?: number;
   externalIp?: string;
   /** Validators below this stake are blacklisted (default 0: any registered hotkey may call). */
   minValidatorStake?: bigint;
-  /** The validators' query timeout, when shorter than the task's (localnet); the slow profile misses it. */
-  timeoutMs?: number;
   /** What to do when the hotkey loses its uid: register again (default) or stop. */
   onDeregistered?: 'reregister' | 'exit';
 }
+
+/** A miner's seat, settings and services together (what its methods work from). */
+export type MinerOptions = NeuronOptions & MinerSettings;
 
 /**
  * The miner runtime: registers (burn) if needed, serves the subnet's synapse on an axon whose
@@ -42,9 +48,26 @@ export class Miner {
   #onExit: ((err: SubnetkitError) => void) | undefined;
   #recovering: Promise<void> | undefined;
 
-  constructor(options: MinerOptions) {
-    this.#o = options;
-    this.#sync = new MetagraphSync(options.chain, options.netuid, options.log);
+  constructor(
+    seat: NeuronSeat,
+    settings: MinerSettings,
+    chain: Chain,
+    models: ModelRuntime,
+    log: Logger,
+    clock: Clock,
+    random: Random,
+  ) {
+    const behaviour = settings.behaviour;
+    this.#o = {
+      ...seat,
+      ...settings,
+      chain,
+      models: models.handles(seat.subnet.definition.models ?? {}),
+      log: behaviour ? log.child({ profile: behaviour.name }) : log,
+      clock,
+      random,
+    };
+    this.#sync = new MetagraphSync(chain, seat.netuid, this.#o.log);
   }
 
   get uid(): number | null {
@@ -69,13 +92,9 @@ export class Miner {
     this.#uid = await ensureRegistered(o);
     await this.#sync.start();
     const subnet = o.subnet.definition;
-    const handler = profileHandler({
-      subnet,
-      profile: o.profile ?? 'honest',
-      board: o.board ?? new AnswerBoard(),
-      clock: o.clock,
-      ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
-    });
+    const handler: MinerHandler = o.behaviour
+      ? o.behaviour.create({ subnet, clock: o.clock })
+      : async (request, ctx) => subnet.miner.handle(request, ctx);
     const minStake = o.minValidatorStake ?? 0n;
     this.#axon = createAxon({
       signer: o.hotkey,
@@ -109,8 +128,8 @@ export class Miner {
     const synapses = subnetSynapses(subnet);
     this.#axon.attach(synapses.unary, async (request, hctx) => (await handler(request, contextFor(hctx))) as never);
     const stream = subnet.miner.stream;
-    if (synapses.streaming && stream && (o.profile ?? 'honest') === 'honest') {
-      // only honest miners stream; application queries pick miners by incentive anyway
+    if (synapses.streaming && stream && (o.behaviour?.streams ?? true)) {
+      // cheating behaviours do not stream; application queries pick miners by incentive anyway
       this.#axon.attach(synapses.streaming, (request, hctx) => stream(request, contextFor(hctx)) as never);
     }
     this.#port = await this.#axon.listen(o.port ?? 0, o.host ?? '127.0.0.1');
@@ -184,7 +203,7 @@ export class Miner {
   }
 }
 // Explicit tokens, not parameter decorators: core must load from source under tsx (see injectable-with.ts).
-injectableWith(Miner, MINER_OPTIONS);
+injectableWith(Miner, SEAT, MINER_SETTINGS, CHAIN, MODELS, LOGGER, CLOCK, RANDOM);
 
 function announcedIp(o: MinerOptions): string {
   return announceableIp(o.externalIp ?? o.host ?? '127.0.0.1');

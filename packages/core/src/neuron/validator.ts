@@ -1,27 +1,33 @@
 // commit-reveal salts must be unpredictable to other validators, so they come from the OS, not the seeded RNG
 import { randomInt } from 'node:crypto';
 import { weightCommitHash } from '../chain/codec/commit-hash.js';
-import type { Metagraph } from '../chain/types.js';
+import type { Chain, Metagraph } from '../chain/types.js';
 import { injectableWith } from '../di/injectable-with.js';
+import { CHAIN, CLOCK, LOGGER, MODELS, RANDOM } from '../di/tokens.js';
 import { isSubnetkitError } from '../errors/subnetkit-error.js';
+import type { Logger } from '../log/logger.js';
+import type { ModelRuntime } from '../models/model-runtime.js';
 import { Dendrite } from '../protocol/dendrite.js';
 import { encodeWeightsPayload } from '../timelock/payload.js';
 import { COMMIT_REVEAL_VERSION } from '../timelock/quicknet.js';
 import { timelockEncrypt } from '../timelock/tle.js';
+import type { Clock } from '../util/clock.js';
+import type { Random } from '../util/random.js';
 import { publicKeyFromAddress } from '../wallet/keypair.js';
 import { dialableIp } from './axon-address.js';
 import { MetagraphSync } from './metagraph-sync.js';
-import type { NeuronOptions } from './options.js';
+import type { NeuronOptions, NeuronSeat } from './options.js';
 import { ensureRegistered } from './registration.js';
 import { resetChangedHotkeys } from './scores.js';
 import { subnetSynapses } from './subnet-synapse.js';
-import { VALIDATOR_OPTIONS } from './tokens.js';
+import { SEAT, VALIDATOR_SETTINGS } from './tokens.js';
 import { loadValidatorState, saveValidatorState, type ValidatorState } from './validator-state.js';
 import { applyRewards, type QueryResult, scoreDeferred, scoreRound } from './validator-step.js';
 import { chooseRevealRound, weightMode } from './weight-mode.js';
 import { weightsFromScores } from './weights.js';
 
-export interface ValidatorOptions extends NeuronOptions {
+/** What a validator is told beyond its seat; the services come from its container. */
+export interface ValidatorSettings {
   /** Where scores and step state persist (atomic JSON). */
   stateFile: string;
   /** Miners queried per step (default 16). */
@@ -35,6 +41,9 @@ export interface ValidatorOptions extends NeuronOptions {
   /** Longest a challenge may wait for its truth, in blocks, before it is dropped (default 1000). */
   maxDeferredBlocks?: number;
 }
+
+/** A validator's seat, settings and services together (what its methods work from). */
+export type ValidatorOptions = NeuronOptions & ValidatorSettings;
 
 /** What one step did, with a latency breakdown (for the live view and the benchmark). */
 export interface StepReport {
@@ -64,9 +73,25 @@ export class Validator {
   #stopped = false;
   #lastReport: StepReport | undefined;
 
-  constructor(options: ValidatorOptions) {
-    this.#o = options;
-    this.#sync = new MetagraphSync(options.chain, options.netuid, options.log);
+  constructor(
+    seat: NeuronSeat,
+    settings: ValidatorSettings,
+    chain: Chain,
+    models: ModelRuntime,
+    log: Logger,
+    clock: Clock,
+    random: Random,
+  ) {
+    this.#o = {
+      ...seat,
+      ...settings,
+      chain,
+      models: models.handles(seat.subnet.definition.models ?? {}),
+      log,
+      clock,
+      random,
+    };
+    this.#sync = new MetagraphSync(chain, seat.netuid, log);
   }
 
   get uid(): number | null {
@@ -389,4 +414,4 @@ export class Validator {
   }
 }
 // Explicit tokens, not parameter decorators: core must load from source under tsx (see injectable-with.ts).
-injectableWith(Validator, VALIDATOR_OPTIONS);
+injectableWith(Validator, SEAT, VALIDATOR_SETTINGS, CHAIN, MODELS, LOGGER, CLOCK, RANDOM);

@@ -8,7 +8,7 @@
 import { incentiveByProfile } from '../localnet/summary.js';
 import { createLogger } from '../log/logger.js';
 import { createModelRuntime } from '../models/model-runtime.js';
-import type { MinerBehaviour } from '../neuron/profiles.js';
+import type { MinerBehaviour } from './profiles.js';
 import { loadSubnet, type SubnetSpec } from '../plugin/load-subnet.js';
 import {
   type AnswerFromTruth,

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 
 export type { EpochSnapshot, NetworkSummary, NeuronSummary, SubnetSummary } from '../localnet/summary.js';
 export { incentiveByProfile } from '../localnet/summary.js';
-export type { CustomProfile, MinerBehaviour, MinerHandler, ProfileEnv } from '../neuron/profiles.js';
 export { ManualClock } from '../util/clock.js';
 export {
   type AnswerFromTruth,
@@ -26,3 +25,15 @@ export {
   runGauntlet,
   standardAdversaries,
 } from './gauntlet.js';
+export {
+  AnswerBoard,
+  type CustomProfile,
+  MINER_PROFILES,
+  type MinerBehaviour,
+  type MinerHandler,
+  type MinerProfile,
+  minerBehaviour,
+  type ProfileEnv,
+  parseProfiles,
+  profileName,
+} from './profiles.js';

@@ -1,14 +1,15 @@
+// The cheating miners of the localnet demo and plugin test suites. They live in the testing kit so
+// the production miner ships none: a miner runs them only through its behaviour seat.
 import { SubnetkitError } from '../errors/subnetkit-error.js';
-import type { AnySubnet, MinerContext } from '../plugin/types.js';
+import type { MinerBehaviourOverride, MinerHandler } from '../neuron/miner-behaviour.js';
+import type { AnySubnet } from '../plugin/types.js';
 import type { Clock } from '../util/clock.js';
+
+export type { MinerHandler } from '../neuron/miner-behaviour.js';
 
 /** How a miner behaves: honest, or one of the cheating profiles the localnet mixes in. */
 export const MINER_PROFILES = ['honest', 'lazy', 'random', 'copycat', 'slow'] as const;
 export type MinerProfile = (typeof MINER_PROFILES)[number];
-
-// biome-ignore lint/suspicious/noExplicitAny: handlers are erased to the host's uniform shape
-type AnyContext = MinerContext<any, any>;
-export type MinerHandler = (request: Record<string, unknown>, ctx: AnyContext) => Promise<unknown>;
 
 /**
  * Answers honest miners gave, shared by the copycats of one subnet: a copycat replays an earlier
@@ -107,6 +108,23 @@ export function profileHandler({ subnet, profile, board, clock, timeoutMs: timeo
       };
     }
   }
+}
+
+/**
+ * The miner setting that runs `behaviour`: copycats share `board` (one per subnet); `timeoutMs` is
+ * the validators' query timeout, which the slow profile answers just after.
+ */
+export function minerBehaviour(
+  behaviour: MinerBehaviour,
+  board: AnswerBoard,
+  timeoutMs?: number,
+): MinerBehaviourOverride {
+  return {
+    name: profileName(behaviour),
+    streams: behaviour === 'honest',
+    create: ({ subnet, clock }) =>
+      profileHandler({ subnet, profile: behaviour, board, clock, ...(timeoutMs ? { timeoutMs } : {}) }),
+  };
 }
 
 function requestKey(request: unknown): string {

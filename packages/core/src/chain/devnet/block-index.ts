@@ -1,6 +1,7 @@
 import { hexToU8a, isHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { Chain, ChainEvent } from '../types.js';
+import { dispatchInfoOf } from './fees.js';
 import {
   type DevnetRuntime,
   type EventRecordBytes,
@@ -201,7 +202,8 @@ export class BlockIndex {
       const sudo = rec.sudo.get(i);
       if (sudo !== undefined) records.push(sudidRecord(this.#rt, i, sudo));
       const failure = sudo !== undefined ? null : (rec.failures.get(i) ?? engineFailure(rec.events.get(i)));
-      records.push(outcomeRecord(this.#rt, i, failure));
+      const hex = rec.extrinsics.get(i);
+      records.push(outcomeRecord(this.#rt, i, failure, hex ? dispatchInfoOf(this.#rt, hex) : undefined));
     }
     rec.encodedEvents = encodeEvents(this.#rt, records);
     return rec.encodedEvents;

@@ -261,14 +261,84 @@ describe('devnet conformance (stock @polkadot/api)', () => {
     if (a.number === b.number) expect(a.xs.indexOf(first.hash.toHex())).toBeLessThan(a.xs.indexOf(later.hash.toHex()));
   });
 
-  it('answers tx.paymentInfo() through TransactionPaymentApi with the fee the devnet takes', async () => {
+  const eventsAt = async (hash: string) =>
+    (await (await api.at(hash)).query.system?.events?.()) as unknown as Array<{
+      phase: { isApplyExtrinsic: boolean; asApplyExtrinsic: Codec };
+      event: { section: string; method: string; data: Codec[] };
+    }>;
+
+  it('charges the fee tx.paymentInfo() predicts, plus the tip, and reports it in TransactionFeePaid', async () => {
+    const tip = 12_345n;
     const tx = transfer(dave.address, TAO);
-    const info = await tx.paymentInfo(alice);
+    const info = await tx.paymentInfo(alice, { tip });
     expect(info.class.toString()).toBe('Normal');
+    expect(info.partialFee.toBigInt()).toBeGreaterThan(0n);
+    expect(info.weight.refTime.toBigInt()).toBeGreaterThan(0n);
+    const details = api.call.transactionPaymentApi?.queryFeeDetails;
+    if (!details) throw new Error('the metadata lacks TransactionPaymentApi.query_fee_details');
     const before = await free(alice.address);
-    const w = await watch(await tx.signAsync(alice));
+    const signed = await tx.signAsync(alice, { tip });
+    const u8a = signed.toU8a();
+    const fd = (await details(u8a, u8a.length)).toJSON() as {
+      inclusionFee: { baseFee: number; lenFee: number; adjustedWeightFee: number };
+    };
+    const { baseFee, lenFee, adjustedWeightFee } = fd.inclusionFee;
+    expect(BigInt(baseFee + lenFee + adjustedWeightFee)).toBe(info.partialFee.toBigInt());
+    const w = await watch(signed);
     expect(w.failed).toBe(false);
-    expect(before - (await free(alice.address))).toBe(TAO + info.partialFee.toBigInt());
+    const charged = info.partialFee.toBigInt() + tip;
+    expect(before - (await free(alice.address))).toBe(TAO + charged);
+    const events = await eventsAt(w.blockHash);
+    const paid = events.find(
+      (e) => e.event.section === 'transactionPayment' && e.event.method === 'TransactionFeePaid',
+    );
+    if (!paid) throw new Error('no TransactionFeePaid event');
+    expect(paid.event.data[0]?.toString()).toBe(alice.address);
+    expect(big(paid.event.data[1] as Codec)).toBe(charged);
+    expect(big(paid.event.data[2] as Codec)).toBe(tip);
+    // the outcome event carries the weight paymentInfo reported
+    const success = events.find(
+      (e) =>
+        e.event.method === 'ExtrinsicSuccess' && num(e.phase.asApplyExtrinsic) === num(paid.phase.asApplyExtrinsic),
+    );
+    const dispatchInfo = success?.event.data[0]?.toJSON() as { weight: { refTime: number } } | undefined;
+    expect(BigInt(dispatchInfo?.weight.refTime ?? 0)).toBe(info.weight.refTime.toBigInt());
+  });
+
+  it('refuses an extrinsic from a key that cannot pay its fee (1010), and charges none for Pays::No calls', async () => {
+    const broke = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Broke');
+    await expect(transfer(dave.address, 1n).signAndSend(broke)).rejects.toThrow(/1010.*Inability to pay some fees/);
+    expect(await nextNonce(broke)).toBe(0);
+    expect(await free(broke.address)).toBe(0n);
+    // set_weights is Pays::No: the quote is 0 and the weight is still reported
+    const info = await call(api, 'subtensorModule', 'setWeights')(1, [0], [65535], 0).paymentInfo(alice);
+    expect(info.partialFee.toBigInt()).toBe(0n);
+    expect(info.weight.refTime.toBigInt()).toBeGreaterThan(0n);
+  });
+
+  it('replaces a pooled extrinsic only for a higher tip (the old one is Usurped)', async () => {
+    const n = await nextNonce(charlie);
+    const before = await free(dave.address);
+    const low = await transfer(dave.address, 2n * TAO).signAsync(charlie, { nonce: n + 1, tip: 10n });
+    const statuses: string[] = [];
+    const usurped = new Promise<string>((resolve, reject) => {
+      low
+        .send((r) => {
+          statuses.push(r.status.type);
+          if (r.status.isUsurped) resolve(r.status.asUsurped.toHex());
+        })
+        .catch(reject);
+    });
+    await expect.poll(() => statuses[0]).toBe('Future');
+    const same = await transfer(dave.address, 4n * TAO).signAsync(charlie, { nonce: n + 1, tip: 10n });
+    await expect(api.rpc.author.submitExtrinsic(same)).rejects.toThrow(/1014.*Priority is too low/);
+    const high = await transfer(dave.address, 3n * TAO).signAsync(charlie, { nonce: n + 1, tip: 11n });
+    const highDone = watch(high);
+    expect(await usurped).toBe(high.hash.toHex());
+    await watch(await transfer(dave.address, TAO).signAsync(charlie, { nonce: n }));
+    await highDone;
+    expect(await nextNonce(charlie)).toBe(n + 2);
+    expect(await free(dave.address)).toBe(before + 4n * TAO);
   });
 
   it('reports the runtime API versions of spec 343 and answers Core_version like state_getRuntimeVersion', async () => {
@@ -330,9 +400,7 @@ describe('devnet conformance (stock @polkadot/api)', () => {
 
     const w = await watch(await call(api, 'subtensorModule', 'addStake')(ownerHot.address, 1, amount).signAsync(dave));
     expect(w.failed).toBe(false);
-    const events = (await (await api.at(w.blockHash)).query.system?.events?.()) as unknown as Array<{
-      event: { section: string; method: string; data: Codec[] };
-    }>;
+    const events = await eventsAt(w.blockHash);
     const added = events.find((e) => e.event.section === 'subtensorModule' && e.event.method === 'StakeAdded');
     if (!added) throw new Error('no StakeAdded event');
     const data = added.event.data;

@@ -9,8 +9,10 @@ import { CUSTOM_VALIDITY_ERRORS } from '../subtensor/dispatch-error.js';
 import type { Unsubscribe } from '../types.js';
 import { BlockIndex, type BlockRecord } from './block-index.js';
 import { CustomRpcParamsError, customRpcHandlers } from './custom-rpc.js';
+import { type FeeQuote, quoteFee } from './fees.js';
 import type { DevnetEngine } from './local-engine.js';
 import {
+  callKeysOf,
   DEVNET_SPEC,
   decodeAndVerifyExtrinsic,
   loadDevnetRuntime,
@@ -39,6 +41,12 @@ export interface DevnetOptions {
    * polkadot-js reads the block's events on InBlock and drops InBlock if Finalized overtakes it.
    */
   finalityLagMs?: number;
+  /**
+   * Transaction fees (default true): weight-based fees and tips are withdrawn from the signer
+   * (`fees.ts`). False serves the engine's fee-free rules (paymentInfo then quotes 0), for
+   * comparing the devnet with the same engine in-process.
+   */
+  chargeFees?: boolean;
   logger?: Logger;
 }
 
@@ -112,6 +120,13 @@ interface Connection {
 function poolRejection(err: SubnetkitError): TransactionRejected {
   if (err.code === 'SK_CHAIN_BAD_SIGNATURE')
     return new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
+  if (err.details.chainError === 'Payment')
+    return new TransactionRejected(
+      1010,
+      'Invalid Transaction',
+      'Inability to pay some fees (e.g. account balance too low)',
+    );
+  if (err.details.chainError === 'Usurped') return new Usurped();
   if (err.code === 'SK_CHAIN_BAD_NONCE') {
     return new TransactionRejected(
       1010,
@@ -122,6 +137,14 @@ function poolRejection(err: SubnetkitError): TransactionRejected {
   // a refusal subtensor's transaction extension makes keeps its custom code (e.g. 15 InvalidRevealRound)
   const custom = Object.entries(CUSTOM_VALIDITY_ERRORS).find(([, name]) => name === err.details.chainError)?.[0];
   return new TransactionRejected(1010, 'Invalid Transaction', `Custom error: ${custom ?? 255}`);
+}
+
+/** A pooled extrinsic replaced by one with the same nonce and a higher tip (status `usurped`). */
+class Usurped extends TransactionRejected {
+  by: string | null = null;
+  constructor() {
+    super(1014, 'Priority is too low', 'Replaced by a transaction with a higher priority');
+  }
 }
 
 const isHexString = (v: unknown): v is string => typeof v === 'string' && /^0x([0-9a-fA-F]{2})*$/.test(v);
@@ -171,11 +194,24 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const log = options.logger?.child({ component: 'devnet' });
   const maxRequest = options.maxRequestBytes ?? 1024 * 1024;
   const maxSubs = options.maxSubscriptions ?? 1024;
+  const chargeFees = options.chargeFees ?? true;
 
   const blocks = new BlockIndex(rt, chain);
   await blocks.ensure(await chain.blockNumber());
 
+  const feeQuoteOf = (hex: string, length?: number): FeeQuote | null => {
+    try {
+      const ext = rt.registry.createType('Extrinsic', hex);
+      const { callKey, innerKeys } = callKeysOf(ext.method as unknown as Parameters<typeof callKeysOf>[0]);
+      const q = quoteFee(rt, callKey, length ?? ext.encodedLength, innerKeys);
+      return chargeFees ? q : { ...q, baseFee: 0n, lenFee: 0n, adjustedWeightFee: 0n, partialFee: 0n };
+    } catch {
+      return null;
+    }
+  };
+
   const view = new StateView(rt, {
+    feeQuote: feeQuoteOf,
     chain,
     nonce: (a) => engine.nonce(a),
     eventsAt: (hash) => {
@@ -255,12 +291,34 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
    * it, so extrinsics arriving together are queued in arrival order and share a block; the engine
    * checks the nonce). Once the pool took it, the signer's next queued future nonce follows at once.
    */
-  const toEngine = (verified: VerifiedExtrinsic): { ready: Promise<void>; included: Promise<BlockRecord> } => {
+  const toEngine = (
+    verified: VerifiedExtrinsic,
+    replacing = false,
+  ): { ready: Promise<void>; included: Promise<BlockRecord> } => {
     const before = engine.nonceNow?.(verified.signer);
-    const included = engine.applyAuthenticated(verified.signer, verified.nonce, verified.call).then(
+    const payment = paymentOf(verified);
+    const extras = { ...(payment ? { payment } : {}), raw: verified.hex };
+    const applied = replacing
+      ? engine.replaceAuthenticated?.(verified.signer, verified.nonce, verified.call, extras)
+      : engine.applyAuthenticated(verified.signer, verified.nonce, verified.call, extras);
+    if (!applied) throw tooLow(verified);
+    const slot = `${verified.signer}:${verified.nonce}`;
+    const previous = pooled.get(slot);
+    pooled.set(slot, { tip: verified.tip, hash: verified.hash });
+    if (previous) usurpedBy.set(previous.hash, verified.hash);
+    const release = (): void => {
+      if (pooled.get(slot)?.hash === verified.hash) pooled.delete(slot);
+    };
+    const included = applied.then(
       (r) => {
         view.invalidate();
-        if (!r.included) throw poolRejection(r.error);
+        release();
+        if (!r.included) {
+          const rejection = poolRejection(r.error);
+          if (rejection instanceof Usurped) rejection.by = usurpedBy.get(verified.hash) ?? null;
+          usurpedBy.delete(verified.hash);
+          throw rejection;
+        }
         return blocks.ensure(r.blockNumber).then((rec) => {
           const chainError = r.error ? String(r.error.details.chainError ?? 'Other') : null;
           blocks.addIncluded(rec, verified.hex, r.index, r.events, chainError, verified.viaSudo);
@@ -270,17 +328,30 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       },
       (err: unknown) => {
         view.invalidate();
+        release();
         throw err;
       },
     );
     included.catch(() => undefined);
     // the engine advances the pool nonce synchronously when it accepts
-    const accepted = before === verified.nonce && engine.nonceNow?.(verified.signer) === verified.nonce + 1;
+    const accepted =
+      replacing || (before === verified.nonce && engine.nonceNow?.(verified.signer) === verified.nonce + 1);
     if (accepted) releaseFuture(verified.signer, verified.nonce + 1);
     const ready = accepted ? Promise.resolve() : included.then(() => undefined);
     ready.catch(() => undefined);
     return { ready, included };
   };
+
+  /** Tips of extrinsics the engine's pool holds, by `signer:nonce` (for the replacement rule). */
+  const pooled = new Map<string, { tip: bigint; hash: string }>();
+  /** Replaced extrinsic hash → the hash that replaced it (for the `usurped` status). */
+  const usurpedBy = new Map<string, string>();
+  const paymentOf = (v: VerifiedExtrinsic): { fee: bigint; tip: bigint } | undefined =>
+    chargeFees ? { fee: quoteFee(rt, v.callKey, v.length, v.innerKeys).partialFee + v.tip, tip: v.tip } : undefined;
+  // Substrate ranks by priority, which for a normal extrinsic grows with its tip; the devnet uses
+  // the tip itself as the priority
+  const tooLow = (v: VerifiedExtrinsic, held?: bigint): TransactionRejected =>
+    new TransactionRejected(1014, 'Priority is too low', `Priority is too low: (${held ?? 0n} vs ${v.tip})`);
 
   /** Drops queued nonces that became stale and releases the next one where the gap closed. */
   const recheckFutures = (): void => {
@@ -334,16 +405,25 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       );
     }
     const expected = engine.nonceNow?.(verified.signer);
-    // a nonce the pool already holds: Substrate replaces only for a higher priority (tip), which
-    // the devnet does not rank by, so the newcomer is refused as too low
+    // a nonce the pool already holds: replaced only by a higher priority (tip), as in Substrate
     const inState = engine.ledger?.stateNonce(verified.signer);
     if (expected !== undefined && inState !== undefined && verified.nonce < expected && verified.nonce >= inState) {
-      throw new TransactionRejected(1014, 'Priority is too low', 'Priority is too low: (0 vs 0)');
+      const held = pooled.get(`${verified.signer}:${verified.nonce}`);
+      if (!held || verified.tip <= held.tip) throw tooLow(verified, held?.tip);
+      return { hash: verified.hash, queue: 'ready', ...toEngine(verified, true) };
     }
     if (expected !== undefined && verified.nonce > expected) {
       const queue = futures.get(verified.signer) ?? new Map<number, FutureTx>();
-      if (queue.has(verified.nonce)) {
-        throw new TransactionRejected(1014, 'Priority is too low', 'Priority is too low: (0 vs 0)');
+      const held = queue.get(verified.nonce);
+      if (held) {
+        if (verified.tip <= held.verified.tip) throw tooLow(verified, held.verified.tip);
+        const usurped = new Usurped();
+        usurped.by = verified.hash;
+        const out = Promise.reject(usurped) as Promise<never>;
+        out.catch(() => undefined);
+        held.settle(out, out);
+        queue.delete(verified.nonce);
+        futureCount--;
       }
       if (futureCount >= maxFuture) {
         throw new TransactionRejected(1016, 'Immediately Dropped', 'The future queue of the pool is full');
@@ -475,8 +555,16 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     ),
     author_pendingExtrinsics: async () =>
       [...futures.values()].flatMap((q) => [...q.values()].map((f) => f.verified.hex)),
-    // a node's serde shape (weight fields in snake case); the devnet charges no fees
-    payment_queryInfo: async () => ({ weight: { ref_time: 0, proof_size: 0 }, class: 'normal', partialFee: '0' }),
+    // a node's serde shape (weight fields in snake case, the fee as a decimal string)
+    payment_queryInfo: async ([hex]) => {
+      const q = isHexString(hex) ? feeQuoteOf(hex) : null;
+      if (!q) throw new RpcError(INVALID_PARAMS, 'Invalid params: a SCALE extrinsic as hex');
+      return {
+        weight: { ref_time: Number(q.weight.refTime), proof_size: Number(q.weight.proofSize) },
+        class: 'normal',
+        partialFee: q.partialFee.toString(),
+      };
+    },
   };
 
   const blockHashParam = (at: unknown): string | null => (typeof at === 'string' ? at : null);
@@ -535,7 +623,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         update({ finalized: rec.hash });
       };
       watch()
-        .catch(() => update('invalid'))
+        .catch((err: unknown) => update(err instanceof Usurped && err.by ? { usurped: err.by } : 'invalid'))
         .finally(() => conn.subs.delete(sub.id));
       return;
     }

@@ -182,6 +182,8 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
       engine: localChainEngine(local),
       port: 0,
       maxRequestBytes: 64 * 1024,
+      // compared with the fee-free in-process engine below; fees are conformance.test.ts's
+      chargeFees: false,
     });
     remote = await createSubtensorChain({ endpoint: devnet.url, timeoutMs: 10_000 });
   });

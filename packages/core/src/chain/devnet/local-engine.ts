@@ -1,7 +1,7 @@
 import { isSubnetkitError, type SubnetkitError } from '../../errors/subnetkit-error.js';
 import { canonicalDecode } from '../local/codec.js';
-import type { LocalChain } from '../local/local-chain.js';
-import type { Chain, ChainCall, ChainEvent } from '../types.js';
+import type { AuthenticatedExtras, LocalChain } from '../local/local-chain.js';
+import type { Chain, ChainCall, ChainEvent, ExtrinsicResult } from '../types.js';
 
 /** How the engine disposed of an authenticated call. */
 export type AppliedOutcome =
@@ -38,8 +38,26 @@ export interface DevnetEngine {
   readonly chain: Chain;
   /** Next nonce of an account (pool-aware). */
   nonce(address: string): Promise<number>;
-  /** Applies an authenticated call through the engine's validation and block path. */
-  applyAuthenticated(signer: string, nonce: number, call: ChainCall): Promise<AppliedOutcome>;
+  /**
+   * Applies an authenticated call through the engine's validation and block path; `extras.payment`
+   * is the fee (tip included) withdrawn before dispatch, `extras.raw` the extrinsic's own bytes.
+   */
+  applyAuthenticated(
+    signer: string,
+    nonce: number,
+    call: ChainCall,
+    extras?: AuthenticatedExtras,
+  ): Promise<AppliedOutcome>;
+  /**
+   * Replaces the pooled, not yet included extrinsic (signer, nonce) (a higher-tip replacement);
+   * null when none waits. The replaced one's outcome is a pool refusal with chainError `Usurped`.
+   */
+  replaceAuthenticated?(
+    signer: string,
+    nonce: number,
+    call: ChainCall,
+    extras?: AuthenticatedExtras,
+  ): Promise<AppliedOutcome> | null;
   /** The chain's sudo (root) key, or null: `Sudo.Key`, and who may sign `Sudo.sudo`. */
   sudoKey(): string | null;
   /** Next nonce of an account, synchronously (the devnet's future-nonce queue needs it). */
@@ -94,30 +112,43 @@ export function localChainEngine(chain: LocalChain): DevnetEngine {
         return { movingPrice: s.movingPrice, pendingAlpha: s.pendingServer + s.pendingValidator, feeRate };
       },
     },
-    async applyAuthenticated(signer, nonce, call) {
-      const pending = chain.submitAuthenticated(signer, nonce, call);
-      pending.catch(() => undefined);
-      const block = chain.head().number;
-      try {
-        const r = await pending;
-        const index = r.events.find((e) => e.extrinsicIndex !== null)?.extrinsicIndex ?? locate(signer, nonce);
-        return { included: true, blockNumber: r.blockNumber, index, events: r.events, error: null };
-      } catch (err) {
-        if (!isSubnetkitError(err)) throw err;
-        const head = chain.head().number;
-        const d = err.details as { blockNumber?: unknown; extrinsicIndex?: unknown };
-        if (typeof d.blockNumber === 'number' && typeof d.extrinsicIndex === 'number') {
-          return { included: true, blockNumber: d.blockNumber, index: d.extrinsicIndex, events: [], error: err };
-        }
-        const index = head > block ? locate(signer, nonce) : null;
-        if (index !== null) return { included: true, blockNumber: head, index, events: [], error: err };
-        // Refused before a block was built, or a nonce/signature problem: the pool's answer.
-        if (head === block || err.code === 'SK_CHAIN_BAD_NONCE' || err.code === 'SK_CHAIN_BAD_SIGNATURE') {
-          return { included: false, error: err };
-        }
-        // A dispatch failure in a block whose extrinsic list we cannot read: next free slot.
-        return { included: true, blockNumber: head, index: null, events: [], error: err };
-      }
+    applyAuthenticated: (signer, nonce, call, extras) =>
+      outcomeOf(signer, nonce, chain.submitAuthenticated(signer, nonce, call, extras)),
+    replaceAuthenticated: (signer, nonce, call, extras) => {
+      const pending = chain.replaceAuthenticated(signer, nonce, call, extras);
+      return pending ? outcomeOf(signer, nonce, pending) : null;
     },
   };
+
+  async function outcomeOf(signer: string, nonce: number, pending: Promise<ExtrinsicResult>): Promise<AppliedOutcome> {
+    pending.catch(() => undefined);
+    const block = chain.head().number;
+    try {
+      const r = await pending;
+      const index = r.events.find((e) => e.extrinsicIndex !== null)?.extrinsicIndex ?? locate(signer, nonce);
+      return { included: true, blockNumber: r.blockNumber, index, events: r.events, error: null };
+    } catch (err) {
+      if (!isSubnetkitError(err)) throw err;
+      // replaced by a higher tip: its nonce (and a block slot) belong to the replacement
+      if (err.details.chainError === 'Usurped') return { included: false, error: err };
+      const head = chain.head().number;
+      const d = err.details as { blockNumber?: unknown; extrinsicIndex?: unknown };
+      if (typeof d.blockNumber === 'number' && typeof d.extrinsicIndex === 'number') {
+        return { included: true, blockNumber: d.blockNumber, index: d.extrinsicIndex, events: [], error: err };
+      }
+      const index = head > block ? locate(signer, nonce) : null;
+      if (index !== null) return { included: true, blockNumber: head, index, events: [], error: err };
+      // Refused before a block was built, or a nonce/signature problem: the pool's answer.
+      if (
+        head === block ||
+        err.code === 'SK_CHAIN_BAD_NONCE' ||
+        err.code === 'SK_CHAIN_BAD_SIGNATURE' ||
+        err.details.chainError === 'Payment'
+      ) {
+        return { included: false, error: err };
+      }
+      // A dispatch failure in a block whose extrinsic list we cannot read: next free slot.
+      return { included: true, blockNumber: head, index: null, events: [], error: err };
+    }
+  }
 }

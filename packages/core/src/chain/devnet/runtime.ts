@@ -166,6 +166,23 @@ export interface VerifiedExtrinsic {
   call: ChainCall;
   /** The call came wrapped in `Sudo.sudo` (root origin when the signer is the sudo key). */
   viaSudo: boolean;
+  /** The tip (raises the pool priority; charged with the fee). */
+  tip: bigint;
+  /** The outer call as `section.method` (what the fee depends on), and a batch's inner calls. */
+  callKey: string;
+  innerKeys: string[];
+  /** Encoded length in bytes. */
+  length: number;
+}
+
+/** `section.method` of a decoded call and of a batch's inner calls (for fees). */
+export function callKeysOf(method: MethodLike & { args: unknown[] }): { callKey: string; innerKeys: string[] } {
+  const callKey = `${method.section}.${method.method}`;
+  const inner =
+    method.section === 'utility' && Array.isArray(method.args[0])
+      ? (method.args[0] as MethodLike[]).map((c) => `${c.section}.${c.method}`)
+      : [];
+  return { callKey, innerKeys: inner };
 }
 
 /**
@@ -246,7 +263,17 @@ export function decodeAndVerifyExtrinsic(
   }
   const { call, viaSudo } = unwrapSudo(ext.method as unknown as MethodLike & { args: unknown[] });
   // the input is validated 0x-hex: lower-casing it is what u8aToHex(bytes) would give
-  return { hash: blake2AsHex(bytes, 256), hex: hex.toLowerCase(), signer, nonce: ext.nonce.toNumber(), call, viaSudo };
+  return {
+    hash: blake2AsHex(bytes, 256),
+    hex: hex.toLowerCase(),
+    signer,
+    nonce: ext.nonce.toNumber(),
+    call,
+    viaSudo,
+    tip: ext.tip.toBigInt(),
+    ...callKeysOf(ext.method as unknown as MethodLike & { args: unknown[] }),
+    length: bytes.length,
+  };
 }
 
 // SS58 encoding costs a blake2 checksum and base58; a devnet sees the same few signers
@@ -278,7 +305,7 @@ function ed25519Valid(message: Uint8Array, signature: Uint8Array, publicKey: Uin
   }
 }
 
-interface MethodLike {
+export interface MethodLike {
   section: string;
   method: string;
   toJSON(): unknown;
@@ -434,8 +461,14 @@ export function methodToChainCall(method: MethodLike): ChainCall {
   throw new TransactionRejected(1010, 'Invalid Transaction', `Call ${key} is not implemented by the devnet`);
 }
 
-/** `DispatchInfo` every devnet extrinsic reports (fees are not modelled per weight). */
-const DISPATCH_INFO = { weight: { refTime: 0, proofSize: 0 }, class: 'Normal', paysFee: 'Yes' };
+/** `DispatchInfo` of an extrinsic in `System.ExtrinsicSuccess` / `ExtrinsicFailed`. */
+export interface DispatchInfoJson {
+  weight: { refTime: bigint | number; proofSize: bigint | number };
+  class: 'Normal' | 'Operational' | 'Mandatory';
+  paysFee: 'Yes' | 'No';
+}
+/** For extrinsics whose bytes the devnet never saw (submitted in-process). */
+const DISPATCH_INFO: DispatchInfoJson = { weight: { refTime: 0, proofSize: 0 }, class: 'Normal', paysFee: 'Yes' };
 
 /** A dispatch error by subtensor name → `DispatchError` JSON with the served metadata's indices. */
 export function dispatchErrorFor(rt: DevnetRuntime, name: string): unknown {
@@ -501,11 +534,16 @@ export function eventRecordFor(rt: DevnetRuntime, ev: ChainEvent, phase: unknown
 }
 
 /** `System.ExtrinsicSuccess` / `ExtrinsicFailed` for extrinsic `index`. */
-export function outcomeRecord(rt: DevnetRuntime, index: number, errorName: string | null): EventRecordBytes {
+export function outcomeRecord(
+  rt: DevnetRuntime,
+  index: number,
+  errorName: string | null,
+  info: DispatchInfoJson = DISPATCH_INFO,
+): EventRecordBytes {
   const values: Record<string, unknown> =
     errorName === null
-      ? { dispatch_info: DISPATCH_INFO }
-      : { dispatch_error: dispatchErrorFor(rt, errorName), dispatch_info: DISPATCH_INFO };
+      ? { dispatch_info: info }
+      : { dispatch_error: dispatchErrorFor(rt, errorName), dispatch_info: info };
   const event = encodeEvent(
     rt,
     'System',

@@ -1,9 +1,10 @@
 import type { Codec } from '@polkadot/types/types';
-import { hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { compactAddLength, hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto';
 import { isSubnetkitError } from '../../errors/subnetkit-error.js';
 import { ipToBigInt } from '../subtensor/call-builder.js';
 import type { Chain, Metagraph, SubnetHyperparameters, SubnetInfo, TimelockBeaconInfo } from '../types.js';
+import type { FeeQuote } from './fees.js';
 import type { LedgerQueries } from './local-engine.js';
 import { type DevnetRuntime, opaqueMetadata } from './runtime.js';
 
@@ -19,6 +20,8 @@ export interface StateContext {
   /** Hash of block `n` if the devnet has it (`System.BlockHash`). */
   hashOf?(n: number): string | null;
   sudoKey(): string | null;
+  /** The fee of a SCALE extrinsic of `length` bytes (`TransactionPaymentApi`), or null if it does not decode. */
+  feeQuote?(extrinsicHex: string, length: number): FeeQuote | null;
   /** Enumerable ledger maps (accounts, stake shares); without it they read as empty. */
   ledger?: LedgerQueries;
 }
@@ -627,15 +630,28 @@ export class StateView {
     };
   }
 
+  /** `(uxt, len)` of TransactionPaymentApi: the runtime API takes the extrinsic without its length prefix. */
+  #feeQuote(args: unknown[]): FeeQuote | null {
+    const bare = hexToU8a(String(args[0]));
+    return this.#ctx.feeQuote?.(u8aToHex(compactAddLength(bare)), Number(args[1])) ?? null;
+  }
+
   async #runtimeValue(method: string, args: unknown[]): Promise<unknown> {
     const chain = this.#ctx.chain;
     const netuid = Number(args[0]);
     switch (method) {
-      // the devnet charges no fees: the answer decodes like subtensor's and says what it charges
-      case 'TransactionPaymentApi_query_info':
-        return { weight: { refTime: 0, proofSize: 0 }, class: 'Normal', partialFee: 0 };
-      case 'TransactionPaymentApi_query_fee_details':
-        return { inclusionFee: null, tip: 0 };
+      // the fee the devnet charges (fees.ts), tip excluded as on a node
+      case 'TransactionPaymentApi_query_info': {
+        const q = this.#feeQuote(args);
+        if (!q) return { weight: { refTime: 0, proofSize: 0 }, class: 'Normal', partialFee: 0 };
+        return { weight: q.weight, class: 'Normal', partialFee: q.partialFee };
+      }
+      case 'TransactionPaymentApi_query_fee_details': {
+        const q = this.#feeQuote(args);
+        const inclusionFee =
+          q?.paysFee === true ? { baseFee: q.baseFee, lenFee: q.lenFee, adjustedWeightFee: q.adjustedWeightFee } : null;
+        return { inclusionFee, tip: 0 };
+      }
       case 'AccountNonceApi_account_nonce':
         return this.#ctx.nonce(String(args[0]));
       case 'SubnetRegistrationRuntimeApi_get_network_registration_cost':

@@ -59,9 +59,26 @@ export interface IssuanceBreakdown {
   accounted: Rao;
 }
 
+/**
+ * A transaction fee computed by the caller (the devnet's weight-based fee): `fee` is the whole
+ * amount withdrawn (tip included), before dispatch, and kept when the call fails.
+ */
+export interface TxPayment {
+  fee: bigint;
+  tip: bigint;
+}
+
+/** Extras of an externally authenticated extrinsic. */
+export interface AuthenticatedExtras {
+  payment?: TxPayment;
+  /** The extrinsic's own encoding (e.g. SCALE hex), stored with the block so its body can be served later. */
+  raw?: string;
+}
+
 interface Pending {
   x: SignedExtrinsic;
   wire: string;
+  payment?: TxPayment;
   resolve(r: ExtrinsicResult): void;
   reject(e: unknown): void;
 }
@@ -183,7 +200,12 @@ export class LocalChain implements Chain {
    * Substrate extrinsics). Nonce rules, validation and the block path are the same; the block
    * records it with `auth: "external"` and no local signature.
    */
-  submitAuthenticated(signer: string, nonce: number, call: ChainCall): Promise<ExtrinsicResult> {
+  submitAuthenticated(
+    signer: string,
+    nonce: number,
+    call: ChainCall,
+    extras: AuthenticatedExtras = {},
+  ): Promise<ExtrinsicResult> {
     try {
       this.#assertOpen();
       if (!isAddress(signer)) {
@@ -192,13 +214,84 @@ export class LocalChain implements Chain {
         });
       }
       const x: SignedExtrinsic = { signer, nonce, call: parseCall(call), signature: '' };
-      return this.#enqueue(x, canonicalEncode({ ...x, auth: 'external' }));
+      const { payment, raw } = extras;
+      if (payment && (payment.fee < 0n || payment.tip < 0n || payment.tip > payment.fee)) {
+        throw new SubnetkitError('SK_CHAIN_BAD_INPUT', 'a fee is non-negative and includes the tip', {
+          chainError: 'BadRequest',
+        });
+      }
+      if (payment && !this.#canPay(signer, payment.fee)) {
+        throw new SubnetkitError(
+          'SK_CHAIN_INSUFFICIENT_BALANCE',
+          'Inability to pay some fees (e.g. account balance too low)',
+          { chainError: 'Payment' },
+        );
+      }
+      const wire = canonicalEncode({
+        ...x,
+        auth: 'external',
+        ...(payment ? { fee: payment.fee, tip: payment.tip } : {}),
+        ...(raw !== undefined ? { raw } : {}),
+      });
+      return this.#enqueue(x, wire, payment);
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  #enqueue(x: SignedExtrinsic, wire: string): Promise<ExtrinsicResult> {
+  /** A fee is paid keep-alive (as pallet-transaction-payment withdraws it): the existential deposit stays. */
+  #canPay(address: string, fee: bigint): boolean {
+    if (fee === 0n) return true;
+    return this.#st.free(address) - fee >= this.#st.params.existentialDeposit;
+  }
+
+  /**
+   * Replaces a pooled, not yet included extrinsic of `signer` with `nonce` (a higher-tip
+   * replacement, as Substrate's pool does it); the replaced one's promise rejects with
+   * `SK_CHAIN_BAD_NONCE` (chainError `Usurped`). Null when no such extrinsic waits.
+   */
+  replaceAuthenticated(
+    signer: string,
+    nonce: number,
+    call: ChainCall,
+    extras: AuthenticatedExtras = {},
+  ): Promise<ExtrinsicResult> | null {
+    const at = this.#pool.findIndex((p) => p.x.signer === signer && p.x.nonce === nonce);
+    const old = this.#pool[at];
+    if (!old) return null;
+    const x: SignedExtrinsic = { signer, nonce, call: parseCall(call), signature: '' };
+    const { payment, raw } = extras;
+    if (payment && !this.#canPay(signer, payment.fee)) {
+      return Promise.reject(
+        new SubnetkitError(
+          'SK_CHAIN_INSUFFICIENT_BALANCE',
+          'Inability to pay some fees (e.g. account balance too low)',
+          {
+            chainError: 'Payment',
+          },
+        ),
+      );
+    }
+    poolValidate(this.#st, this.#head.number + 1, x.call);
+    const wire = canonicalEncode({
+      ...x,
+      auth: 'external',
+      ...(payment ? { fee: payment.fee, tip: payment.tip } : {}),
+      ...(raw !== undefined ? { raw } : {}),
+    });
+    const done = new Promise<ExtrinsicResult>((resolve, reject) => {
+      this.#pool[at] = { x, wire, ...(payment ? { payment } : {}), resolve, reject };
+    });
+    old.reject(
+      // its nonce now belongs to the replacement
+      new SubnetkitError('SK_CHAIN_BAD_NONCE', 'replaced in the pool by an extrinsic with a higher tip', {
+        chainError: 'Usurped',
+      }),
+    );
+    return done;
+  }
+
+  #enqueue(x: SignedExtrinsic, wire: string, payment?: TxPayment): Promise<ExtrinsicResult> {
     const expected = this.#expectedNonce(x.signer);
     if (x.nonce !== expected) {
       const stale = x.nonce < expected;
@@ -212,7 +305,7 @@ export class LocalChain implements Chain {
     poolValidate(this.#st, this.#head.number + 1, x.call);
     this.#nextNonce.set(x.signer, expected + 1);
     const done = new Promise<ExtrinsicResult>((resolve, reject) => {
-      this.#pool.push({ x, wire, resolve, reject });
+      this.#pool.push({ x, wire, ...(payment ? { payment } : {}), resolve, reject });
     });
     if (this.#blockTime === 'instant') this.#scheduleInstant();
     return done;
@@ -276,6 +369,20 @@ export class LocalChain implements Chain {
           });
           continue;
         }
+        const fee = p.payment?.fee ?? 0n;
+        if (!this.#canPay(p.x.signer, fee)) {
+          // as a pool re-validating at block time: dropped, nothing consumed
+          outcomes.push({
+            p,
+            events: [],
+            error: new SubnetkitError(
+              'SK_CHAIN_INSUFFICIENT_BALANCE',
+              'Inability to pay some fees (e.g. account balance too low)',
+              { chainError: 'Payment' },
+            ),
+          });
+          continue;
+        }
         const index = included.length;
         const xEvents: ChainEvent[] = [];
         const ctx: CallContext = {
@@ -284,6 +391,19 @@ export class LocalChain implements Chain {
           signer: p.x.signer,
           emit: (name, data, pallet = 'SubtensorModule') => xEvents.push({ pallet, name, data, extrinsicIndex: index }),
         };
+        // the fee is withdrawn before dispatch and kept when the call fails; no block author
+        // receives it here, so it is burned (chain.md §11 allows that for a local chain)
+        const feeEvents: ChainEvent[] = [];
+        if (fee > 0n) {
+          this.#st.addFree(p.x.signer, -fee);
+          this.#st.setGlobals({ burned: this.#st.globals().burned + fee });
+          feeEvents.push({
+            pallet: 'Balances',
+            name: 'Withdraw',
+            data: { who: p.x.signer, amount: fee },
+            extrinsicIndex: index,
+          });
+        }
         this.#store.savepoint();
         let error: unknown = null;
         try {
@@ -307,6 +427,17 @@ export class LocalChain implements Chain {
             data: { chainError: (error as SubnetkitError).details.chainError ?? 'Other' },
             extrinsicIndex: index,
           });
+        }
+        if (p.payment) {
+          const paid: ChainEvent = {
+            pallet: 'TransactionPayment',
+            name: 'TransactionFeePaid',
+            data: { who: p.x.signer, actualFee: fee, tip: p.payment.tip },
+            extrinsicIndex: index,
+          };
+          // Withdraw first, the call's events, then TransactionFeePaid before the outcome event
+          xEvents.splice(xEvents.length - 1, 0, paid);
+          xEvents.unshift(...feeEvents);
         }
         // the nonce advances for included extrinsics, failed or not (as on the real chain)
         const after = this.#st.account(p.x.signer);

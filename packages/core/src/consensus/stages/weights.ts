@@ -1,0 +1,52 @@
+/** §4.5 Weights and masks (permit, self-weight, outdated, commit-reveal), then row normalisation. */
+import type { Csr } from '../csr.js';
+import { intRatioI32 } from '../fast-fixed.js';
+import { scratchF64, scratchI32 } from '../scratch.js';
+import type { SparseRowU16 } from '../types.js';
+import type { EpochBlocks } from './activity.js';
+
+/**
+ * `W = row_normalize(masked stored rows)`, entries in stored order. Values start as `fx(w)`, and
+ * the ratio `fx(w) / fx(row sum)` is taken on the integers directly (the same raw).
+ */
+export function maskedWeights(
+  n: number,
+  rows: readonly SparseRowU16[],
+  permitOld: readonly boolean[],
+  owner: number,
+  blocks: EpochBlocks,
+  commitReveal: boolean,
+): Csr {
+  let cap = 0;
+  for (let i = 0; i < n && i < rows.length; i++) if (permitOld[i]) cap += (rows[i] as SparseRowU16).length;
+  const ptr = new Int32Array(n + 1);
+  const col = scratchI32('w.col', cap);
+  const val = scratchF64('w.val', cap);
+  const { lastUpdate, registration: bar, commit } = blocks;
+  let len = 0;
+  for (let i = 0; i < n; i++) {
+    const row = permitOld[i] ? rows[i] : undefined;
+    if (row !== undefined && row.length > 0) {
+      const lu = lastUpdate[i] as number;
+      const cb = commit[i] as number;
+      const start = len;
+      let sum = 0;
+      for (let t = 0; t < row.length; t++) {
+        const e = row[t] as [number, number];
+        const j = e[0];
+        if (!(j >= 0 && j < n)) continue;
+        if (j === i && i !== owner) continue;
+        const reg = bar[j] as number;
+        if (lu <= reg) continue;
+        if (commitReveal && cb < reg) continue;
+        const w = e[1];
+        col[len] = j;
+        val[len++] = w;
+        sum += w;
+      }
+      if (sum > 0) for (let p = start; p < len; p++) val[p] = intRatioI32(val[p] as number, sum);
+    }
+    ptr[i + 1] = len;
+  }
+  return { ptr, col: col.subarray(0, len), val: val.subarray(0, len) };
+}

@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SubnetkitError } from '@subnetkit/core';
+import type { SubnetkitError } from '@subnetkit/core';
+import { predictErrors } from './errors.js';
 
 /** One observation: a time (ms since the Unix epoch) and a value. */
 export interface Observation {
@@ -58,7 +59,7 @@ export interface ReplayFeedOptions {
 }
 
 function badRange(message: string, details: Record<string, string | number>): SubnetkitError {
-  return new SubnetkitError('SK_PREDICT_FEED_RANGE', message, details);
+  return predictErrors.error('SK_PREDICT_FEED_RANGE', message, details);
 }
 
 /**
@@ -74,7 +75,7 @@ function badRange(message: string, details: Record<string, string | number>): Su
 export function createReplayFeed(series: readonly ReplaySeries[], options: ReplayFeedOptions = {}): ReplayFeed {
   const bps = options.blocksPerStep ?? 1;
   if (!Number.isInteger(bps) || bps < 1) {
-    throw new SubnetkitError('SK_PREDICT_BAD_INPUT', `blocksPerStep must be a positive integer, got ${bps}.`, {
+    throw predictErrors.error('SK_PREDICT_BAD_INPUT', `blocksPerStep must be a positive integer, got ${bps}.`, {
       blocksPerStep: bps,
     });
   }
@@ -82,7 +83,7 @@ export function createReplayFeed(series: readonly ReplaySeries[], options: Repla
   for (const s of series) {
     const n = s.values.length;
     if (s.times.length !== n || n < 2 || !Number.isInteger(s.start) || s.start < 0 || s.start >= n - 1) {
-      throw new SubnetkitError(
+      throw predictErrors.error(
         'SK_PREDICT_BAD_INPUT',
         `Replay series ${s.id} needs matching times and values (got ${s.times.length} and ${n}) and a start row below ${n - 1}.`,
         { series: s.id, start: s.start, rows: n },
@@ -92,7 +93,7 @@ export function createReplayFeed(series: readonly ReplaySeries[], options: Repla
       !s.values.every(Number.isFinite) ||
       s.times.some((t, i) => !Number.isFinite(t) || (i > 0 && t <= (s.times[i - 1] as number)))
     ) {
-      throw new SubnetkitError(
+      throw predictErrors.error(
         'SK_PREDICT_BAD_INPUT',
         `Replay series ${s.id} has non-finite values or times that do not increase.`,
         {
@@ -101,7 +102,7 @@ export function createReplayFeed(series: readonly ReplaySeries[], options: Repla
       );
     }
     if (byId.has(s.id)) {
-      throw new SubnetkitError('SK_PREDICT_BAD_INPUT', `Replay series ${s.id} is listed twice.`, { series: s.id });
+      throw predictErrors.error('SK_PREDICT_BAD_INPUT', `Replay series ${s.id} is listed twice.`, { series: s.id });
     }
     byId.set(s.id, s);
   }
@@ -109,7 +110,7 @@ export function createReplayFeed(series: readonly ReplaySeries[], options: Repla
   const get = (id: string): ReplaySeries => {
     const s = byId.get(id);
     if (!s) {
-      throw new SubnetkitError(
+      throw predictErrors.error(
         'SK_PREDICT_UNKNOWN_SERIES',
         `This feed serves ${[...byId.keys()].join(', ')}; not ${id}.`,
         {
@@ -170,7 +171,7 @@ export function parseCsvSeries(
   const ti = header.indexOf(timeColumn);
   const vi = header.indexOf(valueColumn);
   if (ti < 0 || vi < 0) {
-    throw new SubnetkitError(
+    throw predictErrors.error(
       'SK_PREDICT_BAD_INPUT',
       `CSV has no column ${ti < 0 ? timeColumn : valueColumn} (columns: ${header.join(', ')}).`,
       {
@@ -187,7 +188,7 @@ export function parseCsvSeries(
     const t = Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(raw) || !raw.includes('T') ? raw : `${raw}Z`);
     const v = Number(cells[vi]);
     if (!Number.isFinite(t) || !Number.isFinite(v) || cells[vi]?.trim() === '') {
-      throw new SubnetkitError('SK_PREDICT_BAD_INPUT', `CSV row ${i + 2} has an unreadable time or value.`, {
+      throw predictErrors.error('SK_PREDICT_BAD_INPUT', `CSV row ${i + 2} has an unreadable time or value.`, {
         row: i + 2,
       });
     }

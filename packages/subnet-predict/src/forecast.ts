@@ -2,7 +2,7 @@
  * The miner's forecasting strategies: the trained PatchTST model through the core model runtime
  * (default), a seasonal-naive statistical fallback, and quantiles from the context's own changes.
  */
-import { SubnetkitError } from '@subnetkit/core';
+import { predictErrors } from './errors.js';
 import type { QuantileForecast } from './reward.js';
 
 /** The part of core's time-series model handle the miner uses (`ctx.models.forecaster`). */
@@ -23,7 +23,7 @@ export async function modelForecast(
   signal?: AbortSignal,
 ): Promise<number[]> {
   if (values.length === 0)
-    throw new SubnetkitError('SK_PREDICT_BAD_INPUT', 'Cannot forecast from an empty context.', {});
+    throw predictErrors.error('SK_PREDICT_BAD_INPUT', 'Cannot forecast from an empty context.', {});
   const meta = (await model.info()).meta;
   const contextLength = Number(meta.contextLength);
   const out: number[] = [];

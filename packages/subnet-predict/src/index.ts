@@ -5,8 +5,9 @@
  * Answers earn only by beating the best cheap baseline (naive, seasonal naive, drift, mean).
  */
 import { fileURLToPath } from 'node:url';
-import { defineModels, defineSubnet, SubnetkitError } from '@subnetkit/core';
+import { defineModels, defineSubnet } from '@subnetkit/core';
 import { z } from 'zod';
+import { predictErrors } from './errors.js';
 import { createReplayFeed, type Feed, loadBuiltinSeries } from './feed.js';
 import {
   BASELINE_FORECASTS,
@@ -133,6 +134,7 @@ export function createPredictSubnet(options: PredictSubnetOptions = {}) {
   return defineSubnet({
     apiVersion: 1,
     name: 'predict',
+    errors: predictErrors,
     description: 'Forecast the next values of live series; scored against the truth once it arrives.',
     version: 1,
     task: { request: forecastRequest, response: forecastResponse, timeoutMs: 10_000 },
@@ -182,7 +184,7 @@ export function createPredictSubnet(options: PredictSubnetOptions = {}) {
         const id = ctx.random.pick(ids);
         const info = f.series.find((s) => s.id === id);
         if (!info) {
-          throw new SubnetkitError(
+          throw predictErrors.error(
             'SK_PREDICT_UNKNOWN_SERIES',
             `Option series names ${id}, which the feed does not serve.`,
             {
@@ -192,7 +194,7 @@ export function createPredictSubnet(options: PredictSubnetOptions = {}) {
         }
         const history = await f.history(id, ctx.block, ctx.options.contextLength);
         if (history.length < MIN_CONTEXT) {
-          throw new SubnetkitError(
+          throw predictErrors.error(
             'SK_PREDICT_FEED_RANGE',
             `Series ${id} has only ${history.length} observations at block ${ctx.block}.`,
             {
@@ -224,7 +226,7 @@ export function createPredictSubnet(options: PredictSubnetOptions = {}) {
       async resolveTruth(deferred, ctx): Promise<ForecastTruth | undefined> {
         const parsed = deferredSchema.safeParse(deferred);
         if (!parsed.success) {
-          throw new SubnetkitError(
+          throw predictErrors.error(
             'SK_PREDICT_BAD_INPUT',
             `A stored forecast challenge is malformed: ${parsed.error.issues[0]?.message}.`,
             {},
@@ -278,6 +280,7 @@ export function createPredictSubnet(options: PredictSubnetOptions = {}) {
 const predict = createPredictSubnet();
 export default predict;
 
+export { predictErrors } from './errors.js';
 export {
   createReplayFeed,
   DATA_DIR,

@@ -2,8 +2,9 @@
  * Application queries (`subnetkit query predict`): turn a user's series text into a forecast
  * request and a miner's answer into CSV text.
  */
-import { SubnetkitError } from '@subnetkit/core';
+
 import { parse } from 'csv-parse/sync';
+import { predictErrors } from './errors.js';
 
 /** The request's MAX_CONTEXT (index.ts; this module must not import the definition): longer input keeps its newest rows. */
 const MAX_CONTEXT_ROWS = 512;
@@ -44,7 +45,7 @@ function csvRows(text: string): string[][] | undefined {
   } catch (cause) {
     // rows of different widths are a list of values that happens to use commas, not a table
     if ((cause as { code?: string }).code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') return undefined;
-    throw new SubnetkitError(
+    throw predictErrors.error(
       'SK_PREDICT_BAD_INPUT',
       `The CSV input is malformed: ${(cause as Error).message}`,
       {},
@@ -65,7 +66,7 @@ function fromCsv(rows: string[][], options: QueryOptions): { timestamps: number[
   if (options.column !== undefined) {
     col = header?.indexOf(options.column) ?? -1;
     if (col < 1) {
-      throw new SubnetkitError(
+      throw predictErrors.error(
         'SK_PREDICT_BAD_INPUT',
         `The CSV has no value column "${options.column}"${header ? ` (columns: ${header.join(', ')})` : ' (it has no header row)'}.`,
         { column: options.column },
@@ -81,7 +82,7 @@ function fromCsv(rows: string[][], options: QueryOptions): { timestamps: number[
     const cell = row[col] ?? '';
     const v = Number(cell);
     if (!Number.isFinite(t) || !Number.isFinite(v) || cell === '') {
-      throw new SubnetkitError(
+      throw predictErrors.error(
         'SK_PREDICT_BAD_INPUT',
         `Row ${firstLine + i} ("${row.join(',').slice(0, 40)}") needs a time and a number${header ? ` in "${header[col]}"` : ''}.`,
         { line: firstLine + i },
@@ -117,7 +118,7 @@ export function parseQueryInput(text: string, options: QueryOptions): QueryReque
       .filter((c) => c !== '')) {
       const v = Number(cell);
       if (!Number.isFinite(v)) {
-        throw new SubnetkitError('SK_PREDICT_BAD_INPUT', `"${cell.slice(0, 40)}" is not a number.`, {
+        throw predictErrors.error('SK_PREDICT_BAD_INPUT', `"${cell.slice(0, 40)}" is not a number.`, {
           cell: cell.slice(0, 40),
         });
       }

@@ -3,7 +3,8 @@
  * mean one-step change) and judged relative to the naive last-value forecast on the same targets,
  * so a forecast of CO2 in ppm and one of temperature in °C score on the same footing.
  */
-import { SubnetkitError } from '@subnetkit/core';
+import type { SubnetkitError } from '@subnetkit/core';
+import { predictErrors } from './errors.js';
 
 /** What the validator knows once the horizon has passed. */
 export interface ForecastTruth {
@@ -42,7 +43,7 @@ export interface ForecastAnswer {
 export const NAIVE_MASE_FLOOR = 0.5;
 
 function bad(message: string, details: Record<string, number | string> = {}): SubnetkitError {
-  return new SubnetkitError('SK_PREDICT_BAD_INPUT', message, details);
+  return predictErrors.error('SK_PREDICT_BAD_INPUT', message, details);
 }
 
 function checkFinite(name: string, xs: readonly number[]): void {
@@ -144,7 +145,7 @@ function scoreOnYardstick(answer: ForecastAnswer, truth: ForecastTruth, skill: (
   try {
     point = skill(mase(answer.forecast, truth.values, truth.scale));
   } catch (e) {
-    if (e instanceof SubnetkitError && e.code === 'SK_PREDICT_BAD_INPUT') return 0;
+    if (predictErrors.is(e, 'SK_PREDICT_BAD_INPUT')) return 0;
     throw e;
   }
   if (!truth.quantiles || truth.quantiles.length === 0) return point;
@@ -157,7 +158,7 @@ function scoreOnYardstick(answer: ForecastAnswer, truth: ForecastTruth, skill: (
   try {
     return (point + skill(scaledCrps(picked, truth.values, truth.scale))) / 2;
   } catch (e) {
-    if (e instanceof SubnetkitError && e.code === 'SK_PREDICT_BAD_INPUT') return point / 2;
+    if (predictErrors.is(e, 'SK_PREDICT_BAD_INPUT')) return point / 2;
     throw e;
   }
 }

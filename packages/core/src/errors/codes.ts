@@ -1,5 +1,6 @@
 /**
- * The one catalog of Subnetkit error codes. A released code never changes meaning:
+ * Core's catalog of Subnetkit error codes (subnets declare their own with `defineErrorCodes`,
+ * errors/plugin-codes.ts). A released code never changes meaning:
  * callers branch on `code`, never on message text. Each entry says what went wrong in general;
  * the thrown error's message says what to do about this particular case.
  */
@@ -93,13 +94,6 @@ export const ERROR_CODES = {
   SK_SCAFFOLD_BAD_KIND: 'An unknown subnet template kind was requested.',
   SK_SCAFFOLD_FAILED: 'Generating a package failed; nothing was written.',
   SK_SCAFFOLD_DOCTOR_FAILED: 'A subnet package failed a publishing check (subnetkit doctor).',
-  // subnet-predict
-  SK_PREDICT_UNKNOWN_SERIES: 'A forecast feed was asked for a series it does not serve.',
-  SK_PREDICT_FEED_RANGE: 'A replay feed was asked for data outside the series it replays.',
-  SK_PREDICT_BAD_INPUT: 'A forecast, its truth or a query input is malformed (length, NaN, Infinity).',
-  // subnet-text
-  SK_TEXT_BAD_INPUT: 'A text prompt list, query input or reward input is malformed.',
-  SK_TEXT_NO_REFERENCE: 'The validator model gave no usable reference completion for the picked prompts.',
   // operations
   SK_OPS_SHUTDOWN_FORCED: 'A second SIGTERM/SIGINT forced the exit before the graceful shutdown finished.',
   SK_OPS_SHUTDOWN_TIMEOUT: 'A graceful shutdown did not finish within its deadline (--shutdown-timeout).',

@@ -1,4 +1,5 @@
 import type { ErrorCode } from './codes.js';
+import type { PluginErrorCode } from './plugin-codes.js';
 
 /** Safe, serialisable context: ids and numbers, never secret values. */
 export type ErrorDetails = Readonly<Record<string, unknown>>;
@@ -11,7 +12,8 @@ export type ErrorDetails = Readonly<Record<string, unknown>>;
  */
 export class SubnetkitError extends Error {
   override readonly name = 'SubnetkitError';
-  readonly code: ErrorCode;
+  /** Core's catalog, or a code a plugin declared with `defineErrorCodes`. */
+  readonly code: ErrorCode | PluginErrorCode;
   readonly details: ErrorDetails;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
@@ -21,12 +23,12 @@ export class SubnetkitError extends Error {
   }
 
   /** JSON form for `--json` output and logs: no stack, no cause chain (causes may hold secrets). */
-  toJSON(): { name: string; code: ErrorCode; message: string; details: ErrorDetails } {
+  toJSON(): { name: string; code: ErrorCode | PluginErrorCode; message: string; details: ErrorDetails } {
     return { name: this.name, code: this.code, message: this.message, details: this.details };
   }
 }
 
 /** True when `err` is a SubnetkitError, optionally with the given code. */
-export function isSubnetkitError(err: unknown, code?: ErrorCode): err is SubnetkitError {
+export function isSubnetkitError(err: unknown, code?: ErrorCode | PluginErrorCode): err is SubnetkitError {
   return err instanceof SubnetkitError && (code === undefined || err.code === code);
 }

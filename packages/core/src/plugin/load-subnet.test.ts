@@ -29,7 +29,7 @@ const good = () =>
     },
   });
 
-async function codeOf(promise: Promise<unknown>): Promise<ErrorCode> {
+async function codeOf(promise: Promise<unknown>): Promise<SubnetkitError['code']> {
   const err = await promise.then(
     () => undefined,
     (e: unknown) => e,

@@ -5,7 +5,7 @@ import { type LoadedSubnet, loadSubnet, type SubnetSpec } from './load-subnet.js
 export class PluginHost {
   readonly #subnets = new Map<string, LoadedSubnet>();
 
-  /** Adds a loaded subnet; a second subnet with the same name is refused. */
+  /** Adds a loaded subnet; a second subnet with the same name, or one reusing another's error code, is refused. */
   add(loaded: LoadedSubnet): void {
     const name = loaded.definition.name;
     const existing = this.#subnets.get(name);
@@ -15,6 +15,17 @@ export class PluginHost {
         `Two subnets are named '${name}' (${existing.source} and ${loaded.source}); subnet names must be unique in one host.`,
         { subnet: name, first: existing.source, second: loaded.source },
       );
+    }
+    // one code, one meaning: callers branch on it without knowing which subnet threw
+    for (const code of Object.keys(loaded.definition.errors?.codes ?? {})) {
+      const owner = [...this.#subnets.values()].find((s) => Object.hasOwn(s.definition.errors?.codes ?? {}, code));
+      if (owner) {
+        throw new SubnetkitError(
+          'SK_PLUGIN_INVALID',
+          `Subnets '${owner.definition.name}' and '${name}' both declare error code ${code}; a code must belong to one subnet.`,
+          { code, first: owner.definition.name, second: name },
+        );
+      }
     }
     this.#subnets.set(name, loaded);
   }

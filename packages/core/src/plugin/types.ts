@@ -4,6 +4,7 @@
  * `validator.reward`.
  */
 import type { z } from 'zod';
+import type { ErrorCatalog } from '../errors/plugin-codes.js';
 import type { Logger } from '../log/logger.js';
 import type { ModelDeclaration as ModelDeclarationBase, ModelHandles as ModelHandlesBase } from '../models/types.js';
 import type { Random } from '../util/random.js';
@@ -150,6 +151,8 @@ export interface SubnetDefinition<
   adversaries?: AdversarySpec<z.output<Req>, z.input<Res>, z.output<Opts>, Models>;
   /** How validators turn moving-average scores into weights. */
   weights?: WeightSpec;
+  /** The subnet's own error codes (`defineErrorCodes`), beside core's catalog. */
+  errors?: ErrorCatalog;
 }
 
 /** Weight setting of a subnet's validators. */

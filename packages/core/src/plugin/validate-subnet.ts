@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isErrorCatalog } from '../errors/plugin-codes.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { CORE_IDENTITY, DEFINED_BY, SUPPORTED_API_VERSIONS } from './core-identity.js';
 import type { AnySubnet } from './types.js';
@@ -61,6 +62,7 @@ const definitionSchema = z.object({
     .object({ lazy: fn.optional(), random: fn.optional(), baselines: z.record(z.string(), fn).optional() })
     .optional(),
   weights: z.object({ power: z.number().positive().max(16).optional() }).optional(),
+  errors: z.custom((v) => isErrorCatalog(v), { message: 'expected defineErrorCodes({...})' }).optional(),
 });
 
 /** Where a subnet came from, for error messages. */

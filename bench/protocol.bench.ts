@@ -203,7 +203,13 @@ async function child(mode: string): Promise<void> {
 // ------------------------------------------------------------------ parent helpers
 function spawnChild(mode: string): Promise<{ proc: ChildProcess; ready: Msg }> {
   const proc = fork(fileURLToPath(import.meta.url), [mode], {
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    // PROTOCOL_BENCH_PROF=<dir>: a CPU profile per child (`node --cpu-prof`), for finding hot spots
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      ...(process.env.PROTOCOL_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROTOCOL_BENCH_PROF}`] : []),
+    ],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -412,9 +418,28 @@ async function interleavedFanOuts(variants: FanOutVariant[]): Promise<{ wall: nu
   return stats.map((s) => ({ wall: median(s.walls), busy: median(s.busy), minOk: s.minOk }));
 }
 
+/** CPU ms of one sr25519 verify in this process (500 verifies). */
+function verifyMsHere(): number {
+  const alice = Keypair.fromUri('//Alice');
+  const msg = new TextEncoder().encode('x'.repeat(160));
+  const sig = alice.sign(msg);
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < 500; i++) sr25519Verify(sig, msg, alice.publicKey);
+  return cpuMs(process.cpuUsage(c0)) / 500;
+}
+
 // ------------------------------------------------------------------ main
+/** `PROTOCOL_BENCH_PARTS=axon,fakes,real` runs only those parts (all by default). */
+const PARTS = new Set((process.env.PROTOCOL_BENCH_PARTS ?? 'axon,fakes,real').split(',').map((s) => s.trim()));
+
 async function main(): Promise<void> {
   await cryptoWaitReady();
+  if (PARTS.has('axon')) await axonPart();
+  if (PARTS.has('fakes')) await fakesPart();
+  if (PARTS.has('real')) await realPart();
+}
+
+async function axonPart(): Promise<void> {
   // 1. bare hono echo
   const bare = await spawnChild('bare');
   const bareRes = await bareRun(bare.proc, bare.ready.port as number, 3_000);
@@ -467,7 +492,9 @@ async function main(): Promise<void> {
     mb((after.rss as number) - (before.rss as number)),
     { connections_held: after.connections },
   );
+}
 
+async function fakesPart(): Promise<void> {
   // 4. fan-out to 256 fake axons: the dendrite's own overhead beyond the 50 ms handler
   const fk = await spawnChild('fakes');
   const fakes = fk.ready.targets as Target[];
@@ -540,7 +567,10 @@ async function main(): Promise<void> {
       signing: 'wasm sr25519Sign per target',
     },
   );
+}
 
+async function realPart(): Promise<void> {
+  const alice = Keypair.fromUri('//Alice');
   // 5. fan-out to 256 real axons sharing one child process (their 256 verifications queue there)
   const fo = await spawnChild('fanout');
   const targets = fo.ready.targets as Target[];
@@ -555,7 +585,7 @@ async function main(): Promise<void> {
   await stopChild(fo.proc);
   figure('fanout_256_real_axons_wall_ms', real.wall, 'ms', 'slowest_axon_process_time_ms', median(slowest), {
     ok_min: real.minOk,
-    axon_side_serial_verify_ms_estimate: Math.round((FANOUT / boundPerSec) * 1000),
+    axon_side_serial_verify_ms_estimate: Math.round(FANOUT * verifyMsHere()),
   });
 }
 

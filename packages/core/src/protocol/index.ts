@@ -1,8 +1,23 @@
 export { AdmissionError, PriorityGate, RateLimiter, type RateLimitOptions } from './admission.js';
+export { axonBlacklist, metagraphScreen } from './axon/blacklist.js';
+export { type AxonBodyOptions, axonBody } from './axon/body.js';
+export { type AxonForwardOptions, axonForward } from './axon/forward.js';
+export { axonErrorHandler } from './axon/on-error.js';
+export { type AxonHeaderOptions, axonHeaders } from './axon/parse-headers.js';
+export { type AxonPriorityOptions, axonPriority } from './axon/priority.js';
+export { axonRateLimit } from './axon/rate-limit.js';
+export { AxonReject } from './axon/reject.js';
+export type { AxonIdentity, AxonReply } from './axon/reply.js';
+export { type AxonRouteOptions, type AxonTracker, axonRoute } from './axon/route.js';
+export type { AxonRequest, AxonRoute } from './axon/types.js';
+export { type AxonVerifyOptions, axonVerify } from './axon/verify.js';
 export {
   type Axon,
+  type AxonEnv,
   type AxonHandler,
+  type AxonObserver,
   type AxonOptions,
+  type AxonState,
   type AxonStats,
   type BlacklistDecision,
   type BlacklistFn,

@@ -1,0 +1,147 @@
+/**
+ * Forward middleware, the end of the chain: runs the synapse's handler under the request's abort
+ * signal, validates its answer and writes the 200 reply (a streaming synapse's chunks are pulled
+ * as fast as the socket drains). A handler's `SubnetkitError` with `details.httpStatus` passes
+ * that status through; anything else is a 500 that names only an id.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import { SubnetkitError } from '../../errors/subnetkit-error.js';
+import { type Clock, systemClock } from '../../util/clock.js';
+import { buildSynapseHeaders, synapseBodyJson, type TerminalInfo } from '../headers.js';
+import { stringifyJsonBig } from '../json-bigint.js';
+import { AxonReject, raceAbort } from './reject.js';
+import { respond } from './reply.js';
+import type { AxonEnv, HandlerContext } from './types.js';
+
+export interface AxonForwardOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Adds `connection: close` to the reply (e.g. while the axon drains). */
+  readonly closing?: () => boolean;
+}
+
+/** Calls the route's handler (needs the whole chain before it). */
+export function axonForward(o: AxonForwardOptions = {}): MiddlewareHandler<AxonEnv> {
+  const clock = o.clock ?? systemClock;
+  return async (c) => {
+    const s = c.var.axon;
+    const route = s.route;
+    const hotkey = s.hotkey;
+    const request = s.request;
+    if (!route || hotkey === undefined || !request || !s.body) throw new Error('axonForward needs the whole chain');
+    const synapse = route.synapse;
+    const ac = s.abort;
+    const ctx: HandlerContext = {
+      callerHotkey: hotkey,
+      signal: ac.signal,
+      synapse: synapse.name,
+      deadline: s.deadline,
+    };
+    const result = await raceAbort(Promise.resolve(route.handler(request, ctx)), ac.signal);
+    const respAxon: TerminalInfo = {
+      ...s.axonInfo,
+      status_code: 200,
+      status_message: 'Success',
+      process_time: (clock.now() - s.startMs) / 1000,
+    };
+    const headers = buildSynapseHeaders({
+      name: synapse.name,
+      timeoutS: s.timeoutS,
+      axon: respAxon,
+      dendrite: s.dendrite,
+      inputObjHeaders: synapse.inputObjHeaders,
+      bodyHash: s.bodyHash,
+    });
+    if (synapse.streaming) {
+      if (!isAsyncIterable(result))
+        throw new Error(`handler of streaming synapse ${synapse.name} returned no AsyncIterable`);
+      headers['content-type'] = 'text/event-stream';
+      s.streaming = true;
+      s.status = 200;
+      return respond(c, {
+        status: 200,
+        headers,
+        body: streamBody(result, ac, () => s.finish(), o.logger, synapse.name, synapse.streaming === 'ndjson'),
+      });
+    }
+    const out = synapse.response.safeParse(result);
+    if (!out.success) {
+      throw new SubnetkitError('SK_PROTOCOL_BAD_RESPONSE', `handler of ${synapse.name} returned an invalid response`, {
+        issues: out.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+      });
+    }
+    const response = out.data as Record<string, unknown>;
+    const fields: Record<string, unknown> = {};
+    for (const f of synapse.requestFields) fields[f] = s.body[f] ?? null;
+    for (const f of synapse.responseFields) fields[f] = response[f] ?? null;
+    headers['content-type'] = 'application/json';
+    if (o.closing?.()) headers.connection = 'close';
+    s.status = 200;
+    return respond(c, {
+      status: 200,
+      headers,
+      body: synapseBodyJson(synapse.name, s.timeoutS ?? synapse.timeoutMs / 1000, s.dendrite, respAxon, fields),
+    });
+  };
+}
+
+function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
+  return (
+    v !== null && typeof v === 'object' && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+  );
+}
+
+const encoder = new TextEncoder();
+
+/** Pull-based body: the handler's iterator advances only as fast as the socket drains. */
+function streamBody(
+  source: AsyncIterable<unknown>,
+  ac: AbortController,
+  onDone: () => void,
+  log: Logger | undefined,
+  name: string,
+  /** ndjson frames every chunk, strings included, as one JSON value per line. */
+  ndjson: boolean,
+): ReadableStream<Uint8Array> {
+  const it = source[Symbol.asyncIterator]();
+  let finished = false;
+  const end = (): void => {
+    if (finished) return;
+    finished = true;
+    onDone();
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const next = await raceAbort(it.next(), ac.signal);
+          if (next.done) {
+            controller.close();
+            end();
+            return;
+          }
+          const v = next.value;
+          if (v instanceof Uint8Array) controller.enqueue(v);
+          else if (typeof v === 'string' && !ndjson) controller.enqueue(encoder.encode(v));
+          else controller.enqueue(encoder.encode(`${stringifyJsonBig(v)}\n`));
+        } catch (err) {
+          const reason = err instanceof AxonReject ? err.message : 'stream failed';
+          if (!(err instanceof AxonReject))
+            log?.error({ event: 'axon.stream_failed', err, synapse: name }, 'stream handler threw');
+          else log?.debug({ event: 'axon.stream_aborted', synapse: name }, reason);
+          void it.return?.()?.catch?.(() => undefined);
+          controller.error(new Error(reason));
+          end();
+        }
+      },
+      cancel() {
+        // the client went away: stop the generator and tell the handler
+        if (!ac.signal.aborted) ac.abort(new AxonReject(499, 'Client closed the connection', {}, true, 'forward'));
+        void Promise.resolve(it.return?.()).catch(() => undefined);
+        end();
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * Priority middleware: arms the server-side deadline (408, connection closed) and the
+ * client-gone abort (499), then waits for a slot of the bounded priority queue (503 when full or
+ * when a higher-priority caller evicts this one). The slot is held until the reply is done.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import { type Clock, systemClock } from '../../util/clock.js';
+import { AdmissionError, type PriorityGate } from '../admission.js';
+import { AxonReject, abortReason } from './reject.js';
+import type { AxonEnv, PriorityFn } from './types.js';
+
+export interface AxonPriorityOptions {
+  readonly gate: PriorityGate;
+  /** Default: every caller 0. A throw or a non-finite answer counts as 0. */
+  readonly priority?: PriorityFn;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+/** Queues the verified caller (needs {@link axonVerify} before it). */
+export function axonPriority(o: AxonPriorityOptions): MiddlewareHandler<AxonEnv> {
+  const { gate, logger: log } = o;
+  const clock = o.clock ?? systemClock;
+  const priorityFn = o.priority;
+  return async (c, next) => {
+    const s = c.var.axon;
+    const caller = s.caller;
+    if (!caller) throw new Error('axonPriority needs axonVerify before it');
+    const ac = s.abort;
+    // a body still arriving at the deadline cannot be resumed, so the connection closes
+    const expire = (): void => {
+      if (!ac.signal.aborted)
+        ac.abort(new AxonReject(408, `Response timeout after: ${s.timeoutS}s`, {}, true, 'priority'));
+    };
+    const waitMs = Math.max(0, s.deadline - clock.now());
+    if (clock === systemClock) {
+      // a plain timer: the generic clock.sleep costs a promise and an abort listener per request
+      const timer = setTimeout(expire, waitMs);
+      s.cleanups.push(() => clearTimeout(timer));
+    } else {
+      let done = false;
+      s.cleanups.push(() => {
+        done = true;
+      });
+      void clock.sleep(waitMs).then(() => {
+        if (!done) expire();
+      });
+    }
+    const onGone = (): void => {
+      if (!ac.signal.aborted) ac.abort(new AxonReject(499, 'Client closed the connection', {}, true, 'priority'));
+    };
+    s.cleanups.push(s.req.onClientGone(onGone));
+
+    let p = 0;
+    if (priorityFn) {
+      try {
+        const got = await priorityFn(caller);
+        p = Number.isFinite(got) ? got : 0;
+      } catch (err) {
+        log?.warn({ event: 'axon.priority_failed', err, hotkey: caller.hotkey }, 'priority hook threw');
+      }
+    }
+    try {
+      s.cleanups.push(await gate.acquire(p, ac.signal));
+    } catch (err) {
+      if (err instanceof AdmissionError && err.reason === 'aborted') throw abortReason(ac.signal);
+      throw new AxonReject(
+        503,
+        err instanceof AdmissionError && err.reason === 'evicted'
+          ? 'Service busy: request dropped for a higher-priority caller'
+          : 'Service busy: request queue is full',
+        {},
+        false,
+        'priority',
+      );
+    }
+    await next();
+  };
+}

@@ -1,0 +1,98 @@
+/** The axon's view of one request, from a node socket (hono's node bindings) or an in-memory `Request`. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context } from 'hono';
+import { AxonReject } from './reject.js';
+import type { AxonEnv, AxonRequest } from './types.js';
+
+const PLAIN_PATH = /^\/[A-Za-z0-9_]*$/;
+
+/** Path of a request target; only unusual targets (query, escapes, dot segments) pay for a URL parse. */
+function pathOf(target: string): string {
+  if (PLAIN_PATH.test(target)) return target;
+  try {
+    return new URL(target, 'http://axon').pathname;
+  } catch {
+    return '/';
+  }
+}
+
+/** Wraps the hono context's request: node's parsed headers and socket when there is one. */
+export function axonRequestOf(c: Context<AxonEnv>): AxonRequest {
+  const incoming = c.env?.incoming as IncomingMessage | undefined;
+  const outgoing = c.env?.outgoing as ServerResponse | undefined;
+  if (incoming) {
+    return {
+      method: incoming.method ?? 'GET',
+      path: pathOf(incoming.url ?? '/'),
+      headers: incoming.headers,
+      peerIp: incoming.socket?.remoteAddress ?? '127.0.0.1',
+      peerPort: incoming.socket?.remotePort ?? null,
+      readBody: (limit) => readNodeBody(incoming, limit),
+      onClientGone(fn) {
+        outgoing?.once('close', fn);
+        return () => outgoing?.off('close', fn);
+      },
+    };
+  }
+  return {
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    headers: Object.fromEntries(c.req.raw.headers.entries()),
+    peerIp: '127.0.0.1',
+    peerPort: null,
+    readBody: (limit) =>
+      c.req.raw.arrayBuffer().then((ab) => {
+        if (ab.byteLength > limit) throw tooLarge(limit);
+        return Buffer.from(ab);
+      }),
+    onClientGone: () => () => undefined,
+  };
+}
+
+const tooLarge = (limit: number): AxonReject =>
+  new AxonReject(413, `Request body too large: exceeds the limit of ${limit} bytes`, {}, true, 'body');
+
+/** Reads a node request body with a byte limit. */
+function readNodeBody(incoming: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (): void => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      incoming.off('close', onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        finish();
+        incoming.pause();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      finish();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
+    const onError = (): void => {
+      finish();
+      reject(new AxonReject(400, 'Request body could not be read', {}, true, 'body'));
+    };
+    const onClose = (): void => {
+      if (incoming.complete) return;
+      finish();
+      reject(new AxonReject(400, 'Client closed the connection before the body was complete', {}, true, 'body'));
+    };
+    if (incoming.readableEnded) {
+      resolve(Buffer.alloc(0));
+      return;
+    }
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+    incoming.on('close', onClose);
+  });
+}

@@ -17,6 +17,7 @@ export {
 export { type ChainFromConfigOptions, chainFromConfig, modelsFromConfig } from './di/from-config.js';
 export { CHAIN, CLOCK, LOGGER, MODELS, NEURON, type NeuronIdentity, RANDOM } from './di/tokens.js';
 export * from './errors/index.js';
+export * from './gateway/index.js';
 export * from './localnet/index.js';
 export { createLogger, type Logger, type LoggerConfig, REDACT_PATHS } from './log/logger.js';
 export * from './models/index.js';

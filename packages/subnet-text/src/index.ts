@@ -134,6 +134,20 @@ const text = defineSubnet({
       };
       return { request, truth };
     },
+    // an application's prompt is scored like a challenge: same controls and baselines, its own prompt
+    organicTruth(req, ctx): LikelihoodTruth {
+      const controls = Array.from({ length: ctx.options.controls }, () => composePrompt(drawSpan(ctx.random)));
+      return {
+        prompt: composePrompt(req),
+        controls,
+        tokens: req.minTokens || req.maxTokens,
+        baselines: {
+          echo: TEXT_BASELINES.echo(req),
+          'corpus-lookup': TEXT_BASELINES['corpus-lookup'](req),
+          filler: FILLER,
+        },
+      };
+    },
     reward: (responses, truth: LikelihoodTruth, ctx) =>
       scoreByLikelihood(
         responses.map((r) => r.completion),

@@ -88,6 +88,14 @@ export const ERROR_CODES = {
   SK_LOCALNET_NOT_RUNNING: 'No localnet is running at the data dir (it stopped, or never started there).',
   SK_LOCALNET_FILE_CORRUPT: 'A localnet file in the data dir (network.json, history.jsonl) is truncated or malformed.',
   SK_LOCALNET_JOIN_FAILED: 'A localnet could not set up its subnets on a chain it joined (details.step says where).',
+  // gateway
+  SK_GATEWAY_BAD_REQUEST: "A gateway request body does not match the endpoint's schema (HTTP 400).",
+  SK_GATEWAY_UNAUTHORIZED: 'A gateway request has no API key or an unknown one (HTTP 401).',
+  SK_GATEWAY_RATE_LIMITED: 'A gateway API key exceeded its rate limit (HTTP 429, Retry-After).',
+  SK_GATEWAY_NO_MINER: 'No miner of the subnet serves an axon, or none gave a valid answer (HTTP 503, Retry-After).',
+  SK_GATEWAY_OVERLOADED: 'The gateway has too many requests in flight (HTTP 503, Retry-After).',
+  SK_GATEWAY_TIMEOUT: "No miner answered within the gateway's timeout (HTTP 504).",
+  SK_GATEWAY_KEYS_CORRUPT: 'The gateway API key file is truncated or malformed.',
   // scaffold
   SK_SCAFFOLD_BAD_NAME: 'A package name breaks npm naming rules.',
   SK_SCAFFOLD_EXISTS: 'The target directory exists and --force was not given.',

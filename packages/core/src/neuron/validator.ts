@@ -72,6 +72,7 @@ export class Validator {
   #weightsInFlight: Promise<void> | undefined;
   #stopped = false;
   #lastReport: StepReport | undefined;
+  #organic = 0;
 
   constructor(
     seat: NeuronSeat,
@@ -397,6 +398,34 @@ export class Validator {
   #commit(state: ValidatorState): void {
     this.#state = state;
     saveValidatorState(this.#o.stateFile, state);
+  }
+
+  /**
+   * Spot-checks miners' answers to an application's request (a gateway's organic traffic): the
+   * subnet's `organicTruth` gives the truth, `reward` scores the answers, and the scores join the
+   * moving averages as a step's do. Undefined when the subnet cannot score this request.
+   */
+  async scoreOrganic(
+    request: unknown,
+    answers: readonly QueryResult[],
+    timeoutMs: number,
+  ): Promise<{ uid: number; reward: number }[] | undefined> {
+    const o = this.#o;
+    const organicTruth = o.subnet.definition.validator.organicTruth;
+    if (!organicTruth || this.#stopped || answers.length === 0) return undefined;
+    // own random stream per check: the secret parts of a truth never repeat a step's
+    const ctx = {
+      ...(this.#context(this.#sync.block, this.#state.step) as object),
+      random: o.random.fork(`organic-${++this.#organic}`),
+    };
+    const truth = await organicTruth(request as never, ctx as never);
+    if (truth === undefined) return undefined;
+    const rewards = await scoreRound(o.subnet.definition, answers, truth, ctx as never, timeoutMs);
+    const metagraph = await this.#sync.current();
+    // a step in flight rewrites the state when it ends: fold these in after it, in the same turn
+    while (this.#busy) await this.#busy.catch(() => undefined);
+    this.#commit(applyRewards(this.#state, rewards, metagraph.hotkeys, o.scoreAlpha));
+    return rewards.map(({ uid, reward }) => ({ uid, reward }));
   }
 
   /** Container disposal (the neuron's child container) stops the neuron. */

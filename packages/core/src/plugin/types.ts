@@ -3,6 +3,7 @@
  * it without pulling runtime code. Types flow from the zod schemas into `miner.handle` and
  * `validator.reward`.
  */
+
 import type { z } from 'zod';
 import type { ErrorCatalog } from '../errors/plugin-codes.js';
 import type { Logger } from '../log/logger.js';
@@ -101,6 +102,11 @@ export interface ValidatorSpec<Req, Res, Truth, Opts, Models extends Record<stri
   ): Promise<readonly number[]> | readonly number[];
   /** For deferred challenges: the truth once it is known, else undefined (asked again later). */
   resolveTruth?(deferred: unknown, ctx: ValidatorContext<Opts, Models>): Promise<Truth | undefined> | Truth | undefined;
+  /**
+   * The truth for an application's request (organic traffic through the gateway), so `reward` can
+   * spot-check miners' answers to it; undefined (or absent) when the subnet cannot tell for this request.
+   */
+  organicTruth?(request: Req, ctx: ValidatorContext<Opts, Models>): Promise<Truth | undefined> | Truth | undefined;
 }
 
 /**

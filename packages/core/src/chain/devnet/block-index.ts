@@ -1,4 +1,4 @@
-import { hexToU8a, isHex } from '@polkadot/util';
+import { hexToU8a, isHex, u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { Chain, ChainEvent } from '../types.js';
 import { dispatchInfoOf } from './fees.js';
@@ -11,6 +11,7 @@ import {
   sudidRecord,
   timestampInherent,
 } from './runtime.js';
+import { orderedTrieRoot } from './trie.js';
 
 /** One block as the devnet serves it: a Substrate header over the engine's block. */
 export interface BlockRecord {
@@ -20,39 +21,59 @@ export interface BlockRecord {
   parentHash: string;
   header: Record<string, unknown>;
   timestamp: number;
-  /** SCALE extrinsics by index (the engine's indices); slots the devnet has no bytes for get a placeholder. */
-  extrinsics: Map<number, string>;
-  /** Engine events by extrinsic index, or null for block-level events. */
+  /**
+   * SCALE extrinsics in block order: the `timestamp.set` inherent, then the engine's extrinsics
+   * (engine index i is block index i + 1). Null once evicted from memory (reloaded from the engine).
+   */
+  extrinsics: string[] | null;
+  /** Engine events by engine extrinsic index, or null for block-level events. */
   events: Map<number | null, ChainEvent[]>;
   /** True once the engine's own event list for the block arrived (it then replaces partial lists). */
   eventsFinal: boolean;
-  /** Failed extrinsics attached to this block: index → subtensor error name. */
+  /** Failed extrinsics attached to this block: engine index → subtensor error name. */
   failures: Map<number, string>;
-  /** `Sudo.sudo` extrinsics: index → the inner call's error name, or null when it succeeded. */
+  /** `Sudo.sudo` extrinsics: engine index → the inner call's error name, or null when it succeeded. */
   sudo: Map<number, string | null>;
   encodedEvents: Uint8Array | null;
 }
 
+/** What the engine kept of a committed block (persistent engines), for re-indexing after a restart. */
+export interface StoredBody {
+  timestamp: number;
+  /** Per engine extrinsic, the devnet's SCALE hex, or null for one submitted another way. */
+  extrinsics: (string | null)[];
+  events: ChainEvent[] | null;
+}
+
 const ZERO = `0x${'00'.repeat(32)}`;
+/** `aura` engine id: blocks carry an Aura-style pre-runtime digest (the slot), as subtensor's do. */
+const AURA = '0x61757261';
+/** The slot duration the digest's slot counts in (subtensor's 12 s block time). */
+const SLOT_MS = 12_000;
 
 /**
- * Maps the engine's blocks to Substrate headers (hash = blake2 of the SCALE header, state root = the
- * engine's block hash) and keeps, per block, the SCALE extrinsics and `System.Events` the devnet
- * serves. Blocks are indexed in order; `ensure(n)` fills any gap from the engine.
+ * Maps the engine's blocks to Substrate blocks: the body is the `timestamp.set` inherent followed by
+ * the engine's extrinsics, the header carries the ordered-trie extrinsics root, an Aura pre-runtime
+ * digest (slot = timestamp / 12 s) and the engine's block hash as state root. Per block it keeps the
+ * SCALE extrinsics and `System.Events` the devnet serves; the newest `keepDetail` blocks in memory,
+ * older ones reloaded from the engine's store when it has one. Blocks are indexed in order;
+ * `ensure(n)` fills any gap from the engine.
  */
 export class BlockIndex {
   readonly #rt: DevnetRuntime;
   readonly #chain: Chain;
+  readonly #stored: ((n: number) => StoredBody | null) | undefined;
   readonly #byNumber = new Map<number, BlockRecord>();
   readonly #byHash = new Map<string, BlockRecord>();
   #queue: Promise<unknown> = Promise.resolve();
   #head = -1;
-  /** Only the newest blocks keep their extrinsics and events (memory bound). */
+  /** Only the newest blocks keep their extrinsics and events in memory. */
   readonly #keepDetail: number;
 
-  constructor(rt: DevnetRuntime, chain: Chain, keepDetail = 4096) {
+  constructor(rt: DevnetRuntime, chain: Chain, stored?: (n: number) => StoredBody | null, keepDetail = 4096) {
     this.#rt = rt;
     this.#chain = chain;
+    this.#stored = stored;
     this.#keepDetail = keepDetail;
   }
 
@@ -78,16 +99,22 @@ export class BlockIndex {
     return typeof hash === 'string' ? this.byHash(hash) : undefined;
   }
 
-  /** Indexes blocks up to `n` (serialised, so records are built in order). */
-  ensure(n: number, timestamp?: number): Promise<BlockRecord> {
+  /**
+   * Indexes blocks up to `n` (serialised, so records are built in order). `body` is block n's
+   * engine extrinsics as the engine reported them when it built the block; blocks without one are
+   * read from the engine's store, or indexed with an empty body.
+   */
+  ensure(n: number, timestamp?: number, body?: (string | null)[]): Promise<BlockRecord> {
     const run = async (): Promise<BlockRecord> => {
       for (let k = this.#head + 1; k <= n; k++) {
         const engineHash = await this.#chain.blockHash(k);
-        this.#add(k, engineHash, k === n ? (timestamp ?? 0) : 0);
+        const stored = k === n && body ? null : (this.#stored?.(k) ?? null);
+        const ts = k === n && timestamp ? timestamp : (stored?.timestamp ?? 0);
+        const rec = this.#add(k, engineHash, ts, k === n && body ? body : (stored?.extrinsics ?? []));
+        if (stored?.events) this.setBlockEvents(rec, stored.events);
       }
       const rec = this.#byNumber.get(n);
       if (!rec) throw new Error(`block ${n} is not indexed`);
-      if (timestamp && rec.timestamp === 0) rec.timestamp = timestamp;
       return rec;
     };
     const p = this.#queue.then(run, run);
@@ -95,16 +122,27 @@ export class BlockIndex {
     return p;
   }
 
-  #add(number: number, engineHash: string, timestamp: number): void {
+  #body(number: number, timestamp: number, engineXts: (string | null)[]): string[] {
+    if (number === 0) return [];
+    // an extrinsic submitted in-process has no Substrate encoding: an unsigned remark holds its slot
+    const filler = (i: number) => remark(this.#rt, i);
+    return [timestampInherent(this.#rt, timestamp), ...engineXts.map((x, i) => x ?? filler(i))];
+  }
+
+  #add(number: number, engineHash: string, timestamp: number, engineXts: (string | null)[]): BlockRecord {
     const parent = this.#byNumber.get(number - 1);
     const stateRoot =
       isHex(engineHash) && hexToU8a(engineHash).length === 32 ? engineHash : blake2AsHex(engineHash, 256);
+    const extrinsics = this.#body(number, timestamp, engineXts);
+    const slot = BigInt(Math.floor(timestamp / SLOT_MS));
     const header = this.#rt.registry.createType('Header', {
       parentHash: parent?.hash ?? ZERO,
       number,
       stateRoot,
-      extrinsicsRoot: ZERO,
-      digest: { logs: [] },
+      extrinsicsRoot: u8aToHex(orderedTrieRoot(extrinsics.map((x) => hexToU8a(x)))),
+      digest: {
+        logs: number === 0 ? [] : [{ PreRuntime: [AURA, u8aToHex(this.#rt.registry.createType('u64', slot).toU8a())] }],
+      },
     });
     const rec: BlockRecord = {
       number,
@@ -113,7 +151,7 @@ export class BlockIndex {
       parentHash: parent?.hash ?? ZERO,
       header: header.toJSON() as Record<string, unknown>,
       timestamp,
-      extrinsics: new Map(),
+      extrinsics,
       events: new Map(),
       eventsFinal: false,
       failures: new Map(),
@@ -124,13 +162,23 @@ export class BlockIndex {
     this.#byHash.set(rec.hash, rec);
     this.#head = Math.max(this.#head, number);
     const old = this.#byNumber.get(number - this.#keepDetail);
+    // evicted details come back from the engine's store when asked for (in-memory engines keep
+    // none: the body then holds placeholders and the events are gone)
     if (old) {
-      old.extrinsics.clear();
+      old.extrinsics = null;
       old.events.clear();
-      old.failures.clear();
-      old.sudo.clear();
+      old.eventsFinal = false;
       old.encodedEvents = null;
     }
+    return rec;
+  }
+
+  /** Reloads an evicted block's body and events from the engine's store. */
+  #reload(rec: BlockRecord): void {
+    if (rec.extrinsics) return;
+    const stored = this.#stored?.(rec.number);
+    rec.extrinsics = this.#body(rec.number, rec.timestamp, stored?.extrinsics ?? []);
+    if (stored?.events) this.setBlockEvents(rec, stored.events);
   }
 
   /** The engine's full event list for a block (authoritative). */
@@ -147,8 +195,9 @@ export class BlockIndex {
   }
 
   /**
-   * Records an extrinsic the engine included at `engineIndex` (null: unknown, use the next free
-   * slot); `errorName` marks a dispatch failure. Returns its index in the devnet block.
+   * Records what the devnet knows of an extrinsic the engine included at `engineIndex` (null:
+   * unknown, found by its bytes): its events until the engine's list arrives, a dispatch failure,
+   * and whether it was a `sudo`. Returns its index in the Substrate block.
    */
   addIncluded(
     rec: BlockRecord,
@@ -158,52 +207,55 @@ export class BlockIndex {
     errorName: string | null,
     viaSudo = false,
   ): number {
-    const idx = engineIndex ?? this.#nextFree(rec);
-    rec.extrinsics.set(idx, hex);
+    this.#reload(rec);
+    const xts = rec.extrinsics as string[];
+    let idx = engineIndex;
+    if (idx === null) {
+      const at = xts.indexOf(hex);
+      idx = at > 0 ? at - 1 : Math.max(0, xts.length - 1);
+    }
     if (!rec.eventsFinal && !rec.events.has(idx) && events.length > 0) rec.events.set(idx, events);
     // a sudo extrinsic succeeds; its inner call's outcome is the Sudid event
     if (viaSudo) rec.sudo.set(idx, errorName);
     else if (errorName !== null) rec.failures.set(idx, errorName);
     rec.encodedEvents = null;
-    return idx;
+    return idx + 1;
   }
 
-  #nextFree(rec: BlockRecord): number {
-    return Math.max(-1, ...rec.extrinsics.keys(), ...[...rec.events.keys()].filter((k): k is number => k !== null)) + 1;
-  }
-
-  #count(rec: BlockRecord): number {
-    return this.#nextFree(rec);
-  }
-
-  /**
-   * SCALE extrinsics of the block. Indices are the engine's (so event phases match the in-process
-   * chain); slots whose bytes the devnet never saw (submitted in-process) hold a timestamp inherent.
-   */
+  /** SCALE extrinsics of the block, the timestamp inherent first. */
   extrinsicsOf(rec: BlockRecord): string[] {
-    const n = this.#count(rec);
-    const filler = timestampInherent(this.#rt, rec.timestamp);
-    return Array.from({ length: n }, (_, i) => rec.extrinsics.get(i) ?? filler);
+    this.#reload(rec);
+    return rec.extrinsics as string[];
   }
 
   /** SCALE `System.Events` of the block. */
   eventsOf(rec: BlockRecord): Uint8Array {
+    this.#reload(rec);
     if (rec.encodedEvents) return rec.encodedEvents;
     const records: EventRecordBytes[] = [];
     for (const ev of rec.events.get(null) ?? []) {
       const r = eventRecordFor(this.#rt, ev, { Initialization: null });
       if (r) records.push(r);
     }
-    const n = this.#count(rec);
-    for (let i = 0; i < n; i++) {
+    const xts = rec.extrinsics as string[];
+    if (rec.number > 0) {
       records.push(
-        ...(rec.events.get(i) ?? []).flatMap((ev) => eventRecordFor(this.#rt, ev, { ApplyExtrinsic: i }) ?? []),
+        outcomeRecord(this.#rt, 0, null, {
+          weight: { refTime: 0, proofSize: 0 },
+          class: 'Mandatory',
+          paysFee: 'Yes',
+        }),
       );
-      const sudo = rec.sudo.get(i);
-      if (sudo !== undefined) records.push(sudidRecord(this.#rt, i, sudo));
-      const failure = sudo !== undefined ? null : (rec.failures.get(i) ?? engineFailure(rec.events.get(i)));
-      const hex = rec.extrinsics.get(i);
-      records.push(outcomeRecord(this.#rt, i, failure, hex ? dispatchInfoOf(this.#rt, hex) : undefined));
+    }
+    for (let i = 0; i + 1 < xts.length; i++) {
+      const at = i + 1;
+      const engineEvents = rec.events.get(i);
+      records.push(...(engineEvents ?? []).flatMap((ev) => eventRecordFor(this.#rt, ev, { ApplyExtrinsic: at }) ?? []));
+      const hex = xts[at] as string;
+      const sudo = rec.sudo.has(i) ? rec.sudo.get(i) : isSudo(this.#rt, hex) ? engineFailure(engineEvents) : undefined;
+      if (sudo !== undefined) records.push(sudidRecord(this.#rt, at, sudo));
+      const failure = sudo !== undefined ? null : (rec.failures.get(i) ?? engineFailure(engineEvents));
+      records.push(outcomeRecord(this.#rt, at, failure, dispatchInfoOf(this.#rt, hex)));
     }
     rec.encodedEvents = encodeEvents(this.#rt, records);
     return rec.encodedEvents;
@@ -215,4 +267,23 @@ function engineFailure(events: ChainEvent[] | undefined): string | null {
   const failed = events?.find((e) => e.pallet === 'System' && e.name === 'ExtrinsicFailed');
   if (!failed) return null;
   return typeof failed.data.chainError === 'string' ? failed.data.chainError : 'Other';
+}
+
+/** A signed `Sudo.sudo` (its outcome is reported as `Sudo.Sudid`), from its bytes. */
+function isSudo(rt: DevnetRuntime, hex: string): boolean {
+  try {
+    const ext = rt.registry.createType('Extrinsic', hex);
+    return ext.isSigned && ext.method.section === 'sudo';
+  } catch {
+    return false;
+  }
+}
+
+/** Unsigned `System.remark(index)`: the placeholder of an extrinsic with no Substrate encoding. */
+function remark(rt: DevnetRuntime, index: number): string {
+  const call = rt.registry.createType('Call', {
+    callIndex: [rt.palletIndex('System') ?? 0, 0],
+    args: { remark: rt.registry.createType('u32', index).toU8a() },
+  });
+  return u8aToHex(rt.registry.createType('Extrinsic', call).toU8a());
 }

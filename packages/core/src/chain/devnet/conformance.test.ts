@@ -3,6 +3,10 @@
  * Bittensor tool would use it. Project code is imported only to start the devnet in-process; every
  * observation goes through `ApiPromise` (storage, paging, runtime calls, transaction statuses).
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import type {
   ApiDecoration,
@@ -442,6 +446,59 @@ describe('devnet conformance (stock @polkadot/api)', () => {
     expect((await runtime.getMetagraph(99)).toJSON()).toBeNull();
   });
 
+  it('reads storage and runtime calls at an older block hash as they were at that block', async () => {
+    const before = await api.rpc.chain.getFinalizedHead();
+    const daveThen = await free(dave.address);
+    const nonceThen = await nextNonce(alice);
+    const w = await watch(await transfer(dave.address, 5n * TAO).signAsync(alice));
+    const thenApi = await api.at(before);
+    expect(accountInfo(await entry(thenApi, 'system', 'account')(dave.address)).data.free.toBigInt()).toBe(daveThen);
+    expect(await free(dave.address)).toBe(daveThen + 5n * TAO);
+    const nowApi = await api.at(w.blockHash);
+    expect(accountInfo(await entry(nowApi, 'system', 'account')(dave.address)).data.free.toBigInt()).toBe(
+      daveThen + 5n * TAO,
+    );
+    // a runtime API at the older block answers from that block's state
+    const nonceApi = thenApi.call.accountNonceApi?.accountNonce;
+    if (!nonceApi) throw new Error('the metadata lacks AccountNonceApi');
+    expect(num(await nonceApi(alice.address))).toBe(nonceThen);
+    // entries() at the older block list that block's values
+    const thenEntries = await entry(thenApi, 'system', 'account').entries();
+    const daveEntry = thenEntries.find(([k]) => k.args[0]?.toString() === dave.address);
+    expect(daveEntry && accountInfo(daveEntry[1]).data.free.toBigInt()).toBe(daveThen);
+    const unknown = `0x${'ab'.repeat(32)}`;
+    await expect(provider.send('state_getStorage', [entry(api, 'system', 'number').key(), unknown])).rejects.toThrow(
+      /4003/,
+    );
+  });
+
+  it('builds blocks like a node: timestamp.set first, an Aura pre-runtime digest, an extrinsics trie root', async () => {
+    const tx = await transfer(dave.address, TAO).signAsync(bob);
+    const w = await watch(tx);
+    const block = await api.rpc.chain.getBlock(w.blockHash);
+    const [first, ...rest] = block.block.extrinsics;
+    expect(first?.isSigned).toBe(false);
+    expect(`${first?.method.section}.${first?.method.method}`).toBe('timestamp.set');
+    const at = await api.at(w.blockHash);
+    expect(first?.method.args[0]?.toString()).toBe((await entry(at, 'timestamp', 'now')()).toString());
+    expect(rest.map((x) => x.hash.toHex())).toContain(tx.hash.toHex());
+    const header = block.block.header;
+    expect(header.digest.logs.map((l) => l.type)).toEqual(['PreRuntime']);
+    const [engine] = header.digest.logs[0]?.asPreRuntime ?? [];
+    expect(engine?.toString()).toBe('aura');
+    // distinct bodies give distinct roots; an empty trie's root is blake2-256 of 0x00
+    const parent = await api.rpc.chain.getBlock(header.parentHash);
+    expect(header.extrinsicsRoot.toHex()).not.toBe(parent.block.header.extrinsicsRoot.toHex());
+    expect((await api.rpc.chain.getHeader(api.genesisHash)).extrinsicsRoot.toHex()).toBe(
+      blake2AsHex(new Uint8Array([0]), 256),
+    );
+    // the inherent's outcome is the first event of phase ApplyExtrinsic(0)
+    const events = await eventsAt(w.blockHash);
+    const firstApply = events.find((e) => e.phase.isApplyExtrinsic);
+    expect(firstApply && num(firstApply.phase.asApplyExtrinsic)).toBe(0);
+    expect(firstApply?.event.method).toBe('ExtrinsicSuccess');
+  });
+
   it('takes back-to-back submissions from one account without losing any', async () => {
     const n = await nextNonce(bob);
     const before = await free(charlie.address);
@@ -452,5 +509,77 @@ describe('devnet conformance (stock @polkadot/api)', () => {
     expect(done.map((d) => d.failed)).toEqual([false, false, false]);
     expect(await nextNonce(bob)).toBe(n + 3);
     expect(await free(charlie.address)).toBe(before + 3n * TAO);
+  });
+});
+
+describe('devnet history across a restart (stock @polkadot/api)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sk-devnet-history-'));
+  const genesis = { ...devGenesis({ subnets: 1 }), timestamp: 1_700_000_000_000 };
+  const open = async () => {
+    const local = await createLocalChain({
+      dataDir: dir,
+      blockTime: 'instant',
+      genesis,
+      clock: new ManualClock(1_700_000_000_000),
+      historyBlocks: 2,
+    });
+    const devnet = await startDevnet({ engine: localChainEngine(local), port: 0 });
+    const provider = new WsProvider(devnet.url);
+    const api = await ApiPromise.create({ provider, noInitWarn: true });
+    return {
+      api,
+      provider,
+      close: async () => {
+        await api.disconnect();
+        await devnet.close();
+        await local.close();
+      },
+    };
+  };
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves old blocks with their header, body and events after a restart, and refuses state outside the window', async () => {
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    const alice = keyring.addFromUri('//Alice');
+    const bob = keyring.addFromUri('//Bob');
+    const first = await open();
+    let tx: SubmittableExtrinsic<'promise'>;
+    let w: Watched;
+    let header: string;
+    let events: string;
+    try {
+      tx = await call(first.api, 'balances', 'transferKeepAlive')(bob.address, TAO).signAsync(alice);
+      w = await watch(tx);
+      header = JSON.stringify((await first.api.rpc.chain.getHeader(w.blockHash)).toJSON());
+      const raw = await first.api.rpc.state.getStorage(entry(first.api, 'system', 'events').key(), w.blockHash);
+      events = (raw as unknown as Codec).toHex();
+    } finally {
+      await first.close();
+    }
+
+    const second = await open();
+    try {
+      const { api, provider } = second;
+      expect(JSON.stringify((await api.rpc.chain.getHeader(w.blockHash)).toJSON())).toBe(header);
+      const block = await api.rpc.chain.getBlock(w.blockHash);
+      expect(block.block.extrinsics.map((x) => x.hash.toHex())).toContain(tx.hash.toHex());
+      const again = await api.rpc.state.getStorage(entry(api, 'system', 'events').key(), w.blockHash);
+      expect((again as unknown as Codec).toHex()).toBe(events);
+      const decoded = (await (await api.at(w.blockHash)).query.system?.events?.()) as unknown as Array<{
+        event: { section: string; method: string };
+      }>;
+      expect(decoded.map((e) => `${e.event.section}.${e.event.method}`)).toEqual(
+        expect.arrayContaining(['balances.Transfer', 'transactionPayment.TransactionFeePaid']),
+      );
+      // three more blocks push that block out of a 2-block state window
+      for (let i = 0; i < 3; i++) {
+        await watch(await call(api, 'balances', 'transferKeepAlive')(bob.address, TAO).signAsync(alice));
+      }
+      const key = entry(api, 'system', 'account').key(alice.address);
+      await expect(provider.send('state_getStorage', [key, w.blockHash])).rejects.toThrow(/State already discarded/);
+    } finally {
+      await second.close();
+    }
   });
 });

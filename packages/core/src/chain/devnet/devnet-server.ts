@@ -19,7 +19,7 @@ import {
   TransactionRejected,
   type VerifiedExtrinsic,
 } from './runtime.js';
-import { StateView } from './state-view.js';
+import { type StateContext, StateView } from './state-view.js';
 
 export interface DevnetOptions {
   engine: DevnetEngine;
@@ -196,7 +196,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const maxSubs = options.maxSubscriptions ?? 1024;
   const chargeFees = options.chargeFees ?? true;
 
-  const blocks = new BlockIndex(rt, chain);
+  const blocks = new BlockIndex(rt, chain, engine.storedBlock ? (n) => engine.storedBlock?.(n) ?? null : undefined);
   await blocks.ensure(await chain.blockNumber());
 
   const feeQuoteOf = (hex: string, length?: number): FeeQuote | null => {
@@ -210,7 +210,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     }
   };
 
-  const view = new StateView(rt, {
+  const viewContext: StateContext = {
     feeQuote: feeQuoteOf,
     chain,
     nonce: (a) => engine.nonce(a),
@@ -223,7 +223,35 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     hashOf: (n) => blocks.byNumber(n)?.hash ?? null,
     sudoKey: () => engine.sudoKey(),
     ...(engine.ledger ? { ledger: engine.ledger } : {}),
-  });
+  };
+  const view = new StateView(rt, viewContext);
+
+  /** Views of older blocks' state, by block hash (a few: clients read recent blocks). */
+  const pastViews = new Map<string, StateView>();
+  /**
+   * The state view at an RPC `at` argument: the latest state for the head (or no `at`), the
+   * engine's retained state for an older block, and Substrate's errors for the rest.
+   */
+  const viewAt = (at: unknown): StateView => {
+    if (at === undefined || at === null) return view;
+    const rec = typeof at === 'string' ? blocks.byHash(at) : undefined;
+    if (!rec)
+      throw new RpcError(4003, `Client error: UnknownBlock: Header was not found in the database: ${String(at)}`);
+    if (rec === blocks.head || !engine.at) return view;
+    const cached = pastViews.get(rec.hash);
+    if (cached) return cached;
+    const past = engine.at(rec.number);
+    if (!past) throw new RpcError(4003, `Client error: State already discarded for ${rec.hash}`);
+    const pastView = new StateView(rt, {
+      ...viewContext,
+      chain: past.chain,
+      nonce: async (a) => past.nonce(a),
+      ...(past.ledger ? { ledger: past.ledger } : {}),
+    });
+    if (pastViews.size >= 8) pastViews.delete(pastViews.keys().next().value as string);
+    pastViews.set(rec.hash, pastView);
+    return pastView;
+  };
 
   const connections = new Set<Connection>();
   let nextSub = 1;
@@ -240,15 +268,18 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     }
   };
 
-  const storageChanges = async (keys: string[], hash: string | null) =>
-    Promise.all(keys.map(async (k) => [k, await view.read(k, hash)] as [string, string | null]));
+  const storageChanges = async (keys: string[], hash: string | null) => {
+    const at = viewAt(hash);
+    return Promise.all(keys.map(async (k) => [k, await at.read(k, hash)] as [string, string | null]));
+  };
 
   // New engine blocks → index, invalidate caches, notify head and storage subscribers.
   const offBlock: Unsubscribe = chain.onBlock((header) => {
     // nonces can also move outside the devnet (in-process submissions): re-check the future queue
     recheckFutures();
+    // the body is read now, while this block is the engine's latest
     blocks
-      .ensure(header.number, header.timestamp)
+      .ensure(header.number, header.timestamp, engine.lastBlockBody?.())
       .then(async (rec) => {
         view.invalidate();
         broadcast(
@@ -490,7 +521,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     state_getMetadata: async () => u8aToHex(rt.metadataBytes),
     state_getStorage: async ([key, at]) => {
       if (!isHexString(key)) throw new RpcError(INVALID_PARAMS, 'Invalid params: storage key must be hex');
-      return view.read(key, blockHashParam(at));
+      return viewAt(at).read(key, blockHashParam(at));
     },
     state_getStorageAt: async ([key, at]) => handlers.state_getStorage?.([key, at], null as never),
     state_getStorageHash: async ([key, at], conn) => {
@@ -508,23 +539,23 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       if (!rec) throw new RpcError(4003, 'Unknown block');
       return [{ block: rec.hash, changes: await storageChanges(keys, rec.hash) }];
     },
-    state_getKeysPaged: async ([prefix, count, startKey]) => {
+    state_getKeysPaged: async ([prefix, count, startKey, at]) => {
       if (!isHexString(prefix) || typeof count !== 'number' || (startKey != null && !isHexString(startKey))) {
         throw new RpcError(INVALID_PARAMS, 'Invalid params: (prefix hex, count, startKey?)');
       }
-      return view.keysPaged(prefix, Math.min(count, 1000), (startKey as string | null | undefined) ?? null);
+      return viewAt(at).keysPaged(prefix, Math.min(count, 1000), (startKey as string | null | undefined) ?? null);
     },
     state_getKeysPagedAt: async (params, conn) => handlers.state_getKeysPaged?.(params, conn),
-    state_getKeys: async ([prefix]) => {
+    state_getKeys: async ([prefix, at]) => {
       if (!isHexString(prefix)) throw new RpcError(INVALID_PARAMS, 'Invalid params: prefix must be hex');
-      return view.keysPaged(prefix, 100_000, null);
+      return viewAt(at).keysPaged(prefix, 100_000, null);
     },
-    state_call: async ([method, data]) => {
+    state_call: async ([method, data, at]) => {
       if (typeof method !== 'string' || !isHexString(data ?? '0x'))
         throw new RpcError(INVALID_PARAMS, 'Invalid params: (method, data hex)');
       let out: Uint8Array | null;
       try {
-        out = await view.call(method, (data as string | undefined) ?? '0x');
+        out = await viewAt(at).call(method, (data as string | undefined) ?? '0x');
       } catch (err) {
         if (err instanceof RpcError) throw err;
         throw new RpcError(4003, `Client error: Execution failed: ${(err as Error).message}`);

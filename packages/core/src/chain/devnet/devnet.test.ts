@@ -30,7 +30,8 @@ const big = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x ==
  * client observes (outcomes, events, state), without block hashes and timestamps, which differ by
  * construction (the devnet's headers are Substrate headers).
  */
-async function behaviour(chain: Chain): Promise<unknown> {
+/** `inherents`: extrinsics a block starts with before signed ones (the devnet's `timestamp.set`, as on a node). */
+async function behaviour(chain: Chain, inherents = 0): Promise<unknown> {
   const steps: Array<[Signer, ChainCall]> = [
     [alice, { pallet: 'Balances', method: 'transfer_keep_alive', args: { dest: bob.address, value: 50_000_000_000n } }],
     [bob, { pallet: 'SubtensorModule', method: 'burned_register', args: { netuid: 1, hotkey: bobHot.address } }],
@@ -92,7 +93,11 @@ async function behaviour(chain: Chain): Promise<unknown> {
         // through Sudo.sudo, as the real chain needs; the in-process chain takes them directly
         events: r.events
           .filter((e) => e.pallet !== 'System' && e.pallet !== 'Sudo')
-          .map((e) => ({ ...e, data: big(e.data) })),
+          .map((e) => ({
+            ...e,
+            extrinsicIndex: e.extrinsicIndex === null ? null : e.extrinsicIndex - inherents,
+            data: big(e.data),
+          })),
       });
     } catch (err) {
       if (!isSubnetkitError(err)) throw err;
@@ -198,7 +203,7 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
     const inProcess = await newLocal();
     try {
       const expected = await behaviour(inProcess);
-      const viaDevnet = await behaviour(remote);
+      const viaDevnet = await behaviour(remote, 1);
       expect(viaDevnet).toEqual(expected);
       // The suite really exercised both paths: successes, failures, events.
       const outcomes = (expected as { outcomes: Array<{ ok: boolean; chainError?: string }> }).outcomes;

@@ -63,6 +63,20 @@ export interface DevnetEngine {
   /** Next nonce of an account, synchronously (the devnet's future-nonce queue needs it). */
   nonceNow?(address: string): number;
   ledger?: LedgerQueries;
+  /**
+   * The engine's state after block `number` for reads (null: outside the retained history): what
+   * storage and runtime calls at an older block hash serve.
+   */
+  at?(number: number): { chain: Chain; ledger?: LedgerQueries; nonce(address: string): number } | null;
+  /**
+   * A committed block as the engine stored it (persistent engines): its timestamp, per extrinsic the
+   * devnet's own bytes (null for extrinsics submitted another way), and its events.
+   */
+  storedBlock?(
+    number: number,
+  ): { timestamp: number; extrinsics: (string | null)[]; events: ChainEvent[] | null } | null;
+  /** The latest block's extrinsics as `storedBlock` gives them (read when the block is announced). */
+  lastBlockBody?(): (string | null)[];
 }
 
 /**
@@ -89,29 +103,21 @@ export function localChainEngine(chain: LocalChain): DevnetEngine {
     nonce: async (address) => chain.nonce(address),
     sudoKey: () => chain.state.params.sudo,
     nonceNow: (address) => chain.nonce(address),
-    ledger: {
-      accounts: () =>
-        chain.state.store.keysWithPrefix('a:').map((key) => {
-          const address = key.slice(2);
-          const a = chain.state.account(address);
-          return { address, free: a.free, nonce: a.nonce };
-        }),
-      positions: () =>
-        chain.state.store.keysWithPrefix('h:').map((key) => {
-          // h:<netuid>:<hotkey>:<coldkey>; SS58 addresses hold no ':'
-          const [, n, hotkey = '', coldkey = ''] = key.split(':');
-          const netuid = Number(n);
-          return { hotkey, coldkey, netuid, shares: chain.state.shares(netuid, hotkey, coldkey) };
-        }),
-      shares: (hotkey, coldkey, netuid) => chain.state.shares(netuid, hotkey, coldkey),
-      stateNonce: (address) => chain.state.account(address).nonce,
-      subnetPool: (netuid) => {
-        const s = chain.state.subnet(netuid);
-        if (!s) return null;
-        const feeRate = s.mechanism === 0 ? 0 : chain.state.params.swapFeeRate;
-        return { movingPrice: s.movingPrice, pendingAlpha: s.pendingServer + s.pendingValidator, feeRate };
-      },
+    ledger: ledgerOf(chain),
+    at: (number) => {
+      const past = chain.stateAt(number);
+      return past ? { chain: past, ledger: ledgerOf(past), nonce: (a) => past.nonce(a) } : null;
     },
+    storedBlock: (number) => {
+      const b = chain.storedBlock(number);
+      if (!b) return null;
+      return {
+        timestamp: b.timestamp,
+        extrinsics: b.extrinsics.map(rawOf),
+        events: b.events === undefined ? null : canonicalDecode<ChainEvent[]>(b.events),
+      };
+    },
+    lastBlockBody: () => chain.lastBlockExtrinsics().map(rawOf),
     applyAuthenticated: (signer, nonce, call, extras) =>
       outcomeOf(signer, nonce, chain.submitAuthenticated(signer, nonce, call, extras)),
     replaceAuthenticated: (signer, nonce, call, extras) => {
@@ -150,5 +156,42 @@ export function localChainEngine(chain: LocalChain): DevnetEngine {
       // A dispatch failure in a block whose extrinsic list we cannot read: next free slot.
       return { included: true, blockNumber: head, index: null, events: [], error: err };
     }
+  }
+}
+
+/** The ledger reads of a local chain (or of one of its historical snapshots). */
+function ledgerOf(chain: LocalChain): LedgerQueries {
+  return {
+    accounts: () =>
+      chain.state.store.keysWithPrefix('a:').map((key) => {
+        const address = key.slice(2);
+        const a = chain.state.account(address);
+        return { address, free: a.free, nonce: a.nonce };
+      }),
+    positions: () =>
+      chain.state.store.keysWithPrefix('h:').map((key) => {
+        // h:<netuid>:<hotkey>:<coldkey>; SS58 addresses hold no ':'
+        const [, n, hotkey = '', coldkey = ''] = key.split(':');
+        const netuid = Number(n);
+        return { hotkey, coldkey, netuid, shares: chain.state.shares(netuid, hotkey, coldkey) };
+      }),
+    shares: (hotkey, coldkey, netuid) => chain.state.shares(netuid, hotkey, coldkey),
+    stateNonce: (address) => chain.state.account(address).nonce,
+    subnetPool: (netuid) => {
+      const s = chain.state.subnet(netuid);
+      if (!s) return null;
+      const feeRate = s.mechanism === 0 ? 0 : chain.state.params.swapFeeRate;
+      return { movingPrice: s.movingPrice, pendingAlpha: s.pendingServer + s.pendingValidator, feeRate };
+    },
+  };
+}
+
+/** The devnet's own bytes of an extrinsic the engine stored (`raw`), or null for others. */
+function rawOf(wire: string): string | null {
+  try {
+    const raw = canonicalDecode<{ raw?: unknown }>(wire).raw;
+    return typeof raw === 'string' ? raw : null;
+  } catch {
+    return null;
   }
 }

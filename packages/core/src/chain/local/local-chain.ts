@@ -29,7 +29,7 @@ import { activityCutoffBlocks } from './params.js';
 import { ChainDb, type StoredBlock } from './persistence.js';
 import type { CallContext } from './set-weights.js';
 import { ChainState, type Subnet } from './state.js';
-import { Store } from './store.js';
+import { Store, type StoreUndo } from './store.js';
 import { poolValidate, type TimelockedCommit, timelockedQueues } from './timelock-weights.js';
 
 /** How blocks are produced: every `n` ms, on `advance()` only, or right after each submission. */
@@ -45,6 +45,11 @@ export interface LocalChainOptions {
   blockTime?: BlockTime;
   clock?: Clock;
   logger?: Logger;
+  /**
+   * Blocks whose state stays readable (`stateAt`), as a node keeps recent state (default 256): each
+   * keeps the values its writes replaced, in memory.
+   */
+  historyBlocks?: number;
 }
 
 /** TAO accounting: TotalIssuance equals free balances + pool reserves + burned TAO. */
@@ -106,6 +111,7 @@ export class LocalChain implements Chain {
   readonly #clock: Clock;
   readonly #log: Logger | undefined;
   readonly #blockTime: BlockTime;
+  readonly #historyBlocks: number;
   #head: BlockHeader;
   readonly #hashes: string[] = [];
   #pool: Pending[] = [];
@@ -136,6 +142,7 @@ export class LocalChain implements Chain {
     this.#clock = init.options.clock ?? systemClock;
     this.#log = init.options.logger;
     this.#blockTime = init.options.blockTime ?? 12_000;
+    this.#historyBlocks = init.options.historyBlocks ?? 256;
     if (!this.#db) this.#hashes[init.head.number] = init.head.hash;
     if (typeof this.#blockTime === 'number') {
       if (!Number.isFinite(this.#blockTime) || this.#blockTime <= 0) {
@@ -353,6 +360,7 @@ export class LocalChain implements Chain {
     const included: string[] = [];
     let stored: StoredBlock;
     let writes: ReturnType<Store['commitBlock']>['writes'];
+    let undo: StoreUndo;
     try {
       blockStep(this.#st, number, (name, data) =>
         events.push({ pallet: 'SubtensorModule', name, data, extrinsicIndex: null }),
@@ -448,6 +456,7 @@ export class LocalChain implements Chain {
       }
       const commit = this.#store.commitBlock();
       writes = commit.writes;
+      undo = commit.undo;
       const timestamp = this.#clock.now();
       const extrinsicsRoot = blake2Hex(included.join('\n'));
       const hash = blake2Hex(
@@ -466,6 +475,8 @@ export class LocalChain implements Chain {
         timestamp,
         stateHash: commit.stateHash,
         extrinsics: included,
+        // kept with the block so a reopened chain can serve its events (persistent chains only)
+        ...(this.#db ? { events: canonicalEncode(events) } : {}),
       };
     } catch (err) {
       this.#store.discardBlock();
@@ -483,6 +494,7 @@ export class LocalChain implements Chain {
       }
     } else this.#hashes[number] = stored.hash;
     this.#head = { number, hash: stored.hash, parentHash: stored.parentHash, timestamp: stored.timestamp };
+    this.#recordHistory(this.#head, undo);
     this.#lastExtrinsics = included;
     // pool nonces re-derive from state for accounts with nothing pending
     for (const o of outcomes)
@@ -505,6 +517,49 @@ export class LocalChain implements Chain {
   }
 
   #lastExtrinsics: string[] = [];
+
+  /** Undo records and headers of the newest blocks, for `stateAt`. */
+  readonly #history = new Map<number, { header: BlockHeader; undo: StoreUndo }>();
+  readonly #snapshots = new Map<number, LocalChain>();
+
+  #recordHistory(header: BlockHeader, undo: StoreUndo): void {
+    const keep = this.#historyBlocks;
+    if (keep <= 0) return;
+    this.#history.set(header.number, { header, undo });
+    this.#history.delete(header.number - keep - 1);
+    this.#snapshots.delete(header.number - keep - 1);
+  }
+
+  /**
+   * The chain as it was after block `number`, read-only (queries only; it produces no blocks), or
+   * null when that block is older than the history window (`historyBlocks`) or not yet built.
+   */
+  stateAt(number: number): LocalChain | null {
+    if (number === this.#head.number) return this;
+    if (number > this.#head.number || number < this.#head.number - this.#historyBlocks) return null;
+    const cached = this.#snapshots.get(number);
+    if (cached) return cached;
+    const undos: StoreUndo[] = [];
+    for (let n = this.#head.number; n > number; n--) {
+      const h = this.#history.get(n);
+      if (!h) return null;
+      undos.push(h.undo);
+    }
+    const header = number === this.#head.number ? this.#head : this.#history.get(number)?.header;
+    const store = this.#store.snapshotBefore(undos);
+    const snapshot = new LocalChain({
+      store,
+      st: new ChainState(store, this.#st.params),
+      db: null,
+      genesisHash: this.genesisHash,
+      head: header ?? { number, hash: ZERO_HASH, parentHash: ZERO_HASH, timestamp: 0 },
+      options: { blockTime: 'manual', historyBlocks: 0 },
+    });
+    // a handful of snapshots: clients read a few recent blocks at a time
+    if (this.#snapshots.size >= 8) this.#snapshots.delete(this.#snapshots.keys().next().value as number);
+    this.#snapshots.set(number, snapshot);
+    return snapshot;
+  }
 
   /** State hash after the latest block (order-free hash of all storage entries). */
   stateHash(): string {

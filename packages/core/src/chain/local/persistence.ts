@@ -13,6 +13,8 @@ export interface StoredBlock {
   timestamp: number;
   stateHash: string;
   extrinsics: string[];
+  /** The block's events (canonical JSON of `ChainEvent[]`); absent in blocks stored before they were kept. */
+  events?: string;
 }
 
 /**

@@ -7,6 +7,9 @@ const MOD = 1n << 256n;
 /** One key's change in a block: the new canonical value, or null when deleted. */
 export type StoreWrite = [key: string, value: string | null];
 
+/** What a block changed, as the values before it (`had` false: the key was absent). */
+export type StoreUndo = [key: string, had: boolean, old: unknown][];
+
 /**
  * The chain state as one key-value map of immutable values, with two journals: a per-extrinsic
  * savepoint (so a failing call is undone completely) and a per-block dirty set (what the block
@@ -79,8 +82,9 @@ export class Store {
   }
 
   /** Closes the block: returns its writes and the new state hash. */
-  commitBlock(): { writes: StoreWrite[]; stateHash: string } {
+  commitBlock(): { writes: StoreWrite[]; stateHash: string; undo: StoreUndo } {
     const writes: StoreWrite[] = [];
+    const undo: StoreUndo = [];
     const keys = [...this.#dirty.keys()].sort();
     for (const key of keys) {
       const old = this.#dirty.get(key);
@@ -90,10 +94,28 @@ export class Store {
       if (oldText !== null) this.#acc = (this.#acc - entryHash(key, oldText) + MOD) % MOD;
       if (now !== null) this.#acc = (this.#acc + entryHash(key, now)) % MOD;
       writes.push([key, now]);
+      undo.push([key, old !== ABSENT, old === ABSENT ? undefined : old]);
     }
     this.#dirty = new Map();
     this.#journal = null;
-    return { writes, stateHash: this.stateHash() };
+    return { writes, stateHash: this.stateHash(), undo };
+  }
+
+  /**
+   * A detached copy of the committed state as it was before the given blocks (their undo records,
+   * newest first). Values are shared, which is safe because they are never mutated in place. Its
+   * state hash is not maintained: it serves reads of historical state.
+   */
+  snapshotBefore(undos: StoreUndo[]): Store {
+    const copy = new Store();
+    for (const [key, value] of this.#data) copy.#data.set(key, value);
+    for (const undo of undos) {
+      for (const [key, had, old] of undo) {
+        if (had) copy.#data.set(key, old);
+        else copy.#data.delete(key);
+      }
+    }
+    return copy;
   }
 
   /** 0x-hex state hash of the committed state. */

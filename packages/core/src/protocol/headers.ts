@@ -112,13 +112,15 @@ type HeaderBag = Readonly<Record<string, string | string[] | undefined>>;
 
 /** SDK `parse_headers_to_inputs`; throws `HeaderParseError` on an undecodable input object. */
 export function parseHeadersToInputs(headers: HeaderBag): ParsedHeaders {
-  const out: ParsedHeaders = { axon: {}, dendrite: {}, inputs: {} };
+  // null-prototype maps: a `__proto__` header stays an own key, with plain assignment (the
+  // defineProperty this replaces pushed every map into slow dictionary mode)
+  const out: ParsedHeaders = { axon: Object.create(null), dendrite: Object.create(null), inputs: Object.create(null) };
   for (const rawKey of Object.keys(headers)) {
     const value = headers[rawKey];
     if (typeof value !== 'string') continue;
     const key = rawKey.toLowerCase();
-    if (key.startsWith('bt_header_axon_')) setOwn(out.axon, key.slice(15), value);
-    else if (key.startsWith('bt_header_dendrite_')) setOwn(out.dendrite, key.slice(19), value);
+    if (key.startsWith('bt_header_axon_')) out.axon[key.slice(15)] = value;
+    else if (key.startsWith('bt_header_dendrite_')) out.dendrite[key.slice(19)] = value;
     else if (key.startsWith('bt_header_input_obj_')) {
       const field = key.slice(20);
       let decoded: unknown;
@@ -127,7 +129,7 @@ export function parseHeadersToInputs(headers: HeaderBag): ParsedHeaders {
       } catch {
         throw new HeaderParseError(`header ${key} is not base64 JSON`);
       }
-      setOwn(out.inputs, field, decoded);
+      out.inputs[field] = decoded;
     } else if (
       key === 'name' ||
       key === 'timeout' ||
@@ -139,10 +141,6 @@ export function parseHeadersToInputs(headers: HeaderBag): ParsedHeaders {
     }
   }
   return out;
-}
-
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 const INT_RE = /^\s*[-+]?\d+\s*$/;
@@ -225,9 +223,11 @@ export function buildSynapseHeaders(h: SynapseHeaderInput): Record<string, strin
 }
 
 const UNSAFE_HEADER_CHARS = /[^\t\x20-\x7e]/g;
+const HAS_UNSAFE_HEADER_CHAR = /[^\t\x20-\x7e]/;
 
 /** Header-safe text: replaces anything outside printable ASCII and truncates, so echoing never throws. */
 export function safeHeaderText(v: string, max = 512): string {
   const s = v.length > max ? `${v.slice(0, max)}...` : v;
-  return s.replace(UNSAFE_HEADER_CHARS, '?');
+  // almost every value is clean: a test does not build a new string
+  return HAS_UNSAFE_HEADER_CHAR.test(s) ? s.replace(UNSAFE_HEADER_CHARS, '?') : s;
 }

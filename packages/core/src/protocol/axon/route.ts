@@ -89,6 +89,7 @@ export function axonRoute(o: AxonRouteOptions): MiddlewareHandler<AxonEnv> {
 }
 
 function decodeURIComponentSafe(s: string): string {
+  if (!s.includes('%')) return s;
   try {
     return decodeURIComponent(s);
   } catch {

@@ -63,3 +63,12 @@ test('a damaged line in the middle is a coded error naming the file and line; th
   );
   expect(readFileSync(file, 'utf8')).toBe(before);
 });
+
+test('read-only: a half-written last line (another process appending) is skipped and the file left as it is', () => {
+  const file = join(dir, 'history.jsonl');
+  appendHistory(file, record(1));
+  appendFileSync(file, '{"block":20,"netuid":1,"sub');
+  const before = readFileSync(file, 'utf8');
+  expect(loadHistory(file, { readOnly: true })).toEqual({ records: [record(1)], droppedPartialLine: true });
+  expect(readFileSync(file, 'utf8')).toBe(before);
+});

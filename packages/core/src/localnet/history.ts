@@ -16,9 +16,14 @@ export function appendHistory(file: string, record: EpochSnapshot): void {
 /**
  * Reads the history. A last line cut short (the process died while appending) is dropped from
  * the file, so the next append starts on a line of its own; any other bad line is
- * SK_LOCALNET_FILE_CORRUPT naming the file and the line.
+ * SK_LOCALNET_FILE_CORRUPT naming the file and the line. `readOnly` (a dashboard watching
+ * another process's data dir, which may be appending right now) skips that line and leaves the
+ * file as it is.
  */
-export function loadHistory(file: string): { records: EpochSnapshot[]; droppedPartialLine: boolean } {
+export function loadHistory(
+  file: string,
+  options: { readOnly?: boolean } = {},
+): { records: EpochSnapshot[]; droppedPartialLine: boolean } {
   if (!existsSync(file)) return { records: [], droppedPartialLine: false };
   const text = readFileSync(file, 'utf8');
   const complete = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
@@ -28,7 +33,7 @@ export function loadHistory(file: string): { records: EpochSnapshot[]; droppedPa
     records.push(parseRecord(file, i + 1, line));
   }
   const droppedPartialLine = complete.length !== text.length;
-  if (droppedPartialLine) truncateSync(file, Buffer.byteLength(complete));
+  if (droppedPartialLine && !options.readOnly) truncateSync(file, Buffer.byteLength(complete));
   return { records, droppedPartialLine };
 }
 

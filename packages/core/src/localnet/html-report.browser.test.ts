@@ -117,7 +117,7 @@ describe.skipIf(!present)('the HTML report in headless Chromium', { timeout: 120
       await page.goto(pathToFileURL(file).href);
       const layout = (await page.evaluate(LAYOUT)) as Layout;
       expect(layout.scrollWidth).toBeLessThanOrEqual(layout.clientWidth);
-      expect(layout.charts).toHaveLength(4);
+      expect(layout.charts).toHaveLength(8); // four per subnet
       for (const c of layout.charts) {
         expect(c.left).toBeGreaterThanOrEqual(0);
         expect(c.right).toBeLessThanOrEqual(width);

@@ -30,8 +30,9 @@ test('the report is self-contained, charts every profile and escapes what it pri
   expect(html).not.toMatch(/(src|href)="https?:/); // no CDN, nothing fetched
   expect(html).not.toContain('<script>');
   expect(html).toContain('&#60;script&#62;');
-  expect(html.match(/<svg /g)).toHaveLength(2);
-  for (const label of ['>honest<', '>lazy<', '>miners<', '>validators + owner<']) expect(html).toContain(label);
+  expect(html.match(/<svg /g)).toHaveLength(4);
+  for (const label of ['>honest<', '>lazy<', '>miners<', '>validators + owner<', '>uid 1 honest<', '>uid 2 lazy<'])
+    expect(html).toContain(label);
   expect(html).toContain('0.8000');
 });
 

@@ -9,6 +9,7 @@ import { LatencyWindow } from './latency-window.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { toLoadError, toRunError } from './model-errors.js';
 import { resolveModelSource } from './model-store.js';
+import { SERVER_TASKS, ServerModelSlot } from './providers/openai-compatible.js';
 import { createFeatureExtractionHandle, featureExtractionDriver } from './tasks/feature-extraction.js';
 import { createImageToImageHandle, imageToImageDriver } from './tasks/image-to-image.js';
 import type { ModelSlotApi, ResolvedLimits, TaskDriver } from './tasks/task-driver.js';
@@ -123,8 +124,27 @@ const declarationSchema = z
     modelFileName: z.string().min(1).optional(),
     batch: batchSchema.optional(),
     limits: limitsSchema.optional(),
+    provider: z.enum(['local', 'openai-compatible']).optional(),
+    baseURL: z.url({ protocol: /^https?$/ }).optional(),
+    // an environment variable's name, so the key itself never sits in a declaration or a log
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+      .optional(),
+    timeoutMs: z.number().int().positive().max(3_600_000).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.provider !== 'openai-compatible') return;
+    if (!d.baseURL) ctx.addIssue({ code: 'custom', path: ['baseURL'], message: 'openai-compatible needs a baseURL' });
+    if (!(SERVER_TASKS as readonly string[]).includes(d.task)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['task'],
+        message: `an OpenAI-compatible server serves ${SERVER_TASKS.join(' and ')}, not ${d.task}`,
+      });
+    }
+  });
 
 const optionsSchema = z.object({
   device: z.enum(DEVICES).optional(),
@@ -427,7 +447,7 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
   const clock = options.clock ?? systemClock;
   const log = logger.child({ component: 'models' });
   const modelsDir = options.modelsDir ?? join(homedir(), '.cache', 'subnetkit', 'models');
-  const slots = new Map<string, ModelSlot>();
+  const slots = new Map<string, ModelSlot | ServerModelSlot>();
   let disposed = false;
   let transformers: Promise<Transformers> | null = null;
   let webgpu: Promise<ResolvedDevice> | null = null;
@@ -468,7 +488,19 @@ export function createModelRuntime(options: ModelRuntimeOptions): ModelRuntime {
     },
   };
 
-  const slotFor = (decl: ModelDeclaration): ModelSlot => {
+  const slotFor = (decl: ModelDeclaration): ModelSlot | ServerModelSlot => {
+    if (decl.provider === 'openai-compatible') {
+      const server = new ServerModelSlot(decl, {
+        clock,
+        log,
+        batch: { ...DEFAULT_BATCH, ...options.batch, ...decl.batch },
+        limits: { ...DEFAULT_LIMITS, ...options.limits, ...decl.limits },
+      });
+      const existing = slots.get(server.key);
+      if (existing) return existing;
+      slots.set(server.key, server);
+      return server;
+    }
     let source: ModelSource | SubnetkitError;
     try {
       source = resolveModelSource(decl, {

@@ -65,6 +65,18 @@ export interface ModelDeclaration<T extends ModelTask = ModelTask> {
   modelFileName?: string;
   batch?: BatchOptions;
   limits?: ModelLimits;
+  /**
+   * `local` (default): transformers.js loads the weights. `openai-compatible`: an inference server
+   * (vLLM, TGI, Ollama, llama.cpp…) at `baseURL` serves `model`; text-generation and
+   * feature-extraction only, and `logProbs` stays local.
+   */
+  provider?: 'local' | 'openai-compatible';
+  /** The server's API base URL including its prefix, e.g. `http://127.0.0.1:8000/v1` (provider `openai-compatible`). */
+  baseURL?: string;
+  /** Name of the environment variable holding the server's API key (never the key itself). */
+  apiKeyEnv?: string;
+  /** Per-call limit for server calls, ms (default 60 000); over it a call fails with SK_MODEL_TIMEOUT. */
+  timeoutMs?: number;
 }
 
 /** A subnet's model declarations, by the name the plugin uses (`ctx.models.<name>`). */
@@ -211,8 +223,9 @@ export type ModelSource =
 export interface ModelInfo {
   task: ModelTask;
   model: string;
-  source: ModelSource;
-  device: ResolvedDevice;
+  /** `server`: an OpenAI-compatible inference server at `baseURL` runs it. */
+  source: ModelSource | { kind: 'server'; baseURL: string };
+  device: ResolvedDevice | 'server';
   dtype: ModelDtype | 'default';
   loadMs: number;
   warmupMs: number | null;
@@ -225,7 +238,7 @@ export interface ModelMetrics {
   key: string;
   task: ModelTask;
   model: string;
-  device: ResolvedDevice | null;
+  device: ResolvedDevice | 'server' | null;
   state: 'idle' | 'loading' | 'ready' | 'failed' | 'disposed';
   requests: number;
   succeeded: number;

@@ -9,6 +9,7 @@ export {
   type ResolvedCall,
   resolveCall,
 } from './call-builder.js';
+export { type ProviderInterface, resolveEndpoint, SUBTENSOR_ENDPOINTS } from './connection.js';
 export {
   type ChainErrorName,
   CUSTOM_VALIDITY_ERRORS,
@@ -18,9 +19,4 @@ export {
   namePoolRejection,
 } from './dispatch-error.js';
 export { signingBytes, toPolkadotSigner } from './signer-adapter.js';
-export {
-  createSubtensorChain,
-  resolveEndpoint,
-  SUBTENSOR_ENDPOINTS,
-  type SubtensorChainOptions,
-} from './subtensor-chain.js';
+export { createSubtensorChain, type SubtensorChainOptions } from './subtensor-chain.js';

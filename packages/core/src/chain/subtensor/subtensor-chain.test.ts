@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:net';
+import { WsProvider } from '@polkadot/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { freePort } from '../../testing/free-port.js';
@@ -110,5 +111,35 @@ describe('createSubtensorChain: reconnects after the node comes back', () => {
     const remote = await createSubtensorChain({ endpoint: devnet.url, timeoutMs: 2_000 });
     await remote.close();
     await expect(remote.blockNumber()).rejects.toMatchObject({ code: 'SK_CHAIN_CONNECTION' });
+  });
+});
+
+describe('createSubtensorChain: over a provider passed in', () => {
+  it('queries and submits through the given provider, and disconnects it on close', async () => {
+    const chain = await createLocalChain({ blockTime: 'instant', genesis: devGenesis() });
+    cleanups.push(() => chain.close());
+    const devnet = await startDevnet({ engine: localChainEngine(chain), port: 0 });
+    cleanups.push(() => devnet.close());
+    // polkadot-js style: the caller builds the provider; the backend opens no socket of its own
+    const provider = new WsProvider(devnet.url, false);
+    const remote = await createSubtensorChain({ provider, timeoutMs: 5_000 });
+    cleanups.push(() => remote.close());
+    expect(provider.isConnected).toBe(true);
+    const alice = createDevSigner('//Alice');
+    expect(await remote.balance(alice.address)).toBe(await chain.balance(alice.address));
+    const r = await remote.submit(alice, {
+      pallet: 'Balances',
+      method: 'transfer_keep_alive',
+      args: { dest: createDevSigner('//Bob').address, value: 10n ** 9n },
+    });
+    expect(r.blockNumber).toBe(await chain.blockNumber());
+    const gone = new Promise<void>((resolve) => provider.on('disconnected', () => resolve()));
+    await remote.close();
+    await gone;
+    expect(provider.isConnected).toBe(false);
+  });
+
+  it('needs an endpoint or a provider', async () => {
+    await expect(createSubtensorChain({})).rejects.toMatchObject({ code: 'SK_CHAIN_BAD_INPUT' });
   });
 });

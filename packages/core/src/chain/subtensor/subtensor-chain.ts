@@ -1,8 +1,6 @@
-import { ApiPromise, WsProvider } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { Codec, ISubmittableResult } from '@polkadot/types/types';
 import { stringCamelCase } from '@polkadot/util';
-import type { Logger } from 'pino';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { QUICKNET } from '../../timelock/quicknet.js';
 import type { Signer } from '../../util/signer.js';
@@ -20,6 +18,7 @@ import type {
   TimelockBeaconInfo,
 } from '../types.js';
 import { buildCall, type DecoratedCalls, wrapInSudo } from './call-builder.js';
+import { type ConnectionOptions, connectSubtensor, timeoutError, withTimeout } from './connection.js';
 import {
   bytesToText,
   hyperparametersFromRuntime,
@@ -36,31 +35,12 @@ import {
   nameDispatchError,
   namePoolRejection,
 } from './dispatch-error.js';
+
+export { type ProviderInterface, resolveEndpoint, SUBTENSOR_ENDPOINTS } from './connection.js';
+
 import { toPolkadotSigner } from './signer-adapter.js';
 
-/** Named public endpoints (subtensor's defaults). */
-export const SUBTENSOR_ENDPOINTS = {
-  finney: 'wss://entrypoint-finney.opentensor.ai:443',
-  test: 'wss://test.finney.opentensor.ai:443',
-  local: 'ws://127.0.0.1:9944',
-} as const;
-
-/** `finney` | `test` | `local` or a ws(s):// URL → URL. */
-export function resolveEndpoint(endpoint: string): string {
-  if (endpoint in SUBTENSOR_ENDPOINTS) return SUBTENSOR_ENDPOINTS[endpoint as keyof typeof SUBTENSOR_ENDPOINTS];
-  if (/^wss?:\/\/[^\s]+$/.test(endpoint)) return endpoint;
-  throw new SubnetkitError(
-    'SK_CHAIN_BAD_INPUT',
-    `Endpoint "${endpoint}" is neither finney, test, local nor a ws:// or wss:// URL.`,
-    {
-      endpoint,
-    },
-  );
-}
-
-export interface SubtensorChainOptions {
-  /** `finney`, `test`, `local` (ws://127.0.0.1:9944) or a ws:// / wss:// URL. */
-  endpoint: string;
+export interface SubtensorChainOptions extends ConnectionOptions {
   /** Limit for connecting and for each query; `submit` gets 4× this to reach inclusion. Default 30 s. */
   timeoutMs?: number;
   /**
@@ -68,20 +48,7 @@ export interface SubtensorChainOptions {
    * everything from storage, as against a node without V15 metadata.
    */
   runtimeApis?: boolean;
-  /** Reconnect backoff after a dropped connection: first delay, cap. Defaults 250 ms, 10 s. */
-  reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
-  logger?: Logger;
 }
-
-/** The custom transaction extensions subtensor runtimes declare; they carry no payload. */
-const SUBTENSOR_EXTENSIONS = [
-  'SubtensorSignedExtension',
-  'CommitmentsSignedExtension',
-  'SubtensorTransactionExtension',
-  'DrandPriority',
-  'SudoTransactionExtension',
-  'CheckShieldedTxValidity',
-];
 
 type StorageFn = ((...args: unknown[]) => Promise<Codec>) & {
   entries: (...args: unknown[]) => Promise<Array<[{ args: Codec[] }, Codec]>>;
@@ -119,17 +86,6 @@ const HYPERPARAM_STORAGE: Record<string, string> = {
   subnetIsActive: 'SubtokenEnabled',
 };
 
-function timeoutError(what: string, ms: number): SubnetkitError {
-  return new SubnetkitError(
-    'SK_CHAIN_TIMEOUT',
-    `${what} got no answer from the node in ${ms} ms; check the node or raise timeoutMs.`,
-    {
-      what,
-      timeoutMs: ms,
-    },
-  );
-}
-
 /**
  * An event field as the local chain reports it: integers wider than 32 bits as bigint, narrower
  * ones as numbers, vectors element-wise, everything else (accounts, hashes, structs) as JSON.
@@ -160,16 +116,6 @@ function sudoError(result: ISubmittableResult): Codec | undefined {
   return undefined;
 }
 
-/** Races `promise` against a timer; the timer never keeps the process alive. */
-function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-    timer.unref?.();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Connects to a subtensor node with @polkadot/api and returns it as a `Chain`. Calls, storage
  * items and runtime APIs are looked up by name in the node's own metadata, so the same code serves
@@ -181,92 +127,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error)
  * const mg = await chain.metagraph(1);
  */
 export async function createSubtensorChain(options: SubtensorChainOptions): Promise<Chain> {
-  const url = resolveEndpoint(options.endpoint);
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const initialDelay = options.reconnect?.initialDelayMs ?? 250;
-  const maxDelay = options.reconnect?.maxDelayMs ?? 10_000;
+  const connection = await connectSubtensor(options);
+  const { api, url, timeoutMs, call } = connection;
   const log = options.logger?.child({ component: 'subtensor-chain', endpoint: url });
-
-  // autoConnect off: we reconnect ourselves, with exponential backoff instead of a fixed delay.
-  const provider = new WsProvider(url, false, {}, timeoutMs);
-  let closed = false;
-  let attempt = 0;
-  let reconnectTimer: NodeJS.Timeout | undefined;
-  let everConnected = false;
-
-  const scheduleReconnect = (): void => {
-    if (closed || !everConnected || reconnectTimer) return;
-    const delay = Math.min(maxDelay, initialDelay * 2 ** attempt);
-    attempt += 1;
-    log?.warn({ event: 'chain.reconnect', attempt, delayMs: delay }, 'subtensor node disconnected; reconnecting');
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = undefined;
-      if (closed) return;
-      provider.connect().catch(() => scheduleReconnect());
-    }, delay);
-    reconnectTimer.unref?.();
-  };
-  provider.on('disconnected', scheduleReconnect);
-  provider.on('connected', () => {
-    everConnected = true;
-    attempt = 0;
-  });
-  provider.on('error', () => undefined);
-
-  try {
-    await provider.connect();
-  } catch (cause) {
-    throw new SubnetkitError('SK_CHAIN_CONNECTION', `Cannot open a WebSocket to ${url}.`, { endpoint: url }, { cause });
-  }
-
-  const signedExtensions = Object.fromEntries(SUBTENSOR_EXTENSIONS.map((n) => [n, { extrinsic: {}, payload: {} }]));
-  const api = new ApiPromise({ provider, noInitWarn: true, signedExtensions });
-  api.on('error', () => undefined);
-  try {
-    await withTimeout(api.isReadyOrError, timeoutMs, () => timeoutError(`connecting to ${url}`, timeoutMs));
-  } catch (cause) {
-    closed = true;
-    await api.disconnect().catch(() => undefined);
-    if (cause instanceof SubnetkitError) throw cause;
-    throw new SubnetkitError(
-      'SK_CHAIN_CONNECTION',
-      `Cannot connect to the subtensor node at ${url}; is it running?`,
-      { endpoint: url },
-      { cause },
-    );
-  }
-  everConnected = true;
-  log?.info({ event: 'chain.connected', spec: api.runtimeVersion.specVersion.toNumber() }, 'connected to subtensor');
-
-  /** Waits (at most timeoutMs) for the connection to be back, then runs `fn` under the timeout. */
-  const call = async <T>(what: string, fn: () => Promise<T>, limitMs = timeoutMs): Promise<T> => {
-    if (closed) throw new SubnetkitError('SK_CHAIN_CONNECTION', 'The chain was closed.', { endpoint: url });
-    if (!provider.isConnected) {
-      await withTimeout(
-        new Promise<void>((resolve) => {
-          const off = provider.on('connected', () => {
-            off();
-            resolve();
-          });
-        }),
-        timeoutMs,
-        () =>
-          new SubnetkitError('SK_CHAIN_CONNECTION', `The node at ${url} is unreachable (${what}).`, {
-            endpoint: url,
-            what,
-          }),
-      );
-      await withTimeout(api.isReady, timeoutMs, () => timeoutError(what, timeoutMs));
-    }
-    try {
-      return await withTimeout(fn(), limitMs, () => timeoutError(what, limitMs));
-    } catch (err) {
-      if (err instanceof SubnetkitError) throw err;
-      const message = (err as Error)?.message ?? String(err);
-      const code = /disconnected|not connected|WebSocket/i.test(message) ? 'SK_CHAIN_CONNECTION' : 'SK_CHAIN_BAD_INPUT';
-      throw new SubnetkitError(code, `${what} failed: ${message}`, { endpoint: url, what }, { cause: err });
-    }
-  };
 
   const storage = (pallet: string, item: string): StorageFn | undefined => {
     const section = (api.query as unknown as Record<string, Record<string, StorageFn> | undefined>)[
@@ -719,12 +582,10 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
     },
 
     async close() {
-      if (closed) return;
-      closed = true;
-      clearTimeout(reconnectTimer);
+      if (connection.closed) return;
       blockListeners.clear();
       eventListeners.clear();
-      await api.disconnect().catch(() => undefined);
+      await connection.close();
     },
   };
 

@@ -378,6 +378,63 @@ describe('devnet conformance (stock @polkadot/api)', () => {
     expect(await free(charlie.address)).toBe(before + TAO);
   });
 
+  it('takes ecdsa signers (account = blake2 of the key), and refuses a tampered ecdsa signature', async () => {
+    const ec = new Keyring({ type: 'ecdsa', ss58Format: 42 }).addFromUri('//Ecky');
+    await watch(await transfer(ec.address, 10n * TAO).signAsync(alice));
+    const before = await free(charlie.address);
+    const sent = await watch(await transfer(charlie.address, TAO).signAsync(ec));
+    expect(sent.failed).toBe(false);
+    expect(await free(charlie.address)).toBe(before + TAO);
+    expect(await nextNonce(ec)).toBe(1);
+    const hex = (await transfer(charlie.address, TAO).signAsync(ec)).toHex();
+    // flip a byte inside the 65-byte signature (after length, version, address and type)
+    const at = 2 + 2 * (2 + 1 + 1 + 32 + 1) + 10;
+    const flipped = `${hex.slice(0, at)}${((Number.parseInt(hex.slice(at, at + 2), 16) ^ 1) & 0xff).toString(16).padStart(2, '0')}${hex.slice(at + 2)}`;
+    await expect(api.rpc.author.submitExtrinsic(flipped)).rejects.toThrow(/1010.*bad signature/);
+    expect(await nextNonce(ec)).toBe(1);
+  });
+
+  it('applies utility.batch / batch_all / force_batch and system.remark(_with_event) as pallet-utility does', async () => {
+    const utility = (m: string) => call(api, 'utility', m);
+    const remark = call(api, 'system', 'remarkWithEvent')('0x68656c6c6f');
+    const tooMuch = transfer(charlie.address, 10n ** 18n);
+    const methods = (es: Awaited<ReturnType<typeof eventsAt>>) =>
+      es
+        .filter((e) => e.phase.isApplyExtrinsic && num(e.phase.asApplyExtrinsic) > 0)
+        .map((e) => `${e.event.section}.${e.event.method}`);
+
+    // batch: the first item applies, the second fails and stops the batch; the extrinsic succeeds
+    let before = await free(charlie.address);
+    let w = await watch(await utility('batch')([transfer(charlie.address, TAO), tooMuch, remark]).signAsync(dave));
+    expect(w.failed).toBe(false);
+    let events = methods(await eventsAt(w.blockHash));
+    expect(events).toContain('utility.ItemCompleted');
+    expect(events).toContain('utility.BatchInterrupted');
+    expect(events).not.toContain('system.Remarked');
+    expect(await free(charlie.address)).toBe(before + TAO);
+
+    // batch_all: all or nothing
+    before = await free(charlie.address);
+    w = await watch(await utility('batchAll')([transfer(charlie.address, TAO), tooMuch]).signAsync(dave));
+    expect(w.failed).toBe(true);
+    expect(await free(charlie.address)).toBe(before);
+
+    // force_batch: failures are skipped, the rest applies
+    w = await watch(await utility('forceBatch')([tooMuch, transfer(charlie.address, TAO), remark]).signAsync(dave));
+    expect(w.failed).toBe(false);
+    events = methods(await eventsAt(w.blockHash));
+    expect(events).toEqual(
+      expect.arrayContaining(['utility.ItemFailed', 'system.Remarked', 'utility.BatchCompletedWithErrors']),
+    );
+    expect(await free(charlie.address)).toBe(before + TAO);
+
+    // a plain remark succeeds and changes nothing but the fee and nonce
+    const n = await nextNonce(dave);
+    w = await watch(await call(api, 'system', 'remark')('0x01').signAsync(dave));
+    expect(w.failed).toBe(false);
+    expect(await nextNonce(dave)).toBe(n + 1);
+  });
+
   it('answers get_dynamic_info / get_all_dynamic_info consistently with storage', async () => {
     const runtime = api.call.subnetInfoRuntimeApi;
     if (!runtime?.getAllDynamicInfo || !runtime.getDynamicInfo) throw new Error('the metadata lacks DynamicInfo');

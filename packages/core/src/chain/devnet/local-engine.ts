@@ -1,7 +1,8 @@
 import { isSubnetkitError, type SubnetkitError } from '../../errors/subnetkit-error.js';
 import { canonicalDecode } from '../local/codec.js';
+import type { EngineCall } from '../local/extrinsic.js';
 import type { AuthenticatedExtras, LocalChain } from '../local/local-chain.js';
-import type { Chain, ChainCall, ChainEvent, ExtrinsicResult } from '../types.js';
+import type { Chain, ChainEvent, ExtrinsicResult } from '../types.js';
 
 /** How the engine disposed of an authenticated call. */
 export type AppliedOutcome =
@@ -45,7 +46,7 @@ export interface DevnetEngine {
   applyAuthenticated(
     signer: string,
     nonce: number,
-    call: ChainCall,
+    call: EngineCall,
     extras?: AuthenticatedExtras,
   ): Promise<AppliedOutcome>;
   /**
@@ -55,7 +56,7 @@ export interface DevnetEngine {
   replaceAuthenticated?(
     signer: string,
     nonce: number,
-    call: ChainCall,
+    call: EngineCall,
     extras?: AuthenticatedExtras,
   ): Promise<AppliedOutcome> | null;
   /** The chain's sudo (root) key, or null: `Sudo.Key`, and who may sign `Sudo.sudo`. */

@@ -11,9 +11,10 @@ import {
   u8aToHex,
   u8aToString,
 } from '@polkadot/util';
-import { blake2AsHex, ed25519Verify, xxhashAsU8a } from '@polkadot/util-crypto';
+import { blake2AsHex, ed25519Verify, secp256k1Verify, xxhashAsU8a } from '@polkadot/util-crypto';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { sr25519Verify } from '../../util/sr25519.js';
+import type { EngineCall, RemarkCall } from '../local/extrinsic.js';
 import { bigIntToIp, toSnakeCase } from '../subtensor/call-builder.js';
 import { TUPLE_EVENT_FIELDS } from '../subtensor/event-fields.js';
 import { signingBytes } from '../subtensor/signer-adapter.js';
@@ -163,7 +164,7 @@ export interface VerifiedExtrinsic {
   hex: string;
   signer: string;
   nonce: number;
-  call: ChainCall;
+  call: EngineCall;
   /** The call came wrapped in `Sudo.sudo` (root origin when the signer is the sudo key). */
   viaSudo: boolean;
   /** The tip (raises the pool priority; charged with the fee). */
@@ -211,11 +212,19 @@ export function decodeAndVerifyExtrinsic(
   if (!ext.isSigned) throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction call is not expected');
   const multi = (
     ext.inner as unknown as {
-      signature: { multiSignature: { isSr25519: boolean; asSr25519: Codec; isEd25519: boolean; asEd25519: Codec } };
+      signature: {
+        multiSignature: {
+          isSr25519: boolean;
+          asSr25519: Codec;
+          isEd25519: boolean;
+          asEd25519: Codec;
+          isEcdsa: boolean;
+          asEcdsa: Codec;
+        };
+      };
     }
   ).signature.multiSignature;
-  // sr25519 and ed25519 accounts are their public keys; ecdsa ones (blake2 of the key) are not served
-  if (!multi.isSr25519 && !multi.isEd25519) {
+  if (!multi.isSr25519 && !multi.isEd25519 && !multi.isEcdsa) {
     throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
   }
   const era = ext.era;
@@ -255,9 +264,13 @@ export function decodeAndVerifyExtrinsic(
     signer = ext.signer.toString();
     publicKey = rt.registry.createType('AccountId32', signer).toU8a();
   }
+  // sr25519 and ed25519 accounts are their public keys; an ecdsa account is blake2-256 of its
+  // compressed key, recovered from the signature over blake2-256 of the payload
   const valid = multi.isSr25519
     ? verifies(message, multi.asSr25519.toU8a(), publicKey)
-    : ed25519Valid(message, multi.asEd25519.toU8a(), publicKey);
+    : multi.isEd25519
+      ? ed25519Valid(message, multi.asEd25519.toU8a(), publicKey)
+      : ecdsaValid(message, multi.asEcdsa.toU8a(), publicKey);
   if (!valid) {
     throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
   }
@@ -295,6 +308,14 @@ function addressOfKey(publicKey: Uint8Array, encode: () => string): string {
  */
 function verifies(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
   return sr25519Verify(signature, message, publicKey);
+}
+
+function ecdsaValid(message: Uint8Array, signature: Uint8Array, accountId: Uint8Array): boolean {
+  try {
+    return secp256k1Verify(message, signature, accountId, 'blake2');
+  } catch {
+    return false;
+  }
 }
 
 function ed25519Valid(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean {
@@ -335,8 +356,8 @@ const addr = (v: unknown): string => {
  * `Sudo.sudo(call)` → the inner call, flagged. Root origin only matters to AdminUtils setters
  * (root-only ones need it), so those are the only calls the devnet accepts inside `sudo`.
  */
-function unwrapSudo(method: MethodLike & { args: unknown[] }): { call: ChainCall; viaSudo: boolean } {
-  if (method.section !== 'sudo') return { call: methodToChainCall(method), viaSudo: false };
+function unwrapSudo(method: MethodLike & { args: unknown[] }): { call: EngineCall; viaSudo: boolean } {
+  if (method.section !== 'sudo') return { call: methodToEngineCall(method), viaSudo: false };
   const inner = method.args[0] as MethodLike | undefined;
   const call = method.method === 'sudo' && inner ? methodToChainCall(inner) : null;
   if (call?.pallet !== 'AdminUtils') {
@@ -347,6 +368,28 @@ function unwrapSudo(method: MethodLike & { args: unknown[] }): { call: ChainCall
     );
   }
   return { call, viaSudo: true };
+}
+
+/**
+ * A decoded call → what the engine applies: `Utility.batch`/`batch_all`/`force_batch` of the
+ * supported calls, `System.remark`/`remark_with_event`, or one subtensor call.
+ */
+export function methodToEngineCall(method: MethodLike & { args?: unknown[] }): EngineCall {
+  if (method.section === 'utility' && ['batch', 'batchAll', 'forceBatch'].includes(method.method)) {
+    const calls = (method.args?.[0] ?? []) as (MethodLike & { args?: unknown[] })[];
+    const mode = method.method === 'batchAll' ? 'batch_all' : method.method === 'forceBatch' ? 'force_batch' : 'batch';
+    // nested batches and sudo inside a batch are refused like any call outside the subset
+    return { pallet: 'Utility', method: mode, args: { calls: calls.map((c) => remarkOrCall(c)) } };
+  }
+  return remarkOrCall(method);
+}
+
+function remarkOrCall(method: MethodLike & { args?: unknown[] }): ChainCall | RemarkCall {
+  if (method.section === 'system' && (method.method === 'remark' || method.method === 'remarkWithEvent')) {
+    const remark = (method.args?.[0] as Codec | undefined)?.toHex() ?? '0x';
+    return { pallet: 'System', method: method.method === 'remark' ? 'remark' : 'remark_with_event', args: { remark } };
+  }
+  return methodToChainCall(method);
 }
 
 /** A decoded subtensor call → the `ChainCall` the engine applies; calls outside the subset are refused. */
@@ -528,7 +571,10 @@ export function eventRecordFor(rt: DevnetRuntime, ev: ChainEvent, phase: unknown
   const table = TUPLE_EVENT_FIELDS[`${ev.pallet}.${ev.name}`];
   const event = encodeEvent(rt, ev.pallet, ev.name, (field, i) => {
     const key = field ? stringCamelCase(field) : (table?.[i] ?? String(i));
-    return ev.data[key] ?? (field ? ev.data[field] : undefined) ?? ev.data[String(i)];
+    const value = ev.data[key] ?? (field ? ev.data[field] : undefined) ?? ev.data[String(i)];
+    // pallet-utility's errors are DispatchErrors; the engine names them
+    if (ev.pallet === 'Utility' && key === 'error' && typeof value === 'string') return dispatchErrorFor(rt, value);
+    return value;
   });
   return event ? { phase, event } : null;
 }

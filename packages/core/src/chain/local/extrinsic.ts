@@ -5,11 +5,23 @@ import type { ChainCall } from '../types.js';
 import { canonicalDecode, canonicalEncode, fromHex, toHex, utf8 } from './codec.js';
 import { isAddress, publicKeyOf, verifySr25519 } from './crypto.js';
 
+/** `System.remark` / `remark_with_event` (bytes as 0x-hex). */
+export type RemarkCall = { pallet: 'System'; method: 'remark' | 'remark_with_event'; args: { remark: string } };
+
+/**
+ * What the engine applies: a `ChainCall`, a remark, or a Substrate `Utility` batch of those (the
+ * devnet submits batches and remarks; in-process callers use `ChainCall`s).
+ */
+export type EngineCall =
+  | ChainCall
+  | RemarkCall
+  | { pallet: 'Utility'; method: 'batch' | 'batch_all' | 'force_batch'; args: { calls: (ChainCall | RemarkCall)[] } };
+
 /** A signed extrinsic of the local chain (our encoding: canonical JSON, sr25519 over the payload). */
 export interface SignedExtrinsic {
   signer: string;
   nonce: number;
-  call: ChainCall;
+  call: EngineCall;
   /** 0x-hex, 64 bytes. */
   signature: string;
 }
@@ -22,6 +34,9 @@ const netuid = u16;
 const u16Vec = z.array(u16).max(65535);
 /** BoundedVec<u8, 5000> as 0x-hex. */
 const timelockCommit = z.string().regex(/^0x(?:[0-9a-fA-F]{2}){0,5000}$/, 'not 0x-hex of at most 5000 bytes');
+
+/** Remark bytes as 0x-hex (bounded by the block length on the chain; 64 KiB here). */
+const remarkBytes = z.string().regex(/^0x(?:[0-9a-fA-F]{2}){0,65536}$/, 'not 0x-hex of at most 65536 bytes');
 
 const callSchema = z.discriminatedUnion('method', [
   z.object({
@@ -119,11 +134,32 @@ const callSchema = z.discriminatedUnion('method', [
       .object({ netuid, name: z.string().min(1).max(64), value: z.union([z.bigint(), z.number(), z.boolean()]) })
       .strict(),
   }),
+  z.object({
+    pallet: z.literal('System'),
+    method: z.literal('remark'),
+    args: z.object({ remark: remarkBytes }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('System'),
+    method: z.literal('remark_with_event'),
+    args: z.object({ remark: remarkBytes }).strict(),
+  }),
+]);
+
+/** pallet-utility's `batched_calls_limit` is far larger; this bounds one extrinsic's work. */
+const MAX_BATCH = 1024;
+const engineCallSchema = z.union([
+  callSchema,
+  z.object({
+    pallet: z.literal('Utility'),
+    method: z.enum(['batch', 'batch_all', 'force_batch']),
+    args: z.object({ calls: z.array(callSchema).max(MAX_BATCH) }).strict(),
+  }),
 ]);
 
 /** Validates a call's shape (types, ranges, addresses); throws SK_CHAIN_BAD_INPUT. */
-export function parseCall(call: unknown): ChainCall {
-  const r = callSchema.safeParse(call);
+export function parseCall(call: unknown): EngineCall {
+  const r = engineCallSchema.safeParse(call);
   if (!r.success) {
     const issue = r.error.issues[0];
     throw new SubnetkitError(
@@ -134,16 +170,16 @@ export function parseCall(call: unknown): ChainCall {
       },
     );
   }
-  return r.data as ChainCall;
+  return r.data as EngineCall;
 }
 
 /** The bytes a signer signs: canonical JSON of (genesis hash, signer, nonce, call). */
-export function signingPayload(genesisHash: string, signer: string, nonce: number, call: ChainCall): Uint8Array {
+export function signingPayload(genesisHash: string, signer: string, nonce: number, call: EngineCall): Uint8Array {
   return utf8(canonicalEncode({ call, genesisHash, nonce, signer, v: 1 }));
 }
 
 /** Signs a call for the local chain. */
-export function signExtrinsic(signer: Signer, genesisHash: string, nonce: number, call: ChainCall): SignedExtrinsic {
+export function signExtrinsic(signer: Signer, genesisHash: string, nonce: number, call: EngineCall): SignedExtrinsic {
   const sig = signer.sign(signingPayload(genesisHash, signer.address, nonce, call));
   return { signer: signer.address, nonce, call, signature: toHex(sig) };
 }

@@ -18,12 +18,19 @@ import type {
   TimelockBeaconInfo,
   Unsubscribe,
 } from '../types.js';
-import { applyCall, lockCost } from './calls.js';
+import { lockCost } from './calls.js';
 import { blake2Hex, canonicalDecode, canonicalEncode } from './codec.js';
 import { blockStep } from './coinbase.js';
 import { initCrypto, isAddress } from './crypto.js';
 import { attachBeacon, BEACON_GENESIS, BEACON_PERIOD, beaconTime, lastStoredRound, pulseSignature } from './drand.js';
-import { decodeAndVerify, encodeExtrinsic, parseCall, type SignedExtrinsic, signExtrinsic } from './extrinsic.js';
+import {
+  decodeAndVerify,
+  type EngineCall,
+  encodeExtrinsic,
+  parseCall,
+  type SignedExtrinsic,
+  signExtrinsic,
+} from './extrinsic.js';
 import { buildGenesis, type GenesisConfig, genesisHashOf, paramsOf } from './genesis.js';
 import { activityCutoffBlocks } from './params.js';
 import { ChainDb, type StoredBlock } from './persistence.js';
@@ -31,6 +38,7 @@ import type { CallContext } from './set-weights.js';
 import { ChainState, type Subnet } from './state.js';
 import { Store, type StoreUndo } from './store.js';
 import { poolValidate, type TimelockedCommit, timelockedQueues } from './timelock-weights.js';
+import { applyEngineCall, innerCalls } from './utility.js';
 
 /** How blocks are produced: every `n` ms, on `advance()` only, or right after each submission. */
 export type BlockTime = number | 'manual' | 'instant';
@@ -210,7 +218,7 @@ export class LocalChain implements Chain {
   submitAuthenticated(
     signer: string,
     nonce: number,
-    call: ChainCall,
+    call: EngineCall,
     extras: AuthenticatedExtras = {},
   ): Promise<ExtrinsicResult> {
     try {
@@ -260,7 +268,7 @@ export class LocalChain implements Chain {
   replaceAuthenticated(
     signer: string,
     nonce: number,
-    call: ChainCall,
+    call: EngineCall,
     extras: AuthenticatedExtras = {},
   ): Promise<ExtrinsicResult> | null {
     const at = this.#pool.findIndex((p) => p.x.signer === signer && p.x.nonce === nonce);
@@ -279,7 +287,7 @@ export class LocalChain implements Chain {
         ),
       );
     }
-    poolValidate(this.#st, this.#head.number + 1, x.call);
+    for (const c of innerCalls(x.call)) if (c.pallet !== 'System') poolValidate(this.#st, this.#head.number + 1, c);
     const wire = canonicalEncode({
       ...x,
       auth: 'external',
@@ -309,7 +317,7 @@ export class LocalChain implements Chain {
       );
     }
     // the transaction extension's checks: refused before the pool, nothing consumed
-    poolValidate(this.#st, this.#head.number + 1, x.call);
+    for (const c of innerCalls(x.call)) if (c.pallet !== 'System') poolValidate(this.#st, this.#head.number + 1, c);
     this.#nextNonce.set(x.signer, expected + 1);
     const done = new Promise<ExtrinsicResult>((resolve, reject) => {
       this.#pool.push({ x, wire, ...(payment ? { payment } : {}), resolve, reject });
@@ -415,7 +423,7 @@ export class LocalChain implements Chain {
         this.#store.savepoint();
         let error: unknown = null;
         try {
-          applyCall(ctx, p.x.call);
+          applyEngineCall(ctx, p.x.call);
           this.#store.release();
           xEvents.push({ pallet: 'System', name: 'ExtrinsicSuccess', data: {}, extrinsicIndex: index });
         } catch (err) {

@@ -23,6 +23,8 @@ export class Store {
   readonly #data = new Map<string, unknown>();
   #dirty = new Map<string, Old>();
   #journal: [string, Old][] | null = null;
+  /** Journal lengths at each open savepoint (nested: a batch's items inside their extrinsic). */
+  #marks: number[] = [];
   #acc = 0n;
 
   get<T>(key: string): T | undefined {
@@ -50,25 +52,32 @@ export class Store {
     if (!this.#dirty.has(key)) this.#dirty.set(key, old);
   }
 
-  /** Starts an extrinsic-level savepoint. */
+  /** Starts a savepoint (they nest: each `rollback`/`release` closes the innermost). */
   savepoint(): void {
-    this.#journal = [];
+    if (!this.#journal) {
+      this.#journal = [];
+      this.#marks = [];
+    }
+    this.#marks.push(this.#journal.length);
   }
 
-  /** Undoes everything since `savepoint()`. */
+  /** Undoes everything since the innermost open `savepoint()`. */
   rollback(): void {
     const journal = this.#journal ?? [];
-    for (let i = journal.length - 1; i >= 0; i--) {
+    const mark = this.#marks.pop() ?? 0;
+    for (let i = journal.length - 1; i >= mark; i--) {
       const [key, old] = journal[i] as [string, Old];
       if (old === ABSENT) this.#data.delete(key);
       else this.#data.set(key, old);
     }
-    this.#journal = null;
+    journal.length = mark;
+    if (this.#marks.length === 0) this.#journal = null;
   }
 
-  /** Keeps everything since `savepoint()`. */
+  /** Keeps everything since the innermost open `savepoint()` (an outer rollback still undoes it). */
   release(): void {
-    this.#journal = null;
+    this.#marks.pop();
+    if (this.#marks.length === 0) this.#journal = null;
   }
 
   /** Undoes the whole block being built. */
@@ -79,6 +88,7 @@ export class Store {
     }
     this.#dirty = new Map();
     this.#journal = null;
+    this.#marks = [];
   }
 
   /** Closes the block: returns its writes and the new state hash. */
@@ -98,6 +108,7 @@ export class Store {
     }
     this.#dirty = new Map();
     this.#journal = null;
+    this.#marks = [];
     return { writes, stateHash: this.stateHash(), undo };
   }
 

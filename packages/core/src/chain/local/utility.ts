@@ -1,0 +1,69 @@
+import { blake2AsHex } from '@polkadot/util-crypto';
+import { isSubnetkitError } from '../../errors/subnetkit-error.js';
+import type { ChainCall } from '../types.js';
+import { applyCall } from './calls.js';
+import type { EngineCall, RemarkCall } from './extrinsic.js';
+import type { CallContext } from './set-weights.js';
+
+/**
+ * Applies an engine call: remarks and pallet-utility batches here, everything else through
+ * `applyCall`. Batch items run in their own savepoint (FRAME dispatches are transactional), with
+ * pallet-utility's events: `ItemCompleted` / `ItemFailed`, then `BatchCompleted`,
+ * `BatchCompletedWithErrors` (force_batch) or `BatchInterrupted` (batch stops at the first
+ * failure; the extrinsic still succeeds). `batch_all` fails as a whole with the item's error.
+ */
+export function applyEngineCall(ctx: CallContext, call: EngineCall): void {
+  if (call.pallet === 'Utility') {
+    applyBatch(ctx, call.method, call.args.calls);
+    return;
+  }
+  applyItem(ctx, call);
+}
+
+/** The calls a pool validates for an extrinsic: a batch's items, or the call itself. */
+export function innerCalls(call: EngineCall): (ChainCall | RemarkCall)[] {
+  return call.pallet === 'Utility' ? call.args.calls : [call];
+}
+
+function applyItem(ctx: CallContext, call: ChainCall | RemarkCall): void {
+  if (call.pallet === 'System') {
+    if (call.method === 'remark_with_event') {
+      ctx.emit('Remarked', { sender: ctx.signer, hash: blake2AsHex(call.args.remark, 256) }, 'System');
+    }
+    return;
+  }
+  applyCall(ctx, call);
+}
+
+function applyBatch(
+  ctx: CallContext,
+  mode: 'batch' | 'batch_all' | 'force_batch',
+  calls: (ChainCall | RemarkCall)[],
+): void {
+  const store = ctx.st.store;
+  let failures = 0;
+  for (const [index, call] of calls.entries()) {
+    const events: [string, Record<string, unknown>, string | undefined][] = [];
+    const itemCtx: CallContext = { ...ctx, emit: (name, data, pallet) => events.push([name, data, pallet]) };
+    store.savepoint();
+    try {
+      applyItem(itemCtx, call);
+      store.release();
+    } catch (err) {
+      store.rollback();
+      // batch_all: the whole extrinsic fails with the item's error (its savepoint undoes the rest)
+      if (mode === 'batch_all' || !isSubnetkitError(err)) throw err;
+      const error = String(err.details.chainError ?? 'Other');
+      if (mode === 'batch') {
+        ctx.emit('BatchInterrupted', { index, error }, 'Utility');
+        return;
+      }
+      failures++;
+      ctx.emit('ItemFailed', { error }, 'Utility');
+      continue;
+    }
+    for (const [name, data, pallet] of events) ctx.emit(name, data, pallet);
+    ctx.emit('ItemCompleted', {}, 'Utility');
+  }
+  ctx.emit(failures > 0 ? 'BatchCompletedWithErrors' : 'BatchCompleted', {}, 'Utility');
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { forcedShutdownError } from '@subnetkit/core';
 import { main } from './main.js';
 import { reportError } from './output.js';
 import { quietPolkadotConsole } from './polkadot-console.js';
@@ -16,8 +17,12 @@ for (const stream of [process.stdout, process.stderr]) {
 
 // Ctrl-C aborts long-running commands (localnet, run), which then shut down gracefully.
 const controller = new AbortController();
-const stop = (): void => {
-  if (controller.signal.aborted) process.exit(130); // a second Ctrl-C forces the exit
+const stop = (signal: NodeJS.Signals): void => {
+  if (controller.signal.aborted) {
+    // a second signal forces the exit; the coded line says in-flight work was cut short
+    reportError(forcedShutdownError(signal), process.stderr, process.argv.includes('--json'));
+    process.exit(130);
+  }
   controller.abort();
 };
 process.on('SIGINT', stop);

@@ -54,6 +54,27 @@ export const configSchema = z
         allowRemote: z.boolean().default(false),
         device: z.enum(['cpu', 'webgpu', 'auto']).default('cpu'),
         useFixtures: z.boolean().default(true),
+        /**
+         * Per declared model name: serve it from an OpenAI-compatible inference server instead of
+         * loading it (a miner's choice; the subnet package is unchanged).
+         */
+        overrides: z
+          .record(
+            z.string().min(1),
+            z
+              .object({
+                provider: z.literal('openai-compatible'),
+                baseURL: z.url({ protocol: /^https?$/ }),
+                model: z.string().min(1),
+                apiKeyEnv: z
+                  .string()
+                  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name')
+                  .optional(),
+                timeoutMs: z.number().int().positive().optional(),
+              })
+              .strict(),
+          )
+          .default({}),
       })
       .strict()
       .prefault({}),

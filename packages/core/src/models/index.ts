@@ -2,6 +2,7 @@ export { FIXTURE_MODELS_DIR } from './fixtures.js';
 export { type BatchTiming, MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';
 export { createModelRuntime, type ModelRuntime, type ModelRuntimeOptions } from './model-runtime.js';
 export { type ModelStoreOptions, resolveModelSource } from './model-store.js';
+export { applyModelOverrides, type ModelOverride } from './providers/overrides.js';
 // ModelDeclaration and ModelHandles reach the package root through plugin/types.ts (same types).
 export type {
   BatchOptions,

@@ -140,7 +140,7 @@ describe('openai-compatible provider against a real server', () => {
       process.env.SUBNETKIT_TEST_WRONG_KEY = 'sk-wrong-secret-value';
       const wrong = runtime.load({ g: served('tiny-gpt2', { apiKeyEnv: 'SUBNETKIT_TEST_WRONG_KEY' }) });
       await expect(wrong).rejects.toMatchObject({ code: 'SK_MODEL_UNREACHABLE', details: { status: 401 } });
-      const err = await wrong.catch((e: unknown) => e as Error);
+      const err = (await wrong.catch((e: unknown) => e)) as Error;
       expect(JSON.stringify(err)).not.toContain('sk-wrong-secret-value');
       expect(err.message).not.toContain('sk-wrong-secret-value');
       expect(() => runtime.handles({ g: { ...served('tiny-gpt2'), baseURL: undefined } })).toThrow(

@@ -1,178 +1,74 @@
 import { TUPLE_EVENT_FIELDS } from '../codec/event-fields.js';
+import {
+  HYPERPARAMETERS,
+  type HyperparameterField,
+  type HyperparameterKind,
+  hyperparameterSpec,
+  type SettableHyperparameter,
+  settableHyperparameterNames,
+} from '../codec/hyperparameters.js';
 import type { Hyper } from './params.js';
 import type { CallContext } from './set-weights.js';
 import { fail } from './state.js';
 
-type Who = 'owner' | 'root';
-type Kind = 'u16' | 'u32' | 'u64' | 'bool';
+type Kind = HyperparameterKind;
 
 interface Setter {
   field: keyof Hyper;
-  who: Who;
+  who: 'owner' | 'root';
   kind: Kind;
   /** Extra bound checks: return the subtensor error name, or null when fine. */
   check?: (v: bigint, h: Hyper, n: number, byRoot: boolean) => string | null;
   event: string;
 }
 
+type Check = NonNullable<Setter['check']>;
 const TAO = 1_000_000_000n;
 
-/** AdminUtils / SubtensorModule owner setters by subtensor hyperparameter name (chain.md §10). */
-const SETTERS: Record<string, Setter> = {
-  tempo: {
-    field: 'tempo',
-    who: 'owner',
-    kind: 'u16',
-    check: (v, _h, _n, root) => (root ? null : v < 360n || v > 50400n ? 'TempoOutOfBounds' : null),
-    event: 'TempoSet',
-  },
-  activity_cutoff_factor: {
-    field: 'activityCutoffFactorMilli',
-    who: 'owner',
-    kind: 'u32',
-    check: (v) => (v < 1000n || v > 50000n ? 'ActivityCutoffFactorMilliOutOfBounds' : null),
-    event: 'ActivityCutoffFactorMilliSet',
-  },
-  max_allowed_uids: {
-    field: 'maxAllowedUids',
-    who: 'owner',
-    kind: 'u16',
-    check: (v, h, n) =>
-      v > 256n
-        ? 'MaxAllowedUidsGreaterThanDefaultMaxAllowedUids'
-        : v < BigInt(n)
-          ? 'MaxAllowedUIdsLessThanCurrentUIds'
-          : v < BigInt(h.maxAllowedValidators)
-            ? 'MaxValidatorsLargerThanMaxUIds'
-            : null,
-    event: 'MaxAllowedUidsSet',
-  },
-  max_allowed_validators: {
-    field: 'maxAllowedValidators',
-    who: 'root',
-    kind: 'u16',
-    check: (v, h) => (v > BigInt(h.maxAllowedUids) ? 'MaxValidatorsLargerThanMaxUIds' : null),
-    event: 'MaxAllowedValidatorsSet',
-  },
-  min_allowed_weights: { field: 'minAllowedWeights', who: 'owner', kind: 'u16', event: 'MinAllowedWeightSet' },
-  immunity_period: { field: 'immunityPeriod', who: 'owner', kind: 'u16', event: 'ImmunityPeriodSet' },
-  weights_version_key: { field: 'weightsVersion', who: 'owner', kind: 'u64', event: 'WeightsVersionKeySet' },
-  weights_set_rate_limit: { field: 'weightsRateLimit', who: 'root', kind: 'u64', event: 'WeightsSetRateLimitSet' },
-  commit_reveal_weights_enabled: {
-    field: 'commitRevealWeightsEnabled',
-    who: 'owner',
-    kind: 'bool',
-    event: 'CommitRevealEnabled',
-  },
-  commit_reveal_weights_interval: {
-    field: 'commitRevealPeriod',
-    who: 'owner',
-    kind: 'u64',
-    check: (v) => (v < 1n ? 'RevealPeriodTooSmall' : v > 100n ? 'RevealPeriodTooLarge' : null),
-    event: 'CommitRevealPeriodsSet',
-  },
-  min_burn: {
-    field: 'minBurn',
-    who: 'owner',
-    kind: 'u64',
-    check: (v, h) => (v >= TAO || v >= h.maxBurn ? 'ValueNotInBounds' : null),
-    event: 'MinBurnSet',
-  },
-  max_burn: {
-    field: 'maxBurn',
-    who: 'owner',
-    kind: 'u64',
-    check: (v, h) => (v <= TAO / 10n || v <= h.minBurn ? 'ValueNotInBounds' : null),
-    event: 'MaxBurnSet',
-  },
-  burn_half_life: {
-    field: 'burnHalfLife',
-    who: 'owner',
-    kind: 'u16',
-    check: (v) => (v < 1n || v > 36100n ? 'ValueNotInBounds' : null),
-    event: 'BurnHalfLifeSet',
-  },
-  network_registration_allowed: {
-    field: 'registrationAllowed',
-    who: 'root',
-    kind: 'bool',
-    event: 'RegistrationAllowed',
-  },
-  serving_rate_limit: { field: 'servingRateLimit', who: 'owner', kind: 'u64', event: 'ServingRateLimitSet' },
-  kappa: { field: 'kappa', who: 'root', kind: 'u16', event: 'KappaSet' },
-  rho: { field: 'rho', who: 'owner', kind: 'u16', event: 'RhoSet' },
-  bonds_moving_average: {
-    field: 'bondsMovingAvg',
-    who: 'owner',
-    kind: 'u64',
-    check: (v, _h, _n, root) => (v > (root ? 1_000_000n : 975_000n) ? 'BondsMovingAverageMaxReached' : null),
-    event: 'BondsMovingAverageSet',
-  },
-  bonds_penalty: { field: 'bondsPenalty', who: 'owner', kind: 'u16', event: 'BondsPenaltySet' },
-  bonds_reset_enabled: { field: 'bondsResetEnabled', who: 'owner', kind: 'bool', event: 'BondsResetOnSet' },
-  yuma3_enabled: { field: 'yuma3Enabled', who: 'owner', kind: 'bool', event: 'Yuma3EnableToggled' },
-  liquid_alpha_enabled: { field: 'liquidAlphaEnabled', who: 'owner', kind: 'bool', event: 'LiquidAlphaEnableToggled' },
-  alpha_low: {
-    field: 'alphaLow',
-    who: 'owner',
-    kind: 'u16',
-    check: (v, h) => (v < 1638n || v > BigInt(h.alphaHigh) ? 'InvalidValue' : null),
-    event: 'AlphaValuesSet',
-  },
-  alpha_high: {
-    field: 'alphaHigh',
-    who: 'owner',
-    kind: 'u16',
-    check: (v, h) => (v < BigInt(h.alphaLow) ? 'InvalidValue' : null),
-    event: 'AlphaValuesSet',
-  },
-  alpha_sigmoid_steepness: {
-    field: 'alphaSigmoidSteepness',
-    who: 'owner',
-    kind: 'u16',
-    check: (v) => (v > 32767n ? 'InvalidValue' : null),
-    event: 'AlphaSigmoidSteepnessSet',
-  },
-  transfers_enabled: { field: 'transfersEnabled', who: 'owner', kind: 'bool', event: 'TransferToggle' },
-  owner_cut_enabled: { field: 'ownerCutEnabled', who: 'owner', kind: 'bool', event: 'OwnerCutEnabledSet' },
-  immune_owner_uids_limit: {
-    field: 'immuneOwnerUidsLimit',
-    who: 'owner',
-    kind: 'u16',
-    check: (v) => (v < 1n || v > 10n ? 'InvalidValue' : null),
-    event: 'OwnerImmuneNeuronLimitSet',
-  },
-  min_non_immune_uids: { field: 'minNonImmuneUids', who: 'root', kind: 'u16', event: 'MinNonImmuneUidsSet' },
-  target_registrations_per_interval: {
-    field: 'targetRegistrationsPerInterval',
-    who: 'root',
-    kind: 'u16',
-    event: 'RegistrationPerIntervalSet',
-  },
-  adjustment_interval: { field: 'adjustmentInterval', who: 'root', kind: 'u16', event: 'AdjustmentIntervalSet' },
-  adjustment_alpha: { field: 'adjustmentAlpha', who: 'owner', kind: 'u64', event: 'AdjustmentAlphaSet' },
-  max_registrations_per_block: {
-    field: 'maxRegistrationsPerBlock',
-    who: 'root',
-    kind: 'u16',
-    event: 'MaxRegistrationsPerBlockSet',
-  },
-  subnet_emission_enabled: {
-    field: 'subnetEmissionEnabled',
-    who: 'root',
-    kind: 'bool',
-    event: 'SubnetEmissionEnabledSet',
-  },
+/** The engine's bound checks by subtensor name (chain.md §10); name, field, kind, authority and event come from the registry. */
+const CHECKS: Partial<Record<SettableHyperparameter['name'], Check>> = {
+  tempo: (v, _h, _n, root) => (root ? null : v < 360n || v > 50400n ? 'TempoOutOfBounds' : null),
+  activity_cutoff_factor: (v) => (v < 1000n || v > 50000n ? 'ActivityCutoffFactorMilliOutOfBounds' : null),
+  max_allowed_uids: (v, h, n) =>
+    v > 256n
+      ? 'MaxAllowedUidsGreaterThanDefaultMaxAllowedUids'
+      : v < BigInt(n)
+        ? 'MaxAllowedUIdsLessThanCurrentUIds'
+        : v < BigInt(h.maxAllowedValidators)
+          ? 'MaxValidatorsLargerThanMaxUIds'
+          : null,
+  max_allowed_validators: (v, h) => (v > BigInt(h.maxAllowedUids) ? 'MaxValidatorsLargerThanMaxUIds' : null),
+  commit_reveal_weights_interval: (v) => (v < 1n ? 'RevealPeriodTooSmall' : v > 100n ? 'RevealPeriodTooLarge' : null),
+  min_burn: (v, h) => (v >= TAO || v >= h.maxBurn ? 'ValueNotInBounds' : null),
+  max_burn: (v, h) => (v <= TAO / 10n || v <= h.minBurn ? 'ValueNotInBounds' : null),
+  burn_half_life: (v) => (v < 1n || v > 36100n ? 'ValueNotInBounds' : null),
+  bonds_moving_average: (v, _h, _n, root) =>
+    v > (root ? 1_000_000n : 975_000n) ? 'BondsMovingAverageMaxReached' : null,
+  alpha_low: (v, h) => (v < 1638n || v > BigInt(h.alphaHigh) ? 'InvalidValue' : null),
+  alpha_high: (v, h) => (v < BigInt(h.alphaLow) ? 'InvalidValue' : null),
+  alpha_sigmoid_steepness: (v) => (v > 32767n ? 'InvalidValue' : null),
+  immune_owner_uids_limit: (v) => (v < 1n || v > 10n ? 'InvalidValue' : null),
 };
-// aliases used by the SDK's hyperparameter names
-SETTERS.weights_rate_limit = SETTERS.weights_set_rate_limit as Setter;
-SETTERS.registration_allowed = SETTERS.network_registration_allowed as Setter;
-SETTERS.commit_reveal_period = SETTERS.commit_reveal_weights_interval as Setter;
-SETTERS.weights_version = SETTERS.weights_version_key as Setter;
-SETTERS.activity_cutoff_factor_milli = SETTERS.activity_cutoff_factor as Setter;
 
-/** Names accepted by `set_hyperparameter`. */
-export const HYPERPARAMETER_NAMES: readonly string[] = Object.keys(SETTERS).sort();
+/** AdminUtils / SubtensorModule setters by canonical subtensor name, from the registry. */
+const SETTERS = new Map<string, Setter>();
+for (const spec of HYPERPARAMETERS) {
+  if (!('who' in spec) || !('field' in spec)) continue;
+  const settable: SettableHyperparameter = spec;
+  // a registry field that is not a Hyper key fails to compile here
+  const field: keyof Hyper = settable.field satisfies HyperparameterField;
+  const check = CHECKS[settable.name];
+  SETTERS.set(settable.name, {
+    field,
+    who: settable.who,
+    kind: settable.kind,
+    event: settable.event,
+    ...(check ? { check } : {}),
+  });
+}
+
+/** Names accepted by `set_hyperparameter` (subtensor's, plus the SDK's aliases). */
+export const HYPERPARAMETER_NAMES: readonly string[] = settableHyperparameterNames();
 
 const MAX: Record<Kind, bigint> = { u16: 65535n, u32: 0xffff_ffffn, u64: 0xffff_ffff_ffff_ffffn, bool: 1n };
 
@@ -187,7 +83,9 @@ export function setHyperparameter(
   value: bigint | number | boolean,
 ): void {
   const { st, signer, block } = ctx;
-  const setter = SETTERS[name];
+  // aliases and camelCase resolve to one name, so an alias cannot dodge the owner rate limit
+  const canonical = hyperparameterSpec(name)?.name ?? name;
+  const setter = SETTERS.get(canonical);
   if (!setter)
     fail(
       'InvalidValue',
@@ -220,7 +118,7 @@ export function setHyperparameter(
     if (st.params.adminFreezeWindow > 0 && tempo > 0 && next - block < st.params.adminFreezeWindow) {
       fail('AdminActionProhibitedDuringWeightsWindow');
     }
-    const last = s.lastSet[name];
+    const last = s.lastSet[canonical];
     const limit = st.params.ownerHyperparamRateLimit * tempo;
     if (last !== undefined && limit > 0 && block - last < limit) fail('TxRateLimitExceeded');
   }
@@ -228,7 +126,7 @@ export function setHyperparameter(
   const stored = typeof current === 'bigint' ? v : typeof current === 'boolean' ? v === 1n : Number(v);
   const patch: Partial<typeof s> = {
     hyper: { ...s.hyper, [setter.field]: stored },
-    lastSet: { ...s.lastSet, [name]: block },
+    lastSet: { ...s.lastSet, [canonical]: block },
   };
   // set_tempo restarts the epoch cycle
   if (setter.field === 'tempo') patch.lastEpochBlock = block;

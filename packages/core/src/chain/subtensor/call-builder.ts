@@ -4,6 +4,7 @@ import { stringCamelCase } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { axonIpFromU128, axonIpToU128 } from '../codec/axon-ip.js';
+import { hyperparameterSetters, toSnakeCase } from '../codec/hyperparameters.js';
 import type { ChainCall } from '../types.js';
 
 /** What a decorated call function exposes: `api.tx.x.y` and `expandMetadata(...).tx.x.y` both fit. */
@@ -23,41 +24,8 @@ export interface ResolvedCall {
   args: unknown[];
 }
 
-/**
- * Hyperparameter → setter call name, where the setter is not simply `sudo_set_<name>`.
- * Names are subtensor's (snake_case); `set_hyperparameter` also accepts camelCase.
- */
-const SETTER_ALIASES: Record<string, string[]> = {
-  tempo: ['SubtensorModule.set_tempo', 'AdminUtils.sudo_set_tempo'],
-  activity_cutoff_factor: ['SubtensorModule.set_activity_cutoff_factor'],
-  weights_version: ['AdminUtils.sudo_set_weights_version_key'],
-  weights_version_key: ['AdminUtils.sudo_set_weights_version_key'],
-  weights_rate_limit: ['AdminUtils.sudo_set_weights_set_rate_limit'],
-  weights_set_rate_limit: ['AdminUtils.sudo_set_weights_set_rate_limit'],
-  max_uids: ['AdminUtils.sudo_set_max_allowed_uids'],
-  max_validators: ['AdminUtils.sudo_set_max_allowed_validators'],
-  bonds_moving_avg: ['AdminUtils.sudo_set_bonds_moving_average'],
-  commit_reveal_period: ['AdminUtils.sudo_set_commit_reveal_weights_interval'],
-  target_regs_per_interval: ['AdminUtils.sudo_set_target_registrations_per_interval'],
-  max_regs_per_block: ['AdminUtils.sudo_set_max_registrations_per_block'],
-  registration_allowed: ['AdminUtils.sudo_set_network_registration_allowed'],
-  pow_registration_allowed: ['AdminUtils.sudo_set_network_pow_registration_allowed'],
-  yuma_version: ['AdminUtils.sudo_set_yuma3_enabled'],
-  transfers_enabled: ['AdminUtils.sudo_set_toggle_transfer'],
-  subnet_is_active: ['AdminUtils.sudo_set_subtoken_enabled'],
-};
-
-/** camelCase or snake_case → snake_case. */
-export function toSnakeCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
-/** The setter calls to try for a hyperparameter, most specific first, as "Pallet.call". */
-export function hyperparameterSetters(name: string): string[] {
-  const snake = toSnakeCase(name);
-  const aliases = SETTER_ALIASES[snake] ?? [];
-  return [...aliases, `AdminUtils.sudo_set_${snake}`, `SubtensorModule.set_${snake}`];
-}
+// setter lookup and the snake_case rule come from the one hyperparameter registry
+export { hyperparameterSetters, toSnakeCase };
 
 /** An IPv4 or IPv6 text address as the u128 subtensor stores in `AxonInfo.ip` (SK_CHAIN_BAD_INPUT if not one). */
 export function ipToBigInt(ip: string, ipType: 4 | 6): bigint {

@@ -5,6 +5,7 @@ import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { QUICKNET } from '../../timelock/quicknet.js';
 import type { Signer } from '../../util/signer.js';
 import { eventFieldNames } from '../codec/event-fields.js';
+import { hyperparameterStorage } from '../codec/hyperparameters.js';
 import type {
   BlockHeader,
   Chain,
@@ -56,35 +57,8 @@ type StorageFn = ((...args: unknown[]) => Promise<Codec>) & {
 };
 type RuntimeFn = (...args: unknown[]) => Promise<Codec>;
 
-/** Hyperparameter runtime-API fields → storage items, for runtimes without the API. */
-const HYPERPARAM_STORAGE: Record<string, string> = {
-  rho: 'Rho',
-  kappa: 'Kappa',
-  immunityPeriod: 'ImmunityPeriod',
-  minAllowedWeights: 'MinAllowedWeights',
-  maxWeightsLimit: 'MaxWeightsLimit',
-  tempo: 'Tempo',
-  weightsVersion: 'WeightsVersionKey',
-  weightsRateLimit: 'WeightsSetRateLimit',
-  adjustmentInterval: 'AdjustmentInterval',
-  activityCutoff: 'ActivityCutoff',
-  registrationAllowed: 'NetworkRegistrationAllowed',
-  targetRegsPerInterval: 'TargetRegistrationsPerInterval',
-  minBurn: 'MinBurn',
-  maxBurn: 'MaxBurn',
-  bondsMovingAvg: 'BondsMovingAverage',
-  maxRegsPerBlock: 'MaxRegistrationsPerBlock',
-  servingRateLimit: 'ServingRateLimit',
-  maxValidators: 'MaxAllowedValidators',
-  adjustmentAlpha: 'AdjustmentAlpha',
-  difficulty: 'Difficulty',
-  commitRevealPeriod: 'RevealPeriodEpochs',
-  commitRevealWeightsEnabled: 'CommitRevealWeightsEnabled',
-  liquidAlphaEnabled: 'LiquidAlphaOn',
-  bondsResetEnabled: 'BondsResetOn',
-  transfersEnabled: 'TransferToggle',
-  subnetIsActive: 'SubtokenEnabled',
-};
+/** Hyperparameter runtime-API fields → storage items, for runtimes without the API (from the registry). */
+const HYPERPARAM_STORAGE: Record<string, string> = hyperparameterStorage();
 
 /**
  * An event field as the local chain reports it: integers wider than 32 bits as bigint, narrower

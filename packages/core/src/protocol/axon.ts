@@ -41,6 +41,7 @@ import { axonRateLimit } from './axon/rate-limit.js';
 import { AxonReject } from './axon/reject.js';
 import type { AxonIdentity } from './axon/reply.js';
 import { axonRoute } from './axon/route.js';
+import { axonSessionAuth, axonSessionHandshake } from './axon/session.js';
 import type {
   AxonEnv,
   AxonHandler,
@@ -52,6 +53,8 @@ import type {
 } from './axon/types.js';
 import { axonVerify } from './axon/verify.js';
 import { NonceGuard, type NonceGuardOptions } from './nonce-guard.js';
+import { SESSION_ADVERTISE_HEADER } from './session/session-crypto.js';
+import { SessionStore } from './session/session-store.js';
 import { protocolCryptoReady, SDK_VERSION_INT } from './signing.js';
 import { defineSynapse, PING_SYNAPSE_NAME, type Synapse } from './synapse.js';
 
@@ -111,6 +114,11 @@ export interface AxonOptions {
   readonly drainTimeoutMs?: number;
   /** Request timing and outcome hooks (metrics); see the module comment. */
   readonly observer?: AxonObserver;
+  /**
+   * Session mode for Subnetkit dendrites (advertised on 200 replies; SDK peers keep the signed
+   * mode), or false. Default on: sessions live 10 min, at most 4,096 at once.
+   */
+  readonly session?: false | { readonly ttlMs?: number; readonly maxSessions?: number };
 }
 
 /** Counters for monitoring and tests. */
@@ -121,6 +129,8 @@ export interface AxonStats {
   readonly running: number;
   readonly queued: number;
   readonly nonceEntries: number;
+  /** Live session-mode sessions. */
+  readonly sessions: number;
   readonly rateLimitEntries: number;
   readonly served: number;
   readonly rejected: Readonly<Record<number, number>>;
@@ -195,8 +205,23 @@ export function createAxon(options: AxonOptions): Axon {
     },
   };
 
+  const screen = lookup ? metagraphScreen(lookup) : undefined;
+  const sessions = options.session === false ? undefined : new SessionStore(options.session?.maxSessions);
+
   const app = new Hono<AxonEnv>();
   app.onError(axonErrorHandler(me, log));
+  if (sessions) {
+    app.use(
+      axonSessionHandshake({
+        signer: options.signer,
+        store: sessions,
+        nonces,
+        ttlMs: options.session ? options.session.ttlMs : undefined,
+        clock,
+        screen,
+      }),
+    );
+  }
   app.use(
     axonRoute({
       routes,
@@ -217,19 +242,21 @@ export function createAxon(options: AxonOptions): Axon {
     }),
   );
   app.use(axonHeaders({ maxTimeoutMs, maxBodyBytes }));
-  app.use(
-    axonVerify({
-      axonHotkey,
-      nonces,
-      acceptWrappedSignatures: options.acceptWrappedSignatures,
-      screen: lookup ? metagraphScreen(lookup) : undefined,
-    }),
-  );
+  if (sessions) app.use(axonSessionAuth({ axonHotkey, store: sessions, clock, screen }));
+  app.use(axonVerify({ axonHotkey, nonces, acceptWrappedSignatures: options.acceptWrappedSignatures, screen }));
   if (typeof bl === 'function') app.use(axonBlacklist(bl, log));
   if (limiter) app.use(axonRateLimit(limiter));
   app.use(axonPriority({ gate, priority, clock, logger: log }));
   app.use(axonBody({ maxBodyBytes }));
-  app.all('*', axonForward({ clock, logger: log, closing: () => draining }));
+  app.all(
+    '*',
+    axonForward({
+      clock,
+      logger: log,
+      closing: () => draining,
+      headers: sessions ? { [SESSION_ADVERTISE_HEADER]: 'v1' } : undefined,
+    }),
+  );
 
   // sockets: hono's node listener without replacing the global Request/Response, and without its
   // body wrapper (the body middleware reads the node stream itself, under its byte limit)
@@ -316,6 +343,7 @@ export function createAxon(options: AxonOptions): Axon {
         running: gate.running,
         queued: gate.queued,
         nonceEntries: nonces.size,
+        sessions: sessions?.size ?? 0,
         rateLimitEntries: limiter?.size ?? 0,
         served,
         rejected: { ...rejected },

@@ -8,6 +8,8 @@ import type { Signer } from '../util/signer.js';
 import { buildSynapseHeaders, synapseBodyJson, type TerminalInfo } from './headers.js';
 import { dendriteUrl } from './ip.js';
 import { parseJsonBig } from './json-bigint.js';
+import { SessionClient } from './session/session-client.js';
+import { SESSION_ADVERTISE_HEADER } from './session/session-crypto.js';
 import { SDK_VERSION_INT, signatureMessage, signText } from './signing.js';
 import { type Synapse, type SynapseRequest, type SynapseResponse, synapseBodyHash } from './synapse.js';
 
@@ -44,6 +46,12 @@ export interface DendriteOptions {
    * a fan-out then signs each target with a hash instead of a curve multiplication. Default true.
    */
   readonly presign?: boolean;
+  /**
+   * Session mode with axons that advertise it (Subnetkit axons): after a first signed call, one
+   * handshake per axon, then an HMAC per request instead of an sr25519 signature. A refused
+   * session falls back to a signed resend. Default false.
+   */
+  readonly session?: boolean;
 }
 
 /** A signer that can hand out a nonce-prepared signer for itself (`Keypair.presignedSigner`). */
@@ -83,10 +91,18 @@ export type StreamResult<C> =
   | (Omit<QueryResult<never>, 'response' | 'ok'> & { readonly ok: false });
 
 const TIMEOUT = Symbol('timeout');
+/** How an axon's 401 for a session starts (`axonSessionAuth`). */
+const SESSION_REFUSED = 'Not Verified with error: Session ';
 const CANCELLED = Symbol('cancelled');
 
 interface Prepared {
   readonly started: number;
+  /** `http://host:port` of the axon. */
+  readonly origin: string;
+  /** Authenticated by a session MAC (else signed). */
+  readonly session: boolean;
+  /** The same call prepared again (a refused session's resend goes out signed). */
+  readonly rebuild: () => Prepared;
   readonly url: string;
   readonly headers: Record<string, string>;
   readonly body: string;
@@ -122,6 +138,7 @@ export class Dendrite {
   #lastNonce = 0n;
   /** One timer for every call in flight (a fan-out's calls would otherwise arm and abort 256). */
   readonly #deadlines: Deadlines;
+  readonly #session: SessionClient | undefined;
 
   constructor(options: DendriteOptions) {
     this.#signer = options.signer;
@@ -157,6 +174,19 @@ export class Dendrite {
         keepAliveMaxTimeout: keepAlive,
         pipelining: 1,
       });
+    this.#session = options.session
+      ? new SessionClient(options.signer, this.#clock, this.#dispatcher, () => this.#nextNonce())
+      : undefined;
+  }
+
+  /**
+   * Opens a session with `axon` now (session mode only); false when it is off or the axon
+   * refuses. Calls otherwise open sessions on their own once an axon advertises the mode.
+   */
+  openSession(axon: AxonTarget): Promise<boolean> {
+    if (!this.#session) return Promise.resolve(false);
+    const url = dendriteUrl(axon, 'x', { bracketIpv6: true });
+    return this.#session.open(url.slice(0, -2), axon.hotkey);
   }
 
   /** The signing hotkey. */
@@ -397,13 +427,18 @@ export class Dendrite {
     // bracketed IPv6, unlike the SDK (its URL for an IPv6 axon is invalid, protocol.md §16.10)
     const url = dendriteUrl(axon, synapse.name, { bracketIpv6: true });
     // per axon (origin), whatever the synapse: the axon orders nonces per (hotkey, uuid)
-    const { uuid, release } = this.#acquireUuid(url.slice(0, url.length - synapse.name.length - 1));
+    const origin = url.slice(0, url.length - synapse.name.length - 1);
+    const { uuid, release } = this.#acquireUuid(origin);
     const nonce = this.#nextNonce();
     const bodyHash = bodyHashOfValues ?? synapseBodyHash(synapse, values);
-    const signature = signText(
-      this.#requestSigner,
-      signatureMessage({ nonce, dendriteHotkey: this.#signer.address, axonHotkey: axon.hotkey, uuid, bodyHash }),
-    );
+    const sessionHeaders = this.#session?.headersFor(origin, { nonce, axonHotkey: axon.hotkey, uuid, bodyHash });
+    // a session's MAC replaces the signature (the costly part of a request)
+    const signature = sessionHeaders
+      ? undefined
+      : signText(
+          this.#requestSigner,
+          signatureMessage({ nonce, dendriteHotkey: this.#signer.address, axonHotkey: axon.hotkey, uuid, bodyHash }),
+        );
     const dendrite: TerminalInfo = {
       ip: this.#ip,
       version: this.#version,
@@ -425,8 +460,19 @@ export class Dendrite {
       bodyHash,
     });
     headers['content-type'] = 'application/json';
+    if (sessionHeaders) Object.assign(headers, sessionHeaders);
     const body = synapseBodyJson(synapse.name, timeoutS, dendrite, axonInfo, fields);
-    return { started, url, headers, body, timeoutS, release };
+    return {
+      started,
+      origin,
+      session: sessionHeaders !== undefined,
+      rebuild: () => this.#prepare(axon, synapse, values, options, bodyHash),
+      url,
+      headers,
+      body,
+      timeoutS,
+      release,
+    };
   }
 
   #deadline(timeoutS: number, user?: AbortSignal): { ac: AbortController; stopTimer: () => void } {
@@ -475,7 +521,17 @@ export class Dendrite {
       }
       const headerStatus = axonStatus(res.headers);
       if (res.statusCode !== 200 || (headerStatus !== undefined && headerStatus.code !== 200)) {
-        return done({ ok: false, ...(await this.#readFailure(res, ac.signal, axon, synapse, prep.timeoutS)) });
+        const failure = await this.#readFailure(res, ac.signal, axon, synapse, prep.timeoutS);
+        if (prep.session && failure.status === 401 && failure.message.startsWith(SESSION_REFUSED)) {
+          // expired, evicted or unknown after an axon restart: forget it and resend signed
+          this.#session?.drop(prep.origin, axon.hotkey);
+          // this call's timer and uuid are released by the `finally` below
+          return this.#call(axon, synapse, prep.rebuild(), options);
+        }
+        return done({ ok: false, ...failure });
+      }
+      if (this.#session && !prep.session && res.headers[SESSION_ADVERTISE_HEADER] === 'v1') {
+        void this.#session.open(prep.origin, axon.hotkey);
       }
       let text: string;
       try {

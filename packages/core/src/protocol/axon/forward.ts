@@ -19,6 +19,8 @@ export interface AxonForwardOptions {
   readonly logger?: Logger;
   /** Adds `connection: close` to the reply (e.g. while the axon drains). */
   readonly closing?: () => boolean;
+  /** Extra headers on every 200 reply (e.g. the session-mode advertisement). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Calls the route's handler (needs the whole chain before it). */
@@ -53,6 +55,7 @@ export function axonForward(o: AxonForwardOptions = {}): MiddlewareHandler<AxonE
       inputObjHeaders: synapse.inputObjHeaders,
       bodyHash: s.bodyHash,
     });
+    if (o.headers) Object.assign(headers, o.headers);
     if (synapse.streaming) {
       if (!isAsyncIterable(result))
         throw new Error(`handler of streaming synapse ${synapse.name} returned no AsyncIterable`);

@@ -30,6 +30,8 @@ export function axonVerify(o: AxonVerifyOptions): MiddlewareHandler<AxonEnv> {
   const allowWrapped = o.acceptWrappedSignatures ?? true;
   return async (c, next) => {
     const s = c.var.axon;
+    // an earlier stage (session mode) already authenticated the caller
+    if (s.hotkey !== undefined) return next();
     const synapse = s.route?.synapse;
     if (!synapse) throw new Error('axonVerify needs axonRoute before it');
     const d = s.dendrite;

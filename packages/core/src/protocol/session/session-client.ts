@@ -1,0 +1,148 @@
+/**
+ * The dendrite's side of session mode: one handshake per axon origin (deduplicated while in
+ * flight), then a counter and an HMAC per request instead of an sr25519 signature. The axon's
+ * welcome is checked against the axon hotkey the metagraph lists, so a session is only ever
+ * opened with the key's owner.
+ */
+import { bytesToHex } from '@noble/hashes/utils';
+import { type Dispatcher, request as undiciRequest } from 'undici';
+import type { Clock } from '../../util/clock.js';
+import type { Signer } from '../../util/signer.js';
+import { publicKeyOf, verifyText } from '../signing.js';
+import {
+  ephemeralKey,
+  helloHash,
+  helloMessage,
+  macMessage,
+  macOf,
+  SESSION_ID_HEADER,
+  SESSION_MAC_HEADER,
+  SESSION_PATH,
+  SESSION_SEQ_HEADER,
+  sessionKey,
+  welcomeMessage,
+} from './session-crypto.js';
+
+interface ClientSession {
+  readonly id: string;
+  readonly key: Buffer;
+  readonly expiresAt: number;
+  seq: number;
+}
+
+/** Sessions refresh this long before the axon would expire them (clock skew, requests in flight). */
+const EXPIRY_MARGIN_MS = 30_000;
+const dec = new TextDecoder();
+
+export class SessionClient {
+  readonly #sessions = new Map<string, ClientSession>();
+  readonly #opening = new Map<string, Promise<boolean>>();
+  /** Origins whose last handshake failed: not retried for a while (avoid a handshake per call). */
+  readonly #failedUntil = new Map<string, number>();
+
+  constructor(
+    private readonly signer: Signer,
+    private readonly clock: Clock,
+    private readonly dispatcher: Dispatcher,
+    private readonly nextNonce: () => bigint,
+  ) {}
+
+  /** Session headers for a request to `origin`, or undefined when none is open. */
+  headersFor(
+    origin: string,
+    p: { nonce: bigint; axonHotkey: string; uuid: string; bodyHash: string },
+  ): Record<string, string> | undefined {
+    const id = `${origin}|${p.axonHotkey}`;
+    const s = this.#sessions.get(id);
+    if (!s) return undefined;
+    if (this.clock.now() >= s.expiresAt) {
+      this.#sessions.delete(id);
+      return undefined;
+    }
+    s.seq += 1;
+    const mac = macOf(
+      s.key,
+      macMessage({
+        seq: s.seq,
+        nonce: p.nonce,
+        dendriteHotkey: this.signer.address,
+        axonHotkey: p.axonHotkey,
+        uuid: p.uuid,
+        bodyHash: p.bodyHash,
+      }),
+    );
+    return { [SESSION_ID_HEADER]: s.id, [SESSION_SEQ_HEADER]: String(s.seq), [SESSION_MAC_HEADER]: mac };
+  }
+
+  /** Forgets the session with `axonHotkey` at `origin` (the axon refused it). */
+  drop(origin: string, axonHotkey: string): void {
+    this.#sessions.delete(`${origin}|${axonHotkey}`);
+  }
+
+  /** Opens a session with the axon at `origin` (`http://host:port`); false when it refuses. */
+  open(origin: string, axonHotkey: string, timeoutMs = 5_000): Promise<boolean> {
+    // keyed by address and hotkey: a new owner of the address gets its own session
+    const id = `${origin}|${axonHotkey}`;
+    if (this.#sessions.has(id)) return Promise.resolve(true);
+    const inFlight = this.#opening.get(id);
+    if (inFlight) return inFlight;
+    if ((this.#failedUntil.get(id) ?? 0) > this.clock.now()) return Promise.resolve(false);
+    const p = this.#handshake(origin, axonHotkey, timeoutMs)
+      .catch(() => false)
+      .then((ok) => {
+        this.#opening.delete(id);
+        if (!ok) this.#failedUntil.set(id, this.clock.now() + 60_000);
+        return ok;
+      });
+    this.#opening.set(id, p);
+    return p;
+  }
+
+  async #handshake(origin: string, axonHotkey: string, timeoutMs: number): Promise<boolean> {
+    const axonKey = publicKeyOf(axonHotkey);
+    if (!axonKey) return false;
+    const eph = ephemeralKey();
+    const hello = { dendriteHotkey: this.signer.address, axonHotkey, nonce: this.nextNonce(), clientPub: eph.pub };
+    const signature = `0x${bytesToHex(this.signer.sign(helloMessage(hello)))}`;
+    const res = await undiciRequest(`${origin}${SESSION_PATH}`, {
+      dispatcher: this.dispatcher,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        dendrite_hotkey: hello.dendriteHotkey,
+        axon_hotkey: axonHotkey,
+        nonce: String(hello.nonce),
+        client_pub: eph.pub,
+        signature,
+      }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) return false;
+    const w = JSON.parse(text) as Record<string, unknown>;
+    const { session, server_pub: serverPub, expires_in_ms: ttl, signature: sig } = w;
+    if (
+      typeof session !== 'string' ||
+      !/^[0-9a-f]{32}$/.test(session) ||
+      typeof serverPub !== 'string' ||
+      typeof ttl !== 'number' ||
+      !(ttl > 0) ||
+      typeof sig !== 'string'
+    ) {
+      return false;
+    }
+    const digest = helloHash(hello);
+    // the welcome must be signed by the hotkey the metagraph lists for this axon
+    const welcome = dec.decode(welcomeMessage(digest, { session, serverPub, expiresInMs: ttl }));
+    if (!verifyText(welcome, sig, axonKey, false)) return false;
+    const key = sessionKey(eph.secret, serverPub, digest);
+    if (!key) return false;
+    this.#sessions.set(`${origin}|${axonHotkey}`, {
+      id: session,
+      key,
+      expiresAt: this.clock.now() + ttl - Math.min(EXPIRY_MARGIN_MS, ttl / 2),
+      seq: 0,
+    });
+    return true;
+  }
+}

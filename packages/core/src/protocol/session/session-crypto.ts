@@ -1,0 +1,109 @@
+/**
+ * Session mode's cryptography (Subnetkit-native, beside the SDK's per-request signatures).
+ *
+ * Handshake, once per session: the dendrite sends an ephemeral X25519 key signed (sr25519) with
+ * its hotkey over both hotkeys and a fresh nonce; the axon answers with its own ephemeral key,
+ * signed with its hotkey over the hash of the dendrite's hello. Both derive the MAC key with
+ * HKDF-SHA256 from the X25519 secret, salted with the transcript hash, so the key never travels
+ * and each side knows the other holds its hotkey.
+ *
+ * Per request: HMAC-SHA256 over `<seq>.<nonce>.<dendrite hotkey>.<axon hotkey>.<uuid>.<body hash>`
+ * (the SDK-signed fields plus the session counter).
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { x25519 } from '@noble/curves/ed25519';
+import { hkdf } from '@noble/hashes/hkdf';
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
+
+export const SESSION_VERSION = 'subnetkit-session-v1';
+/** Path of the handshake (not a synapse name: synapse names are identifiers). */
+export const SESSION_PATH = '/__subnetkit_session';
+/** Reply header by which an axon advertises session mode. */
+export const SESSION_ADVERTISE_HEADER = 'sk_session_mode';
+export const SESSION_ID_HEADER = 'sk_session';
+export const SESSION_SEQ_HEADER = 'sk_session_seq';
+export const SESSION_MAC_HEADER = 'sk_session_mac';
+
+/** The dendrite's hello: what it signs and sends. */
+export interface SessionHello {
+  readonly dendriteHotkey: string;
+  readonly axonHotkey: string;
+  /** Nanoseconds since the epoch, as the SDK's nonces. */
+  readonly nonce: bigint;
+  /** Hex X25519 public key (32 bytes). */
+  readonly clientPub: string;
+}
+
+/** The axon's answer (its signature covers the hello's hash). */
+export interface SessionWelcome {
+  readonly session: string;
+  readonly serverPub: string;
+  readonly expiresInMs: number;
+}
+
+const enc = new TextEncoder();
+
+export function helloMessage(h: SessionHello): Uint8Array {
+  return enc.encode(`${SESSION_VERSION}|hello|${h.nonce}|${h.dendriteHotkey}|${h.axonHotkey}|${h.clientPub}`);
+}
+
+export function helloHash(h: SessionHello): Uint8Array {
+  return sha256(helloMessage(h));
+}
+
+export function welcomeMessage(helloDigest: Uint8Array, w: SessionWelcome): Uint8Array {
+  return enc.encode(
+    `${SESSION_VERSION}|welcome|${bytesToHex(helloDigest)}|${w.serverPub}|${w.session}|${w.expiresInMs}`,
+  );
+}
+
+/** A fresh ephemeral X25519 pair (hex public key). */
+export function ephemeralKey(): { secret: Uint8Array; pub: string } {
+  const secret = x25519.utils.randomSecretKey();
+  return { secret, pub: bytesToHex(x25519.getPublicKey(secret)) };
+}
+
+const HEX32 = /^[0-9a-f]{64}$/;
+
+/** The session's 32-byte MAC key; undefined for a malformed or low-order peer key. */
+export function sessionKey(secret: Uint8Array, peerPubHex: string, helloDigest: Uint8Array): Buffer | undefined {
+  if (!HEX32.test(peerPubHex)) return undefined;
+  let shared: Uint8Array;
+  try {
+    shared = x25519.getSharedSecret(secret, hexToBytes(peerPubHex));
+  } catch {
+    return undefined;
+  }
+  return Buffer.from(hkdf(sha256, shared, helloDigest, enc.encode(`${SESSION_VERSION} mac`), 32));
+}
+
+/** Text the per-request MAC covers. */
+export function macMessage(p: {
+  seq: number;
+  nonce: bigint;
+  dendriteHotkey: string;
+  axonHotkey: string;
+  uuid: string;
+  bodyHash: string;
+}): string {
+  return `${p.seq}.${p.nonce}.${p.dendriteHotkey}.${p.axonHotkey}.${p.uuid}.${p.bodyHash}`;
+}
+
+/** Hex HMAC-SHA256 of `message` (node's native HMAC: a few microseconds). */
+export function macOf(key: Buffer, message: string): string {
+  return createHmac('sha256', key).update(message).digest('hex');
+}
+
+const HEX_MAC = /^[0-9a-f]{64}$/;
+
+/** Constant-time comparison of a received MAC with the expected one. */
+export function macMatches(key: Buffer, message: string, received: string): boolean {
+  if (!HEX_MAC.test(received)) return false;
+  return timingSafeEqual(Buffer.from(macOf(key, message), 'hex'), Buffer.from(received, 'hex'));
+}
+
+/** A random session id (128 bits, hex). */
+export function newSessionId(): string {
+  return randomBytes(16).toString('hex');
+}

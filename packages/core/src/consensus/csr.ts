@@ -3,7 +3,7 @@
  * the order each step of consensus.md §4 defines, plus the row and column helpers of §2.4.
  * Values are I32F32 raws held as numbers (see `fast-fixed.ts` for why that is exact).
  */
-import { divI32 } from './fast-fixed.js';
+import { divI32, mulI32 } from './fast-fixed.js';
 import { scratchF64, scratchI32 } from './scratch.js';
 import type { SparseRowU16 } from './types.js';
 
@@ -31,16 +31,71 @@ export class CsrBuilder {
   }
 
   push(j: number, v: number): void {
-    if (this.len === this.col.length) {
-      const c = new Int32Array(this.len * 2);
-      c.set(this.col);
-      this.col = c;
-      const v2 = new Float64Array(this.len * 2);
-      v2.set(this.val);
-      this.val = v2;
-    }
+    if (this.len === this.col.length) this.grow(this.len + 1);
     this.col[this.len] = j;
     this.val[this.len++] = v;
+  }
+
+  private grow(min: number): void {
+    const size = Math.max(min, this.col.length * 2);
+    const c = new Int32Array(size);
+    c.set(this.col.subarray(0, this.len));
+    this.col = c;
+    const v = new Float64Array(size);
+    v.set(this.val.subarray(0, this.len));
+    this.val = v;
+  }
+
+  /**
+   * Appends `α·a + β·b` over the union of two ascending column runs `a[p0…p1)`, `b[q0…q1)` (a
+   * merge), keeping positive values: the fixed-rate EMA's row, in one loop over plain arrays.
+   */
+  mergeRow(a: Csr, p0: number, p1: number, alpha: number, b: Csr, q0: number, q1: number, beta: number): void {
+    if (this.len + (p1 - p0) + (q1 - q0) > this.col.length) this.grow(this.len + (p1 - p0) + (q1 - q0));
+    const col = this.col;
+    const val = this.val;
+    const ac = a.col;
+    const av = a.val;
+    const bc = b.col;
+    const bv = b.val;
+    let len = this.len;
+    let p = p0;
+    let q = q0;
+    while (p < p1 && q < q1) {
+      const jp = ac[p] as number;
+      const jq = bc[q] as number;
+      let v: number;
+      let j: number;
+      if (jp === jq) {
+        j = jp;
+        v = mulI32(alpha, av[p++] as number) + mulI32(beta, bv[q++] as number);
+      } else if (jp < jq) {
+        j = jp;
+        v = mulI32(alpha, av[p++] as number);
+      } else {
+        j = jq;
+        v = mulI32(beta, bv[q++] as number);
+      }
+      if (v > 0) {
+        col[len] = j;
+        val[len++] = v;
+      }
+    }
+    for (; p < p1; p++) {
+      const v = mulI32(alpha, av[p] as number);
+      if (v > 0) {
+        col[len] = ac[p] as number;
+        val[len++] = v;
+      }
+    }
+    for (; q < q1; q++) {
+      const v = mulI32(beta, bv[q] as number);
+      if (v > 0) {
+        col[len] = bc[q] as number;
+        val[len++] = v;
+      }
+    }
+    this.len = len;
   }
 
   endRow(): void {

@@ -72,6 +72,14 @@ function divAtMostOne(a: number, b: number): number {
   return q;
 }
 
+/**
+ * `divI32(a, b)` for a part of a non-negative sum it belongs to (0 ≤ a ≤ b, b > 0): the common
+ * case in a small body the compiler inlines into per-entry loops, the general one otherwise.
+ */
+export function divShare(a: number, b: number): number {
+  return b <= FAST_LIMIT ? divAtMostOne(a, b) : divI32(a, b);
+}
+
 /** I32F32 `safe_div` on number raws: `trunc(a·2^32 / b)`, 0 for b = 0 or out of range. */
 export function divI32(a: number, b: number): number {
   if (b === 0) return 0;

@@ -5,62 +5,92 @@ import { scratchF64, scratchI32 } from './scratch.js';
  * staked validators, with subtensor's partition algorithm (same pivots, so the same results).
  */
 
-/** Scratch partition buffers for `weightedMedian`, sized for m validators. */
-export type MedianBuffers = [Int32Array, Int32Array, Int32Array];
+/**
+ * Partition buffers for `weightedMedian`, sized for m validators: three (score, stake) pairs that
+ * take turns as the lower part, the upper part and the part being split.
+ */
+export class MedianBuffers {
+  readonly score: [Float64Array, Float64Array, Float64Array];
+  readonly stake: [Float64Array, Float64Array, Float64Array];
 
-/** Stake-weighted median of scores `score[base + k]`, k < m, with rotating partition buffers. */
+  constructor(m: number) {
+    this.score = [new Float64Array(m), new Float64Array(m), new Float64Array(m)];
+    this.stake = [new Float64Array(m), new Float64Array(m), new Float64Array(m)];
+  }
+}
+
+/**
+ * Stake-weighted median of the scores `score[off + k]` with stakes `stake[k]`, k < m: subtensor's
+ * partition walk (pivot at the middle of the part, parts keep their order). Each part is copied
+ * with its stakes, so the inner loop reads two arrays in order instead of going through indices.
+ */
 export function weightedMedian(
-  stake: Float64Array,
   score: Float64Array,
-  base: number,
+  off: number,
+  stake: Float64Array,
   m: number,
   minority: number,
   stakeSum: number,
   bufs: MedianBuffers,
 ): number {
-  let part = bufs[0];
-  let lower = bufs[1];
-  let upper = bufs[2];
-  for (let k = 0; k < m; k++) part[k] = k;
+  const bs = bufs.score;
+  const bk = bufs.stake;
+  let srcS = score;
+  let srcK = stake;
+  let base = off;
+  let src = -1; // the part being split: the input (-1) or a buffer
+  let low = 0;
+  let up = 1;
+  let free = 2;
   let len = m;
   let lo = 0;
   let hi = stakeSum;
   let narrowings = 0;
   for (;;) {
     if (len === 0) return 0;
-    if (len === 1) return score[base + (part[0] as number)] as number;
-    const pivot = score[base + (part[len >> 1] as number)] as number;
+    if (len === 1) return srcS[base] as number;
+    const pivot = srcS[base + (len >> 1)] as number;
+    const ls = bs[low] as Float64Array;
+    const lk = bk[low] as Float64Array;
+    const us = bs[up] as Float64Array;
+    const uk = bk[up] as Float64Array;
     let loStake = 0;
     let hiStake = 0;
     let nl = 0;
     let nu = 0;
     for (let t = 0; t < len; t++) {
-      const idx = part[t] as number;
-      const s = score[base + idx] as number;
-      if (s === pivot) continue;
+      const s = srcS[base + t] as number;
       if (s < pivot) {
-        loStake += stake[idx] as number;
-        lower[nl++] = idx;
-      } else {
-        hiStake += stake[idx] as number;
-        upper[nu++] = idx;
+        const k = srcK[t] as number;
+        loStake += k;
+        ls[nl] = s;
+        lk[nl++] = k;
+      } else if (s > pivot) {
+        const k = srcK[t] as number;
+        hiStake += k;
+        us[nu] = s;
+        uk[nu++] = k;
       }
     }
+    // the part split last is free again (at the first split, the third buffer is)
+    const spare = src >= 0 ? src : free;
     if (minority < lo + loStake && nl > 0) {
-      const old = part;
-      part = lower;
-      lower = old;
+      src = low;
+      low = spare;
       len = nl;
       hi = lo + loStake;
     } else if (hi - hiStake <= minority && nu > 0) {
-      const old = part;
-      part = upper;
-      upper = old;
+      src = up;
+      up = spare;
       len = nu;
       lo = hi - hiStake;
     } else {
       return pivot;
     }
+    free = -1;
+    srcS = bs[src] as Float64Array;
+    srcK = bk[src] as Float64Array;
+    base = 0;
     if (++narrowings > m) return 0;
   }
 }
@@ -87,7 +117,7 @@ export function columnConsensus(
 ): Float64Array {
   const consensus = new Float64Array(n);
   if (m === 0) return consensus;
-  const bufs: MedianBuffers = [new Int32Array(m), new Int32Array(m), new Int32Array(m)];
+  const bufs = new MedianBuffers(m);
   let nnz = 0;
   for (let i = 0; i < n; i++) if ((useIndex[i] as number) >= 0) nnz += (ptr[i + 1] as number) - (ptr[i] as number);
   if (nnz === 0) return consensus;
@@ -115,7 +145,7 @@ export function columnConsensus(
       for (let b = 0; b < width; b++) {
         // an untouched column scores 0 everywhere: its median is 0
         if (touched[j0 + b] === 1)
-          consensus[j0 + b] = weightedMedian(useStake, block, b * m, m, minority, stakeSum, bufs);
+          consensus[j0 + b] = weightedMedian(block, b * m, useStake, m, minority, stakeSum, bufs);
       }
     }
     return consensus;
@@ -150,7 +180,7 @@ export function columnConsensus(
     const b = colPtr[j + 1] as number;
     if (a === b) continue; // all scores 0: the median is 0
     for (let p = a; p < b; p++) score[colK[p] as number] = colV[p] as number;
-    consensus[j] = weightedMedian(useStake, score, 0, m, minority, stakeSum, bufs);
+    consensus[j] = weightedMedian(score, 0, useStake, m, minority, stakeSum, bufs);
     for (let p = a; p < b; p++) score[colK[p] as number] = 0;
   }
   return consensus;

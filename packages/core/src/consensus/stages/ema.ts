@@ -21,23 +21,7 @@ export function fixedRateEma(newM: Csr, oldM: Csr, alpha: number, scratch: RowSc
     const q1 = oldM.ptr[i + 1] as number;
     if (isAscending(newM.col, p0, p1, n) && isAscending(oldM.col, q0, q1, n)) {
       // common case: both rows sorted, so a linear merge gives the ascending dense order
-      let p = p0;
-      let q = q0;
-      while (p < p1 || q < q1) {
-        const jp = p < p1 ? (newM.col[p] as number) : n;
-        const jq = q < q1 ? (oldM.col[q] as number) : n;
-        let v = 0;
-        let j: number;
-        if (jp <= jq) {
-          j = jp;
-          v = mulI32(alpha, newM.val[p++] as number);
-          if (jq === jp) v += mulI32(oneMinusAlpha, oldM.val[q++] as number);
-        } else {
-          j = jq;
-          v = mulI32(oneMinusAlpha, oldM.val[q++] as number);
-        }
-        if (v > 0) eb.push(j, v);
-      }
+      eb.mergeRow(newM, p0, p1, alpha, oldM, q0, q1, oneMinusAlpha);
     } else if (p0 !== p1 || q0 !== q1) {
       for (let p = p0; p < p1; p++) {
         const j = newM.col[p] as number;

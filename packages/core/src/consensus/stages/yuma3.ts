@@ -1,6 +1,6 @@
 /** §4.11 Yuma3 bonds (fixed-rate or liquid-alpha EMA) and dividends. */
 import { type Csr, CsrBuilder, columnSums, isAscending, normalizeInPlace, type RowScratch } from '../csr.js';
-import { divI32, mulI32, ONE_N, u16ToProportionN } from '../fast-fixed.js';
+import { divShare, mulI32, ONE_N, u16ToProportionN } from '../fast-fixed.js';
 import { alphaFromDiff, I32F32 } from '../fixed.js';
 import type { EpochHyperparameters } from '../types.js';
 import { fixedBondsAlpha, fixedRateEma } from './ema.js';
@@ -133,8 +133,9 @@ export function yuma3Dividends(ema: Csr, incentive: Float64Array, activeStake: F
     for (let p = ema.ptr[i] as number; p < (ema.ptr[i + 1] as number); p++) {
       const j = ema.col[p] as number;
       const v = ema.val[p] as number;
-      const cs = j < n ? (colSum[j] as number) : 0;
-      tb += mulI32(cs !== 0 ? divI32(v, cs) : v, incentive[j] as number);
+      // every EMA value is positive, so it is at most its column's sum
+      const cs = colSum[j] as number;
+      tb += mulI32(divShare(v, cs), incentive[j] as number);
     }
     dividends[i] = mulI32(tb, a);
   }

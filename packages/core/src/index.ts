@@ -1,6 +1,12 @@
 // tsyringe needs the Reflect metadata polyfill before any decorated class loads
 import 'reflect-metadata';
 
+export {
+  HYPERPARAMETERS,
+  type HyperparameterKind,
+  type HyperparameterSpec,
+  hyperparameterSpec,
+} from './chain/codec/hyperparameters.js';
 export * from './chain/devnet/index.js';
 export * from './chain/local/index.js';
 export * from './chain/subtensor/index.js';

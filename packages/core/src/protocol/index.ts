@@ -9,6 +9,7 @@ export { axonRateLimit } from './axon/rate-limit.js';
 export { AxonReject } from './axon/reject.js';
 export type { AxonIdentity, AxonReply } from './axon/reply.js';
 export { type AxonRouteOptions, type AxonTracker, axonRoute } from './axon/route.js';
+export { type AxonSessionOptions, axonSessionAuth, axonSessionHandshake } from './axon/session.js';
 export type { AxonRequest, AxonRoute } from './axon/types.js';
 export { type AxonVerifyOptions, axonVerify } from './axon/verify.js';
 export {
@@ -54,6 +55,7 @@ export { parseJsonBig, stringifyJsonBig } from './json-bigint.js';
 export { bondRowToDense, emissionToTao, rootWeightRowToDense, weightRowToDense } from './metagraph-utils.js';
 export { NonceGuard, type NonceGuardOptions } from './nonce-guard.js';
 export { type PyType, pyFloatRepr, pyRepr, pyStr, pyStrRepr } from './python-repr.js';
+export { SessionStore } from './session/session-store.js';
 export {
   SDK_VERSION,
   SDK_VERSION_INT,

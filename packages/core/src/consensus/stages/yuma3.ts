@@ -1,7 +1,8 @@
 /** §4.11 Yuma3 bonds (fixed-rate or liquid-alpha EMA) and dividends. */
-import { type Csr, CsrBuilder, columnSums, isAscending, normalizeInPlace, type RowScratch } from '../csr.js';
+import { type Csr, columnSums, isAscending, normalizeInPlace, type RowScratch } from '../csr.js';
 import { divShare, mulI32, ONE_N, u16ToProportionN } from '../fast-fixed.js';
 import { alphaFromDiff, I32F32 } from '../fixed.js';
+import { scratchF64, scratchI32 } from '../scratch.js';
 import type { EpochHyperparameters } from '../types.js';
 import { fixedBondsAlpha, fixedRateEma } from './ema.js';
 
@@ -56,66 +57,77 @@ export function liquidAlphaEma(
     lastA = a;
     return a;
   };
-  const eb = new CsrBuilder(n, Wb.col.length, 'ema');
+  // only cells the weights row lists survive, so Wb's size bounds the output
+  const ptr = new Int32Array(n + 1);
+  const col = scratchI32('ema.col', Wb.col.length);
+  const val = scratchF64('ema.val', Wb.col.length);
+  let len = 0;
+  const wCol = Wb.col;
+  const wVal = Wb.val;
+  const bCol = B.col;
+  const bVal = B.val;
   const decayed = scratch.b;
   const rates = scratch.a;
   for (let i = 0; i < n; i++) {
     const p0 = Wb.ptr[i] as number;
     const p1 = Wb.ptr[i + 1] as number;
-    if (p0 === p1) {
-      eb.endRow(); // only cells the weights row lists survive
-      continue;
-    }
     const q0 = B.ptr[i] as number;
     const q1 = B.ptr[i + 1] as number;
-    if (isAscending(Wb.col, p0, p1, n) && isAscending(B.col, q0, q1, n)) {
+    if (p0 === p1) {
+      // nothing survives
+    } else if (isAscending(wCol, p0, p1, n) && isAscending(bCol, q0, q1, n)) {
       // common case: both rows sorted, so the walk is a merge and each listed cell is found once
       let q = q0;
       for (let p = p0; p < p1; p++) {
-        const j = Wb.col[p] as number;
-        const w = Wb.val[p] as number;
-        while (q < q1 && (B.col[q] as number) < j) q++;
-        const has = q < q1 && B.col[q] === j;
-        const b = has ? (B.val[q] as number) : 0;
+        const j = wCol[p] as number;
+        const w = wVal[p] as number;
+        while (q < q1 && (bCol[q] as number) < j) q++;
+        const has = q < q1 && bCol[q] === j;
+        const b = has ? (bVal[q] as number) : 0;
         const r = rate(consensus[j] as number, w, b);
         const inc = mulI32(r, w);
         let v = (has ? mulI32(ONE_N - r, b) : 0) + Math.max(inc, 0);
         if (v > ONE_N) v = ONE_N;
-        if (v > 0) eb.push(j, v);
+        if (v > 0) {
+          col[len] = j;
+          val[len++] = v;
+        }
       }
-      eb.endRow();
-      continue;
+    } else {
+      for (let p = p0; p < p1; p++) scratch.touch(wCol[p] as number);
+      for (let q = q0; q < q1; q++) {
+        const j = bCol[q] as number;
+        if (j < n) scratch.touch(j);
+      }
+      // forward walks at the needed columns (ascending), one over each row
+      let pw = p0;
+      let pb = q0;
+      for (const j of scratch.sorted()) {
+        while (pw < p1 && (wCol[pw] as number) < j) pw++;
+        const w = pw < p1 && wCol[pw] === j ? (wVal[pw] as number) : 0;
+        while (pb < q1 && (bCol[pb] as number) < j) pb++;
+        const b = pb < q1 && bCol[pb] === j ? (bVal[pb] as number) : 0;
+        rates[j] = rate(consensus[j] as number, w, b);
+      }
+      for (let q = q0; q < q1; q++) {
+        const j = bCol[q] as number;
+        if (j < n) decayed[j] = mulI32(ONE_N - (rates[j] as number), bVal[q] as number);
+      }
+      for (let p = p0; p < p1; p++) {
+        const j = wCol[p] as number;
+        const inc = mulI32(rates[j] as number, wVal[p] as number);
+        let v = (decayed[j] as number) + Math.max(inc, 0);
+        if (v > ONE_N) v = ONE_N;
+        if (v > 0) {
+          col[len] = j;
+          val[len++] = v;
+        }
+      }
+      scratch.reset();
     }
-    for (let p = p0; p < p1; p++) scratch.touch(Wb.col[p] as number);
-    for (let q = q0; q < q1; q++) {
-      const j = B.col[q] as number;
-      if (j < n) scratch.touch(j);
-    }
-    // forward walks at the needed columns (ascending), one over each row
-    let pw = p0;
-    let pb = q0;
-    for (const j of scratch.sorted()) {
-      while (pw < p1 && (Wb.col[pw] as number) < j) pw++;
-      const w = pw < p1 && Wb.col[pw] === j ? (Wb.val[pw] as number) : 0;
-      while (pb < q1 && (B.col[pb] as number) < j) pb++;
-      const b = pb < q1 && B.col[pb] === j ? (B.val[pb] as number) : 0;
-      rates[j] = rate(consensus[j] as number, w, b);
-    }
-    for (let q = q0; q < q1; q++) {
-      const j = B.col[q] as number;
-      if (j < n) decayed[j] = mulI32(ONE_N - (rates[j] as number), B.val[q] as number);
-    }
-    for (let p = p0; p < p1; p++) {
-      const j = Wb.col[p] as number;
-      const inc = mulI32(rates[j] as number, Wb.val[p] as number);
-      let v = (decayed[j] as number) + Math.max(inc, 0);
-      if (v > ONE_N) v = ONE_N;
-      if (v > 0) eb.push(j, v);
-    }
-    scratch.reset();
-    eb.endRow();
+    ptr[i + 1] = len;
   }
-  return eb.finish();
+  return { ptr, col: col.subarray(0, len), val: val.subarray(0, len) };
 }
 
 /**

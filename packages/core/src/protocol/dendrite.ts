@@ -290,6 +290,10 @@ export class Dendrite {
     if (res.statusCode !== 200 || (headerStatus !== undefined && headerStatus.code !== 200)) {
       const r = await this.#readFailure(res, ac.signal, axon, synapse, prep.timeoutS);
       finish();
+      // a refused session is forgotten: the next call goes out signed
+      if (prep.session && r.status === 401 && r.message.startsWith(SESSION_REFUSED)) {
+        this.#session?.drop(prep.origin, axon.hotkey);
+      }
       return { axon, ok: false, ...r, latencyMs };
     }
     const format = synapse.streaming ?? 'text';

@@ -8,7 +8,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import type { Chain } from '../chain/types.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import type { Logger } from '../log/logger.js';
@@ -37,7 +37,7 @@ import {
   streamChunk,
 } from './openai.js';
 import { openApiDocument } from './openapi.js';
-import { bestMiners, hedgedQuery, hedgedStream, type MinerAnswer, pickHedge } from './router.js';
+import { type AcceptedStream, bestMiners, hedgedQuery, hedgedStream, type MinerAnswer, pickHedge } from './router.js';
 
 /** JSON endpoints of the bundled subnets; any other subnet is served at /v1/subnets/<name>/query. */
 export const JSON_ENDPOINTS: Readonly<Record<string, string>> = {
@@ -104,6 +104,8 @@ export class Gateway {
   readonly #spotChecks: SpotCheck[] = [];
   readonly #timeoutMs: number;
   #inFlight = 0;
+  /** Streams still sending (their handler returned when the stream began). */
+  #streams = 0;
   #server: ServerType | undefined;
 
   private constructor(o: GatewayOptions) {
@@ -210,7 +212,7 @@ export class Gateway {
     app.post(this.queryPath, async (c) => {
       const request = this.#subnetRequest(await readJson(c), (f) => f);
       const answer = await this.#ask(request);
-      this.#logServed(c, answer);
+      this.#logServed(c.req.path, c.get('keyId'), answer);
       c.header('x-subnetkit-miner-uid', String(answer.uid));
       return c.json(answer.response as Record<string, unknown>);
     });
@@ -251,7 +253,7 @@ export class Gateway {
         );
       }
     }
-    if (this.#inFlight >= (this.#o.maxInFlight ?? 64))
+    if (this.#inFlight + this.#streams >= (this.#o.maxInFlight ?? 64))
       throw new SubnetkitError('SK_GATEWAY_OVERLOADED', 'The gateway has too many requests in flight; retry shortly.', {
         retryAfterS: 1,
       });
@@ -348,7 +350,7 @@ export class Gateway {
     const streaming = subnetSynapses(this.#o.subnet.definition).streaming;
     if (body.data.stream && streaming) return this.#stream(c, kind, ident, request);
     const answer = await this.#ask(request);
-    this.#logServed(c, answer);
+    this.#logServed(c.req.path, c.get('keyId'), answer);
     c.header('x-subnetkit-miner-uid', String(answer.uid));
     return c.json(
       completionResponse(kind, ident, this.model, String((answer.response as { completion: string }).completion)),
@@ -370,59 +372,78 @@ export class Gateway {
     });
     if (!accepted) throw this.#noAnswer(statuses);
     const check = this.#spotCheck();
+    const served = { route: c.req.path, keyId: c.get('keyId') };
     c.header('x-subnetkit-miner-uid', String(accepted.target.uid));
+    // the handler returns as the stream begins: open streams count toward the in-flight limit until they end
+    this.#streams += 1;
     return streamSSE(c, async (sse) => {
-      sse.onAbort(() => accepted.cancel());
-      const send = (data: unknown) => sse.writeSSE({ data: JSON.stringify(data) });
-      if (kind === 'chat') await send(streamChunk(kind, ident, this.model, { role: true }));
-      const spec = subnet.task.stream!;
-      const pieces: unknown[] = [];
       try {
-        for await (const chunk of accepted.chunks) {
-          const valid = spec.chunk.safeParse(chunk);
-          if (!valid.success)
-            throw new SubnetkitError('SK_GATEWAY_NO_MINER', 'The miner sent a chunk that fails the schema.', {});
-          pieces.push(valid.data);
-          await send(streamChunk(kind, ident, this.model, { text: String(valid.data) }));
-        }
-      } catch (err) {
-        accepted.cancel();
-        const reply = errorReply(
-          err instanceof SubnetkitError && err.code.startsWith('SK_GATEWAY') ? err : this.#noAnswer([503]),
-        );
-        this.#o.metrics?.countError(err);
-        this.#o.log.warn(
-          { event: 'gateway.stream_failed', uid: accepted.target.uid, code: reply.body.error.code },
-          'stream broke off',
-        );
-        await send(reply.body);
-        return;
-      }
-      await send(streamChunk(kind, ident, this.model, { finish: true }));
-      await sse.writeSSE({ data: '[DONE]' });
-      this.#logServed(c, { uid: accepted.target.uid, latencyMs: accepted.latencyMs });
-      if (check) {
-        const assembled = subnet.task.response.safeParse(spec.assemble(pieces as never));
-        const answer: MinerAnswer = {
-          uid: accepted.target.uid,
-          hotkey: accepted.target.axon.hotkey,
-          ok: assembled.success,
-          status: assembled.success ? 200 : 422,
-          message: assembled.success ? 'Success' : 'assembled answer fails the schema',
-          latencyMs: accepted.latencyMs,
-          ...(assembled.success ? { response: assembled.data } : {}),
-        };
-        this.#track(this.#score(request, [answer]));
+        await this.#relay(sse, kind, ident, request, accepted, check, served);
+      } finally {
+        this.#streams -= 1;
       }
     });
   }
 
-  #logServed(c: Context<Vars>, answer: { uid: number; latencyMs: number }): void {
+  /** Relays a miner's chunks as OpenAI stream events; spot-checks the assembled answer when drawn. */
+  async #relay(
+    sse: SSEStreamingApi,
+    kind: Kind,
+    ident: { id: string; created: number },
+    request: Record<string, unknown>,
+    accepted: AcceptedStream,
+    check: boolean,
+    served: { route: string; keyId: string | undefined },
+  ): Promise<void> {
+    const subnet = this.#o.subnet.definition;
+    sse.onAbort(() => accepted.cancel());
+    const send = (data: unknown) => sse.writeSSE({ data: JSON.stringify(data) });
+    if (kind === 'chat') await send(streamChunk(kind, ident, this.model, { role: true }));
+    const spec = subnet.task.stream!;
+    const pieces: unknown[] = [];
+    try {
+      for await (const chunk of accepted.chunks) {
+        const valid = spec.chunk.safeParse(chunk);
+        if (!valid.success)
+          throw new SubnetkitError('SK_GATEWAY_NO_MINER', 'The miner sent a chunk that fails the schema.', {});
+        pieces.push(valid.data);
+        await send(streamChunk(kind, ident, this.model, { text: String(valid.data) }));
+      }
+    } catch (err) {
+      accepted.cancel();
+      const gatewayError = err instanceof SubnetkitError && err.code.startsWith('SK_GATEWAY');
+      const reply = errorReply(gatewayError ? err : this.#noAnswer([503]));
+      this.#o.metrics?.countError(err);
+      this.#o.log.warn(
+        { event: 'gateway.stream_failed', uid: accepted.target.uid, code: reply.body.error.code },
+        'stream broke off',
+      );
+      await send(reply.body);
+      return;
+    }
+    await send(streamChunk(kind, ident, this.model, { finish: true }));
+    await sse.writeSSE({ data: '[DONE]' });
+    this.#logServed(served.route, served.keyId, { uid: accepted.target.uid, latencyMs: accepted.latencyMs });
+    if (!check) return;
+    const assembled = subnet.task.response.safeParse(spec.assemble(pieces as never));
+    const answer: MinerAnswer = {
+      uid: accepted.target.uid,
+      hotkey: accepted.target.axon.hotkey,
+      ok: assembled.success,
+      status: assembled.success ? 200 : 422,
+      message: assembled.success ? 'Success' : 'assembled answer fails the schema',
+      latencyMs: accepted.latencyMs,
+      ...(assembled.success ? { response: assembled.data } : {}),
+    };
+    this.#track(this.#score(request, [answer]));
+  }
+
+  #logServed(route: string, keyId: string | undefined, answer: { uid: number; latencyMs: number }): void {
     this.#o.log.info(
       {
         event: 'gateway.request',
-        route: c.req.path,
-        key: c.get('keyId'),
+        route,
+        key: keyId,
         uid: answer.uid,
         latencyMs: Math.round(answer.latencyMs),
       },

@@ -1,11 +1,20 @@
 import { join, resolve } from 'node:path';
 import {
+  applyModelOverrides,
+  axonObserver,
   composeMiner,
   composeValidator,
   createRuntime,
+  durationSchema,
+  gracefulShutdown,
   initCrypto,
+  instrumentChain,
+  instrumentModelRuntime,
   isSubnetkitError,
+  OpsMetrics,
+  Readiness,
   SubnetkitError,
+  startOpsServer,
   systemClock,
 } from '@subnetkit/core';
 import type { Command } from 'commander';
@@ -33,6 +42,9 @@ interface RunFlags extends WalletFlags, NetworkFlags {
   json?: boolean;
   stateDir?: string;
   seed?: string;
+  opsPort: string;
+  opsHost: string;
+  shutdownTimeout: string;
 }
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
@@ -51,6 +63,9 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .option('--yes', 'register with the burn without asking')
     .option('--json', 'log JSON lines (the default when stderr is not a terminal)')
     .option('--seed <seed>', 'seed challenges for a reproducible test run (default: fresh OS entropy)')
+    .option('--ops-port <port>', 'port of GET /metrics, /healthz, /readyz (0 = any free port, printed)', '0')
+    .option('--ops-host <host>', 'address the ops endpoints listen on', '127.0.0.1')
+    .option('--shutdown-timeout <duration>', 'on SIGTERM/Ctrl-C: time to finish in-flight work and save state', '30s')
     .action((subnet: string, flags: RunFlags) => runNeuron(ctx, subnet, flags));
 }
 
@@ -58,6 +73,7 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
   if (flags.role !== 'miner' && flags.role !== 'validator') {
     throw new SubnetkitError('SK_CLI_USAGE', `--role must be miner or validator, not '${flags.role}'.`, {});
   }
+  const { opsPort, shutdownMs } = opsFlags(flags);
   const loadedConfig = await cliConfig(ctx);
   const config = flags.seed !== undefined ? { ...loadedConfig, seed: flags.seed } : loadedConfig;
   const log = terminalLogger(config.log.level, { json: flags.json, stderr: ctx.out.stderr });
@@ -66,14 +82,25 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
     await ensurePortFree(Number(flags.port ?? 8091), config.axon.host, 'the miner axon', 'port');
   await initCrypto();
   const [loaded] = await loadSubnets(ctx, [spec]);
-  const subnet = loaded!;
+  // a miner may serve the subnet's models from an inference server (config models.overrides);
+  // a validator keeps the declared local models (its reference scoring needs the weights)
+  const subnet =
+    flags.role === 'miner'
+      ? withModels(loaded!, applyModelOverrides(loaded!.definition.models ?? {}, config.models.overrides))
+      : loaded!;
   const wallet = walletFrom(ctx, config, flags);
   const hotkey = await wallet.hotkey();
   const teardown = new Teardown();
   try {
-    const chain = await openChain(ctx, config, flags, log, config.chain.blockTime);
+    // ops first: /readyz answers 503 while models load and the hotkey registers
+    const metrics = new OpsMetrics({ defaultLabels: { subnet: subnet.definition.name, role: flags.role } });
+    const readiness = new Readiness().require('start');
+    const ops = await startOpsServer({ metrics, readiness, host: flags.opsHost, port: opsPort });
+    teardown.add(() => ops.close());
+    ctx.out.info(`ops endpoints on ${ops.url} (/metrics, /healthz, /readyz)`);
+    const chain = instrumentChain(await openChain(ctx, config, flags, log, config.chain.blockTime), metrics);
     teardown.add(() => chain.close());
-    const models = cliModelRuntime(ctx, config, log);
+    const models = instrumentModelRuntime(cliModelRuntime(ctx, config, log), metrics);
     teardown.add(() => models.dispose());
     const netuid = flags.netuid !== undefined ? Number(flags.netuid) : await findNetuid(chain, subnet.definition.name);
     const registered = (await chain.uidOf(netuid, hotkey.address)) !== null;
@@ -115,9 +142,14 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
         () => undefined,
       );
     if (flags.role === 'miner') {
-      const miner = composeMiner(runtime, name, seat, { port: Number(flags.port ?? 8091), host: config.axon.host });
-      // stopping is safe before or during start: a failed or interrupted start leaves no axon
-      teardown.add(() => miner.stop());
+      const miner = composeMiner(runtime, name, seat, {
+        port: Number(flags.port ?? 8091),
+        host: config.axon.host,
+        axonObserver: axonObserver(metrics),
+      });
+      // stopping is safe before or during start: a failed or interrupted start leaves no axon;
+      // in-flight requests get most of the shutdown deadline, the rest is for closing down
+      teardown.add(() => miner.stop({ drainTimeoutMs: Math.floor(shutdownMs * 0.8) }));
       await startNeuron('miner', miner.start());
       ctx.out.info(`miner uid ${miner.uid} serving on ${config.axon.host}:${miner.port} (subnet ${netuid})`);
     } else {
@@ -129,6 +161,7 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
       });
       teardown.add(() => validator.stop());
       await startNeuron('validator', validator.start());
+      teardown.add(metrics.addScoreSource(name, () => validator.state.scores));
       ctx.out.info(`validator uid ${validator.uid} on subnet ${netuid}, step ${validator.state.step}`);
       teardown.add(
         chain.onBlock((h) => {
@@ -138,15 +171,41 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
         }),
       );
     }
+    readiness.done('start');
     await new Promise<void>((done) => {
       if (ctx.shutdown.aborted) done();
       else ctx.shutdown.addEventListener('abort', () => done(), { once: true });
     });
     ctx.out.info('stopping…');
+    // not ready at once; the miner's axon refuses new work (503) while in-flight requests finish,
+    // the validator's running step completes and its state file is written
+    await gracefulShutdown({ timeoutMs: shutdownMs, readiness }, () => teardown.run());
   } finally {
     // whatever ended the run (Ctrl-C, a fatal error), nothing it started stays up
     await teardown.run();
   }
+}
+
+/** The subnet with its model declarations replaced (the plugin itself is untouched). */
+function withModels<S extends { definition: { models?: unknown } }>(subnet: S, models: unknown): S {
+  return { ...subnet, definition: { ...subnet.definition, models } };
+}
+
+/** The ops flags, checked before anything starts. */
+function opsFlags(flags: RunFlags): { opsPort: number; shutdownMs: number } {
+  const opsPort = Number(flags.opsPort);
+  if (!Number.isInteger(opsPort) || opsPort < 0 || opsPort > 65535) {
+    throw new SubnetkitError('SK_CLI_USAGE', `--ops-port must be a port number (0-65535), not '${flags.opsPort}'.`, {});
+  }
+  const shutdown = durationSchema.safeParse(flags.shutdownTimeout);
+  if (!shutdown.success) {
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      `--shutdown-timeout must be a duration like '30s' or '500ms', not '${flags.shutdownTimeout}'.`,
+      {},
+    );
+  }
+  return { opsPort, shutdownMs: shutdown.data };
 }
 
 /** A registration the coldkey cannot pay for says how to get TAO on a development chain. */

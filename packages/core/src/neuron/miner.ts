@@ -4,7 +4,7 @@ import { CHAIN, CLOCK, LOGGER, MODELS, RANDOM } from '../di/tokens.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import type { Logger } from '../log/logger.js';
 import type { ModelRuntime } from '../models/model-runtime.js';
-import { type Axon, createAxon, type HandlerContext } from '../protocol/axon.js';
+import { type Axon, type AxonObserver, createAxon, type HandlerContext } from '../protocol/axon.js';
 import type { Clock } from '../util/clock.js';
 import type { Random } from '../util/random.js';
 import { announceableIp } from './axon-address.js';
@@ -27,6 +27,8 @@ export interface MinerSettings {
   minValidatorStake?: bigint;
   /** What to do when the hotkey loses its uid: register again (default) or stop. */
   onDeregistered?: 'reregister' | 'exit';
+  /** Told of every axon request (ops metrics). */
+  axonObserver?: AxonObserver;
 }
 
 /** A miner's seat, settings and services together (what its methods work from). */
@@ -100,6 +102,7 @@ export class Miner {
       signer: o.hotkey,
       logger: o.log,
       clock: o.clock,
+      ...(o.axonObserver ? { observer: o.axonObserver } : {}),
       blacklist: {
         neurons: (hotkey) => {
           const m = this.#sync.peek();
@@ -194,12 +197,13 @@ export class Miner {
     return this.stop();
   }
 
-  async stop(): Promise<void> {
+  /** Stops serving: new requests are refused, in-flight ones get up to `drainTimeoutMs` to finish. */
+  async stop(options: { drainTimeoutMs?: number } = {}): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#unsubscribe?.();
     this.#sync.stop();
-    await this.#axon?.stop();
+    await this.#axon?.stop(options);
   }
 }
 // Explicit tokens, not parameter decorators: core must load from source under tsx (see injectable-with.ts).

@@ -7,6 +7,7 @@ import { DEFAULT_HYPERPARAMETERS } from '../local/params.js';
 import { chainError, dev, include } from '../local/test-helpers.js';
 import {
   HYPERPARAMETERS,
+  hyperparameterForSetter,
   hyperparameterSetters,
   hyperparameterSpec,
   hyperparameterStorage,
@@ -64,5 +65,16 @@ describe('hyperparameter registry', () => {
     expect(await chainError(set('weights_version', 6n))).toBe('TxRateLimitExceeded');
     expect(await chainError(set('weightsVersionKey', 6n))).toBe('TxRateLimitExceeded');
     await c.close();
+  });
+});
+
+describe('setter call → hyperparameter (the devnet decodes setter extrinsics with this)', () => {
+  it('reads the registry, then the sudo_set_<name> convention', () => {
+    expect(hyperparameterForSetter('adminUtils', 'sudoSetToggleTransfer')).toBe('transfers_enabled');
+    expect(hyperparameterForSetter('subtensorModule', 'set_tempo')).toBe('tempo');
+    expect(hyperparameterForSetter('adminUtils', 'sudo_set_tempo')).toBe('tempo');
+    expect(hyperparameterForSetter('AdminUtils', 'sudo_set_rho')).toBe('rho');
+    expect(hyperparameterForSetter('adminUtils', 'sudo_set_max_uids')).toBe('max_allowed_uids');
+    expect(hyperparameterForSetter('balances', 'transfer_keep_alive')).toBeNull();
   });
 });

@@ -348,3 +348,20 @@ export function hyperparameterStorage(): Record<string, string> {
   }
   return out;
 }
+
+/**
+ * The hyperparameter a setter call sets (`AdminUtils.sudo_set_toggle_transfer` → transfers_enabled,
+ * `AdminUtils.sudo_set_rho` → rho), by the registry's setter calls, else by subtensor's
+ * `sudo_set_<name>` / `set_<name>` convention; null for any other call. Pallet and call in any case.
+ */
+export function hyperparameterForSetter(pallet: string, call: string): string | null {
+  const p = pallet.charAt(0).toUpperCase() + pallet.slice(1);
+  const c = toSnakeCase(call);
+  const full = `${p}.${c}`;
+  for (const s of HYPERPARAMETERS as readonly HyperparameterSpec[]) {
+    if (s.setters?.includes(full)) return s.name;
+  }
+  const name = p === 'AdminUtils' && c.startsWith('sudo_set_') ? c.slice('sudo_set_'.length) : null;
+  if (name === null) return null;
+  return (hyperparameterSpec(name) ?? BY_SETTER_NAME.get(name))?.name ?? name;
+}

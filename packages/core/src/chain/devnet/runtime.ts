@@ -14,8 +14,9 @@ import {
 import { blake2AsHex, ed25519Verify, secp256k1Verify, xxhashAsU8a } from '@polkadot/util-crypto';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { sr25519Verify } from '../../util/sr25519.js';
+import { hyperparameterForSetter } from '../codec/hyperparameters.js';
 import type { EngineCall, RemarkCall } from '../local/extrinsic.js';
-import { bigIntToIp, toSnakeCase } from '../subtensor/call-builder.js';
+import { bigIntToIp } from '../subtensor/call-builder.js';
 import { TUPLE_EVENT_FIELDS } from '../subtensor/event-fields.js';
 import { signingBytes } from '../subtensor/signer-adapter.js';
 import type { ChainCall, ChainEvent } from '../types.js';
@@ -332,13 +333,9 @@ export interface MethodLike {
   toJSON(): unknown;
 }
 
-/** Reverse of the backend's setter aliases: setter call → hyperparameter name the engine takes. */
+/** Setter call → the hyperparameter name the engine takes, by the one registry (chain/codec/hyperparameters.ts). */
 function hyperparameterName(section: string, method: string): string | null {
-  const snake = toSnakeCase(method);
-  if (section === 'adminUtils' && snake.startsWith('sudo_set_')) return snake.slice('sudo_set_'.length);
-  if (section === 'subtensorModule' && (snake === 'set_tempo' || snake === 'set_activity_cutoff_factor'))
-    return snake.slice(4);
-  return null;
+  return hyperparameterForSetter(section, method);
 }
 
 type Args = Record<string, unknown>;

@@ -67,10 +67,7 @@ function validatorStep(subnet: string): number {
     .step;
 }
 
-describe('subnetkit localnet (child process, the three reference subnets)', {
-  tags: ['slow'],
-  timeout: 600_000,
-}, () => {
+describe('subnetkit localnet (child process, the three reference subnets)', { tags: ['slow'] }, () => {
   let first: Summary;
 
   test('after 3 epochs honest miners hold the highest incentive on every subnet', async () => {

@@ -1,16 +1,39 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { t as listTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { localPackages, packLocal } from '../packages/cli/src/commands/new-dependencies.js';
-import { generateAll, KINDS, type Kind, packageName, pool, ROOT, sh, tsc } from './scaffold-helpers.js';
+import {
+  cli,
+  generateAll,
+  KINDS,
+  type Kind,
+  packageName,
+  pool,
+  type Ran,
+  ROOT,
+  sh,
+  tsc,
+  vitest,
+} from './scaffold-helpers.js';
 
-// The path from source to a user's machine: build, pack the workspace packages (once per content,
-// through the cache `subnetkit new --deps local` uses too) and the generated subnets, install the
-// tarballs into an empty folder outside the workspace the way the README says (third-party
-// dependencies from the npm registry, workspace packages only from the tarballs) and use them
-// there. One packed install is shared by the whole file.
+// The path from source to a user's machine: generate one package per kind, type-check and build
+// them, pack the workspace packages (once per content, through the cache `subnetkit new --deps
+// local` uses too) and the generated subnets, install the tarballs into an empty folder outside
+// the workspace the way the README says (third-party dependencies from the npm registry, workspace
+// packages only from the tarballs) and use them there. One set of generated, built packages and
+// one packed install are shared by the whole file (the generator's own checks included: they were
+// a file of their own that generated and built the same four packages again).
 
 const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
 const CLI = join(ROOT, 'packages/cli');
@@ -27,7 +50,11 @@ const BUDGET: Record<string, number> = {
   '@subnetkit/subnet-predict': 1_500_000,
 };
 
+// Generated inside the repo (.tmp/ is git-ignored) so @subnetkit/core, zod, vitest and typescript
+// resolve through the workspace, the way `npm install` would provide them to an author.
 const scratch = join(ROOT, '.tmp', `publish-${process.pid}-${Date.now().toString(36)}`);
+/** Holds only the generated packages, one folder per kind. */
+const generated = join(scratch, 'generated');
 const packDir = join(scratch, 'tarballs');
 const app = mkdtempSync(join(tmpdir(), 'subnetkit-publish-'));
 const npm = (args: string[], cwd = app) => sh('npm', args, cwd);
@@ -36,6 +63,8 @@ const npx = (args: string[]) => npm(['exec', '--yes=false', '--', ...args]);
 const UNKNOWN_CONFIG = /Unknown (project|user|global|env|cli|builtin) config/i;
 
 let dirs: Record<Kind, string>;
+/** `tsc -p tsconfig.build.json` of each kind, in KINDS order. */
+let builds: Ran[];
 /** name → { path: size } of what each tarball holds. */
 const packed: Record<string, Record<string, number>> = {};
 let installLog = '';
@@ -51,13 +80,29 @@ async function contents(tarball: string): Promise<Record<string, number>> {
   return files;
 }
 
+// generating is in-process and quick: the generator's input-error test (not slow) needs only this
 beforeAll(async () => {
+  dirs = await generateAll(generated);
+});
+
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+  rmSync(app, { recursive: true, force: true });
+});
+
+let prepared: Promise<void> | undefined;
+/** Builds, packs and installs, once for both slow groups below (a failure fails both). */
+const buildPackInstall = (): Promise<void> => {
+  prepared ??= prepare();
+  return prepared;
+};
+
+async function prepare(): Promise<void> {
   for (const dir of WORKSPACE.values()) {
     const entry = join(dir, 'dist', 'index.js');
     if (!existsSync(entry)) throw new Error(`${entry} is missing: build the workspace first (npm run build)`);
   }
-  dirs = await generateAll(scratch);
-  const builds = await pool(KINDS, 2, (kind) => tsc(['-p', join(dirs[kind], 'tsconfig.build.json')], ROOT));
+  builds = await pool(KINDS, 2, (kind) => tsc(['-p', join(dirs[kind], 'tsconfig.build.json')], ROOT));
   builds.forEach((r, i) => {
     if (r.code !== 0) throw new Error(`building the ${KINDS[i]} package failed: ${r.stdout}${r.stderr}`);
   });
@@ -82,14 +127,59 @@ beforeAll(async () => {
   const install = await npm(['install', '--prefer-offline', ...tarballs]);
   installLog = install.stdout + install.stderr;
   if (install.code !== 0) throw new Error(`npm install of the tarballs failed: ${install.stderr}`);
-}, 600_000);
+}
 
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-  rmSync(app, { recursive: true, force: true });
+describe('generator input errors', () => {
+  test('leave nothing behind', async () => {
+    const target = join(generated, 'never');
+    // bad names and kinds are usage errors (exit 2); an occupied folder is a failure (exit 1)
+    expect((await cli(['new', 'Bad Name', '--dir', target, '--yes'])).code).toBe(2);
+    expect((await cli(['new', 'ok-name', '--kind', 'audio', '--dir', target, '--yes'])).code).toBe(2);
+    expect((await cli(['new', 'ok-name', '--dir', dirs.text, '--yes'])).code).toBe(1);
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(generated).sort()).toEqual([...KINDS].sort());
+  });
+});
+
+describe('generated subnet packages', { tags: ['slow'] }, () => {
+  beforeAll(buildPackInstall);
+
+  test('type-check (sources and tests) for every kind', async () => {
+    const results = await pool(KINDS, 2, (kind) => tsc(['-p', join(dirs[kind], 'tsconfig.json'), '--noEmit'], ROOT));
+    for (const [i, r] of results.entries()) expect(r.code, `${KINDS[i]}: ${r.stdout}${r.stderr}`).toBe(0);
+  });
+
+  // Their own `npm test` (the gauntlet included) and `doctor` run for every kind in
+  // outside-repo.test.ts, on a real `npm install` as a user would: not repeated here.
+  test('build to dist with types, without tests', () => {
+    for (const [i, r] of builds.entries()) expect(r.code, `${KINDS[i]}: ${r.stdout}`).toBe(0);
+    for (const kind of KINDS) {
+      const dist = readdirSync(join(dirs[kind], 'dist'));
+      expect(dist).toEqual(expect.arrayContaining(['index.js', 'index.d.ts', 'reward.js', 'reward.d.ts']));
+      expect(dist.filter((f) => f.includes('.test.'))).toEqual([]);
+    }
+  });
+
+  test('fail their own tests when the reward is broken', async () => {
+    // a reward that pays everyone the same cannot tell honest miners from cheaters
+    const reward = join(dirs.blank, 'src', 'reward.ts');
+    const source = readFileSync(reward, 'utf8');
+    writeFileSync(reward, source.replace('return right / truth.length;', 'return 1;'));
+    try {
+      const r = await vitest(['run'], dirs.blank);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout).toMatch(/reward\.test\.ts/);
+      expect(r.stdout).toMatch(/network\.test\.ts/);
+      expect(r.stdout).toMatch(/\d+ failed/);
+    } finally {
+      writeFileSync(reward, source);
+    }
+  });
 });
 
 describe('published packages', { tags: ['slow'] }, () => {
+  beforeAll(buildPackInstall);
+
   test('a generated package ships dist, README and package.json only', () => {
     for (const kind of KINDS) {
       const files = Object.keys(packed[packageName(kind)] ?? {});

@@ -1,8 +1,7 @@
-/** Shared by scaffold.test.ts and publish.test.ts: generate subnet packages and run tools on them. */
+/** Shared by publish.test.ts and outside-repo.test.ts: generate subnet packages and run tools on them. */
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { main } from '../packages/cli/src/main.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const KINDS = ['text', 'image', 'predict', 'blank'] as const;
@@ -42,6 +41,9 @@ export const vitest = (args: string[], cwd: string) => sh(process.execPath, [bin
 
 /** `subnetkit …` in-process (from source), output captured. */
 export async function cli(args: string[], cwd = ROOT): Promise<Ran> {
+  // loaded on first use: the CLI's source (core included) costs seconds of import in every file
+  // that imports these helpers, and outside-repo.test.ts only runs the installed CLI
+  const { main } = await import('../packages/cli/src/main.js');
   const chunks = { out: [] as string[], err: [] as string[] };
   const sink = (into: string[]) =>
     new Writable({

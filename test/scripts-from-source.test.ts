@@ -11,7 +11,8 @@ import { expect, test } from 'vitest';
 const root = resolve(import.meta.dirname, '..');
 const tsx = join(root, 'node_modules/.bin/tsx');
 
-test('subnet-text score-table runs from source with tsx and prints its table', async () => {
+// a whole in-process network: slow, with the e2e project's time limit
+test('subnet-text score-table runs from source with tsx and prints its table', { tags: ['slow'] }, async () => {
   const dir = join(root, 'packages/subnet-text');
   // the package.json script ("score-table"), with a short run: seed 1, one epoch
   const { stdout } = await promisify(execFile)(
@@ -27,4 +28,4 @@ test('subnet-text score-table runs from source with tsx and prints its table', a
   expect(out.epochs).toBe(1);
   expect(out.steps).toBeGreaterThan(0);
   expect(Object.keys(out.profiles).sort()).toEqual(['copycat', 'honest', 'lazy', 'random', 'slow']);
-}, 180_000);
+});

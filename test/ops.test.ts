@@ -179,6 +179,27 @@ afterAll(async () => {
 });
 
 describe('ops endpoints and graceful shutdown of `subnetkit run`', { tags: ['slow'] }, () => {
+  test('bad ops flags are usage errors before anything starts', async () => {
+    const cases = [
+      ['--ops-port', 'abc'],
+      ['--ops-port', '70000'],
+      ['--shutdown-timeout', 'soon'],
+    ] as const;
+    const runs = await Promise.all(
+      cases.map(([flag, value]) =>
+        exec(process.execPath, [bin, 'run', subnetPath, '--role', 'miner', flag, value], { cwd: root }).then(
+          () => ({ code: 0, stderr: '' }),
+          (e: { code: number; stderr: string }) => e,
+        ),
+      ),
+    );
+    runs.forEach((r, i) => {
+      expect(r.code).toBe(2);
+      const line = new RegExp(`^error SK_CLI_USAGE: ${cases[i]![0]}`);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(line)]);
+    });
+  });
+
   test('a validator and a miner are scraped while they work; SIGTERM drains the miner and saves the validator', async () => {
     const axonPort = await freePort();
     const miner = start([...common('m'), '--role', 'miner', '--port', String(axonPort), '--shutdown-timeout', '60s']);

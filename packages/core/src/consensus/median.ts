@@ -2,7 +2,15 @@ import { scratchF64, scratchI32 } from './scratch.js';
 
 /**
  * Column consensus (consensus.md §4.6): the stake-weighted median of each column of the weights of
- * staked validators, with subtensor's partition algorithm (same pivots, so the same results).
+ * staked validators.
+ *
+ * Why a different pivot gives the same result: subtensor's walk keeps `lo` = stake of the scores
+ * below the part and `hi` = `lo` + the part's stake, with `lo ≤ minority < hi` once it has narrowed
+ * (all stakes are positive). It returns the pivot p when `C(p) ≤ minority < C(p) + S(p)`, where
+ * C(p) is the stake of scores below p and S(p) that of scores equal to p; exactly one score value
+ * satisfies that. Outside that range it returns the smallest score (minority < 0) or the largest
+ * (minority ≥ stake sum). So the answer depends on the scores and stakes only, and any walk that
+ * keeps the same invariant, from any pivots, finds it.
  */
 
 /**
@@ -12,17 +20,31 @@ import { scratchF64, scratchI32 } from './scratch.js';
 export class MedianBuffers {
   readonly score: [Float64Array, Float64Array, Float64Array];
   readonly stake: [Float64Array, Float64Array, Float64Array];
+  /** the bracketed middle of a column and the sorted sample that chose the bracket */
+  readonly midScore: Float64Array;
+  readonly midStake: Float64Array;
+  readonly sampleScore = new Float64Array(SAMPLE);
+  readonly sampleStake = new Float64Array(SAMPLE);
 
   constructor(m: number) {
     this.score = [new Float64Array(m), new Float64Array(m), new Float64Array(m)];
     this.stake = [new Float64Array(m), new Float64Array(m), new Float64Array(m)];
+    this.midScore = new Float64Array(m);
+    this.midStake = new Float64Array(m);
   }
 }
 
+/** Sample size for the bracket, and the columns (validators) from which bracketing pays. */
+const SAMPLE = 16;
+const BRACKET_MIN = 64;
+/** Sample positions either side of the estimated median that bound the bracket. */
+const BRACKET_HALF = 2;
+
 /**
- * Stake-weighted median of the scores `score[off + k]` with stakes `stake[k]`, k < m: subtensor's
- * partition walk (pivot at the middle of the part, parts keep their order). Each part is copied
- * with its stakes, so the inner loop reads two arrays in order instead of going through indices.
+ * Stake-weighted median of `score[off + k]` with stakes `stake[k]`, k < m. For wide columns one
+ * pass first keeps only the scores between two pivots taken from a small sorted sample around
+ * the estimated median (the stake outside counts into `lo` and `hi`); the walk then runs on that
+ * middle. When the median falls outside the bracket, the walk runs on the whole column.
  */
 export function weightedMedian(
   score: Float64Array,
@@ -31,6 +53,69 @@ export function weightedMedian(
   m: number,
   minority: number,
   stakeSum: number,
+  bufs: MedianBuffers,
+): number {
+  if (m >= BRACKET_MIN) {
+    const ss = bufs.sampleScore;
+    const sk = bufs.sampleStake;
+    const step = Math.floor(m / SAMPLE);
+    // insertion sort of the sample by score
+    let sampleStake = 0;
+    for (let t = 0; t < SAMPLE; t++) {
+      const v = score[off + t * step] as number;
+      const k = stake[t * step] as number;
+      sampleStake += k;
+      let u = t;
+      for (; u > 0 && (ss[u - 1] as number) > v; u--) {
+        ss[u] = ss[u - 1] as number;
+        sk[u] = sk[u - 1] as number;
+      }
+      ss[u] = v;
+      sk[u] = k;
+    }
+    // where the sample's stake crosses the minority share
+    const target = (minority / stakeSum) * sampleStake;
+    let at = 0;
+    let cum = sk[0] as number;
+    while (at < SAMPLE - 1 && cum <= target) cum += sk[++at] as number;
+    const p1 = ss[Math.max(0, at - BRACKET_HALF)] as number;
+    const p2 = ss[Math.min(SAMPLE - 1, at + BRACKET_HALF)] as number;
+    const ms = bufs.midScore;
+    const mk = bufs.midStake;
+    let below = 0;
+    let middle = 0;
+    let nm = 0;
+    for (let t = 0; t < m; t++) {
+      const v = score[off + t] as number;
+      const k = stake[t] as number;
+      if (v < p1) below += k;
+      else if (v <= p2) {
+        middle += k;
+        ms[nm] = v;
+        mk[nm++] = k;
+      }
+    }
+    // equal scores all fall on one side of each pivot, so the middle holds whole groups
+    if (below <= minority && minority < below + middle)
+      return walk(ms, 0, mk, nm, minority, below, below + middle, bufs);
+  }
+  return walk(score, off, stake, m, minority, 0, stakeSum, bufs);
+}
+
+/**
+ * Subtensor's partition walk over `score[off + k]`, `stake[k]`, k < m, with `lo`/`hi` the stake
+ * below the part and up to its end (pivot at the middle of the part, parts keep their order).
+ * Each part is copied with its stakes, so the inner loop reads two arrays in order instead of
+ * going through indices.
+ */
+function walk(
+  score: Float64Array,
+  off: number,
+  stake: Float64Array,
+  m: number,
+  minority: number,
+  lo0: number,
+  hi0: number,
   bufs: MedianBuffers,
 ): number {
   const bs = bufs.score;
@@ -43,8 +128,8 @@ export function weightedMedian(
   let up = 1;
   let free = 2;
   let len = m;
-  let lo = 0;
-  let hi = stakeSum;
+  let lo = lo0;
+  let hi = hi0;
   let narrowings = 0;
   for (;;) {
     if (len === 0) return 0;

@@ -105,24 +105,25 @@ describe('runEpoch against the straightforward reference (consensus.md §4, bigi
     );
   });
 
-  it('agrees with the reference on a 64-uid subnet with 16 dense validators and liquid alpha', () => {
-    const rnd = createRandom('reference-64');
-    const n = 64;
+  it('agrees with the reference on a 96-uid subnet with 72 dense validators and liquid alpha (bracketed medians)', () => {
+    const rnd = createRandom('reference-96');
+    const n = 96;
+    const v = 72;
     const input: EpochInput = {
       n,
       block: 5000n,
       emission: 10n ** 12n,
       ownerUid: 3,
-      hyperparameters: { ...DEFAULT_EPOCH_HYPERPARAMETERS, liquidAlpha: true, maxAllowedValidators: 16 },
-      stake: Array.from({ length: n }, (_, i) => (i < 16 ? BigInt(rnd.int(1, 10 ** 6)) * 10n ** 9n : 0n)),
+      hyperparameters: { ...DEFAULT_EPOCH_HYPERPARAMETERS, liquidAlpha: true, maxAllowedValidators: v },
+      stake: Array.from({ length: n }, (_, i) => (i < v ? BigInt(rnd.int(1, 10 ** 6)) * 10n ** 9n : 0n)),
       taoStake: [],
       weights: Array.from({ length: n }, (_, i) =>
-        i < 16 ? Array.from({ length: n }, (_, j) => [j, rnd.int(0, 65535)] as [number, number]) : [],
+        i < v ? Array.from({ length: n }, (_, j) => [j, rnd.int(0, 65535)] as [number, number]) : [],
       ),
       bonds: Array.from({ length: n }, (_, i) =>
-        i < 16 ? Array.from({ length: n }, (_, j) => [j, rnd.int(0, 20000)] as [number, number]) : [],
+        i < v ? Array.from({ length: n }, (_, j) => [j, rnd.int(0, 20000)] as [number, number]) : [],
       ),
-      validatorPermit: Array.from({ length: n }, (_, i) => i < 16),
+      validatorPermit: Array.from({ length: n }, (_, i) => i < v),
       lastUpdate: Array.from({ length: n }, () => 4990n),
       blockAtRegistration: Array.from({ length: n }, () => 10n),
       commitBlock: [],

@@ -112,6 +112,11 @@ export interface AxonOptions {
   readonly maxConnections?: number;
   /** How long `stop()` waits for in-flight requests before aborting them. Default 10 s. */
   readonly drainTimeoutMs?: number;
+  /**
+   * Verify the signatures of requests that arrive in one event-loop turn back to back (about a
+   * third less CPU per signed request on the bench; at most one loop turn of latency). Default true.
+   */
+  readonly verifyBatch?: boolean;
   /** Request timing and outcome hooks (metrics); see the module comment. */
   readonly observer?: AxonObserver;
   /**
@@ -243,7 +248,15 @@ export function createAxon(options: AxonOptions): Axon {
   );
   app.use(axonHeaders({ maxTimeoutMs, maxBodyBytes }));
   if (sessions) app.use(axonSessionAuth({ axonHotkey, store: sessions, clock, screen }));
-  app.use(axonVerify({ axonHotkey, nonces, acceptWrappedSignatures: options.acceptWrappedSignatures, screen }));
+  app.use(
+    axonVerify({
+      axonHotkey,
+      nonces,
+      acceptWrappedSignatures: options.acceptWrappedSignatures,
+      screen,
+      batch: options.verifyBatch ?? true,
+    }),
+  );
   if (typeof bl === 'function') app.use(axonBlacklist(bl, log));
   if (limiter) app.use(axonRateLimit(limiter));
   app.use(axonPriority({ gate, priority, clock, logger: log }));

@@ -9,6 +9,7 @@ import { Keypair } from '../../wallet/keypair.js';
 import { PriorityGate, RateLimiter } from '../admission.js';
 import { NonceGuard } from '../nonce-guard.js';
 import { signedRequest } from '../signed-request.test.helper.js';
+import { signText } from '../signing.js';
 import { defineSynapse } from '../synapse.js';
 import { axonBlacklist, metagraphScreen } from './blacklist.js';
 import { axonBody } from './body.js';
@@ -21,6 +22,7 @@ import { raceAbort } from './reject.js';
 import { axonRoute } from './route.js';
 import type { AxonEnv, AxonObserver, AxonRoute, AxonState } from './types.js';
 import { axonVerify } from './verify.js';
+import { VerifyBatcher } from './verify-batch.js';
 
 const Echo = defineSynapse({
   name: 'EchoSynapse',
@@ -164,6 +166,32 @@ describe('axonVerify', () => {
     const res = await post(app, signed());
     expect(res.status).toBe(403);
     expect(await messageOf(res)).toBe('Forbidden. Key is blacklisted: Stake below 10.');
+  });
+});
+
+describe('VerifyBatcher', () => {
+  it('answers each request of a batch with its own result, and batched verify still refuses tampering', async () => {
+    const b = new VerifyBatcher();
+    const msg = 'hello';
+    const sig = signText(alice, msg);
+    const results = await Promise.all([
+      b.verify(msg, sig, alice.publicKey, true),
+      b.verify(`${msg}!`, sig, alice.publicKey, true),
+      b.verify(msg, sig, bob.publicKey, true),
+      b.verify(msg, sig, alice.publicKey, false),
+    ]);
+    expect(results).toEqual([true, false, false, true]);
+    const app = chain([
+      axonHeaders(),
+      axonVerify({ axonHotkey: bob.address, nonces: new NonceGuard(new ManualClock(Date.now())), batch: true }),
+    ]);
+    const r = signed();
+    const t = signed();
+    const [ok, bad] = await Promise.all([
+      post(app, r),
+      post(app, { ...t, headers: { ...t.headers, computed_body_hash: 'cd'.repeat(32) } }),
+    ]);
+    expect([ok.status, bad.status]).toEqual([200, 401]);
   });
 });
 

@@ -10,6 +10,7 @@ import type { NonceGuard } from '../nonce-guard.js';
 import { publicKeyOf, signatureMessage, verifyText } from '../signing.js';
 import { AxonReject } from './reject.js';
 import type { AxonEnv, BlacklistDecision } from './types.js';
+import { VerifyBatcher } from './verify-batch.js';
 
 export interface AxonVerifyOptions {
   /** The axon's own hotkey: requests must be signed for it. */
@@ -19,6 +20,8 @@ export interface AxonVerifyOptions {
   readonly acceptWrappedSignatures?: boolean;
   /** A pure, cheap pre-filter run before the nonce check and the verification. */
   readonly screen?: (hotkey: string) => BlacklistDecision;
+  /** Verify requests of one event-loop turn back to back ({@link VerifyBatcher}). Default false. */
+  readonly batch?: boolean;
 }
 
 const reject401 = (message: string): AxonReject =>
@@ -28,6 +31,7 @@ const reject401 = (message: string): AxonReject =>
 export function axonVerify(o: AxonVerifyOptions): MiddlewareHandler<AxonEnv> {
   const { axonHotkey, nonces, screen } = o;
   const allowWrapped = o.acceptWrappedSignatures ?? true;
+  const batcher = o.batch ? new VerifyBatcher() : undefined;
   return async (c, next) => {
     const s = c.var.axon;
     // an earlier stage (session mode) already authenticated the caller
@@ -61,7 +65,10 @@ export function axonVerify(o: AxonVerifyOptions): MiddlewareHandler<AxonEnv> {
     const nc = nonces.check(endpoint, nonce, windowMs);
     if (!nc.ok) throw reject401(nc.message);
     const message = signatureMessage({ nonce, dendriteHotkey: hotkey, axonHotkey, uuid, bodyHash: s.bodyHash });
-    if (!verifyText(message, signature, pk, allowWrapped)) {
+    const ok = batcher
+      ? await batcher.verify(message, signature, pk, allowWrapped)
+      : verifyText(message, signature, pk, allowWrapped);
+    if (!ok) {
       throw reject401(`Signature mismatch with ${message} and ${signature.slice(0, 140)}`);
     }
     // re-check: another request of this endpoint may have committed while we verified

@@ -101,6 +101,7 @@ function runCase(c: Case): Record<string, unknown> {
     baselineValue: Number(floor.toFixed(3)),
     ratio: Number((value / floor).toFixed(2)),
     goal: `<= ${c.goalMs} ms`,
+    goalMet: value <= c.goalMs,
     wallMsMedian: Number(median(epoch.wall).toFixed(3)),
     wallMsP95: Number(percentile(epoch.wall, 95).toFixed(3)),
     runs: epoch.wall.length,

@@ -11,6 +11,7 @@ import {
   instrumentChain,
   instrumentModelRuntime,
   isSubnetkitError,
+  METRICS,
   OpsMetrics,
   Readiness,
   SubnetkitError,
@@ -122,7 +123,15 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
     );
     // the composition root: chain, models, logger, clock and the seeded random source are its
     // services; the neuron's child container adds only its seat and the role's settings
-    const runtime = createRuntime({ config, logger: log, clock: systemClock, chain, models });
+    // the process's metrics are a runtime service: anything composed here can resolve METRICS
+    const runtime = createRuntime({
+      config,
+      logger: log,
+      clock: systemClock,
+      chain,
+      models,
+      override: [[METRICS, { useValue: metrics }]],
+    });
     teardown.add(() => runtime.dispose());
     const name = `${subnet.definition.name}/${flags.role}`;
     const seat = { subnet, netuid, hotkey, ...(coldkey ? { coldkey } : {}), confirmRegistration };

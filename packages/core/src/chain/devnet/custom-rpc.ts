@@ -26,7 +26,7 @@ export class CustomRpcParamsError extends Error {}
 /** Handlers for the custom methods: positional params are the runtime API's inputs (an optional block hash may follow). */
 export function customRpcHandlers(
   rt: DevnetRuntime,
-  view: StateView,
+  viewAt: (at: unknown) => StateView,
 ): Record<string, (params: unknown[]) => Promise<unknown>> {
   const out: Record<string, (params: unknown[]) => Promise<unknown>> = {};
   for (const [name, { api, bytes }] of Object.entries(CUSTOM_RPC)) {
@@ -47,7 +47,8 @@ export function customRpcHandlers(
       } catch {
         throw new CustomRpcParamsError(`Invalid params: ${name} takes ${def.inputs.length} argument(s)`);
       }
-      const result = await view.call(api, u8aToHex(input));
+      // the optional block hash after the inputs: that block's state, as the node reads it
+      const result = await viewAt(params[def.inputs.length] ?? null).call(api, u8aToHex(input));
       if (!result) return null;
       return bytes ? Array.from(result) : rt.registry.createType(def.output, result).toJSON();
     };

@@ -36,7 +36,8 @@ export interface DevnetOptions {
   /** Extrinsics with a future nonce held until their gap fills, all accounts together (default 512). */
   maxFutureExtrinsics?: number;
   /**
-   * Longest wait between a watched extrinsic's InBlock and Finalized statuses (default 1000 ms).
+   * Longest wait between a watched extrinsic's InBlock and Finalized statuses (default 4000 ms; a
+   * node's finality lags a few blocks). A loaded machine can take over a second to fetch the events.
    * Finalized comes earlier once the watcher has read state at that block and has nothing in flight:
    * polkadot-js reads the block's events on InBlock and drops InBlock if Finalized overtakes it.
    */
@@ -572,7 +573,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       return tx.hash;
     },
     ...Object.fromEntries(
-      Object.entries(customRpcHandlers(rt, view)).map(([name, h]) => [
+      Object.entries(customRpcHandlers(rt, viewAt)).map(([name, h]) => [
         name,
         async (params: unknown[]) => {
           try {
@@ -600,7 +601,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
 
   const blockHashParam = (at: unknown): string | null => (typeof at === 'string' ? at : null);
 
-  const finalityLag = options.finalityLagMs ?? 1000;
+  const finalityLag = options.finalityLagMs ?? 4000;
   /** Resolves when `rec` may be reported finalized to `conn` (see `finalityLagMs`). */
   const finality = (conn: Connection, rec: BlockRecord): Promise<void> =>
     new Promise<void>((resolve) => {

@@ -1,10 +1,6 @@
-import type { SubmittableExtrinsic } from '@polkadot/api/types';
-import type { Codec, ISubmittableResult } from '@polkadot/types/types';
-import { stringCamelCase } from '@polkadot/util';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { QUICKNET } from '../../timelock/quicknet.js';
 import type { Signer } from '../../util/signer.js';
-import { eventFieldNames } from '../codec/event-fields.js';
 import { hyperparameterStorage } from '../codec/hyperparameters.js';
 import type {
   BlockHeader,
@@ -18,7 +14,6 @@ import type {
   SubnetInfo,
   TimelockBeaconInfo,
 } from '../types.js';
-import { buildCall, type DecoratedCalls, wrapInSudo } from './call-builder.js';
 import { type ConnectionOptions, connectSubtensor, timeoutError, withTimeout } from './connection.js';
 import {
   bytesToText,
@@ -30,16 +25,14 @@ import {
   toBig,
   toNum,
 } from './decode.js';
-import {
-  chainErrorToSubnetkit,
-  type DispatchErrorLike,
-  nameDispatchError,
-  namePoolRejection,
-} from './dispatch-error.js';
 
 export { type ProviderInterface, resolveEndpoint, SUBTENSOR_ENDPOINTS } from './connection.js';
 
-import { toPolkadotSigner } from './signer-adapter.js';
+import { chainEvents, type EventRecordLike } from './events.js';
+import { storageReader } from './storage.js';
+import { submitCall } from './submit.js';
+
+export { codecValue } from './events.js';
 
 export interface SubtensorChainOptions extends ConnectionOptions {
   /** Limit for connecting and for each query; `submit` gets 4× this to reach inclusion. Default 30 s. */
@@ -51,43 +44,13 @@ export interface SubtensorChainOptions extends ConnectionOptions {
   runtimeApis?: boolean;
 }
 
-type StorageFn = ((...args: unknown[]) => Promise<Codec>) & {
-  entries: (...args: unknown[]) => Promise<Array<[{ args: Codec[] }, Codec]>>;
-  at: (hash: string, ...args: unknown[]) => Promise<Codec>;
-};
-type RuntimeFn = (...args: unknown[]) => Promise<Codec>;
-
 /** Hyperparameter runtime-API fields → storage items, for runtimes without the API (from the registry). */
 const HYPERPARAM_STORAGE: Record<string, string> = hyperparameterStorage();
-
-/**
- * An event field as the local chain reports it: integers wider than 32 bits as bigint, narrower
- * ones as numbers, vectors element-wise, everything else (accounts, hashes, structs) as JSON.
- */
-export function codecValue(codec: Codec): unknown {
-  const c = codec as Codec & { bitLength?: () => number; toBigInt?: () => bigint; unwrap?: () => Codec };
-  if (typeof c.toBigInt === 'function' && typeof c.bitLength === 'function') {
-    return c.bitLength() > 32 ? c.toBigInt() : Number(c.toBigInt());
-  }
-  if (c.constructor?.name === 'Compact' && typeof c.unwrap === 'function') return codecValue(c.unwrap());
-  if (Array.isArray(codec)) return (codec as unknown as Codec[]).map(codecValue);
-  return codec.toJSON();
-}
 
 /** The all-zero AccountId (a storage default) means "no account". */
 const ZERO_ACCOUNT = '5C4hrfjw9DjXZTzV3MwzrrAr9P1MJhSrvWGWqi1eSuyUpnhM';
 function accountOrEmpty(value: Json | undefined): string {
   return typeof value === 'string' && value !== ZERO_ACCOUNT ? value : '';
-}
-
-/** The inner call's error of a `Sudo.sudo` extrinsic (its `Sudid` event), or undefined when it succeeded. */
-function sudoError(result: ISubmittableResult): Codec | undefined {
-  for (const { event } of result.events) {
-    if (event.section !== 'sudo' || event.method !== 'Sudid') continue;
-    const outcome = event.data[0] as Codec & { isErr?: boolean; asErr?: Codec };
-    return outcome.isErr ? outcome.asErr : undefined;
-  }
-  return undefined;
 }
 
 /**
@@ -103,62 +66,11 @@ function sudoError(result: ISubmittableResult): Codec | undefined {
 export async function createSubtensorChain(options: SubtensorChainOptions): Promise<Chain> {
   const connection = await connectSubtensor(options);
   const { api, url, timeoutMs, call } = connection;
+  const { storage, read, readMany, runtime } = storageReader(api, options.runtimeApis !== false);
+  const toChainEvents = chainEvents(api);
+  const submit = (signer: Signer, chainCall: ChainCall): Promise<ExtrinsicResult> =>
+    submitCall(connection, signer, chainCall, { read, toChainEvents });
   const log = options.logger?.child({ component: 'subtensor-chain', endpoint: url });
-
-  const storage = (pallet: string, item: string): StorageFn | undefined => {
-    const section = (api.query as unknown as Record<string, Record<string, StorageFn> | undefined>)[
-      stringCamelCase(pallet)
-    ];
-    return section?.[stringCamelCase(item)];
-  };
-  const read = async (pallet: string, item: string, ...args: unknown[]): Promise<Json | undefined> => {
-    const fn = storage(pallet, item);
-    if (!fn) return undefined;
-    return (await fn(...args)).toJSON() as Json;
-  };
-  /** Several storage reads in one `state_queryStorageAt` round trip; absent items read as undefined. */
-  const readMany = async (
-    reads: ReadonlyArray<readonly [string, string, ...unknown[]]>,
-  ): Promise<Array<Json | undefined>> => {
-    const present = reads.map(([pallet, item, ...args]) => ({ fn: storage(pallet, item), args }));
-    const query = present
-      .filter((p) => p.fn !== undefined)
-      .map((p) => (p.args.length === 1 ? [p.fn, p.args[0]] : [p.fn, p.args]));
-    const values = query.length > 0 ? await api.queryMulti(query as never) : [];
-    let i = 0;
-    return present.map((p) => (p.fn ? ((values[i++] as Codec).toJSON() as Json) : undefined));
-  };
-  const runtime = (apiName: string, method: string): RuntimeFn | undefined => {
-    if (options.runtimeApis === false) return undefined;
-    const section = (api.call as unknown as Record<string, Record<string, RuntimeFn> | undefined>)[
-      stringCamelCase(apiName)
-    ];
-    return section?.[stringCamelCase(method)];
-  };
-  const palletName = (index: number): string => {
-    const pallet = api.runtimeMetadata.asLatest.pallets.find((p) => p.index.toNumber() === index);
-    return pallet ? pallet.name.toString() : `Pallet${index}`;
-  };
-
-  type EventRecordLike = {
-    phase: { isApplyExtrinsic: boolean; asApplyExtrinsic: { toNumber(): number } };
-    event: { index: Codec; method: string; data: Codec[] & { names?: (string | null)[] | null } };
-  };
-  const toChainEvents = (records: Iterable<EventRecordLike>): ChainEvent[] =>
-    [...records].map(({ phase, event }) => {
-      const pallet = palletName(event.index.toU8a()[0] ?? 0);
-      const names = eventFieldNames(pallet, event.method, event.data.names ?? event.data.map(() => null));
-      const data: Record<string, unknown> = {};
-      event.data.forEach((value, i) => {
-        data[names[i] as string] = codecValue(value);
-      });
-      return {
-        pallet,
-        name: event.method,
-        data,
-        extrinsicIndex: phase.isApplyExtrinsic ? phase.asApplyExtrinsic.toNumber() : null,
-      };
-    });
 
   const subnetExists = async (netuid: number): Promise<boolean> =>
     (await read('SubtensorModule', 'NetworksAdded', netuid)) === true;
@@ -561,70 +473,6 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
       eventListeners.clear();
       await connection.close();
     },
-  };
-
-  const submit = async (signer: Signer, chainCall: ChainCall): Promise<ExtrinsicResult> => {
-    const name = `${chainCall.pallet}.${chainCall.method}`;
-    const decorated = api.tx as unknown as DecoratedCalls;
-    // api.tx functions return submittables, so the built call can be signed directly.
-    let tx = buildCall(decorated, chainCall) as unknown as SubmittableExtrinsic<'promise'>;
-    // the sudo key sets hyperparameters as root: root-only setters refuse its plain signature
-    const viaSudo =
-      chainCall.pallet === 'AdminUtils' && (await call('Sudo.Key', () => read('Sudo', 'Key'))) === signer.address;
-    if (viaSudo) tx = (wrapInSudo(decorated, tx) ?? tx) as unknown as SubmittableExtrinsic<'promise'>;
-    const polkadotSigner = toPolkadotSigner(signer, api.registry);
-    const included = call(
-      name,
-      () =>
-        new Promise<ExtrinsicResult>((resolve, reject) => {
-          let unsub: (() => void) | undefined;
-          let settled = false;
-          const settle = (fn: () => void): void => {
-            if (settled) return;
-            settled = true;
-            unsub?.();
-            fn();
-          };
-          const onStatus = (result: ISubmittableResult): void => {
-            const { status } = result;
-            if (status.isInBlock || status.isFinalized) {
-              const blockHash = (status.isInBlock ? status.asInBlock : status.asFinalized).toHex();
-              const events = toChainEvents(result.events as unknown as EventRecordLike[]);
-              const dispatchError = result.dispatchError ?? (viaSudo ? sudoError(result) : undefined);
-              if (dispatchError) {
-                const err = nameDispatchError(api.registry, dispatchError as unknown as DispatchErrorLike);
-                settle(() => reject(chainErrorToSubnetkit(err, name, { blockHash })));
-                return;
-              }
-              const known = (result as { blockNumber?: { toNumber(): number } }).blockNumber;
-              if (known) {
-                settle(() => resolve({ blockNumber: known.toNumber(), blockHash, events }));
-                return;
-              }
-              api.rpc.chain
-                .getHeader(blockHash)
-                .then((h) => settle(() => resolve({ blockNumber: h.number.toNumber(), blockHash, events })))
-                .catch((e: unknown) => settle(() => reject(e)));
-            } else if (status.isDropped || status.isInvalid || status.isUsurped) {
-              settle(() =>
-                reject(chainErrorToSubnetkit({ pallet: 'System', name: status.type }, name, { status: status.type })),
-              );
-            }
-          };
-          tx.signAndSend(signer.address, { signer: polkadotSigner, nonce: -1 }, onStatus)
-            .then((u) => {
-              unsub = u;
-              if (settled) u();
-            })
-            .catch((err: unknown) => {
-              const message = (err as Error)?.message ?? String(err);
-              const pool = namePoolRejection(message);
-              settle(() => reject(pool ? chainErrorToSubnetkit(pool, name, { rpcError: message }) : err));
-            });
-        }),
-      timeoutMs * 4,
-    );
-    return included;
   };
 
   return chain;

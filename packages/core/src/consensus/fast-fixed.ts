@@ -112,6 +112,32 @@ export function intRatioI32(k: number, total: number): number {
   return exactNumber(I32F32.div(BigInt(k) << 32n, BigInt(total) << 32n));
 }
 
+/**
+ * `intRatioI32(val[p], total)` for p in [a, b), in place: a row's shares of its sum. One reciprocal
+ * per row instead of a division per entry: `k · (2^32 / total)` is within 2^-19 of the exact
+ * quotient (≤ 2^32, two roundings of 2^-53), so its floor is off by at most one, and the exact
+ * remainder (all terms < 2^53) corrects it.
+ */
+export function intRatiosInPlace(val: Float64Array, a: number, b: number, total: number): void {
+  if (!(total > 0 && total <= 4503599627370496)) {
+    for (let p = a; p < b; p++) val[p] = intRatioI32(val[p] as number, total);
+    return;
+  }
+  const inv = ONE_N / total;
+  for (let p = a; p < b; p++) {
+    const k = val[p] as number;
+    if (!(k >= 0 && k < 2097152 && k === Math.floor(k))) {
+      val[p] = intRatioI32(k, total);
+      continue;
+    }
+    let q = Math.floor(k * inv);
+    const r = k * ONE_N - q * total;
+    if (r < 0) q--;
+    else if (r >= total) q++;
+    val[p] = q;
+  }
+}
+
 /** `u16p(k)`: a u16 read as a proportion. */
 export function u16ToProportionN(k: number): number {
   return floorDivInt(k * ONE_N, 65535);

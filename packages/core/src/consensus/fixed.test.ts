@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { divI32, intRatioI32, mulI32, proportionToU16N, u16ToProportionN } from './fast-fixed.js';
+import { divI32, intRatioI32, intRatiosInPlace, mulI32, proportionToU16N, u16ToProportionN } from './fast-fixed.js';
 import { alphaSigmoid, exp, expSafe, I32F32, I64F64, ONE, proportionToU16, u16ToProportion } from './fixed.js';
 import { maxUpscaleU16 } from './weights.js';
 
@@ -122,6 +122,18 @@ describe('number-raw fast path', () => {
       fc.property(fc.nat(65535), fc.integer({ min: 1, max: 2 ** 40 }), (k, t) => {
         const total = Math.max(k, t);
         return BigInt(intRatioI32(k, total)) === I32F32.div(BigInt(k) << 32n, BigInt(total) << 32n);
+      }),
+      { numRuns: 3000 },
+    );
+    // a row's shares of its sum, one reciprocal per row: same raws as one exact division each
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.nat(65535), fc.constant(65535), fc.constant(0)), { minLength: 1 }), (row) => {
+        const total = row.reduce((s, k) => s + k, 0);
+        const val = Float64Array.from(row);
+        if (total > 0) intRatiosInPlace(val, 0, val.length, total);
+        return row.every(
+          (k, p) => total === 0 || BigInt(val[p] as number) === I32F32.div(BigInt(k) << 32n, BigInt(total) << 32n),
+        );
       }),
       { numRuns: 3000 },
     );

@@ -1,6 +1,6 @@
 /** §4.5 Weights and masks (permit, self-weight, outdated, commit-reveal), then row normalisation. */
 import type { Csr } from '../csr.js';
-import { intRatioI32 } from '../fast-fixed.js';
+import { intRatiosInPlace } from '../fast-fixed.js';
 import { scratchF64, scratchI32 } from '../scratch.js';
 import type { SparseRowU16 } from '../types.js';
 import type { EpochBlocks } from './activity.js';
@@ -44,7 +44,7 @@ export function maskedWeights(
         val[len++] = w;
         sum += w;
       }
-      if (sum > 0) for (let p = start; p < len; p++) val[p] = intRatioI32(val[p] as number, sum);
+      if (sum > 0) intRatiosInPlace(val, start, len, sum);
     }
     ptr[i + 1] = len;
   }

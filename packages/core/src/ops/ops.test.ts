@@ -110,7 +110,7 @@ describe('instrumentation', () => {
     expect(sample(text, 'subnetkit_chain_call_duration_seconds_count', { call: 'subnets' })).toBe(2);
   });
 
-  test('model calls report their batch size and outcome; handle methods pass through', async () => {
+  test('model calls report their batch size and outcome; handle methods pass through', { tags: ['slow'] }, async () => {
     const metrics = new OpsMetrics({ processMetrics: false });
     const runtime = instrumentModelRuntime(
       createModelRuntime({ logger: createLogger({ level: 'silent' }), useFixtures: true, warmup: false }),

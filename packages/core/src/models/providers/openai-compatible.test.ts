@@ -42,7 +42,7 @@ const served = (model: string, extra: Record<string, unknown> = {}) =>
     ...extra,
   }) as const;
 
-describe('openai-compatible provider against a real server', () => {
+describe('openai-compatible provider against a real server', { tags: ['slow'] }, () => {
   test('completions: concurrent calls share one server request; outputs match the local model', async () => {
     const { gen } = await remote.load({ gen: served('tiny-gpt2') });
     const { ref } = await local.load({ ref: TEXT_MODEL });

@@ -121,9 +121,9 @@ export interface AxonOptions {
   readonly observer?: AxonObserver;
   /**
    * Session mode for Subnetkit dendrites (advertised on 200 replies; SDK peers keep the signed
-   * mode), or false. Default on: sessions live 10 min, at most 4,096 at once.
+   * mode), or false. Default on: sessions live 10 min, at most 4,096 at once and 8 per hotkey.
    */
-  readonly session?: false | { readonly ttlMs?: number; readonly maxSessions?: number };
+  readonly session?: false | { readonly ttlMs?: number; readonly maxSessions?: number; readonly maxPerHotkey?: number };
 }
 
 /** Counters for monitoring and tests. */
@@ -211,7 +211,10 @@ export function createAxon(options: AxonOptions): Axon {
   };
 
   const screen = lookup ? metagraphScreen(lookup) : undefined;
-  const sessions = options.session === false ? undefined : new SessionStore(options.session?.maxSessions);
+  const sessions =
+    options.session === false
+      ? undefined
+      : new SessionStore(options.session?.maxSessions, options.session?.maxPerHotkey);
 
   const app = new Hono<AxonEnv>();
   app.onError(axonErrorHandler(me, log));

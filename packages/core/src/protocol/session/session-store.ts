@@ -22,10 +22,18 @@ const WINDOW_MASK = (1n << BigInt(SEQ_WINDOW)) - 1n;
 
 export class SessionStore {
   readonly #sessions = new Map<string, AxonSession>();
+  /** Session ids per hotkey, oldest first. */
+  readonly #byHotkey = new Map<string, string[]>();
   readonly #max: number;
+  readonly #perHotkey: number;
 
-  constructor(maxSessions = 4096) {
+  /**
+   * At most `maxSessions` in all and `perHotkey` per dendrite hotkey (one key opening sessions
+   * in a loop pushes out only its own older ones); the oldest goes first either way.
+   */
+  constructor(maxSessions = 4096, perHotkey = 8) {
     this.#max = maxSessions;
+    this.#perHotkey = perHotkey;
   }
 
   get size(): number {
@@ -34,20 +42,36 @@ export class SessionStore {
 
   add(s: Omit<AxonSession, 'highest' | 'seen'>): AxonSession {
     // bounded: the oldest session goes first (its dendrite handshakes again)
+    const own = this.#byHotkey.get(s.hotkey) ?? [];
+    while (own.length >= this.#perHotkey) this.#delete(own[0] as string);
     if (this.#sessions.size >= this.#max) {
       const oldest = this.#sessions.keys().next().value;
-      if (oldest !== undefined) this.#sessions.delete(oldest);
+      if (oldest !== undefined) this.#delete(oldest);
     }
     const session: AxonSession = { ...s, highest: 0, seen: 0n };
     this.#sessions.set(s.id, session);
+    const ids = this.#byHotkey.get(s.hotkey);
+    if (ids) ids.push(s.id);
+    else this.#byHotkey.set(s.hotkey, [s.id]);
     return session;
+  }
+
+  #delete(id: string): void {
+    const s = this.#sessions.get(id);
+    if (!s) return;
+    this.#sessions.delete(id);
+    const ids = this.#byHotkey.get(s.hotkey);
+    if (!ids) return;
+    const i = ids.indexOf(id);
+    if (i >= 0) ids.splice(i, 1);
+    if (ids.length === 0) this.#byHotkey.delete(s.hotkey);
   }
 
   get(id: string, now: number): AxonSession | 'expired' | undefined {
     const s = this.#sessions.get(id);
     if (!s) return undefined;
     if (now >= s.expiresAt) {
-      this.#sessions.delete(id);
+      this.#delete(id);
       return 'expired';
     }
     return s;

@@ -185,6 +185,12 @@ describe('session mode', () => {
     // the axon at this address is bob: a welcome signed by bob does not pass for charlie
     expect(await d.openSession({ ...target, hotkey: charlie.address })).toBe(false);
     expect(await d.openSession(target)).toBe(true);
+    // the metagraph screen applies to hellos: an unregistered key gets no session
+    const screened = await startAxon({ blacklist: { neurons: () => undefined } });
+    expect(await handshake(screened.origin, alice, bob.address)).toEqual({
+      status: 403,
+      message: 'Forbidden. Key is blacklisted: Unrecognized hotkey.',
+    });
   });
 
   it('expires sessions with 401, and a dendrite whose session the axon dropped resends signed', async () => {

@@ -35,7 +35,7 @@ import { withProgress } from '../progress.js';
 import { confirm } from '../prompt.js';
 import { Teardown, unlessAborted } from '../teardown.js';
 
-interface RunFlags extends WalletFlags, NetworkFlags {
+export interface RunFlags extends WalletFlags, NetworkFlags {
   role: string;
   netuid?: string;
   port?: string;
@@ -70,7 +70,24 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .action((subnet: string, flags: RunFlags) => runNeuron(ctx, subnet, flags));
 }
 
-async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promise<void> {
+/** What a command built on `run --role validator` gets once the validator runs (the gateway). */
+export interface StartedValidator {
+  validator: ReturnType<typeof composeValidator>;
+  chain: ReturnType<typeof instrumentChain>;
+  hotkey: Awaited<ReturnType<ReturnType<typeof walletFrom>['hotkey']>>;
+  subnet: Awaited<ReturnType<typeof loadSubnets>>[number];
+  netuid: number;
+  log: ReturnType<typeof terminalLogger>;
+  metrics: OpsMetrics;
+  teardown: Teardown;
+}
+
+export async function runNeuron(
+  ctx: CliContext,
+  spec: string,
+  flags: RunFlags,
+  onValidator?: (started: StartedValidator) => Promise<void>,
+): Promise<void> {
   if (flags.role !== 'miner' && flags.role !== 'validator') {
     throw new SubnetkitError('SK_CLI_USAGE', `--role must be miner or validator, not '${flags.role}'.`, {});
   }
@@ -172,6 +189,7 @@ async function runNeuron(ctx: CliContext, spec: string, flags: RunFlags): Promis
       await startNeuron('validator', validator.start());
       teardown.add(metrics.addScoreSource(name, () => validator.state.scores));
       ctx.out.info(`validator uid ${validator.uid} on subnet ${netuid}, step ${validator.state.step}`);
+      await onValidator?.({ validator, chain, hotkey, subnet, netuid, log, metrics, teardown });
       teardown.add(
         chain.onBlock((h) => {
           validator

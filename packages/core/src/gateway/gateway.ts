@@ -5,6 +5,7 @@
  * miners by incentive (hedged), checked with the subnet's schema, and a sample spot-checked with
  * the validator's reward so organic traffic feeds its moving averages.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
@@ -154,6 +155,9 @@ export class Gateway {
         resolve({ url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/v1`, port });
       });
       server.once('error', reject);
+      // idle keep-alive sockets outlive clients' own idle limits (Node's 5 s default races a client
+      // that reuses a socket just as the server closes it: ECONNRESET)
+      (server as Server).keepAliveTimeout = 65_000;
       this.#server = server;
     });
   }

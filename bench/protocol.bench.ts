@@ -461,8 +461,8 @@ function verifyMsHere(): number {
 }
 
 // ------------------------------------------------------------------ main
-/** `PROTOCOL_BENCH_PARTS=axon,fakes,real` runs only those parts (all by default). */
-const PARTS = new Set((process.env.PROTOCOL_BENCH_PARTS ?? 'axon,fakes,real').split(',').map((s) => s.trim()));
+/** `PROTOCOL_BENCH_PARTS=axon,session,fakes,real` runs only those parts (all by default; session needs axon). */
+const PARTS = new Set((process.env.PROTOCOL_BENCH_PARTS ?? 'axon,session,fakes,real').split(',').map((s) => s.trim()));
 
 async function main(): Promise<void> {
   await cryptoWaitReady();
@@ -507,22 +507,24 @@ async function axonPart(): Promise<void> {
   // session mode: the same requests authenticated by a per-session HMAC instead of a signature;
   // one session per connection (each connection's counters rise in order); the figure is the
   // requests one core of the axon serves per second (1000 / server CPU ms per 200 answer)
-  await signedRun(ax.proc, axPort, await presignSession(axPort, axHotkey, 16, 40));
-  const sess = await signedRun(ax.proc, axPort, await presignSession(axPort, axHotkey, 16, 400));
-  figure(
-    'axon_session_req_per_s_per_core',
-    1000 / sess.cpuMs,
-    'req/s',
-    'axon_signed_req_per_s_per_core',
-    1000 / signed.cpuMs,
-    {
-      goal: 10_000,
-      session_cpu_ms_per_request: round(sess.cpuMs),
-      session_wall_req_per_s: round(sess.rps),
-      served_200: sess.ok,
-      non200: sess.non200,
-    },
-  );
+  if (PARTS.has('session')) {
+    await signedRun(ax.proc, axPort, await presignSession(axPort, axHotkey, 16, 40));
+    const sess = await signedRun(ax.proc, axPort, await presignSession(axPort, axHotkey, 16, 400));
+    figure(
+      'axon_session_req_per_s_per_core',
+      1000 / sess.cpuMs,
+      'req/s',
+      'axon_signed_req_per_s_per_core',
+      1000 / signed.cpuMs,
+      {
+        goal: 10_000,
+        session_cpu_ms_per_request: round(sess.cpuMs),
+        session_wall_req_per_s: round(sess.rps),
+        served_200: sess.ok,
+        non200: sess.non200,
+      },
+    );
+  }
 
   // 3. memory per 1,000 concurrent connections
   const before = await ask(ax.proc, { type: 'mem', atLeast: 0 }, 'mem');

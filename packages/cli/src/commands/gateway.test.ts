@@ -2,16 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validator as OpenApiValidator } from '@seriousme/openapi-schema-validator';
-import {
-  ApiKeyStore,
-  createLogger,
-  createRandom,
-  Gateway,
-  loadSubnet,
-  localnetKeys,
-  type Validator,
-} from '@subnetkit/core';
-import { createTestNetwork, type TestNetwork } from '@subnetkit/core/testing';
+import { ApiKeyStore, createRandom, Gateway, loadSubnet, localnetKeys, type Validator } from '@subnetkit/core';
+import { type CapturedLogs, captureLogs, createTestNetwork, type TestNetwork } from '@subnetkit/core/testing';
 import text from '@subnetkit/subnet-text';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +19,7 @@ let key: string;
 let tightKey: string;
 let dir: string;
 let client: OpenAI;
+let logs: CapturedLogs;
 
 const PROMPT = 'Call me Ishmael. Some years ago, never mind how long precisely, having little or no money in my purse,';
 
@@ -54,7 +47,7 @@ describe('gateway over a running text network', { tags: ['slow'] }, () => {
       chain: net.network.chain,
       // the test network's validator key: miners answer registered validators only
       signer: localnetKeys('test', 'text', 'validator', 0).hotkey,
-      log: createLogger({ level: 'silent' }),
+      log: (logs = captureLogs('info')).logger,
       scorer: validator,
       keys,
       // every request spot-checked, so the test can see organic traffic reach the moving averages
@@ -207,6 +200,16 @@ describe('gateway over a running text network', { tags: ['slow'] }, () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
     for (const name of refs) expect(doc.components.schemas[name]).toBeDefined();
     expect(doc.components.schemas.SubnetRequest.required).toEqual(expect.arrayContaining(['prompt', 'maxTokens']));
+  });
+
+  it('logs each request by key id, never the key or the prompt', () => {
+    const served = logs.records().filter((r) => r.event === 'gateway.request');
+    expect(served.length).toBeGreaterThan(0);
+    expect(served[0]).toMatchObject({ route: expect.any(String), key: expect.stringMatching(/^key_/) });
+    expect(logs.records().some((r) => r.event === 'gateway.refused' && r.code === 'SK_GATEWAY_RATE_LIMITED')).toBe(
+      true,
+    );
+    for (const secret of [key, tightKey, 'Ishmael']) expect(logs.text()).not.toContain(secret);
   });
 
   // last: stops the miners

@@ -41,13 +41,14 @@ describe('gateway over a running text network', { tags: ['slow'] }, () => {
     const keys = ApiKeyStore.open(join(dir, 'keys.json'));
     key = keys.add({ name: 'app', requestsPerMinute: 1000 }).key;
     tightKey = keys.add({ name: 'tight', requestsPerMinute: 1 }).key;
+    logs = captureLogs('info');
     gateway = await Gateway.create({
       subnet: await loadSubnet(text, { cwd: process.cwd() }),
       netuid: net.network.netuidOf('text'),
       chain: net.network.chain,
       // the test network's validator key: miners answer registered validators only
       signer: localnetKeys('test', 'text', 'validator', 0).hotkey,
-      log: (logs = captureLogs('info')).logger,
+      log: logs.logger,
       scorer: validator,
       keys,
       // every request spot-checked, so the test can see organic traffic reach the moving averages

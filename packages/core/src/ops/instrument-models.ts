@@ -40,29 +40,46 @@ function wrapHandle(
   metrics: OpsMetrics,
 ): unknown {
   const at = OPTIONS_INDEX[task];
+  const timed = (given: ModelCallOptions = {}): ModelCallOptions => ({
+    ...given,
+    onTiming: (timing: CallTiming) => {
+      metrics.modelBatchSize.observe({ model }, timing.batchSize);
+      given.onTiming?.(timing);
+    },
+  });
+  const ok = (): void => {
+    metrics.modelCalls.inc({ model, outcome: 'ok' });
+  };
+  const failed = (err: unknown): never => {
+    metrics.modelCalls.inc({ model, outcome: errorCode(err) });
+    metrics.countError(err);
+    throw err;
+  };
+  // text streams run through the same slot (alone in their batch): counted when they end
+  async function* counted(pieces: AsyncIterable<string>): AsyncIterable<string> {
+    try {
+      yield* pieces;
+      ok();
+    } catch (err) {
+      failed(err);
+    }
+  }
   return new Proxy(handle, {
     apply(target, thisArg, args: unknown[]) {
-      const given = (args[at] ?? {}) as ModelCallOptions;
       const next = [...args];
-      next[at] = {
-        ...given,
-        onTiming: (timing: CallTiming) => {
-          metrics.modelBatchSize.observe({ model }, timing.batchSize);
-          given.onTiming?.(timing);
-        },
-      };
-      const result = Reflect.apply(target, thisArg, next) as Promise<unknown>;
-      return result.then(
-        (value) => {
-          metrics.modelCalls.inc({ model, outcome: 'ok' });
-          return value;
-        },
-        (err: unknown) => {
-          metrics.modelCalls.inc({ model, outcome: errorCode(err) });
-          metrics.countError(err);
-          throw err;
-        },
-      );
+      next[at] = timed(args[at] as ModelCallOptions | undefined);
+      return (Reflect.apply(target, thisArg, next) as Promise<unknown>).then((value) => {
+        ok();
+        return value;
+      }, failed);
+    },
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (prop !== 'stream' || typeof value !== 'function') return value;
+      return (prompt: string, options?: ModelCallOptions) =>
+        counted(
+          (value as (p: string, o: ModelCallOptions) => AsyncIterable<string>).call(target, prompt, timed(options)),
+        );
     },
   });
 }

@@ -124,6 +124,7 @@ describe('instrumentation', () => {
           fixture: 'tiny-bert',
           batch: { maxWaitMs: 50 },
         },
+        gen: { task: 'text-generation', model: 'Xenova/gpt2', fixture: 'tiny-gpt2' },
       });
       const timings: number[] = [];
       // three concurrent calls share one batch; the caller's own onTiming still fires
@@ -138,6 +139,13 @@ describe('instrumentation', () => {
       expect(sample(text, 'subnetkit_model_calls_total', { ...m, outcome: 'ok' })).toBe(3);
       expect(sample(text, 'subnetkit_model_calls_total', { ...m, outcome: 'SK_MODEL_BAD_INPUT' })).toBe(1);
       expect(sample(text, 'subnetkit_errors_total', { code: 'SK_MODEL_BAD_INPUT' })).toBe(1);
+      // a stream counts once, when it ends, with its own batch of one
+      const pieces: string[] = [];
+      for await (const piece of models.gen.stream('Hello', { maxNewTokens: 3 })) pieces.push(piece);
+      expect(pieces.length).toBeGreaterThan(0);
+      const after = await metrics.render();
+      expect(sample(after, 'subnetkit_model_calls_total', { model: 'Xenova/gpt2', outcome: 'ok' })).toBe(1);
+      expect(sample(after, 'subnetkit_model_batch_size_sum', { model: 'Xenova/gpt2' })).toBe(1);
     } finally {
       await runtime.dispose();
     }

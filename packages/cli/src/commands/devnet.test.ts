@@ -21,6 +21,13 @@ describe('subnetkit devnet', () => {
     expect(err.text()).toMatch(/SK_CLI_USAGE/);
   });
 
+  it('refuses a bad --history with a usage error', async () => {
+    const err = sink();
+    const code = await main(['devnet', '--history', '-1'], { stdout: sink().stream, stderr: err.stream });
+    expect(code).toBe(2);
+    expect(err.text()).toMatch(/SK_CLI_USAGE.*--history/);
+  });
+
   it('serves the local chain to @polkadot/api clients until shutdown', async () => {
     const out = sink();
     const stop = new AbortController();

@@ -17,6 +17,7 @@ interface DevnetFlags {
   host: string;
   blockTime: string;
   dataDir?: string;
+  history: string;
   json?: boolean;
   logLevel: string;
 }
@@ -38,6 +39,16 @@ export function parseBlockTime(text: string): BlockTime {
   return Math.round(ms);
 }
 
+function parseHistory(text: string): number {
+  const blocks = Number(text);
+  if (!Number.isInteger(blocks) || blocks < 0 || blocks > 100_000) {
+    throw new SubnetkitError('SK_CLI_USAGE', `--history "${text}" must be an integer between 0 and 100000.`, {
+      history: text,
+    });
+  }
+  return blocks;
+}
+
 function parsePort(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -57,17 +68,20 @@ export function registerDevnetCommand(program: Command, ctx: CliContext): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--block-time <duration>', 'block interval (12s, 250ms), "instant" or "manual"', '12s')
     .option('--data-dir <dir>', 'persist the chain in this directory (default: in memory)')
+    .option('--history <blocks>', 'recent blocks whose state stays queryable at their hash', '256')
     .option('--log-level <level>', 'log level on stderr', 'warn')
     .option('--json', 'print the endpoint as one JSON object on stdout')
     .action(async (flags: DevnetFlags) => {
       const port = parsePort(flags.port);
       const blockTime = parseBlockTime(flags.blockTime);
+      const historyBlocks = parseHistory(flags.history);
       const logger = createLogger({ level: flags.logLevel });
       const dataDir = flags.dataDir ? resolve(ctx.cwd, flags.dataDir) : undefined;
       const chain = await createLocalChain({
         genesis: devGenesis(),
         blockTime,
         logger,
+        historyBlocks,
         ...(dataDir ? { dataDir } : {}),
       });
       let devnet: Awaited<ReturnType<typeof startDevnet>>;

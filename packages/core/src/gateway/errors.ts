@@ -1,4 +1,4 @@
-import { isSubnetkitError } from '../errors/subnetkit-error.js';
+import { isSubnetkitError, SubnetkitError } from '../errors/subnetkit-error.js';
 
 /** HTTP status and OpenAI error `type` of each code the gateway answers with. */
 const HTTP: Readonly<Record<string, { status: number; type: string } | undefined>> = {
@@ -36,4 +36,18 @@ export function errorReply(err: unknown): ErrorReply {
       },
     },
   };
+}
+
+/**
+ * Why no miner's answer came back: every asked miner timed out (504), or none gave a valid answer
+ * (503, try again after `retryAfterS`).
+ */
+export function noAnswerError(statuses: readonly number[], timeoutMs: number, retryAfterS: number): SubnetkitError {
+  if (statuses.length > 0 && statuses.every((s) => s === 408))
+    return new SubnetkitError('SK_GATEWAY_TIMEOUT', `No miner answered within ${timeoutMs} ms.`, {});
+  return new SubnetkitError(
+    'SK_GATEWAY_NO_MINER',
+    `None of the ${statuses.length} miners asked gave a valid answer (statuses ${statuses.join(', ')}); retry later.`,
+    { retryAfterS },
+  );
 }

@@ -23,7 +23,7 @@ import { Dendrite } from '../protocol/dendrite.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { createRandom, type Random } from '../util/random.js';
 import type { Signer } from '../util/signer.js';
-import { errorReply } from './errors.js';
+import { errorReply, noAnswerError } from './errors.js';
 import type { ApiKeyStore } from './keys.js';
 import {
   chatBody,
@@ -305,13 +305,7 @@ export class Gateway {
   }
 
   #noAnswer(statuses: number[]): SubnetkitError {
-    if (statuses.length > 0 && statuses.every((s) => s === 408))
-      return new SubnetkitError('SK_GATEWAY_TIMEOUT', `No miner answered within ${this.#timeoutMs} ms.`, {});
-    return new SubnetkitError(
-      'SK_GATEWAY_NO_MINER',
-      `None of the ${statuses.length} miners asked gave a valid answer (statuses ${statuses.join(', ')}); retry later.`,
-      { retryAfterS: this.#o.retryAfterS ?? 5 },
-    );
+    return noAnswerError(statuses, this.#timeoutMs, this.#o.retryAfterS ?? 5);
   }
 
   #track(p: Promise<void>): void {

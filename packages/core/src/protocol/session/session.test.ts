@@ -3,6 +3,7 @@
  * cases (replay, tamper, wrong peer, expiry) against session-authenticated requests.
  */
 import { bytesToHex } from '@noble/hashes/utils';
+import fc from 'fast-check';
 import { request } from 'undici';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -191,6 +192,33 @@ describe('session mode', () => {
       status: 403,
       message: 'Forbidden. Key is blacklisted: Unrecognized hotkey.',
     });
+  });
+
+  it('answers malformed session headers 401 and malformed hellos 400, and keeps serving (property)', async () => {
+    const { origin, target } = await startAxon();
+    const sess = await handshake(origin, alice, bob.address);
+    const s = { id: sess.id as string, key: sess.key as Buffer };
+    const header = fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('0', '-1', '1e3', '9'.repeat(20), s.id));
+    await fc.assert(
+      fc.asyncProperty(header, header, header, async (id, seq, mac) => {
+        const r = sessionRequest(s, 1_000_000);
+        const headers = { ...r.headers, sk_session: id, sk_session_seq: seq, sk_session_mac: mac };
+        // header values must be sendable: undici refuses control characters itself
+        if (Object.values(headers).some((v) => /[^\t\x20-\x7e]/.test(v))) return;
+        const res = await send(origin, { headers, body: r.body });
+        expect(res.status).toBe(401);
+        expect(res.message).toMatch(/^Not Verified with error: Session /);
+      }),
+      { numRuns: 60 },
+    );
+    for (const body of ['', 'null', '[]', '{"dendrite_hotkey":1}', '{', JSON.stringify({ nonce: 'x' })]) {
+      const res = await request(`${origin}${SESSION_PATH}`, { method: 'POST', body });
+      await res.body.dump();
+      expect(res.statusCode).toBe(400);
+    }
+    const d = new Dendrite({ signer: alice, externalIp: '127.0.0.1' });
+    cleanups.push(() => d.close());
+    expect((await d.query(target, Echo, { text: 'still', n: 1 })).status).toBe(200);
   });
 
   it('expires sessions with 401, and a dendrite whose session the axon dropped resends signed', async () => {

@@ -20,7 +20,6 @@ import {
   hyperparametersFromRuntime,
   type Json,
   metagraphFromRuntime,
-  sparseRows,
   subnetInfoFromStorage,
   toBig,
   toNum,
@@ -29,6 +28,7 @@ import {
 export { type ProviderInterface, resolveEndpoint, SUBTENSOR_ENDPOINTS } from './connection.js';
 
 import { chainEvents, type EventRecordLike } from './events.js';
+import { readMetagraphFromStorage, readWeightRows } from './metagraph.js';
 import { storageReader } from './storage.js';
 import { submitCall } from './submit.js';
 
@@ -66,7 +66,8 @@ function accountOrEmpty(value: Json | undefined): string {
 export async function createSubtensorChain(options: SubtensorChainOptions): Promise<Chain> {
   const connection = await connectSubtensor(options);
   const { api, url, timeoutMs, call } = connection;
-  const { storage, read, readMany, runtime } = storageReader(api, options.runtimeApis !== false);
+  const reader = storageReader(api, options.runtimeApis !== false);
+  const { storage, read, readMany, runtime } = reader;
   const toChainEvents = chainEvents(api);
   const submit = (signer: Signer, chainCall: ChainCall): Promise<ExtrinsicResult> =>
     submitCall(connection, signer, chainCall, { read, toChainEvents });
@@ -144,83 +145,10 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
     });
   };
 
-  const metagraphFromStorage = async (netuid: number, block: number): Promise<Metagraph> => {
-    const n = toNum(await read('SubtensorModule', 'SubnetworkN', netuid));
-    const vec = async (item: string): Promise<Json[]> => {
-      const v = await read('SubtensorModule', item, netuid);
-      return Array.isArray(v) ? v : [];
-    };
-    const keys = storage('SubtensorModule', 'Keys');
-    const hotkeyEntries = keys ? await keys.entries(netuid) : [];
-    const hotkeys: string[] = Array.from({ length: n }, () => '');
-    for (const [key, value] of hotkeyEntries) {
-      const uid = (key.args[1] as unknown as { toNumber(): number }).toNumber();
-      if (uid < n) hotkeys[uid] = value.toString();
-    }
-    const vectors = await Promise.all(
-      [
-        'Rank',
-        'Trust',
-        'Consensus',
-        'ValidatorTrust',
-        'Incentive',
-        'Dividends',
-        'Emission',
-        'Active',
-        'ValidatorPermit',
-        'LastUpdate',
-        'PruningScores',
-      ].map(vec),
-    );
-    const [rank, trust, consensus, vtrust, incentive, dividends, emission, active, permit, lastUpdate, pruning] =
-      vectors as [Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[], Json[]];
-    const neurons = await Promise.all(
-      hotkeys.map(async (hotkey, uid) => {
-        const [coldkey, axon, alpha, regBlock] = await Promise.all([
-          read('SubtensorModule', 'Owner', hotkey),
-          read('SubtensorModule', 'Axons', netuid, hotkey),
-          read('SubtensorModule', 'TotalHotkeyAlpha', hotkey, netuid),
-          read('SubtensorModule', 'BlockAtRegistration', netuid, uid),
-        ]);
-        return { coldkey, axon, alpha, regBlock };
-      }),
-    );
-    const neuronsLite: Json = hotkeys.map((hotkey, uid) => ({
-      hotkey,
-      coldkey: (neurons[uid]?.coldkey as string) ?? '',
-      uid,
-      netuid,
-      active: active[uid] ?? false,
-      axonInfo: neurons[uid]?.axon ?? null,
-      stake: [[(neurons[uid]?.coldkey as string) ?? '', neurons[uid]?.alpha ?? 0]],
-      rank: rank[uid] ?? 0,
-      emission: emission[uid] ?? 0,
-      incentive: incentive[uid] ?? 0,
-      consensus: consensus[uid] ?? 0,
-      trust: trust[uid] ?? 0,
-      validatorTrust: vtrust[uid] ?? 0,
-      dividends: dividends[uid] ?? 0,
-      lastUpdate: lastUpdate[uid] ?? 0,
-      validatorPermit: permit[uid] ?? false,
-      pruningScore: pruning[uid] ?? 0,
-    }));
-    const mg = metagraphFromRuntime(netuid, block, neuronsLite, null);
-    mg.blockAtRegistration = neurons.map((x) => toNum(x.regBlock ?? 0));
-    return mg;
-  };
-
-  const weightRows = async (item: 'Weights' | 'Bonds', netuid: number, n: number): Promise<[number, number][][]> => {
-    const fn = storage('SubtensorModule', item);
-    if (!fn) return Array.from({ length: n }, () => []);
-    const entries = await fn.entries(netuid);
-    return sparseRows(
-      n,
-      entries.map(([key, value]) => [
-        (key.args[1] as unknown as { toNumber(): number }).toNumber(),
-        value.toJSON() as Json,
-      ]),
-    );
-  };
+  const metagraphFromStorage = (netuid: number, block: number): Promise<Metagraph> =>
+    readMetagraphFromStorage(reader, netuid, block);
+  const weightRows = (item: 'Weights' | 'Bonds', netuid: number, n: number): Promise<[number, number][][]> =>
+    readWeightRows(reader, item, netuid, n);
 
   const blockListeners = new Set<(header: BlockHeader) => void>();
   const eventListeners = new Set<(events: ChainEvent[], header: BlockHeader) => void>();

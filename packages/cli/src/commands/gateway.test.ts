@@ -260,5 +260,8 @@ describe('subnetkit gateway: keys and bad input', () => {
     expect(badPort.stderr).toMatch(/SK_CLI_USAGE.*--port/);
     const badShare = await run(['gateway', '--subnet', 'text', '--no-auth', '--spot-check', '2']);
     expect(badShare.stderr).toMatch(/SK_CLI_USAGE.*--spot-check/);
+    const open = await run(['gateway', '--subnet', 'text', '--no-auth', '--host', '0.0.0.0']);
+    expect(open.code).toBe(2);
+    expect(open.stderr).toMatch(/SK_CLI_USAGE.*--no-auth is for loopback only/);
   });
 });

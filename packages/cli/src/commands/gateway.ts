@@ -103,6 +103,13 @@ async function runGateway(ctx: CliContext, flags: GatewayFlags): Promise<void> {
   const hedge = numberFlag(flags.hedge, '--hedge', 1, 16);
   const spotCheckRate = numberFlag(flags.spotCheck, '--spot-check', 0, 1, false);
   const timeoutMs = flags.timeout === undefined ? undefined : numberFlag(flags.timeout, '--timeout', 1, 600_000);
+  // without keys anyone who reaches the port spends the validator's standing with its miners
+  if (!flags.auth && !/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(flags.host))
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      `--no-auth is for loopback only; with --host ${flags.host} add API keys.`,
+      {},
+    );
   const keys = flags.auth ? ApiKeyStore.open(resolve(ctx.cwd, flags.keys)) : undefined;
   if (keys && keys.size === 0)
     throw new SubnetkitError(

@@ -115,6 +115,8 @@ async function child(mode: string): Promise<void> {
       concurrency: { maxConcurrent: 1024, maxQueue: 1024 },
       maxConnections: 20_000,
       headersTimeoutMs: 120_000,
+      // the session part opens one session per connection, 32 for one dendrite hotkey
+      session: { maxPerHotkey: 64 },
     }).attach(Echo, async (req) => ({ echoed: req.text, doubled: req.n * 2 }));
     const port = await axon.listen(0, '127.0.0.1');
     send({ type: 'ready', port, hotkey: bob.address });

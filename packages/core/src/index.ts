@@ -13,6 +13,7 @@ export * from './chain/subtensor/index.js';
 export type * from './chain/types.js';
 export * from './config/index.js';
 export * from './consensus/index.js';
+export * from './dashboard/index.js';
 export {
   type CreateRuntimeOptions,
   createRuntime,

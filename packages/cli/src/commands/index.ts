@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { registerChainCommands } from './chain-ops.js';
 import { registerConsensusCommand } from './consensus.js';
+import { registerDashboardCommand } from './dashboard.js';
 import { registerDevnetCommand } from './devnet.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerGatewayCommand } from './gateway.js';
@@ -20,6 +21,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerChainCommands(program, ctx);
   registerWalletCommand(program, ctx);
   registerConsensusCommand(program, ctx);
+  registerDashboardCommand(program, ctx);
   registerDevnetCommand(program, ctx);
   registerNewCommand(program, ctx);
   registerDoctorCommand(program, ctx);

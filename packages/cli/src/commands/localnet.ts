@@ -12,10 +12,12 @@ import {
   isSubnetkitError,
   LocalNetwork,
   localChainEngine,
+  localNetworkSource,
   type NetworkSummary,
   readValidatorStateJson,
   renderHtmlReport,
   SubnetkitError,
+  startDashboard,
   startDevnet,
   systemClock,
 } from '@subnetkit/core';
@@ -30,6 +32,7 @@ import { toJson } from '../output.js';
 import { ensurePortFree } from '../ports.js';
 import { withProgress } from '../progress.js';
 import { interrupted, Teardown, unlessAborted } from '../teardown.js';
+import { dashboardPort, serveDashboard } from './dashboard.js';
 
 interface LocalnetOptions {
   subnets?: string;
@@ -47,6 +50,8 @@ interface LocalnetOptions {
   network?: string;
   funder: string;
   moveDamagedChain?: boolean;
+  dashboard: boolean;
+  dashboardPort: string;
 }
 
 /** Where `subnetkit query` finds a running localnet's miners. */
@@ -99,6 +104,8 @@ export function registerLocalnetCommand(program: Command, ctx: CliContext): void
       '--move-damaged-chain',
       'if the chain database in the data dir is damaged, move it aside (chain.damaged-<time>) and start a new chain; the rest of the data dir is kept',
     )
+    .option('--dashboard-port <port>', 'port of the live dashboard on 127.0.0.1 (0 picks a free one)', '0')
+    .option('--no-dashboard', 'do not serve the live dashboard')
     .option('--json', 'print the final summary as one JSON document (with --epochs)')
     .action((opts: LocalnetOptions) => runLocalnet(ctx, opts));
 }
@@ -187,6 +194,8 @@ async function runLocalnet(ctx: CliContext, opts: LocalnetOptions): Promise<void
   const dataDir = resolve(ctx.cwd, opts.dataDir);
   // a taken RPC port or a damaged chain fails now, before models load and neurons register
   if (opts.rpcPort) await ensurePortFree(Number(opts.rpcPort), '127.0.0.1', 'the chain RPC', 'rpc-port');
+  const dashPort = dashboardPort(opts.dashboardPort, 'dashboard-port');
+  if (opts.dashboard && dashPort > 0) await ensurePortFree(dashPort, '127.0.0.1', 'the dashboard', 'dashboard-port');
   if (!opts.network) checkChainStore(ctx, dataDir, Boolean(opts.moveDamagedChain));
   if (!opts.network) checkValidatorFiles(join(dataDir, 'validators'));
   const teardown = new Teardown();
@@ -348,6 +357,18 @@ async function startAndRun(ctx: CliContext, opts: LocalnetOptions, plan: Plan, t
     : undefined;
   if (devnet) teardown.add(() => devnet.close());
   if (devnet) ctx.out.info(`chain RPC on ${devnet.url} (dev accounts //Alice … are funded)`);
+  if (opts.dashboard) {
+    const title = `Subnetkit localnet (${subnets.map((s) => s.definition.name).join(', ')})${opts.network ? ` on ${opts.network}` : ''}`;
+    const port = Number(opts.dashboardPort);
+    const dashboard = await serveDashboard(
+      async () => startDashboard(await localNetworkSource(network, title), { port, log }),
+      port,
+      'dashboard-port',
+    );
+    // stopped before the network (the teardown runs newest first), so no page reads a stopped chain
+    teardown.add(() => dashboard.close());
+    ctx.out.info(`dashboard on ${dashboard.url}`);
+  }
   const firstEpochMs = systemClock.now() - started;
   ctx.out.info(`network up in ${(firstEpochMs / 1000).toFixed(1)} s at block ${await network.chain.blockNumber()}`);
   // in-place redraws need a terminal that reports its width

@@ -105,6 +105,9 @@ export const ERROR_CODES = {
   // operations
   SK_OPS_SHUTDOWN_FORCED: 'A second SIGTERM/SIGINT forced the exit before the graceful shutdown finished.',
   SK_OPS_SHUTDOWN_TIMEOUT: 'A graceful shutdown did not finish within its deadline (--shutdown-timeout).',
+  // dashboard
+  SK_DASHBOARD_BAD_REQUEST: 'A dashboard URL has a malformed subnet id or uid (HTTP 400).',
+  SK_DASHBOARD_NOT_FOUND: 'A dashboard page, subnet or neuron does not exist (HTTP 404).',
   // generic
   SK_INTERNAL: 'An unexpected internal failure (a bug: please report it).',
 } as const;

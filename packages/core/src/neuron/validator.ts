@@ -53,6 +53,8 @@ export interface StepReport {
   answered: number;
   deferred: boolean;
   rewards: { uid: number; reward: number }[];
+  /** Each queried miner's round trip (dashboards: latency per neuron); `ok` false for a failed or timed-out call. */
+  latencies?: { uid: number; ok: boolean; latencyMs: number }[];
   timings: { challengeMs: number; fanOutMs: number; rewardMs: number };
 }
 
@@ -217,6 +219,7 @@ export class Validator {
       answered: results.filter((r) => r.ok).length,
       deferred: challenge.deferred !== undefined,
       rewards: rewards.map(({ uid, reward }) => ({ uid, reward })),
+      latencies: results.map((r) => ({ uid: r.uid, ok: r.ok, latencyMs: r.latencyMs })),
       timings: { challengeMs: t1 - t0, fanOutMs: t2 - t1, rewardMs: t3 - t2 },
     };
     this.#lastReport = report;

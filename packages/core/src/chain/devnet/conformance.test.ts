@@ -307,6 +307,60 @@ function conformance(name: string, start: () => Promise<Target>, tags: string[] 
       expect(stakers).toContain(bob.address);
     });
 
+    it('moves, transfers and swaps stake, and unstakes all (chain.md §9.1)', async () => {
+      const stakeOf = async (hot: string, cold: string, n: number): Promise<bigint> => {
+        const f = api.call.stakeInfoRuntimeApi?.getStakeInfoForHotkeyColdkeyNetuid;
+        if (!f) throw new Error('the metadata lacks get_stake_info_for_hotkey_coldkey_netuid');
+        const info = (await f(hot, cold, n)).toJSON() as { stake: number | string } | null;
+        return info ? BigInt(info.stake) : 0n;
+      };
+      const sm = (m: string) => call(api, 'subtensorModule', m);
+      const otherHot = (await entry(api, 'subtensorModule', 'keys').entries())
+        .map(([, v]) => v.toString())
+        .find((h) => h !== stakeHot);
+      if (!otherHot) throw new Error('no second registered hotkey');
+      await watch(await sm('addStake')(stakeHot, netuid, 20n * TAO).signAsync(charlie));
+      const held = await stakeOf(stakeHot, charlie.address, netuid);
+      expect(held).toBeGreaterThan(0n);
+
+      // to another coldkey within the subnet: the alpha changes hands (share rounding aside)
+      const part = held / 4n;
+      const daveBefore = await stakeOf(stakeHot, dave.address, netuid);
+      let w = await watch(await sm('transferStake')(dave.address, stakeHot, netuid, netuid, part).signAsync(charlie));
+      expect(w.failed).toBe(false);
+      const moved = (await stakeOf(stakeHot, dave.address, netuid)) - daveBefore;
+      expect(moved).toBeGreaterThanOrEqual(part - 1n);
+      expect(moved).toBeLessThanOrEqual(part);
+      expect((await eventsAt(w.blockHash)).map((e) => e.event.method)).toContain('StakeTransferred');
+
+      // to another hotkey of the same coldkey
+      w = await watch(await sm('moveStake')(stakeHot, otherHot, netuid, netuid, part).signAsync(charlie));
+      expect(w.failed).toBe(false);
+      expect(await stakeOf(otherHot, charlie.address, netuid)).toBeGreaterThanOrEqual(part - 1n);
+
+      // to root: sold into the subnet's pool (fee on that leg), bought 1:1 on root
+      expect(await stakeOf(stakeHot, charlie.address, 0)).toBe(0n);
+      w = await watch(await sm('swapStake')(stakeHot, netuid, 0, part).signAsync(charlie));
+      expect(w.failed).toBe(false);
+      const onRoot = await stakeOf(stakeHot, charlie.address, 0);
+      expect(onRoot).toBeGreaterThan(0n);
+      const swapped = (await eventsAt(w.blockHash)).find((e) => e.event.method === 'StakeSwapped');
+      expect(swapped && big(swapped.event.data[4] as Codec)).toBe(onRoot);
+      // the same subnet on both ends is refused
+      w = await watch(await sm('swapStake')(stakeHot, netuid, netuid, 1n).signAsync(charlie));
+      expect(w.failed).toBe(true);
+
+      // everything on stakeHot, root included, back to TAO
+      const freeBefore = await free(charlie.address);
+      w = await watch(await sm('unstakeAll')(stakeHot).signAsync(charlie));
+      expect(w.failed).toBe(false);
+      expect(await stakeOf(stakeHot, charlie.address, netuid)).toBe(0n);
+      expect(await stakeOf(stakeHot, charlie.address, 0)).toBe(0n);
+      expect(await free(charlie.address)).toBeGreaterThan(freeBefore);
+      const removed = (await eventsAt(w.blockHash)).filter((e) => e.event.method === 'StakeRemoved');
+      expect(removed).toHaveLength(2);
+    });
+
     it('queues a future nonce and applies it, in nonce order, once the gap fills', async () => {
       const n = await nextNonce(charlie);
       const before = await free(dave.address);

@@ -16,6 +16,7 @@ import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { sr25519Verify } from '../../util/sr25519.js';
 import { hyperparameterForSetter } from '../codec/hyperparameters.js';
 import type { EngineCall, RemarkCall } from '../local/extrinsic.js';
+import type { StakeMoveCall } from '../local/stake-moves.js';
 import { bigIntToIp } from '../subtensor/call-builder.js';
 import { TUPLE_EVENT_FIELDS } from '../subtensor/event-fields.js';
 import { signingBytes } from '../subtensor/signer-adapter.js';
@@ -378,7 +379,53 @@ export function methodToEngineCall(method: MethodLike & { args?: unknown[] }): E
     // nested batches and sudo inside a batch are refused like any call outside the subset
     return { pallet: 'Utility', method: mode, args: { calls: calls.map((c) => remarkOrCall(c)) } };
   }
-  return remarkOrCall(method);
+  return stakeMove(method) ?? remarkOrCall(method);
+}
+
+/** subtensor's stake moves (chain.md §9.1), applied by the local engine's `stake-moves.ts`. */
+function stakeMove(method: MethodLike): StakeMoveCall | null {
+  if (method.section !== 'subtensorModule') return null;
+  const a = (method.toJSON() as { args: Args }).args;
+  switch (method.method) {
+    case 'moveStake':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'move_stake',
+        args: {
+          originHotkey: String(a.origin_hotkey),
+          destinationHotkey: String(a.destination_hotkey),
+          originNetuid: num(a.origin_netuid),
+          destinationNetuid: num(a.destination_netuid),
+          alphaAmount: big(a.alpha_amount),
+        },
+      };
+    case 'transferStake':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'transfer_stake',
+        args: {
+          destinationColdkey: String(a.destination_coldkey),
+          hotkey: String(a.hotkey),
+          originNetuid: num(a.origin_netuid),
+          destinationNetuid: num(a.destination_netuid),
+          alphaAmount: big(a.alpha_amount),
+        },
+      };
+    case 'swapStake':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'swap_stake',
+        args: {
+          hotkey: String(a.hotkey),
+          originNetuid: num(a.origin_netuid),
+          destinationNetuid: num(a.destination_netuid),
+          alphaAmount: big(a.alpha_amount),
+        },
+      };
+    case 'unstakeAll':
+      return { pallet: 'SubtensorModule', method: 'unstake_all', args: { hotkey: String(a.hotkey) } };
+  }
+  return null;
 }
 
 function remarkOrCall(method: MethodLike & { args?: unknown[] }): ChainCall | RemarkCall {
@@ -565,7 +612,7 @@ function encodeEvent(
  */
 export function eventRecordFor(rt: DevnetRuntime, ev: ChainEvent, phase: unknown): EventRecordBytes | null {
   if (ev.pallet === 'System' && (ev.name === 'ExtrinsicSuccess' || ev.name === 'ExtrinsicFailed')) return null;
-  const table = TUPLE_EVENT_FIELDS[`${ev.pallet}.${ev.name}`];
+  const table = TUPLE_EVENT_FIELDS[`${ev.pallet}.${ev.name}`] ?? STAKE_MOVE_FIELDS[`${ev.pallet}.${ev.name}`];
   const event = encodeEvent(rt, ev.pallet, ev.name, (field, i) => {
     const key = field ? stringCamelCase(field) : (table?.[i] ?? String(i));
     const value = ev.data[key] ?? (field ? ev.data[field] : undefined) ?? ev.data[String(i)];
@@ -575,6 +622,27 @@ export function eventRecordFor(rt: DevnetRuntime, ev: ChainEvent, phase: unknown
   });
   return event ? { phase, event } : null;
 }
+
+/** Positional fields of the stake-move events (their order in the 343 metadata). */
+const STAKE_MOVE_FIELDS: Record<string, string[]> = {
+  'SubtensorModule.StakeMoved': [
+    'coldkey',
+    'originHotkey',
+    'originNetuid',
+    'destinationHotkey',
+    'destinationNetuid',
+    'tao',
+  ],
+  'SubtensorModule.StakeTransferred': [
+    'originColdkey',
+    'destinationColdkey',
+    'hotkey',
+    'originNetuid',
+    'destinationNetuid',
+    'tao',
+  ],
+  'SubtensorModule.StakeSwapped': ['coldkey', 'hotkey', 'originNetuid', 'destinationNetuid', 'tao'],
+};
 
 /** `System.ExtrinsicSuccess` / `ExtrinsicFailed` for extrinsic `index`. */
 export function outcomeRecord(

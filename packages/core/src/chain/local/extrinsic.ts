@@ -4,6 +4,7 @@ import type { Signer } from '../../util/signer.js';
 import type { ChainCall } from '../types.js';
 import { canonicalDecode, canonicalEncode, fromHex, toHex, utf8 } from './codec.js';
 import { isAddress, publicKeyOf, verifySr25519 } from './crypto.js';
+import type { StakeMoveCall } from './stake-moves.js';
 
 /** `System.remark` / `remark_with_event` (bytes as 0x-hex). */
 export type RemarkCall = { pallet: 'System'; method: 'remark' | 'remark_with_event'; args: { remark: string } };
@@ -15,6 +16,7 @@ export type RemarkCall = { pallet: 'System'; method: 'remark' | 'remark_with_eve
 export type EngineCall =
   | ChainCall
   | RemarkCall
+  | StakeMoveCall
   | { pallet: 'Utility'; method: 'batch' | 'batch_all' | 'force_batch'; args: { calls: (ChainCall | RemarkCall)[] } };
 
 /** A signed extrinsic of the local chain (our encoding: canonical JSON, sr25519 over the payload). */
@@ -148,8 +150,45 @@ const callSchema = z.discriminatedUnion('method', [
 
 /** pallet-utility's `batched_calls_limit` is far larger; this bounds one extrinsic's work. */
 const MAX_BATCH = 1024;
+const alphaAmount = u64;
 const engineCallSchema = z.union([
   callSchema,
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('move_stake'),
+    args: z
+      .object({
+        originHotkey: address,
+        destinationHotkey: address,
+        originNetuid: netuid,
+        destinationNetuid: netuid,
+        alphaAmount,
+      })
+      .strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('transfer_stake'),
+    args: z
+      .object({
+        destinationColdkey: address,
+        hotkey: address,
+        originNetuid: netuid,
+        destinationNetuid: netuid,
+        alphaAmount,
+      })
+      .strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('swap_stake'),
+    args: z.object({ hotkey: address, originNetuid: netuid, destinationNetuid: netuid, alphaAmount }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('unstake_all'),
+    args: z.object({ hotkey: address }).strict(),
+  }),
   z.object({
     pallet: z.literal('Utility'),
     method: z.enum(['batch', 'batch_all', 'force_batch']),

@@ -4,6 +4,7 @@ import type { ChainCall } from '../types.js';
 import { applyCall } from './calls.js';
 import type { EngineCall, RemarkCall } from './extrinsic.js';
 import type { CallContext } from './set-weights.js';
+import { applyStakeMove, type StakeMoveCall } from './stake-moves.js';
 
 /**
  * Applies an engine call: remarks and pallet-utility batches here, everything else through
@@ -17,12 +18,20 @@ export function applyEngineCall(ctx: CallContext, call: EngineCall): void {
     applyBatch(ctx, call.method, call.args.calls);
     return;
   }
+  if (isStakeMove(call)) {
+    applyStakeMove(ctx, call);
+    return;
+  }
   applyItem(ctx, call);
 }
 
-/** The calls a pool validates for an extrinsic: a batch's items, or the call itself. */
+const STAKE_MOVES = new Set(['move_stake', 'transfer_stake', 'swap_stake', 'unstake_all']);
+const isStakeMove = (call: EngineCall): call is StakeMoveCall => STAKE_MOVES.has(call.method);
+
+/** The calls a pool validates for an extrinsic: a batch's items, or the call itself (stake moves need none). */
 export function innerCalls(call: EngineCall): (ChainCall | RemarkCall)[] {
-  return call.pallet === 'Utility' ? call.args.calls : [call];
+  if (call.pallet === 'Utility') return call.args.calls;
+  return isStakeMove(call) ? [] : [call];
 }
 
 function applyItem(ctx: CallContext, call: ChainCall | RemarkCall): void {

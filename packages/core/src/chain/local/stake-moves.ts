@@ -1,0 +1,190 @@
+import { swapFee, swapOut } from './math.js';
+import type { CallContext } from './set-weights.js';
+import { type ChainState, fail } from './state.js';
+
+/**
+ * Stake moves (chain.md §9.1): `move_stake` (same coldkey, other hotkey and/or subnet),
+ * `transfer_stake` (to another coldkey, same hotkey), `swap_stake` (same hotkey and coldkey, other
+ * subnet) and `unstake_all` (every subnet, root too, to TAO). Across subnets the alpha is sold into
+ * the origin pool and the TAO bought into the destination pool; only one leg pays the swap fee (the
+ * destination's when the origin is root, else the origin's). Within one subnet the alpha just moves,
+ * with no swap.
+ */
+export type StakeMoveCall =
+  | {
+      pallet: 'SubtensorModule';
+      method: 'move_stake';
+      args: {
+        originHotkey: string;
+        destinationHotkey: string;
+        originNetuid: number;
+        destinationNetuid: number;
+        alphaAmount: bigint;
+      };
+    }
+  | {
+      pallet: 'SubtensorModule';
+      method: 'transfer_stake';
+      args: {
+        destinationColdkey: string;
+        hotkey: string;
+        originNetuid: number;
+        destinationNetuid: number;
+        alphaAmount: bigint;
+      };
+    }
+  | {
+      pallet: 'SubtensorModule';
+      method: 'swap_stake';
+      args: { hotkey: string; originNetuid: number; destinationNetuid: number; alphaAmount: bigint };
+    }
+  | { pallet: 'SubtensorModule'; method: 'unstake_all'; args: { hotkey: string } };
+
+export function applyStakeMove(ctx: CallContext, call: StakeMoveCall): void {
+  const { signer } = ctx;
+  switch (call.method) {
+    case 'move_stake': {
+      const a = call.args;
+      const tao = move(ctx, {
+        from: { hotkey: a.originHotkey, coldkey: signer, netuid: a.originNetuid },
+        to: { hotkey: a.destinationHotkey, coldkey: signer, netuid: a.destinationNetuid },
+        alpha: a.alphaAmount,
+      });
+      ctx.emit('StakeMoved', {
+        coldkey: signer,
+        originHotkey: a.originHotkey,
+        originNetuid: a.originNetuid,
+        destinationHotkey: a.destinationHotkey,
+        destinationNetuid: a.destinationNetuid,
+        tao,
+      });
+      return;
+    }
+    case 'transfer_stake': {
+      const a = call.args;
+      const tao = move(ctx, {
+        from: { hotkey: a.hotkey, coldkey: signer, netuid: a.originNetuid },
+        to: { hotkey: a.hotkey, coldkey: a.destinationColdkey, netuid: a.destinationNetuid },
+        alpha: a.alphaAmount,
+      });
+      ctx.emit('StakeTransferred', {
+        originColdkey: signer,
+        destinationColdkey: a.destinationColdkey,
+        hotkey: a.hotkey,
+        originNetuid: a.originNetuid,
+        destinationNetuid: a.destinationNetuid,
+        tao,
+      });
+      return;
+    }
+    case 'swap_stake': {
+      const a = call.args;
+      if (a.originNetuid === a.destinationNetuid) fail('SameNetuid');
+      const tao = move(ctx, {
+        from: { hotkey: a.hotkey, coldkey: signer, netuid: a.originNetuid },
+        to: { hotkey: a.hotkey, coldkey: signer, netuid: a.destinationNetuid },
+        alpha: a.alphaAmount,
+      });
+      ctx.emit('StakeSwapped', {
+        coldkey: signer,
+        hotkey: a.hotkey,
+        originNetuid: a.originNetuid,
+        destinationNetuid: a.destinationNetuid,
+        tao,
+      });
+      return;
+    }
+    case 'unstake_all':
+      unstakeAll(ctx, call.args.hotkey);
+      return;
+  }
+}
+
+interface Position {
+  hotkey: string;
+  coldkey: string;
+  netuid: number;
+}
+
+const isStable = (st: ChainState, netuid: number): boolean => st.subnetOrFail(netuid).mechanism === 0;
+
+/** Checks both ends, then moves `alpha`; returns the TAO value moved (at the pool price within one subnet). */
+function move(ctx: CallContext, m: { from: Position; to: Position; alpha: bigint }): bigint {
+  const { st } = ctx;
+  const { from, to, alpha } = m;
+  const origin = st.subnetOrFail(from.netuid);
+  const dest = st.subnetOrFail(to.netuid);
+  if (from.netuid === to.netuid && from.hotkey === to.hotkey && from.coldkey === to.coldkey) fail('SameNetuid');
+  if (origin.mechanism !== 0 && !origin.subtokenEnabled) fail('SubtokenDisabled');
+  if (dest.mechanism !== 0 && !dest.subtokenEnabled) fail('SubtokenDisabled');
+  if (st.ownerOf(from.hotkey) === undefined || st.ownerOf(to.hotkey) === undefined) fail('HotKeyAccountNotExists');
+  if (alpha <= 0n) fail('AmountTooLow');
+  if (st.stakeOf(from.netuid, from.hotkey, from.coldkey) < alpha) fail('NotEnoughStakeToWithdraw');
+  if (from.netuid === to.netuid) {
+    // shares change hands at the pool's price: no swap, no fee
+    st.debitStake(from.netuid, from.hotkey, from.coldkey, alpha);
+    st.creditStake(to.netuid, to.hotkey, to.coldkey, alpha);
+    return origin.mechanism === 0 || origin.alphaIn === 0n ? alpha : (alpha * origin.taoIn) / origin.alphaIn;
+  }
+  const feeOnOrigin = from.netuid !== 0;
+  const tao = sell(st, from, alpha, feeOnOrigin);
+  if (tao <= st.params.minStake) fail('AmountTooLow');
+  buy(st, to, tao, !feeOnOrigin);
+  return tao;
+}
+
+/** Sells alpha of a position into its pool; returns the TAO out (the fee, if any, burned). */
+function sell(st: ChainState, pos: Position, alpha: bigint, payFee: boolean): bigint {
+  const s = st.subnetOrFail(pos.netuid);
+  const stable = isStable(st, pos.netuid);
+  const feeAlpha = stable || !payFee ? 0n : swapFee(alpha, st.params.swapFeeRate);
+  const net = alpha - feeAlpha;
+  const taoOut = stable ? net : swapOut(s.alphaIn, s.taoIn, net);
+  const taoFee = feeAlpha > 0n ? swapOut(s.alphaIn + net, s.taoIn - taoOut, feeAlpha) : 0n;
+  if (taoOut === 0n) fail('AmountTooLow');
+  if (!stable && s.taoIn - taoOut - taoFee < st.params.minimumReserve) fail('InsufficientLiquidity');
+  st.debitStake(pos.netuid, pos.hotkey, pos.coldkey, alpha);
+  st.patchSubnet(pos.netuid, {
+    taoIn: s.taoIn - taoOut - taoFee,
+    alphaIn: stable ? s.alphaIn : s.alphaIn + alpha,
+    alphaOut: s.alphaOut - alpha,
+  });
+  if (taoFee > 0n) st.setGlobals({ burned: st.globals().burned + taoFee });
+  return taoOut;
+}
+
+/** Buys alpha with TAO into a position (the fee, if any, burned); returns the alpha credited. */
+function buy(st: ChainState, pos: Position, tao: bigint, payFee: boolean): bigint {
+  const s = st.subnetOrFail(pos.netuid);
+  const stable = isStable(st, pos.netuid);
+  const fee = stable || !payFee ? 0n : swapFee(tao, st.params.swapFeeRate);
+  const net = tao - fee;
+  if (!stable && tao > 1000n * s.taoIn) fail('InsufficientLiquidity');
+  const alpha = stable ? net : swapOut(s.taoIn, s.alphaIn, net);
+  if (alpha <= 0n || (!stable && s.alphaIn - alpha < st.params.minimumReserve)) fail('InsufficientLiquidity');
+  st.patchSubnet(pos.netuid, {
+    taoIn: s.taoIn + net,
+    alphaIn: stable ? s.alphaIn : s.alphaIn - alpha,
+    alphaOut: s.alphaOut + alpha,
+  });
+  if (fee > 0n) st.setGlobals({ burned: st.globals().burned + fee });
+  st.creditStake(pos.netuid, pos.hotkey, pos.coldkey, alpha);
+  return alpha;
+}
+
+/** Every subnet (root included) where the signer stakes on `hotkey` → TAO, one `StakeRemoved` each. */
+function unstakeAll(ctx: CallContext, hotkey: string): void {
+  const { st, signer } = ctx;
+  if (st.ownerOf(hotkey) === undefined) fail('HotKeyAccountNotExists');
+  for (const netuid of st.globals().netuids) {
+    const alpha = st.stakeOf(netuid, hotkey, signer);
+    if (alpha === 0n) continue;
+    const s = st.subnetOrFail(netuid);
+    if (s.mechanism !== 0 && !s.subtokenEnabled) continue;
+    const before = st.subnetOrFail(netuid).taoIn;
+    const tao = sell(st, { hotkey, coldkey: signer, netuid }, alpha, true);
+    const fee = before - st.subnetOrFail(netuid).taoIn - tao;
+    st.addFree(signer, tao);
+    ctx.emit('StakeRemoved', { coldkey: signer, hotkey, tao, alpha, netuid, fee });
+  }
+}

@@ -109,6 +109,15 @@ describe.skipIf(!present)('the live dashboard in headless Chromium', { tags: ['s
       console.info(`dashboard screenshot: ${shot}`);
       await page.context().close();
     }
+    const page = await open(1400);
+    await page.goto(
+      new URL(`/subnets/${net.network.netuidOf('reverse')}/neurons/${net.network.miners()[0]!.uid}`, dashboard.url)
+        .href,
+    );
+    const shot = join(SHOTS, 'dashboard-neuron-1400.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.info(`dashboard screenshot: ${shot}`);
+    await page.context().close();
   });
 
   test('with scripting off: the page is complete, sorting goes through links, neuron pages open', async () => {

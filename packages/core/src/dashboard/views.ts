@@ -22,6 +22,8 @@ a{color:#0b57a4}
 .stats li{background:#fff;border:1px solid #e3e7ee;border-radius:6px;padding:.35rem .8rem;min-width:8rem}
 .stats b{display:block;font-size:1.15rem;font-variant-numeric:tabular-nums}
 .stats span{color:#4d5566;font-size:.85em}
+.table table{width:100%}
+@media (max-width:1100px){th,td{padding:.25rem .4rem}}
 th a{color:inherit;text-decoration:none}th a:hover,th a:focus{text-decoration:underline}
 th[aria-sort=ascending] a::after{content:" ▲"}th[aria-sort=descending] a::after{content:" ▼"}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;background:#fff;border:1px solid #e3e7ee;border-radius:6px;padding:.8rem 1rem}

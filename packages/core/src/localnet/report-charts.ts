@@ -153,6 +153,12 @@ export function renderHeatmapSvg(spec: HeatmapSpec): string {
         {
           type: 'heatmap',
           data: spec.values.flatMap((row, y) => row.map((v, x) => [x, y, Number(v.toFixed(4))])),
+          // values printed in the cells while they stay legible
+          label: {
+            show: spec.x.length <= 16,
+            fontSize: 10,
+            formatter: (p: { value: number[] }) => (p.value[2]! > 0 ? p.value[2]!.toFixed(2).replace(/^0/, '') : ''),
+          },
         },
       ],
     });

@@ -24,8 +24,8 @@ export const PAGE_CSS = `*{box-sizing:border-box}
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;padding:1.5rem;max-width:1400px;color:#1d2433;background:#fafbfc}
 h1{margin:0 0 .2rem}h2{margin-top:2.2rem;border-bottom:1px solid #d8dee6;padding-bottom:.3rem}
 small{color:#4d5566;font-weight:normal;font-size:.8em}.empty{color:#4d5566}
-.charts{display:flex;flex-wrap:wrap;gap:1rem}
-figure{margin:0;background:#fff;border:1px solid #e3e7ee;border-radius:6px;padding:.5rem;flex:1 1 440px;max-width:100%;min-width:0}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,400px),1fr));gap:1rem;align-items:start}
+figure{margin:0;background:#fff;border:1px solid #e3e7ee;border-radius:6px;padding:.5rem;min-width:0}
 figure svg{display:block;width:100%;height:auto}
 figcaption{text-align:center;color:#3d4455;font-size:.9em}
 .table{max-width:100%;overflow-x:auto;margin-top:1rem}

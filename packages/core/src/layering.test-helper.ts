@@ -161,6 +161,11 @@ export const FORBIDDEN: readonly { from: RegExp; to: RegExp; why: string }[] = [
   },
   { from: /^neuron\/miner/, to: /^neuron\/validator/, why: 'the roles are independent' },
   {
+    from: /^di\/(?!from-config\.ts$)/,
+    to: /^chain\/(local|subtensor|devnet)\//,
+    why: 'only di/from-config.ts picks a backend; the container holds whatever Chain it is given',
+  },
+  {
     from: /^chain\//,
     to: /^protocol\/(?!ip\.ts$)/,
     why: "the chain may use the protocol's pure IP text rules (protocol/ip.ts), never the axon or dendrite",

@@ -73,6 +73,7 @@ describe('core layering', () => {
     expect(layerViolations([edge('localnet/network.ts', 'testing/create-test-network.ts')])).toHaveLength(1);
     // the composition root may pick a backend; a neuron may not
     expect(layerViolations([edge('di/from-config.ts', 'chain/subtensor/subtensor-chain.ts')])).toEqual([]);
+    expect(layerViolations([edge('di/create-runtime.ts', 'chain/local/local-chain.ts')])).toHaveLength(1);
     expect(layerViolations([edge('neuron/compose.ts', 'chain/local/local-chain.ts')])).toHaveLength(1);
     // erased imports do not order module loading
     expect(runtimeCycles([edge('a.ts', 'b.ts'), edge('b.ts', 'a.ts', true)])).toEqual([]);

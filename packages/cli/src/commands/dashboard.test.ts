@@ -20,7 +20,8 @@ function fingerprint(dir: string): Record<string, string> {
   for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
     const file = join(dir, entry);
     const st = statSync(file);
-    if (!st.isFile()) continue;
+    // lock.mdb is LMDB's table of reader slots, which every reader (read-only ones too) takes; not data
+    if (!st.isFile() || entry.endsWith('lock.mdb')) continue;
     out[entry] = `${st.size} ${st.mtimeMs} ${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
   }
   return out;

@@ -17,16 +17,16 @@ import { cliConfig } from '../load.js';
 import { renderTable } from '../table.js';
 import { registerSubnetsAvailable } from './subnets-available.js';
 
-type Flags = WalletFlags &
+export type Flags = WalletFlags &
   NetworkFlags & { json?: boolean; yes?: boolean; netuid?: string; amount?: string; dest?: string; fromUri?: string };
 
-function withNetwork(cmd: Command): Command {
+export function withNetwork(cmd: Command): Command {
   return cmd
     .option('--network <network>', "'local' (embedded chain in --data-dir), finney, test, or a ws:// endpoint")
     .option('--data-dir <dir>', 'data dir of the local chain (network local)');
 }
 
-function withWallet(cmd: Command): Command {
+export function withWallet(cmd: Command): Command {
   return cmd
     .option('--wallet <name>', 'wallet name')
     .option('--hotkey <name>', 'hotkey name')
@@ -37,7 +37,7 @@ function withWallet(cmd: Command): Command {
  * Opens the chain for one command and always closes it. Read-only commands open a local chain
  * read-only (a running or stopped localnet's, by default) and never create one.
  */
-async function withChain<T>(
+export async function withChain<T>(
   ctx: CliContext,
   flags: Flags,
   fn: (chain: Awaited<ReturnType<typeof openChain>>, config: Awaited<ReturnType<typeof cliConfig>>) => Promise<T>,
@@ -53,7 +53,7 @@ async function withChain<T>(
   }
 }
 
-const READ_ONLY = { readOnly: true };
+export const READ_ONLY = { readOnly: true };
 /** Subnet fields that are amounts in rao (shown in τ). */
 const RAO_FIELDS = /burn|lock|cost|stake|balance|emission|reserve|tao/i;
 

@@ -1,0 +1,226 @@
+import {
+  type Chain,
+  HYPERPARAMETERS,
+  type HyperparameterSpec,
+  hyperparameterSpec,
+  type SubnetHyperparameters,
+  type SubnetInfo,
+  SubnetkitError,
+} from '@subnetkit/core';
+import type { Command } from 'commander';
+import { confirmOrAbort, formatTao, keyFromUri, netuidOf, unlockColdkey, walletFrom } from '../chain-access.js';
+import type { CliContext } from '../context.js';
+import { renderTable } from '../table.js';
+import { type Flags, READ_ONLY, withChain, withNetwork, withWallet } from './chain-ops.js';
+
+type AdminFlags = Flags & { param?: string; value?: string; name?: string; identity?: string };
+
+/** One row of `subnets hyperparameters`: registry facts plus the chain's current value. */
+export interface HyperparameterRow {
+  name: string;
+  value: string | number | boolean | null;
+  /** owner: the subnet owner (or root) may set it; root: sudo only; null: no setter. */
+  settableBy: 'owner' | 'root' | null;
+}
+
+const SPECS = HYPERPARAMETERS as readonly HyperparameterSpec[];
+
+const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** The chain's value of a registry entry: the engine's field, the runtime-API field, or the camelCased name. */
+function currentValue(h: SubnetHyperparameters, spec: HyperparameterSpec): HyperparameterRow['value'] {
+  for (const key of [spec.field, spec.runtime, camel(spec.name)]) {
+    if (key === undefined) continue;
+    const v = h[key];
+    if (typeof v === 'bigint') return v.toString();
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
+  }
+  return null;
+}
+
+export function hyperparameterRows(h: SubnetHyperparameters): HyperparameterRow[] {
+  return SPECS.map((spec) => ({ name: spec.name, value: currentValue(h, spec), settableBy: spec.who ?? null }));
+}
+
+const MAX = { u16: 0xffffn, u32: 0xffff_ffffn, u64: 0xffff_ffff_ffff_ffffn } as const;
+
+/** Validates `--value` against the registry's kind; the chain still checks its own bounds. */
+export function parseHyperparameterValue(spec: HyperparameterSpec, text: string): bigint | number | boolean {
+  const t = text.trim().toLowerCase();
+  if (spec.kind === 'bool') {
+    if (t === 'true' || t === '1') return true;
+    if (t === 'false' || t === '0') return false;
+    throw new SubnetkitError('SK_CLI_USAGE', `--value of ${spec.name} must be true or false, got '${text}'.`, {
+      param: spec.name,
+    });
+  }
+  const max = MAX[spec.kind];
+  if (!/^\d{1,20}$/.test(t) || BigInt(t) > max)
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      `--value of ${spec.name} must be an integer from 0 to ${max} (${spec.kind}), got '${text}'.`,
+      { param: spec.name },
+    );
+  return spec.kind === 'u64' ? BigInt(t) : Number(t);
+}
+
+/** The settable registry entry for `--param`, or a usage error naming the settable ones. */
+function settableSpec(name: string | undefined): HyperparameterSpec & { who: 'owner' | 'root' } {
+  const spec = name ? hyperparameterSpec(name) : undefined;
+  if (spec?.who && spec.field) return spec as HyperparameterSpec & { who: 'owner' | 'root' };
+  const known = SPECS.filter((s) => s.who && s.field).map((s) => s.name);
+  throw new SubnetkitError(
+    'SK_CLI_USAGE',
+    spec
+      ? `--param ${spec.name} has no setter (read-only on subtensor).`
+      : `--param must be a settable hyperparameter (${known.join(', ')}), got '${name ?? ''}'.`,
+    { param: name ?? null },
+  );
+}
+
+async function existingSubnet(chain: Chain, netuid: number): Promise<SubnetInfo> {
+  const info = await chain.subnet(netuid);
+  if (!info) throw new SubnetkitError('SK_CHAIN_NOT_FOUND', `Subnet ${netuid} does not exist.`, { netuid });
+  return info;
+}
+
+async function runHyperparameters(ctx: CliContext, flags: AdminFlags): Promise<void> {
+  await withChain(
+    ctx,
+    flags,
+    async (chain) => {
+      const netuid = netuidOf(flags.netuid);
+      await existingSubnet(chain, netuid);
+      const rows = hyperparameterRows(await chain.hyperparameters(netuid));
+      if (flags.json) return ctx.out.json({ netuid, hyperparameters: rows });
+      const table = rows.map((r) => [r.name, r.value === null ? '-' : String(r.value), r.settableBy ?? '-']);
+      for (const line of renderTable(['hyperparameter', 'value', 'settable by'], table, ['left', 'right', 'left']))
+        ctx.out.line(line);
+    },
+    READ_ONLY,
+  );
+}
+
+async function runSudoSet(ctx: CliContext, flags: AdminFlags): Promise<void> {
+  // everything the command line says is checked before the chain is opened
+  const netuid = netuidOf(flags.netuid);
+  const spec = settableSpec(flags.param);
+  if (flags.value === undefined) throw new SubnetkitError('SK_CLI_USAGE', '--value is required.', {});
+  const value = parseHyperparameterValue(spec, flags.value);
+  if (spec.who === 'root' && !flags.fromUri)
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      `${spec.name} is root-only: pass the sudo key with --from-uri (e.g. //Alice on a local or dev chain).`,
+      { param: spec.name },
+    );
+  const sudo = flags.fromUri ? await keyFromUri(flags.fromUri, 'from-uri') : undefined;
+  await withChain(ctx, flags, async (chain, config) => {
+    // dev keys sign only on dev chains: a live chain's sudo is not a public URI
+    if (sudo && chain.chainType === 'Live')
+      throw new SubnetkitError(
+        'SK_CLI_USAGE',
+        '--from-uri signs only on local and development chains; this chain is Live.',
+        { chainType: chain.chainType },
+      );
+    const info = await existingSubnet(chain, netuid);
+    const wallet = sudo ? undefined : walletFrom(ctx, config, flags);
+    // refused here rather than by the chain, so a wrong wallet costs no fee and asks no password
+    const owner = wallet ? (await wallet.coldkeypub()).address : undefined;
+    if (owner !== undefined && owner !== info.owner)
+      throw new SubnetkitError(
+        'SK_CLI_USAGE',
+        `Wallet ${wallet?.name} (${owner}) does not own subnet ${netuid}: only its owner, or the sudo key (--from-uri), may set ${spec.name}.`,
+        { netuid, owner: info.owner },
+      );
+    const before = currentValue(await chain.hyperparameters(netuid), spec);
+    await confirmOrAbort(ctx, flags.yes, `Set ${spec.name} of subnet ${netuid} from ${before} to ${value}?`);
+    const signer = sudo ?? (await unlockColdkey(ctx, wallet ?? walletFrom(ctx, config, flags)));
+    const result = await chain.submit(signer, {
+      pallet: 'AdminUtils',
+      method: 'set_hyperparameter',
+      args: { netuid, name: spec.name, value },
+    });
+    const after = currentValue(await chain.hyperparameters(netuid), spec);
+    const data = { netuid, param: spec.name, before, value: after, block: result.blockNumber };
+    if (flags.json) ctx.out.json(data);
+    else ctx.out.line(`${spec.name} of subnet ${netuid}: ${before} → ${after} (block ${result.blockNumber})`);
+  });
+}
+
+async function runCreate(ctx: CliContext, flags: AdminFlags): Promise<void> {
+  if (flags.identity !== undefined)
+    // the Chain interface has no register_network_with_identity call yet; --name sets the identity's name
+    throw new SubnetkitError(
+      'SK_CLI_NOT_AVAILABLE',
+      '--identity needs register_network_with_identity, which no chain backend offers through the CLI yet; use --name to set the subnet name.',
+      {},
+    );
+  if (flags.name !== undefined && !/^[\x20-\x7e]{1,64}$/.test(flags.name))
+    throw new SubnetkitError('SK_CLI_USAGE', '--name must be 1-64 printable ASCII characters.', {});
+  await withChain(ctx, flags, async (chain, config) => {
+    const wallet = walletFrom(ctx, config, flags);
+    const hotkey = await wallet.hotkey();
+    const cost = await chain.networkLockCost();
+    await confirmOrAbort(ctx, flags.yes, `Create a subnet owned by this wallet, locking ${formatTao(cost)} TAO?`);
+    const coldkey = await unlockColdkey(ctx, wallet);
+    const before = new Set((await chain.subnets()).map((s) => s.netuid));
+    const result = await chain.submit(coldkey, {
+      pallet: 'SubtensorModule',
+      method: 'register_network',
+      args: { hotkey: hotkey.address },
+    });
+    // the new netuid from the NetworkAdded event, else the subnet that was not there before
+    const added = result.events.find((e) => e.name === 'NetworkAdded');
+    const fromEvent = Number(added?.data.netuid ?? added?.data['0']);
+    const netuid = Number.isInteger(fromEvent)
+      ? fromEvent
+      : (await chain.subnets()).find((s) => !before.has(s.netuid) && s.owner === coldkey.address)?.netuid;
+    if (netuid === undefined)
+      throw new SubnetkitError('SK_CHAIN_NOT_FOUND', 'The subnet was registered but its netuid was not found.', {});
+    if (flags.name !== undefined)
+      await chain.submit(coldkey, {
+        pallet: 'SubtensorModule',
+        method: 'set_subnet_identity',
+        args: { netuid, name: flags.name },
+      });
+    const data = {
+      netuid,
+      owner: coldkey.address,
+      ownerHotkey: hotkey.address,
+      locked: cost,
+      block: result.blockNumber,
+    };
+    if (flags.json) ctx.out.json(flags.name === undefined ? data : { ...data, name: flags.name });
+    else ctx.out.line(`created subnet ${netuid} (locked ${formatTao(cost)} TAO) in block ${result.blockNumber}`);
+  });
+}
+
+/** `subnets hyperparameters`, `subnets create` and `sudo set` (btcli's subnet admin commands). */
+export function registerSubnetAdmin(program: Command, ctx: CliContext): void {
+  const subnets = program.commands.find((c) => c.name() === 'subnets') ?? program.command('subnets');
+  withNetwork(subnets.command('hyperparameters'))
+    .description('every hyperparameter of a subnet, its value and who may set it')
+    .requiredOption('--netuid <n>', 'subnet id')
+    .option('--json', 'print JSON')
+    .action((flags: AdminFlags) => runHyperparameters(ctx, flags));
+  withWallet(withNetwork(subnets.command('create')))
+    .description('register a new subnet owned by the wallet (register_network; locks the lock cost)')
+    .option('--name <name>', "the subnet's identity name (set_subnet_identity after registering)")
+    .option('--identity <json>', 'full subnet identity (needs register_network_with_identity; not offered yet)')
+    .option('--yes', 'do not ask for confirmation of the lock cost')
+    .option('--json', 'print JSON')
+    .action((flags: AdminFlags) => runCreate(ctx, flags));
+
+  const sudo = program.command('sudo').description('subnet owner and root (sudo) administration');
+  withWallet(withNetwork(sudo.command('set')))
+    .description(
+      "set a subnet hyperparameter (owner-settable: the owner's wallet; root-only: --from-uri on dev chains)",
+    )
+    .requiredOption('--netuid <n>', 'subnet id')
+    .requiredOption('--param <name>', 'hyperparameter name (see `subnets hyperparameters`)')
+    .requiredOption('--value <v>', 'new value: an integer, or true/false')
+    .option('--from-uri <uri>', 'sign as this dev key (e.g. //Alice, the sudo key of local and dev chains)')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--json', 'print JSON')
+    .action((flags: AdminFlags) => runSudoSet(ctx, flags));
+}

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLocalChain, devGenesis, localChainEngine, startDevnet } from '@subnetkit/core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { sink } from '../capture.test-helper.js';
 import { main } from '../main.js';
@@ -111,5 +112,53 @@ describe('subnetkit dashboard --network <stopped localnet data dir>', { tags: ['
     }
     expect(await serving).toBe(0);
     expect(fingerprint(dataDir)).toEqual(before);
+  });
+});
+
+describe('subnetkit dashboard --network ws://…', { tags: ['slow'] }, () => {
+  it('reads a chain over JSON-RPC and streams its new blocks', async () => {
+    const chain = await createLocalChain({ genesis: devGenesis(), blockTime: 'manual' });
+    const devnet = await startDevnet({ engine: localChainEngine(chain), port: 0 });
+    const out = sink();
+    const stop = new AbortController();
+    const serving = main(['dashboard', '--network', devnet.url, '--port', '0', '--json'], {
+      stdout: out.stream,
+      stderr: sink().stream,
+      shutdown: stop.signal,
+    });
+    try {
+      await vi.waitFor(() => expect(out.text()).toMatch(/"url"/), { timeout: 120_000, interval: 50 });
+      const { url } = JSON.parse(out.text()) as { url: string };
+      const snap = (await (await fetch(new URL('/api/snapshot', url))).json()) as {
+        block: number;
+        subnets: { netuid: number; neurons: unknown[] }[];
+      };
+      expect(snap.block).toBe(await chain.blockNumber());
+      expect(snap.subnets.map((s) => s.netuid)).toEqual(
+        (await chain.subnets()).map((s) => s.netuid).filter((n) => n !== 0),
+      );
+      // the live stream: the current block at once, then the next one the chain produces
+      const events = await fetch(new URL('/api/events', url));
+      const reader = events.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      const blockSeen = async (n: number) => {
+        while (!text.includes(`"block":${n},`)) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error('the stream ended');
+          text += decoder.decode(value, { stream: true });
+        }
+      };
+      await blockSeen(snap.block);
+      await chain.advance(1);
+      await blockSeen(snap.block + 1);
+      await reader.cancel();
+    } finally {
+      stop.abort();
+      await serving;
+      await devnet.close();
+      await chain.close();
+    }
+    expect(await serving).toBe(0);
   });
 });

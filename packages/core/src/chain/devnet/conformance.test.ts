@@ -308,8 +308,9 @@ function conformance(name: string, start: () => Promise<Target>, tags: string[] 
     });
 
     it('moves, transfers and swaps stake, and unstakes all (chain.md §9.1)', async () => {
-      const stakeOf = async (hot: string, cold: string, n: number): Promise<bigint> => {
-        const f = api.call.stakeInfoRuntimeApi?.getStakeInfoForHotkeyColdkeyNetuid;
+      // read at the block that applied a move: a live chain's emissions change stake values later
+      const stakeOf = async (hot: string, cold: string, n: number, hash?: string): Promise<bigint> => {
+        const f = (hash ? await api.at(hash) : api).call.stakeInfoRuntimeApi?.getStakeInfoForHotkeyColdkeyNetuid;
         if (!f) throw new Error('the metadata lacks get_stake_info_for_hotkey_coldkey_netuid');
         const info = (await f(hot, cold, n)).toJSON() as { stake: number | string } | null;
         return info ? BigInt(info.stake) : 0n;
@@ -323,26 +324,26 @@ function conformance(name: string, start: () => Promise<Target>, tags: string[] 
       const held = await stakeOf(stakeHot, charlie.address, netuid);
       expect(held).toBeGreaterThan(0n);
 
-      // to another coldkey within the subnet: the alpha changes hands (share rounding aside)
+      // to another (fresh) coldkey within the subnet: the alpha changes hands (share rounding aside)
       const part = held / 4n;
-      const daveBefore = await stakeOf(stakeHot, dave.address, netuid);
-      let w = await watch(await sm('transferStake')(dave.address, stakeHot, netuid, netuid, part).signAsync(charlie));
+      const receiver = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//StakeReceiver').address;
+      let w = await watch(await sm('transferStake')(receiver, stakeHot, netuid, netuid, part).signAsync(charlie));
       expect(w.failed).toBe(false);
-      const moved = (await stakeOf(stakeHot, dave.address, netuid)) - daveBefore;
-      expect(moved).toBeGreaterThanOrEqual(part - 1n);
+      const moved = await stakeOf(stakeHot, receiver, netuid, w.blockHash);
+      expect(moved).toBeGreaterThanOrEqual(part - 2n);
       expect(moved).toBeLessThanOrEqual(part);
       expect((await eventsAt(w.blockHash)).map((e) => e.event.method)).toContain('StakeTransferred');
 
       // to another hotkey of the same coldkey
       w = await watch(await sm('moveStake')(stakeHot, otherHot, netuid, netuid, part).signAsync(charlie));
       expect(w.failed).toBe(false);
-      expect(await stakeOf(otherHot, charlie.address, netuid)).toBeGreaterThanOrEqual(part - 1n);
+      expect(await stakeOf(otherHot, charlie.address, netuid, w.blockHash)).toBeGreaterThanOrEqual(part - 2n);
 
       // to root: sold into the subnet's pool (fee on that leg), bought 1:1 on root
       expect(await stakeOf(stakeHot, charlie.address, 0)).toBe(0n);
       w = await watch(await sm('swapStake')(stakeHot, netuid, 0, part).signAsync(charlie));
       expect(w.failed).toBe(false);
-      const onRoot = await stakeOf(stakeHot, charlie.address, 0);
+      const onRoot = await stakeOf(stakeHot, charlie.address, 0, w.blockHash);
       expect(onRoot).toBeGreaterThan(0n);
       const swapped = (await eventsAt(w.blockHash)).find((e) => e.event.method === 'StakeSwapped');
       expect(swapped && big(swapped.event.data[4] as Codec)).toBe(onRoot);
@@ -359,6 +360,51 @@ function conformance(name: string, start: () => Promise<Target>, tags: string[] 
       expect(await free(charlie.address)).toBeGreaterThan(freeBefore);
       const removed = (await eventsAt(w.blockHash)).filter((e) => e.event.method === 'StakeRemoved');
       expect(removed).toHaveLength(2);
+    });
+
+    it('stakes and unstakes with a price limit (add_stake_limit / remove_stake_limit, chain.md §4.2)', async () => {
+      const sm = (m: string) => call(api, 'subtensorModule', m);
+      const priceAt = async (hash: string): Promise<bigint> => {
+        const at = await api.at(hash);
+        const y = big(await entry(at, 'subtensorModule', 'subnetTAO')(netuid));
+        const x = big(await entry(at, 'subtensorModule', 'subnetAlphaIn')(netuid));
+        return (y * TAO) / x;
+      };
+      const head = (await api.rpc.chain.getFinalizedHead()).toHex();
+      const price = await priceAt(head);
+      const amount = big(await entry(await api.at(head), 'subtensorModule', 'subnetTAO')(netuid)) / 10n;
+      const lastField = async (hash: string, method: string, index: number) => {
+        const ev = (await eventsAt(hash)).find((e) => e.event.method === method);
+        if (!ev) throw new Error(`no ${method} event`);
+        return big(ev.event.data[index] as Codec);
+      };
+      // a buy limit below the price, and all-or-nothing past the limit, fail
+      let w = await watch(await sm('addStakeLimit')(stakeHot, netuid, amount, price / 2n, true).signAsync(bob));
+      expect(w.failed).toBe(true);
+      const limit = (price * 105n) / 100n;
+      w = await watch(await sm('addStakeLimit')(stakeHot, netuid, amount, limit, false).signAsync(bob));
+      expect(w.failed).toBe(true);
+      // partial: only what keeps the price at or below the limit is bought
+      w = await watch(await sm('addStakeLimit')(stakeHot, netuid, amount, limit, true).signAsync(bob));
+      expect(w.failed).toBe(false);
+      const staked = await lastField(w.blockHash, 'StakeAdded', 2);
+      expect(staked).toBeGreaterThan(0n);
+      expect(staked).toBeLessThan(amount);
+      expect(await priceAt(w.blockHash)).toBeLessThanOrEqual(limit);
+
+      // sell with a floor: only part of a large sale goes through, the price stays at or above it
+      const now = await priceAt(w.blockHash);
+      // the buy above moved the price up about 5 %: selling it all would pass a 1 % floor
+      const floor = (now * 99n) / 100n;
+      const alphaOut = await lastField(w.blockHash, 'StakeAdded', 3);
+      w = await watch(await sm('removeStakeLimit')(stakeHot, netuid, alphaOut, floor, false).signAsync(bob));
+      expect(w.failed).toBe(true);
+      w = await watch(await sm('removeStakeLimit')(stakeHot, netuid, alphaOut, floor, true).signAsync(bob));
+      expect(w.failed).toBe(false);
+      const sold = await lastField(w.blockHash, 'StakeRemoved', 3);
+      expect(sold).toBeGreaterThan(0n);
+      expect(sold).toBeLessThan(alphaOut);
+      expect(await priceAt(w.blockHash)).toBeGreaterThanOrEqual(floor);
     });
 
     it('queues a future nonce and applies it, in nonce order, once the gap fills', async () => {

@@ -22,6 +22,8 @@ const CALL_WEIGHT: Record<string, bigint> = {
   'subtensorModule.transferStake': 520_000_000n,
   'subtensorModule.swapStake': 520_000_000n,
   'subtensorModule.unstakeAll': 600_000_000n,
+  'subtensorModule.addStakeLimit': 360_000_000n,
+  'subtensorModule.removeStakeLimit': 360_000_000n,
   'subtensorModule.burnedRegister': 410_000_000n,
   'subtensorModule.registerNetwork': 580_000_000n,
   'subtensorModule.startCall': 120_000_000n,

@@ -424,6 +424,30 @@ function stakeMove(method: MethodLike): StakeMoveCall | null {
       };
     case 'unstakeAll':
       return { pallet: 'SubtensorModule', method: 'unstake_all', args: { hotkey: String(a.hotkey) } };
+    case 'addStakeLimit':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'add_stake_limit',
+        args: {
+          hotkey: String(a.hotkey),
+          netuid: num(a.netuid),
+          amountStaked: big(a.amount_staked),
+          limitPrice: big(a.limit_price),
+          allowPartial: a.allow_partial === true,
+        },
+      };
+    case 'removeStakeLimit':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'remove_stake_limit',
+        args: {
+          hotkey: String(a.hotkey),
+          netuid: num(a.netuid),
+          amountUnstaked: big(a.amount_unstaked),
+          limitPrice: big(a.limit_price),
+          allowPartial: a.allow_partial === true,
+        },
+      };
   }
   return null;
 }

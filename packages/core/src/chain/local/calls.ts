@@ -263,7 +263,7 @@ function revealWeights(
   ctx.emit('WeightsRevealed', { hotkey: signer, netuidIndex: a.netuid, hash });
 }
 
-function addStake(ctx: CallContext, hotkey: string, netuid: number, amount: bigint): void {
+export function addStake(ctx: CallContext, hotkey: string, netuid: number, amount: bigint): void {
   const { st, signer } = ctx;
   const s = st.subnetOrFail(netuid);
   const stable = s.mechanism === 0;
@@ -297,7 +297,7 @@ function addStake(ctx: CallContext, hotkey: string, netuid: number, amount: bigi
   ctx.emit('StakeAdded', { coldkey: signer, hotkey, tao: amount, alpha, netuid, fee });
 }
 
-function removeStake(ctx: CallContext, hotkey: string, netuid: number, amount: bigint): void {
+export function removeStake(ctx: CallContext, hotkey: string, netuid: number, amount: bigint): void {
   const { st, signer } = ctx;
   const s = st.subnetOrFail(netuid);
   const stable = s.mechanism === 0;

@@ -190,6 +190,18 @@ const engineCallSchema = z.union([
     args: z.object({ hotkey: address }).strict(),
   }),
   z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('add_stake_limit'),
+    args: z.object({ hotkey: address, netuid, amountStaked: u64, limitPrice: u64, allowPartial: z.boolean() }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('remove_stake_limit'),
+    args: z
+      .object({ hotkey: address, netuid, amountUnstaked: u64, limitPrice: u64, allowPartial: z.boolean() })
+      .strict(),
+  }),
+  z.object({
     pallet: z.literal('Utility'),
     method: z.enum(['batch', 'batch_all', 'force_batch']),
     args: z.object({ calls: z.array(callSchema).max(MAX_BATCH) }).strict(),

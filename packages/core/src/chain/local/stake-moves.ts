@@ -1,3 +1,4 @@
+import { addStake, removeStake } from './calls.js';
 import { swapFee, swapOut } from './math.js';
 import type { CallContext } from './set-weights.js';
 import { type ChainState, fail } from './state.js';
@@ -38,7 +39,17 @@ export type StakeMoveCall =
       method: 'swap_stake';
       args: { hotkey: string; originNetuid: number; destinationNetuid: number; alphaAmount: bigint };
     }
-  | { pallet: 'SubtensorModule'; method: 'unstake_all'; args: { hotkey: string } };
+  | { pallet: 'SubtensorModule'; method: 'unstake_all'; args: { hotkey: string } }
+  | {
+      pallet: 'SubtensorModule';
+      method: 'add_stake_limit';
+      args: { hotkey: string; netuid: number; amountStaked: bigint; limitPrice: bigint; allowPartial: boolean };
+    }
+  | {
+      pallet: 'SubtensorModule';
+      method: 'remove_stake_limit';
+      args: { hotkey: string; netuid: number; amountUnstaked: bigint; limitPrice: bigint; allowPartial: boolean };
+    };
 
 export function applyStakeMove(ctx: CallContext, call: StakeMoveCall): void {
   const { signer } = ctx;
@@ -97,7 +108,73 @@ export function applyStakeMove(ctx: CallContext, call: StakeMoveCall): void {
     case 'unstake_all':
       unstakeAll(ctx, call.args.hotkey);
       return;
+    case 'add_stake_limit': {
+      const a = call.args;
+      const max = maxAmount(ctx.st, a.netuid, a.limitPrice, 'buy');
+      addStake(ctx, a.hotkey, a.netuid, limited(a.amountStaked, max, a.allowPartial));
+      return;
+    }
+    case 'remove_stake_limit': {
+      const a = call.args;
+      const max = maxAmount(ctx.st, a.netuid, a.limitPrice, 'sell');
+      removeStake(ctx, a.hotkey, a.netuid, limited(a.amountUnstaked, max, a.allowPartial));
+      return;
+    }
   }
+}
+
+/** Rao per alpha a limit price counts in. */
+const PRICE_UNIT = 1_000_000_000n;
+
+/** The requested amount, or the most the limit allows: all of it with `allowPartial`, else a failure. */
+function limited(amount: bigint, max: bigint, allowPartial: boolean): bigint {
+  if (amount <= max) return amount;
+  if (!allowPartial) fail('SlippageTooHigh');
+  return max;
+}
+
+/**
+ * The largest gross input (TAO to buy with, alpha to sell) that keeps the price on the right side of
+ * `limitPrice` (rao per alpha), chain.md §4.2 with 0.5/0.5 weights: a buy may move the price up to
+ * the limit, `Δy = √(y·x·p_lim) − y` (the fee on top); a sell down to it, `Δx = √(x·y/p_lim) − x`.
+ * The price must start strictly below (buy) or above (sell) the limit (`PriceLimitExceeded`). A
+ * stable pool has no slippage: a buy limit ≥ 1 (a sell limit ≤ 1) TAO per alpha allows any amount.
+ */
+function maxAmount(st: ChainState, netuid: number, limitPrice: bigint, side: 'buy' | 'sell'): bigint {
+  const s = st.subnetOrFail(netuid);
+  const unlimited = 0xffff_ffff_ffff_ffffn;
+  if (s.mechanism === 0) {
+    const ok = side === 'buy' ? limitPrice >= PRICE_UNIT : limitPrice <= PRICE_UNIT;
+    return ok ? unlimited : 0n;
+  }
+  const { taoIn: y, alphaIn: x } = s;
+  if (x === 0n || y === 0n || limitPrice === 0n) return side === 'sell' ? unlimited : 0n;
+  // current price vs limit, cross-multiplied: p = y / x (TAO per alpha), limit in rao per alpha
+  const below = y * PRICE_UNIT < limitPrice * x;
+  const above = y * PRICE_UNIT > limitPrice * x;
+  if ((side === 'buy' && !below) || (side === 'sell' && !above)) fail('PriceLimitExceeded');
+  const net =
+    side === 'buy' ? isqrt((y * x * limitPrice) / PRICE_UNIT) - y : isqrt((x * y * PRICE_UNIT) / limitPrice) - x;
+  if (net <= 0n) return 0n;
+  // a sale's alpha fee is sold into the pool too (chain-differences.md: pool maths), so the whole
+  // sale moves the price; a buy's TAO fee is burned before the swap, so the buy adds it on top
+  if (side === 'sell') return net;
+  const f = BigInt(st.params.swapFeeRate);
+  return net + (net * f) / (65535n - f);
+}
+
+function isqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+  // Newton steps from the float estimate, then fix the last unit
+  for (;;) {
+    const next = (x + n / x) / 2n;
+    if (next >= x) break;
+    x = next;
+  }
+  while (x * x > n) x--;
+  while ((x + 1n) * (x + 1n) <= n) x++;
+  return x;
 }
 
 interface Position {

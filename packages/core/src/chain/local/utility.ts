@@ -25,7 +25,14 @@ export function applyEngineCall(ctx: CallContext, call: EngineCall): void {
   applyItem(ctx, call);
 }
 
-const STAKE_MOVES = new Set(['move_stake', 'transfer_stake', 'swap_stake', 'unstake_all']);
+const STAKE_MOVES = new Set([
+  'move_stake',
+  'transfer_stake',
+  'swap_stake',
+  'unstake_all',
+  'add_stake_limit',
+  'remove_stake_limit',
+]);
 const isStakeMove = (call: EngineCall): call is StakeMoveCall => STAKE_MOVES.has(call.method);
 
 /** The calls a pool validates for an extrinsic: a batch's items, or the call itself (stake moves need none). */

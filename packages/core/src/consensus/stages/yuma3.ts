@@ -38,24 +38,20 @@ export function liquidAlphaEma(
   const steep = I32F32.fromInt(hp.alphaSigmoidSteepness);
   // the sigmoid depends only on the chosen difference, so cache by it
   const cache = new Map<number, number>();
-  // runs of equal differences are common (every weight at or under consensus gives 0): a one-entry
-  // memo in front of the map
-  let lastD = -1;
-  let lastA = 0;
-  const rate = (c: number, w: number, b: number): number => {
-    let d: number;
-    if (w >= b) d = w - c;
-    else d = b - w;
-    d = d < 0 ? 0 : Math.min(d, ONE_N);
-    if (d === lastD) return lastA;
+  const sigmoidOf = (d: number): number => {
     let a = cache.get(d);
     if (a === undefined) {
       a = Number(alphaFromDiff(BigInt(d), lo, hi, steep));
       cache.set(d, a);
     }
-    lastD = d;
-    lastA = a;
     return a;
+  };
+  // a difference of 0 is the common case (every weight at or under consensus and over its bond):
+  // its rate is held in a constant, with no map lookup and no state written per cell
+  const rateAtZero = sigmoidOf(0);
+  const rate = (c: number, w: number, b: number): number => {
+    const d = w >= b ? w - c : b - w;
+    return d <= 0 ? rateAtZero : sigmoidOf(Math.min(d, ONE_N));
   };
   // only cells the weights row lists survive, so Wb's size bounds the output
   const ptr = new Int32Array(n + 1);

@@ -1,0 +1,107 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sink } from '../capture.test-helper.js';
+import { main } from '../main.js';
+
+// The same views and admin commands through the subtensor backend: an in-process devnet (one for
+// this file) reached over ws://, as against a subtensor node.
+let root: string;
+let network: string[];
+let stop: AbortController;
+let devnet: Promise<number>;
+
+async function run(args: string[]) {
+  const out = sink();
+  const err = sink();
+  const code = await main(args, { stdout: out.stream, stderr: err.stream, env: {}, cwd: root });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+async function json<T>(args: string[]): Promise<T> {
+  const r = await run([...args, '--json']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as T;
+}
+
+interface Row {
+  name: string;
+  value: string | number | boolean | null;
+}
+async function hyper(netuid: number): Promise<Record<string, Row['value']>> {
+  const r = await json<{ hyperparameters: Row[] }>([
+    'subnets',
+    'hyperparameters',
+    '--netuid',
+    String(netuid),
+    ...network,
+  ]);
+  return Object.fromEntries(r.hyperparameters.map((h) => [h.name, h.value]));
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'sk-cli-admin-devnet-'));
+  stop = new AbortController();
+  const out = sink();
+  devnet = main(['devnet', '--port', '0', '--block-time', 'instant', '--data-dir', join(root, 'devnet'), '--json'], {
+    stdout: out.stream,
+    stderr: sink().stream,
+    shutdown: stop.signal,
+    cwd: root,
+  });
+  await vi.waitFor(() => expect(out.text()).toMatch(/"url"/), { timeout: 300_000, interval: 100 });
+  network = ['--network', (JSON.parse(out.text()) as { url: string }).url];
+});
+afterAll(async () => {
+  stop.abort();
+  await devnet;
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('wallet views and subnet admin over a devnet (subtensor backend)', () => {
+  it('creates a subnet, sets owner and root hyperparameters, and shows the wallet on it', async () => {
+    const wallets = ['--wallet-path', join(root, 'wallets')];
+    expect((await run(['wallet', 'create', '--name', 'owner', '--no-password', ...wallets, '--json'])).code).toBe(0);
+    const coldkey = (await json<{ coldkey: string }>(['wallet', 'show', '--name', 'owner', ...wallets])).coldkey;
+    const me = ['--wallet', 'owner', ...wallets, ...network];
+    await json(['transfer', ...network, '--from-uri', '//Alice', '--dest', coldkey, '--amount', '2000', '--yes']);
+    expect((await json<{ wallets: { free: string }[] }>(['wallet', 'balance', ...me])).wallets[0]?.free).toBe(
+      String(2000n * 1_000_000_000n),
+    );
+
+    const { netuid } = await json<{ netuid: number }>(['subnets', 'create', '--yes', ...me]);
+    const n = String(netuid);
+    const start = await hyper(netuid);
+    expect(start.tempo).toEqual(expect.any(Number));
+
+    await json(['sudo', 'set', '--netuid', n, '--param', 'rho', '--value', '21', '--yes', ...me]);
+    await json([
+      'sudo',
+      'set',
+      '--netuid',
+      n,
+      '--param',
+      'kappa',
+      '--value',
+      '30001',
+      '--yes',
+      '--from-uri',
+      '//Alice',
+      ...network,
+    ]);
+    await json(['sudo', 'set', '--netuid', n, '--param', 'liquid_alpha_enabled', '--value', 'true', '--yes', ...me]);
+    const after = await hyper(netuid);
+    expect(after).toMatchObject({ rho: 21, kappa: 30001, liquid_alpha_enabled: true });
+    expect(start).not.toMatchObject({ rho: 21, kappa: 30001, liquid_alpha_enabled: true });
+
+    // the owner hotkey is registered on its new subnet
+    const overview = await json<{ neurons: { netuid: number; hotkeyName: string | null }[] }>([
+      'wallet',
+      'overview',
+      ...me,
+    ]);
+    expect(overview.neurons).toContainEqual(expect.objectContaining({ netuid, hotkeyName: 'default' }));
+  });
+});

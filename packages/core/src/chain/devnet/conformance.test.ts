@@ -757,6 +757,36 @@ function conformance(name: string, start: () => Promise<Target>, tags: string[] 
       expect(await nextNonce(bob)).toBe(n + 3);
       expect(await free(charlie.address)).toBe(before + 3n * TAO);
     });
+
+    // last: it adds a subnet, which the netuid lists above would not expect
+    it('registers a subnet with its identity (register_network_with_identity)', async () => {
+      const hot = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Charlie//conformance-subnet').address;
+      const before = num(await entry(api, 'subtensorModule', 'totalNetworks')());
+      const identity = {
+        subnetName: 'conform',
+        githubRepo: '',
+        subnetContact: '',
+        subnetUrl: '',
+        discord: '',
+        description: '',
+        logoUrl: '',
+        additional: '',
+      };
+      const w = await watch(
+        await call(api, 'subtensorModule', 'registerNetworkWithIdentity')(hot, identity).signAsync(charlie),
+      );
+      expect(w.failed).toBe(false);
+      const at = await api.at(w.blockHash);
+      expect(num(await entry(at, 'subtensorModule', 'totalNetworks')())).toBe(before + 1);
+      const added = (await eventsAt(w.blockHash)).find((e) => e.event.method === 'NetworkAdded');
+      if (!added) throw new Error('no NetworkAdded event');
+      const created = num(added.event.data[0] as Codec);
+      expect((await entry(at, 'subtensorModule', 'subnetOwner')(created)).toString()).toBe(charlie.address);
+      const info = (await at.call.subnetInfoRuntimeApi?.getDynamicInfo?.(created))?.toJSON() as {
+        subnetName: number[];
+      };
+      expect(String.fromCharCode(...info.subnetName)).toBe('conform');
+    });
   });
 }
 

@@ -26,6 +26,7 @@ const CALL_WEIGHT: Record<string, bigint> = {
   'subtensorModule.removeStakeLimit': 360_000_000n,
   'subtensorModule.burnedRegister': 410_000_000n,
   'subtensorModule.registerNetwork': 580_000_000n,
+  'subtensorModule.registerNetworkWithIdentity': 600_000_000n,
   'subtensorModule.startCall': 120_000_000n,
   'subtensorModule.setSubnetIdentity': 120_000_000n,
   'utility.batch': 20_000_000n,

@@ -424,6 +424,18 @@ function stakeMove(method: MethodLike): StakeMoveCall | null {
       };
     case 'unstakeAll':
       return { pallet: 'SubtensorModule', method: 'unstake_all', args: { hotkey: String(a.hotkey) } };
+    case 'registerNetworkWithIdentity': {
+      const identity = a.identity as { subnet_name?: string; subnetName?: string } | null;
+      const raw = identity?.subnet_name ?? identity?.subnetName;
+      return {
+        pallet: 'SubtensorModule',
+        method: 'register_network_with_identity',
+        args: {
+          hotkey: String(a.hotkey),
+          ...(typeof raw === 'string' ? { name: u8aToString(hexToU8a(raw)) } : {}),
+        },
+      };
+    }
     case 'addStakeLimit':
       return {
         pallet: 'SubtensorModule',

@@ -94,7 +94,7 @@ function transfer(ctx: CallContext, dest: string, value: bigint, keepAlive: bool
   ctx.emit('Transfer', { from: signer, to: dest, amount: value }, 'Balances');
 }
 
-function registerNetwork(ctx: CallContext, hotkey: string): void {
+export function registerNetwork(ctx: CallContext, hotkey: string): void {
   const { st, signer, block } = ctx;
   const owner = st.ownerOf(hotkey);
   if (owner !== undefined && owner !== signer) fail('NonAssociatedColdKey');
@@ -141,7 +141,7 @@ function startCall(ctx: CallContext, netuid: number): void {
 /** subtensor caps an identity's subnet_name at 256 bytes. */
 const MAX_SUBNET_NAME_BYTES = 256;
 
-function setSubnetIdentity(ctx: CallContext, netuid: number, name: string): void {
+export function setSubnetIdentity(ctx: CallContext, netuid: number, name: string): void {
   const { st, signer } = ctx;
   const s = st.subnetOrFail(netuid);
   if (s.owner !== signer) fail('NotSubnetOwner');

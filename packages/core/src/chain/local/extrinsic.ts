@@ -191,6 +191,11 @@ const engineCallSchema = z.union([
   }),
   z.object({
     pallet: z.literal('SubtensorModule'),
+    method: z.literal('register_network_with_identity'),
+    args: z.object({ hotkey: address, name: z.string().max(1024).optional() }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
     method: z.literal('add_stake_limit'),
     args: z.object({ hotkey: address, netuid, amountStaked: u64, limitPrice: u64, allowPartial: z.boolean() }).strict(),
   }),

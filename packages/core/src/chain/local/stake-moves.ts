@@ -1,4 +1,4 @@
-import { addStake, removeStake } from './calls.js';
+import { addStake, registerNetwork, removeStake, setSubnetIdentity } from './calls.js';
 import { swapFee, swapOut } from './math.js';
 import type { CallContext } from './set-weights.js';
 import { type ChainState, fail } from './state.js';
@@ -40,6 +40,7 @@ export type StakeMoveCall =
       args: { hotkey: string; originNetuid: number; destinationNetuid: number; alphaAmount: bigint };
     }
   | { pallet: 'SubtensorModule'; method: 'unstake_all'; args: { hotkey: string } }
+  | { pallet: 'SubtensorModule'; method: 'register_network_with_identity'; args: { hotkey: string; name?: string } }
   | {
       pallet: 'SubtensorModule';
       method: 'add_stake_limit';
@@ -108,6 +109,14 @@ export function applyStakeMove(ctx: CallContext, call: StakeMoveCall): void {
     case 'unstake_all':
       unstakeAll(ctx, call.args.hotkey);
       return;
+    case 'register_network_with_identity': {
+      // register_network, then the identity on the new subnet (only its name is kept locally)
+      const before = new Set(ctx.st.globals().netuids);
+      registerNetwork(ctx, call.args.hotkey);
+      const netuid = ctx.st.globals().netuids.find((n) => !before.has(n));
+      if (netuid !== undefined && call.args.name !== undefined) setSubnetIdentity(ctx, netuid, call.args.name);
+      return;
+    }
     case 'add_stake_limit': {
       const a = call.args;
       const max = maxAmount(ctx.st, a.netuid, a.limitPrice, 'buy');

@@ -30,6 +30,7 @@ const STAKE_MOVES = new Set([
   'transfer_stake',
   'swap_stake',
   'unstake_all',
+  'register_network_with_identity',
   'add_stake_limit',
   'remove_stake_limit',
 ]);

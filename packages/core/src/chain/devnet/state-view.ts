@@ -416,6 +416,16 @@ export class StateView {
     return offset === key.length ? { name, args } : null;
   }
 
+  /**
+   * Items kept per block by the block index (`System.Events`, `System.Number`, `Timestamp.Now`):
+   * any view answers them for any retained block, without the engine's state at that block.
+   */
+  isPerBlock(keyHex: string): boolean {
+    return ['System.Events', 'System.Number', 'Timestamp.Now'].some(
+      (name) => this.#rt.storageItem(name)?.prefix === keyHex,
+    );
+  }
+
   /** SCALE value of a storage key at `blockHash` (latest state for all but events and timestamp). */
   async read(keyHex: string, blockHash: string | null): Promise<string | null> {
     const key = hexToU8a(keyHex);

@@ -4,9 +4,10 @@
  * without doing the work (guess the challenge, look the answer up, copy it, send the cheap
  * baseline, or break the validator with a bad answer).
  */
-import type { CustomProfile, MinerHandler } from './profiles.js';
+
 import type { AnySubnet } from '../plugin/types.js';
 import { createRandom, type Random } from '../util/random.js';
+import type { CustomProfile, MinerHandler } from './profiles.js';
 
 /**
  * Turns a challenge's truth (or, for deferred challenges, what the validator keeps until the truth

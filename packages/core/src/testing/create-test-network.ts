@@ -8,9 +8,9 @@ import type { NetworkSummary } from '../localnet/summary.js';
 import type { Logger } from '../log/logger.js';
 import { createLogger } from '../log/logger.js';
 import { createModelRuntime, type ModelRuntime } from '../models/model-runtime.js';
-import type { MinerBehaviour } from './profiles.js';
 import { loadSubnet, type SubnetSpec } from '../plugin/load-subnet.js';
 import { systemClock } from '../util/clock.js';
+import type { MinerBehaviour } from './profiles.js';
 
 export interface TestNetworkOptions {
   /** The subnet under test: its definition, a package name or a path. */

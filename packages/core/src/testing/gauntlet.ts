@@ -8,7 +8,6 @@
 import { incentiveByProfile } from '../localnet/summary.js';
 import { createLogger } from '../log/logger.js';
 import { createModelRuntime } from '../models/model-runtime.js';
-import type { MinerBehaviour } from './profiles.js';
 import { loadSubnet, type SubnetSpec } from '../plugin/load-subnet.js';
 import {
   type AnswerFromTruth,
@@ -21,6 +20,7 @@ import {
   replayAdversary,
 } from './adversaries.js';
 import { createTestNetwork } from './create-test-network.js';
+import type { MinerBehaviour } from './profiles.js';
 
 export interface GauntletOptions {
   subnet: SubnetSpec;

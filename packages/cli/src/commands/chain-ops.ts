@@ -15,6 +15,7 @@ import {
 import type { CliContext } from '../context.js';
 import { cliConfig } from '../load.js';
 import { renderTable } from '../table.js';
+import { type MoveFlags, registerStakeMoves, runStake, runUnstakeAll } from './stake-moves.js';
 import { registerSubnetsAvailable } from './subnets-available.js';
 
 export type Flags = WalletFlags &
@@ -170,49 +171,29 @@ export function registerChainCommands(program: Command, ctx: CliContext): void {
   const stake = program
     .command('stake')
     .description('add, remove and list stake (alpha on a subnet, bought with TAO through its pool)');
-  for (const [name, method] of [
-    ['add', 'add_stake'],
-    ['remove', 'remove_stake'],
-  ] as const) {
-    withWallet(withNetwork(stake.command(name)))
+  for (const name of ['add', 'remove'] as const) {
+    const cmd = withWallet(withNetwork(stake.command(name)))
       .description(
         name === 'add'
           ? 'stake TAO to the wallet hotkey on a subnet'
-          : 'unstake alpha from the wallet hotkey on a subnet',
+          : 'unstake alpha from the wallet hotkey on a subnet (--all: every subnet, unstake_all)',
       )
-      .requiredOption('--netuid <n>', 'subnet id')
-      .requiredOption('--amount <amount>', name === 'add' ? 'TAO to stake' : 'alpha to unstake')
+      .option('--netuid <n>', 'subnet id')
+      .option('--amount <amount>', name === 'add' ? 'TAO to stake' : 'alpha to unstake')
+      .option(
+        '--limit-price <tao>',
+        name === 'add'
+          ? 'highest price (TAO per alpha) to buy at (add_stake_limit)'
+          : 'lowest price (TAO per alpha) to sell at (remove_stake_limit)',
+      )
+      .option('--allow-partial', 'with --limit-price: fill up to the limit instead of refusing');
+    if (name === 'remove') cmd.option('--all', "unstake all the wallet hotkey's stake on every subnet (unstake_all)");
+    cmd
       .option('--yes', 'do not ask for confirmation')
       .option('--json', 'print JSON')
-      .action((flags: Flags) =>
-        withChain(ctx, flags, async (chain, config) => {
-          const netuid = netuidOf(flags.netuid);
-          const amount = parseTao(flags.amount ?? '');
-          const wallet = walletFrom(ctx, config, flags);
-          const hotkey = await wallet.hotkey();
-          await confirmOrAbort(
-            ctx,
-            flags.yes,
-            `${name === 'add' ? 'Stake' : 'Unstake'} ${formatTao(amount)} on subnet ${netuid} for ${hotkey.address}?`,
-          );
-          const coldkey = await unlockColdkey(ctx, wallet);
-          const args = { hotkey: hotkey.address, netuid };
-          await chain.submit(
-            coldkey,
-            method === 'add_stake'
-              ? { pallet: 'SubtensorModule', method, args: { ...args, amountStaked: amount } }
-              : { pallet: 'SubtensorModule', method, args: { ...args, amountUnstaked: amount } },
-          );
-          const now = await chain.stake(hotkey.address, coldkey.address, netuid);
-          report(
-            ctx,
-            flags,
-            { netuid, hotkey: hotkey.address, stake: now },
-            `stake of ${hotkey.address} on subnet ${netuid}: ${formatTao(now)} α`,
-          );
-        }),
-      );
+      .action((flags: MoveFlags) => (flags.all ? runUnstakeAll(ctx, flags) : runStake(ctx, name, flags)));
   }
+  registerStakeMoves(stake, ctx);
   withWallet(withNetwork(stake.command('list')))
     .description("the wallet coldkey's stakes")
     .option('--json', 'print JSON')

@@ -84,7 +84,12 @@ describe('subnets hyperparameters, subnets create and sudo set on the local chai
     const before = await netuids();
     // no terminal and no --yes: nothing is registered
     await refused(['subnets', 'create', ...owner], 'SK_CLI_ABORTED', 1);
-    await refused(['subnets', 'create', '--identity', '{}', '--yes', ...owner], 'SK_CLI_NOT_AVAILABLE', 1);
+    await refused(['subnets', 'create', '--identity', '{}', '--yes', ...owner], 'SK_CLI_USAGE');
+    await refused(
+      ['subnets', 'create', '--identity', '{"subnet_name":"x","discord":"d"}', '--yes', ...owner],
+      'SK_CLI_NOT_AVAILABLE',
+      1,
+    );
     expect(await netuids()).toEqual(before);
 
     const created = await json<{ netuid: number; owner: string; locked: string }>([
@@ -101,6 +106,19 @@ describe('subnets hyperparameters, subnets create and sudo set on the local chai
     expect(list.find((s) => s.netuid === created.netuid)).toMatchObject({ owner: coldkey, name: 'mine' });
     const balance = await json<{ wallets: { free: string }[] }>(['wallet', 'balance', ...owner]);
     expect(BigInt(balance.wallets[0]!.free)).toBe(5000n * 1_000_000_000n - BigInt(created.locked));
+
+    // --identity: register_network_with_identity names the subnet in the same extrinsic
+    const named = await json<{ netuid: number; name: string; block: number }>([
+      'subnets',
+      'create',
+      '--identity',
+      '{"subnet_name":"with-id","github_repo":""}',
+      '--yes',
+      ...owner,
+    ]);
+    expect(named.name).toBe('with-id');
+    const after = await json<{ netuid: number; owner: string; name: string }[]>(['subnets', 'list', ...chain]);
+    expect(after.find((s) => s.netuid === named.netuid)).toMatchObject({ owner: coldkey, name: 'with-id' });
   });
 
   it('sudo set: the owner sets owner params, //Alice root params; refusals change nothing', async () => {

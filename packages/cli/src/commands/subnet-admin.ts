@@ -147,14 +147,66 @@ async function runSudoSet(ctx: CliContext, flags: AdminFlags): Promise<void> {
   });
 }
 
-async function runCreate(ctx: CliContext, flags: AdminFlags): Promise<void> {
-  if (flags.identity !== undefined)
-    // the Chain interface has no register_network_with_identity call yet; --name sets the identity's name
+const IDENTITY_FIELDS = [
+  'subnet_name',
+  'github_repo',
+  'subnet_contact',
+  'subnet_url',
+  'discord',
+  'description',
+  'logo_url',
+  'additional',
+];
+
+/**
+ * `--identity` (subtensor's SubnetIdentity as JSON, snake_case fields) → the subnet name. Only the
+ * name reaches the chain (the Chain interface carries no other identity field), so the other
+ * fields must be empty rather than silently dropped.
+ */
+export function identityName(text: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
     throw new SubnetkitError(
-      'SK_CLI_NOT_AVAILABLE',
-      '--identity needs register_network_with_identity, which no chain backend offers through the CLI yet; use --name to set the subnet name.',
+      'SK_CLI_USAGE',
+      '--identity must be a JSON object such as {"subnet_name":"my-subnet"}.',
       {},
     );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new SubnetkitError(
+      'SK_CLI_USAGE',
+      '--identity must be a JSON object such as {"subnet_name":"my-subnet"}.',
+      {},
+    );
+  const fields = value as Record<string, unknown>;
+  for (const [key, v] of Object.entries(fields)) {
+    if (!IDENTITY_FIELDS.includes(key))
+      throw new SubnetkitError(
+        'SK_CLI_USAGE',
+        `--identity has no field "${key}" (fields: ${IDENTITY_FIELDS.join(', ')}).`,
+        {
+          field: key,
+        },
+      );
+    if (key !== 'subnet_name' && v !== '' && v !== null)
+      throw new SubnetkitError(
+        'SK_CLI_NOT_AVAILABLE',
+        `--identity sets only subnet_name; "${key}" is not carried to the chain yet (leave it empty).`,
+        { field: key },
+      );
+  }
+  const name = fields.subnet_name;
+  if (typeof name !== 'string' || !/^[\x20-\x7e]{1,64}$/.test(name))
+    throw new SubnetkitError('SK_CLI_USAGE', '--identity subnet_name must be 1-64 printable ASCII characters.', {});
+  return name;
+}
+
+async function runCreate(ctx: CliContext, flags: AdminFlags): Promise<void> {
+  if (flags.identity !== undefined && flags.name !== undefined)
+    throw new SubnetkitError('SK_CLI_USAGE', 'pass --name or --identity, not both.', {});
+  const identity = flags.identity === undefined ? undefined : identityName(flags.identity);
   if (flags.name !== undefined && !/^[\x20-\x7e]{1,64}$/.test(flags.name))
     throw new SubnetkitError('SK_CLI_USAGE', '--name must be 1-64 printable ASCII characters.', {});
   await withChain(ctx, flags, async (chain, config) => {
@@ -164,11 +216,17 @@ async function runCreate(ctx: CliContext, flags: AdminFlags): Promise<void> {
     await confirmOrAbort(ctx, flags.yes, `Create a subnet owned by this wallet, locking ${formatTao(cost)} TAO?`);
     const coldkey = await unlockColdkey(ctx, wallet);
     const before = new Set((await chain.subnets()).map((s) => s.netuid));
-    const result = await chain.submit(coldkey, {
-      pallet: 'SubtensorModule',
-      method: 'register_network',
-      args: { hotkey: hotkey.address },
-    });
+    // --identity registers and names the subnet in one extrinsic (register_network_with_identity)
+    const result = await chain.submit(
+      coldkey,
+      identity === undefined
+        ? { pallet: 'SubtensorModule', method: 'register_network', args: { hotkey: hotkey.address } }
+        : {
+            pallet: 'SubtensorModule',
+            method: 'register_network_with_identity',
+            args: { hotkey: hotkey.address, name: identity },
+          },
+    );
     // the new netuid from the NetworkAdded event, else the subnet that was not there before
     const added = result.events.find((e) => e.name === 'NetworkAdded');
     const fromEvent = Number(added?.data.netuid ?? added?.data['0']);
@@ -190,7 +248,8 @@ async function runCreate(ctx: CliContext, flags: AdminFlags): Promise<void> {
       locked: cost,
       block: result.blockNumber,
     };
-    if (flags.json) ctx.out.json(flags.name === undefined ? data : { ...data, name: flags.name });
+    const name = flags.name ?? identity;
+    if (flags.json) ctx.out.json(name === undefined ? data : { ...data, name });
     else ctx.out.line(`created subnet ${netuid} (locked ${formatTao(cost)} TAO) in block ${result.blockNumber}`);
   });
 }
@@ -206,7 +265,10 @@ export function registerSubnetAdmin(program: Command, ctx: CliContext): void {
   withWallet(withNetwork(subnets.command('create')))
     .description('register a new subnet owned by the wallet (register_network; locks the lock cost)')
     .option('--name <name>', "the subnet's identity name (set_subnet_identity after registering)")
-    .option('--identity <json>', 'full subnet identity (needs register_network_with_identity; not offered yet)')
+    .option(
+      '--identity <json>',
+      'subnet identity as JSON, e.g. {"subnet_name":"x"} (register_network_with_identity; only subnet_name is set)',
+    )
     .option('--yes', 'do not ask for confirmation of the lock cost')
     .option('--json', 'print JSON')
     .action((flags: AdminFlags) => runCreate(ctx, flags));

@@ -178,6 +178,49 @@ export type ChainCall =
     }
   | { pallet: 'SubtensorModule'; method: 'add_stake'; args: { hotkey: string; netuid: number; amountStaked: Rao } }
   | { pallet: 'SubtensorModule'; method: 'remove_stake'; args: { hotkey: string; netuid: number; amountUnstaked: Rao } }
+  /** Stake with a price limit (rao of TAO per alpha, chain.md §4.2); `allowPartial` fills up to the limit. */
+  | {
+      pallet: 'SubtensorModule';
+      method: 'add_stake_limit';
+      args: { hotkey: string; netuid: number; amountStaked: Rao; limitPrice: Rao; allowPartial: boolean };
+    }
+  | {
+      pallet: 'SubtensorModule';
+      method: 'remove_stake_limit';
+      args: { hotkey: string; netuid: number; amountUnstaked: Rao; limitPrice: Rao; allowPartial: boolean };
+    }
+  /** Stake moves (chain.md §9.1); amounts are alpha of the origin subnet. */
+  | {
+      pallet: 'SubtensorModule';
+      method: 'move_stake';
+      args: {
+        originHotkey: string;
+        destinationHotkey: string;
+        originNetuid: number;
+        destinationNetuid: number;
+        alphaAmount: Rao;
+      };
+    }
+  | {
+      pallet: 'SubtensorModule';
+      method: 'transfer_stake';
+      args: {
+        destinationColdkey: string;
+        hotkey: string;
+        originNetuid: number;
+        destinationNetuid: number;
+        alphaAmount: Rao;
+      };
+    }
+  | {
+      pallet: 'SubtensorModule';
+      method: 'swap_stake';
+      args: { hotkey: string; originNetuid: number; destinationNetuid: number; alphaAmount: Rao };
+    }
+  /** Every stake of the signer's coldkey on `hotkey`, all subnets, sold to TAO. */
+  | { pallet: 'SubtensorModule'; method: 'unstake_all'; args: { hotkey: string } }
+  /** register_network with an identity; Subnetkit sets only its name (the other fields stay empty). */
+  | { pallet: 'SubtensorModule'; method: 'register_network_with_identity'; args: { hotkey: string; name?: string } }
   | { pallet: 'SubtensorModule'; method: 'start_call'; args: { netuid: number } }
   /** The subnet's identity; Subnetkit sets only the name (the other identity fields stay empty). */
   | { pallet: 'SubtensorModule'; method: 'set_subnet_identity'; args: { netuid: number; name: string } }

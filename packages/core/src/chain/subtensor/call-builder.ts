@@ -172,6 +172,83 @@ function argumentPool(call: ChainCall): { target: string[]; values: Record<strin
           amount_unstaked: call.args.amountUnstaked,
         },
       };
+    case 'add_stake_limit':
+    case 'remove_stake_limit': {
+      const a = call.args;
+      return {
+        target,
+        values: {
+          hotkey: assertAddress(a.hotkey, 'hotkey'),
+          netuid: a.netuid,
+          ...(call.method === 'add_stake_limit'
+            ? { amount_staked: call.args.amountStaked }
+            : { amount_unstaked: call.args.amountUnstaked }),
+          limit_price: a.limitPrice,
+          allow_partial: a.allowPartial,
+        },
+      };
+    }
+    case 'move_stake': {
+      const a = call.args;
+      return {
+        target,
+        values: {
+          origin_hotkey: assertAddress(a.originHotkey, 'originHotkey'),
+          destination_hotkey: assertAddress(a.destinationHotkey, 'destinationHotkey'),
+          origin_netuid: a.originNetuid,
+          destination_netuid: a.destinationNetuid,
+          alpha_amount: a.alphaAmount,
+        },
+      };
+    }
+    case 'transfer_stake': {
+      const a = call.args;
+      return {
+        target,
+        values: {
+          destination_coldkey: assertAddress(a.destinationColdkey, 'destinationColdkey'),
+          hotkey: assertAddress(a.hotkey, 'hotkey'),
+          origin_netuid: a.originNetuid,
+          destination_netuid: a.destinationNetuid,
+          alpha_amount: a.alphaAmount,
+        },
+      };
+    }
+    case 'swap_stake': {
+      const a = call.args;
+      return {
+        target,
+        values: {
+          hotkey: assertAddress(a.hotkey, 'hotkey'),
+          origin_netuid: a.originNetuid,
+          destination_netuid: a.destinationNetuid,
+          alpha_amount: a.alphaAmount,
+        },
+      };
+    }
+    case 'unstake_all':
+      return { target, values: { hotkey: assertAddress(call.args.hotkey, 'hotkey') } };
+    case 'register_network_with_identity':
+      return {
+        target,
+        values: {
+          hotkey: assertAddress(call.args.hotkey, 'hotkey'),
+          // Option<SubnetIdentity>: polkadot-js takes the struct's camelCased fields; only the name is set
+          identity:
+            call.args.name === undefined
+              ? null
+              : {
+                  subnetName: call.args.name,
+                  githubRepo: '',
+                  subnetContact: '',
+                  subnetUrl: '',
+                  discord: '',
+                  description: '',
+                  logoUrl: '',
+                  additional: '',
+                },
+        },
+      };
     case 'start_call':
       return { target, values: { netuid: call.args.netuid } };
     case 'set_subnet_identity':

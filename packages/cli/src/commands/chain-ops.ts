@@ -170,7 +170,9 @@ export function registerChainCommands(program: Command, ctx: CliContext): void {
 
   const stake = program
     .command('stake')
-    .description('add, remove and list stake (alpha on a subnet, bought with TAO through its pool)');
+    .description(
+      'add, remove, move, transfer, swap and list stake (alpha on a subnet, bought with TAO through its pool)',
+    );
   for (const name of ['add', 'remove'] as const) {
     const cmd = withWallet(withNetwork(stake.command(name)))
       .description(

@@ -1,5 +1,5 @@
 import { Keyring } from '@polkadot/keyring';
-import { compactStripLength, hexToU8a, u8aToHex } from '@polkadot/util';
+import { compactStripLength, hexToString, hexToU8a, u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady, decodeAddress, signatureVerify } from '@polkadot/util-crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isSubnetkitError } from '../../errors/subnetkit-error.js';
@@ -180,6 +180,72 @@ const CALLS: Array<{ call: ChainCall; pallet: string; name: string; types343: st
     name: 'commit_timelocked_mechanism_weights',
     types343: ['u16', 'u8', 'Bytes', 'u64', 'u16'],
   },
+  {
+    call: {
+      pallet: 'SubtensorModule',
+      method: 'add_stake_limit',
+      args: { hotkey: ALICE, netuid: 1, amountStaked: 5n, limitPrice: 7n, allowPartial: true },
+    },
+    pallet: 'SubtensorModule',
+    name: 'add_stake_limit',
+    types343: ['AccountId32', 'u16', 'u64', 'u64', 'bool'],
+  },
+  {
+    call: {
+      pallet: 'SubtensorModule',
+      method: 'remove_stake_limit',
+      args: { hotkey: ALICE, netuid: 1, amountUnstaked: 5n, limitPrice: 7n, allowPartial: false },
+    },
+    pallet: 'SubtensorModule',
+    name: 'remove_stake_limit',
+    types343: ['AccountId32', 'u16', 'u64', 'u64', 'bool'],
+  },
+  {
+    call: {
+      pallet: 'SubtensorModule',
+      method: 'move_stake',
+      args: { originHotkey: ALICE, destinationHotkey: ALICE, originNetuid: 1, destinationNetuid: 2, alphaAmount: 9n },
+    },
+    pallet: 'SubtensorModule',
+    name: 'move_stake',
+    types343: ['AccountId32', 'AccountId32', 'u16', 'u16', 'u64'],
+  },
+  {
+    call: {
+      pallet: 'SubtensorModule',
+      method: 'transfer_stake',
+      args: { destinationColdkey: ALICE, hotkey: ALICE, originNetuid: 1, destinationNetuid: 1, alphaAmount: 9n },
+    },
+    pallet: 'SubtensorModule',
+    name: 'transfer_stake',
+    types343: ['AccountId32', 'AccountId32', 'u16', 'u16', 'u64'],
+  },
+  {
+    call: {
+      pallet: 'SubtensorModule',
+      method: 'swap_stake',
+      args: { hotkey: ALICE, originNetuid: 1, destinationNetuid: 0, alphaAmount: 9n },
+    },
+    pallet: 'SubtensorModule',
+    name: 'swap_stake',
+    types343: ['AccountId32', 'u16', 'u16', 'u64'],
+  },
+  {
+    call: { pallet: 'SubtensorModule', method: 'unstake_all', args: { hotkey: ALICE } },
+    pallet: 'SubtensorModule',
+    name: 'unstake_all',
+    types343: ['AccountId32'],
+  },
+  {
+    call: {
+      pallet: 'SubtensorModule',
+      method: 'register_network_with_identity',
+      args: { hotkey: ALICE, name: 'named' },
+    },
+    pallet: 'SubtensorModule',
+    name: 'register_network_with_identity',
+    types343: ['AccountId32', 'Option<PalletSubtensorSubnetIdentityV3>'],
+  },
 ];
 
 const cache = new Map<FixtureSpec, ReturnType<typeof loadFixtureMetadata>>();
@@ -272,6 +338,37 @@ describe('calls encode to the real runtimes (offline metadata)', () => {
       args: Record<string, unknown>;
     };
     expect(stake.args).toEqual({ hotkey: ALICE, netuid: 1, amount_staked: 10 ** 12 });
+  });
+
+  it('encodes the stake moves and the identity by subtensor argument name', () => {
+    const { registry, decorated } = meta('spec343-v15');
+    const tx = decorated.tx as unknown as DecoratedCalls;
+    const args = (name: string) =>
+      (
+        registry
+          .createType('Call', buildCall(tx, CALLS.find((c) => c.name === name)?.call as ChainCall).toU8a())
+          .toJSON() as {
+          args: Record<string, unknown>;
+        }
+      ).args;
+    expect(args('move_stake')).toEqual({
+      origin_hotkey: ALICE,
+      destination_hotkey: ALICE,
+      origin_netuid: 1,
+      destination_netuid: 2,
+      alpha_amount: 9,
+    });
+    expect(args('add_stake_limit')).toEqual({
+      hotkey: ALICE,
+      netuid: 1,
+      amount_staked: 5,
+      limit_price: 7,
+      allow_partial: true,
+    });
+    const identity = args('register_network_with_identity').identity as Record<string, string>;
+    // polkadot-js's JSON of a struct: camelCased field names, bytes as hex
+    expect(hexToString(identity.subnetName ?? '')).toBe('named');
+    expect(identity.githubRepo).toBe('0x');
   });
 
   it.each(['spec233-testnet-v14', 'spec219-mainnet-v14'] as const)(

@@ -1,7 +1,8 @@
 import { defineProject } from 'vitest/config';
 
 // The INTEGRATION limits of ../vitest.shared.ts, written out: tsc checks this file within test/'s
-// rootDir, which cannot reach the repository root.
+// rootDir, which cannot reach the repository root. Hooks get twice as long: a file's beforeAll
+// generates, builds, packs and installs for all its tests (5 minutes at load 15 on 2 cores).
 export default defineProject({
-  test: { name: 'e2e', include: ['**/*.test.ts'], testTimeout: 600_000, hookTimeout: 600_000 },
+  test: { name: 'e2e', include: ['**/*.test.ts'], testTimeout: 600_000, hookTimeout: 1_200_000 },
 });

@@ -79,7 +79,10 @@ export async function joinChain(o: JoinOptions): Promise<JoinResult> {
     const lock = netuid === undefined ? await chain.networkLockCost() : 0n;
     const want = lock + needs.reduce((sum, f) => sum + f.amount, 0n) + MARGIN;
     const have = await chain.balance(plan.owner.coldkey.address);
-    if (have < want) {
+    // the margin pays fees for work still to do: a rerun with nothing to do must not top it up
+    // (a node charging fees leaves the owner just under it after the first run)
+    const work = lock > 0n || needs.length > 0;
+    if (work && have < want) {
       o.progress?.(`${plan.name}: funding the subnet owner`);
       await step(o, plan.name, 'funding the subnet owner', o.funder, {
         pallet: 'Balances',

@@ -1,5 +1,15 @@
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type * as Echarts from 'echarts';
 import { type EpochSnapshot, incentiveByProfile } from './summary.js';
+
+// ECharts is ~600 ESM modules; loading it with core cost every process (CLI --help included) a
+// large share of its start-up. It is required on first render instead: its CommonJS entry is one
+// bundled file, and require keeps the render functions synchronous.
+let echartsModule: typeof Echarts | undefined;
+function echarts(): typeof Echarts {
+  echartsModule ??= createRequire(import.meta.url)('echarts') as typeof Echarts;
+  return echartsModule;
+}
 
 /** One line or bar series of a report chart. */
 export interface ChartSeries {
@@ -30,7 +40,7 @@ const SYMBOLS = ['circle', 'triangle', 'rect', 'diamond', 'roundRect', 'pin', 'a
  * that coincide are still told apart.
  */
 export function renderChartSvg(spec: ChartSpec): string {
-  const chart = echarts.init(null, null, {
+  const chart = echarts().init(null, null, {
     renderer: 'svg',
     ssr: true,
     width: spec.width ?? 440,
@@ -119,7 +129,7 @@ export interface HeatmapSpec {
  * whom). One sequential colour scale (light to dark blue) readable without colour vision for hue.
  */
 export function renderHeatmapSvg(spec: HeatmapSpec): string {
-  const chart = echarts.init(null, null, {
+  const chart = echarts().init(null, null, {
     renderer: 'svg',
     ssr: true,
     width: spec.width ?? 440,

@@ -1,4 +1,4 @@
-import { ApiPromise, WsProvider } from '@polkadot/api';
+import type { ApiPromise } from '@polkadot/api';
 import type { ApiOptions } from '@polkadot/api/types';
 import type { Logger } from 'pino';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
@@ -94,6 +94,9 @@ export async function connectSubtensor(options: ConnectionOptions): Promise<Subt
   const initialDelay = options.reconnect?.initialDelayMs ?? 250;
   const maxDelay = options.reconnect?.maxDelayMs ?? 10_000;
   const log = options.logger?.child({ component: 'subtensor-chain', endpoint: url });
+  // loaded here, not at the top: @polkadot/api (with types and derives) is hundreds of modules that
+  // only a subtensor connection needs, and every process that imports core would pay for them
+  const { ApiPromise, WsProvider } = await import('@polkadot/api');
 
   // autoConnect off: we reconnect ourselves, with exponential backoff instead of a fixed delay.
   const provider = given ?? new WsProvider(url, false, {}, timeoutMs);

@@ -1,3 +1,4 @@
-export { type Devnet, type DevnetOptions, startDevnet } from './devnet-server.js';
+export type { Devnet, DevnetOptions } from './devnet-server.js';
 export { type AppliedOutcome, type DevnetEngine, localChainEngine } from './local-engine.js';
-export { DEVNET_SPEC } from './runtime.js';
+export { DEVNET_SPEC } from './spec.js';
+export { startDevnet } from './start.js';

@@ -22,14 +22,10 @@ import { TUPLE_EVENT_FIELDS } from '../subtensor/event-fields.js';
 import { signingBytes } from '../subtensor/signer-adapter.js';
 import type { ChainCall, ChainEvent } from '../types.js';
 import { METADATA_343_GZ_BASE64 } from './metadata-343.js';
+import { DEVNET_SPEC } from './spec.js';
 
-/** Runtime identity the devnet reports: subtensor's spec name and the version of the served metadata. */
-export const DEVNET_SPEC = {
-  specName: 'node-subtensor',
-  implName: 'subnetkit-devnet',
-  specVersion: 343,
-  transactionVersion: 1,
-} as const;
+// in its own module so that core's index can export it without loading this one
+export { DEVNET_SPEC } from './spec.js';
 
 const USER_EXTENSIONS = Object.fromEntries(
   ['SubtensorTransactionExtension', 'DrandPriority'].map((n) => [n, { extrinsic: {}, payload: {} }]),

@@ -222,6 +222,18 @@ export type ChainCall =
   /** register_network with an identity; Subnetkit sets only its name (the other fields stay empty). */
   | { pallet: 'SubtensorModule'; method: 'register_network_with_identity'; args: { hotkey: string; name?: string } }
   | { pallet: 'SubtensorModule'; method: 'start_call'; args: { netuid: number } }
+  /**
+   * Childkeys (chain.md §9.4): `children` are (proportion of u64::MAX, child hotkey) pairs; the
+   * change is scheduled and applies at the subnet's first epoch after the cooldown. An empty list
+   * removes every child.
+   */
+  | {
+      pallet: 'SubtensorModule';
+      method: 'set_children';
+      args: { hotkey: string; netuid: number; children: [proportion: bigint, child: string][] };
+    }
+  /** The take (u16 fraction of 65535, at most 18 %) a child keeps of what its parents' stake earns it. */
+  | { pallet: 'SubtensorModule'; method: 'set_childkey_take'; args: { hotkey: string; netuid: number; take: number } }
   /** The subnet's identity; Subnetkit sets only the name (the other identity fields stay empty). */
   | { pallet: 'SubtensorModule'; method: 'set_subnet_identity'; args: { netuid: number; name: string } }
   | {

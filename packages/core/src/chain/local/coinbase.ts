@@ -1,4 +1,5 @@
 import type { ChainEvent } from '../types.js';
+import { applyPendingChildkeys } from './childkeys.js';
 import { runSubnetEpoch } from './epoch.js';
 import { blockEmissionFor, decayBurn, PRICE_ONE, spotPrice, swapOut } from './math.js';
 import type { ChainState, Subnet } from './state.js';
@@ -60,6 +61,7 @@ export function blockStep(st: ChainState, block: number, emit: Emit): void {
   if (minted > 0n) st.issue(minted);
   // epochs due this block, at most maxEpochsPerBlock; the rest are deferred by a block
   let ran = 0;
+  const epochsRan: number[] = [];
   for (const n of netuids) {
     if (n === 0) continue;
     const s = st.subnet(n) as Subnet;
@@ -71,6 +73,7 @@ export function blockStep(st: ChainState, block: number, emit: Emit): void {
     }
     ran++;
     drainAndDistribute(st, s, block, emit);
+    epochsRan.push(n);
   }
   // 5. moving price update (after it was used for this block's shares)
   for (const s0 of live) {
@@ -82,6 +85,8 @@ export function blockStep(st: ChainState, block: number, emit: Emit): void {
     const ema = (a * price + (PRICE_ONE - a) * s.movingPrice) / PRICE_ONE;
     if (ema !== s.movingPrice) st.patchSubnet(s.netuid, { movingPrice: ema });
   }
+  // 7. pending childkey changes, on the subnets whose epoch ran this block
+  for (const n of epochsRan) applyPendingChildkeys(st, n, block, emit);
 }
 
 /** Step 3 of on_initialize: the automatic reveal, with the epoch lookahead of subnets due now. */

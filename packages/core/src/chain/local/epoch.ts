@@ -1,5 +1,6 @@
 import { runEpoch } from '../../consensus/index.js';
 import type { EpochInput, EpochOutput } from '../../consensus/types.js';
+import { inheritedStake } from './childkeys.js';
 import { activityCutoffBlocks } from './params.js';
 import type { ChainState, Subnet } from './state.js';
 import { K } from './state.js';
@@ -30,8 +31,10 @@ export function buildEpochInput(st: ChainState, s: Subnet, block: number, emissi
   const timelocked = h.commitRevealWeightsEnabled ? firstTimelockedCommit(st, s) : new Map<string, number>();
   for (let uid = 0; uid < n; uid++) {
     const hk = nv.hotkeys[uid] as string;
-    stake.push(st.pool(s.netuid, hk).alpha);
-    taoStake.push(st.pool(0, hk).alpha);
+    // stake after childkey inheritance (chain.md §9.3); the identity without children/parents
+    const inherited = inheritedStake(st, s.netuid, hk);
+    stake.push(inherited.alpha);
+    taoStake.push(inherited.tao);
     weights.push(st.weights(s.netuid, uid));
     bonds.push(st.bonds(s.netuid, uid));
     if (h.commitRevealWeightsEnabled) {

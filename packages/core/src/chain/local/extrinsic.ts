@@ -207,6 +207,17 @@ const engineCallSchema = z.union([
       .strict(),
   }),
   z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('set_children'),
+    // at most 5 children is a chain rule (TooManyChildren), checked in the engine; this bounds the input
+    args: z.object({ hotkey: address, netuid, children: z.array(z.tuple([u64, address])).max(64) }).strict(),
+  }),
+  z.object({
+    pallet: z.literal('SubtensorModule'),
+    method: z.literal('set_childkey_take'),
+    args: z.object({ hotkey: address, netuid, take: u16 }).strict(),
+  }),
+  z.object({
     pallet: z.literal('Utility'),
     method: z.enum(['batch', 'batch_all', 'force_batch']),
     args: z.object({ calls: z.array(callSchema).max(MAX_BATCH) }).strict(),

@@ -19,6 +19,7 @@ import type {
   Unsubscribe,
 } from '../types.js';
 import { lockCost } from './calls.js';
+import { inheritedStake } from './childkeys.js';
 import { blake2Hex, canonicalDecode, canonicalEncode } from './codec.js';
 import { blockStep } from './coinbase.js';
 import { initCrypto, isAddress } from './crypto.js';
@@ -677,8 +678,10 @@ export class LocalChain implements Chain {
     const n = nv.hotkeys.length;
     const uids = Array.from({ length: n }, (_, i) => i);
     const tw = this.#st.params.taoWeight;
-    const alphaStake = nv.hotkeys.map((h) => this.#st.pool(netuid, h).alpha);
-    const taoStake = nv.hotkeys.map((h) => this.#st.pool(0, h).alpha);
+    // as the runtime API reports them: after childkey inheritance (chain.md §9.3)
+    const inherited = nv.hotkeys.map((h) => inheritedStake(this.#st, netuid, h));
+    const alphaStake = inherited.map((v) => v.alpha);
+    const taoStake = inherited.map((v) => v.tao);
     const frac = (v: number) => v / U16;
     const mg: Metagraph = {
       netuid,

@@ -43,6 +43,15 @@ export interface ChainParams {
   legacyRegistration: boolean;
   /** The sudo (root) key for AdminUtils root-only setters, or null for none. */
   sudo: string | null;
+  /** Blocks from `set_children` until an epoch may apply it (PendingChildKeyCooldown; fast builds 15). */
+  pendingChildkeyCooldown: number;
+  /** Blocks between two `set_children` of one hotkey on one subnet (chain: 150). */
+  setChildrenRateLimit: number;
+  /** Blocks between two childkey take increases of one hotkey (TxChildkeyTakeRateLimit). */
+  childkeyTakeRateLimit: number;
+  /** Childkey take bounds, u16 fractions of 65535 (MinChildkeyTake 0, MaxChildkeyTake 11796 ≈ 18 %). */
+  minChildkeyTake: number;
+  maxChildkeyTake: number;
 }
 
 /** Defaults: subtensor's values except the day-scale rate limits, which are fast-runtime sized. */
@@ -66,6 +75,11 @@ export const DEFAULT_CHAIN_PARAMS: ChainParams = {
   beaconSecondsPerBlock: 12,
   legacyRegistration: false,
   sudo: null,
+  pendingChildkeyCooldown: 15,
+  setChildrenRateLimit: 150,
+  childkeyTakeRateLimit: 0,
+  minChildkeyTake: 0,
+  maxChildkeyTake: 11796,
 };
 
 /** Per-subnet hyperparameters as stored (subtensor names, camelCased). */

@@ -1,6 +1,7 @@
 // set_weights lives apart from the call table: the timelocked reveal applies it too, and
 // importing it from calls.ts made calls -> timelock-weights -> calls a load-order cycle
 import { maxUpscaleU16 } from '../../consensus/weights.js';
+import { inheritedStake } from './childkeys.js';
 import { type ChainState, fail, K } from './state.js';
 
 /** What a call sees: the state, its block, the signing account, and an event sink. */
@@ -11,11 +12,10 @@ export interface CallContext {
   emit(name: string, data: Record<string, unknown>, pallet?: string): void;
 }
 
-/** Stake weight of a hotkey on a subnet: alpha + tao_weight · root stake (no childkeys locally). */
+/** Stake weight of a hotkey on a subnet: alpha + tao_weight · root stake, both after childkey inheritance (§9.3). */
 export function stakeWeight(st: ChainState, netuid: number, hotkey: string): bigint {
-  const alpha = st.pool(netuid, hotkey).alpha;
-  const root = st.pool(0, hotkey).alpha;
-  return alpha + (root * st.params.taoWeight) / 0xffff_ffff_ffff_ffffn;
+  const { alpha, tao } = inheritedStake(st, netuid, hotkey);
+  return alpha + (tao * st.params.taoWeight) / 0xffff_ffff_ffff_ffffn;
 }
 
 /** set_weights checks and effect (chain.md §8.2); `reveal` skips the CR gate and rate limit. */

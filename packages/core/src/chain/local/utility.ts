@@ -2,6 +2,7 @@ import { blake2AsHex } from '@polkadot/util-crypto';
 import { isSubnetkitError } from '../../errors/subnetkit-error.js';
 import type { ChainCall } from '../types.js';
 import { applyCall } from './calls.js';
+import { applyChildkeyCall, CHILDKEY_CALLS, type ChildkeyCall } from './childkeys.js';
 import type { EngineCall, RemarkCall } from './extrinsic.js';
 import type { CallContext } from './set-weights.js';
 import { applyStakeMove, type StakeMoveCall } from './stake-moves.js';
@@ -22,6 +23,10 @@ export function applyEngineCall(ctx: CallContext, call: EngineCall): void {
     applyStakeMove(ctx, call);
     return;
   }
+  if (isChildkeyCall(call)) {
+    applyChildkeyCall(ctx, call);
+    return;
+  }
   applyItem(ctx, call);
 }
 
@@ -35,11 +40,12 @@ const STAKE_MOVES = new Set([
   'remove_stake_limit',
 ]);
 const isStakeMove = (call: EngineCall): call is StakeMoveCall => STAKE_MOVES.has(call.method);
+const isChildkeyCall = (call: EngineCall): call is ChildkeyCall => CHILDKEY_CALLS.has(call.method);
 
 /** The calls a pool validates for an extrinsic: a batch's items, or the call itself (stake moves need none). */
 export function innerCalls(call: EngineCall): (ChainCall | RemarkCall)[] {
   if (call.pallet === 'Utility') return call.args.calls;
-  return isStakeMove(call) ? [] : [call];
+  return isStakeMove(call) || isChildkeyCall(call) ? [] : [call];
 }
 
 function applyItem(ctx: CallContext, call: ChainCall | RemarkCall): void {

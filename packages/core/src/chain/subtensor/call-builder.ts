@@ -251,6 +251,25 @@ function argumentPool(call: ChainCall): { target: string[]; values: Record<strin
       };
     case 'start_call':
       return { target, values: { netuid: call.args.netuid } };
+    case 'set_children':
+      return {
+        target,
+        values: {
+          hotkey: assertAddress(call.args.hotkey, 'hotkey'),
+          netuid: call.args.netuid,
+          // Vec<(u64, AccountId)>: proportions of u64::MAX
+          children: call.args.children.map(([p, child]) => [p, assertAddress(child, 'children')]),
+        },
+      };
+    case 'set_childkey_take':
+      return {
+        target,
+        values: {
+          hotkey: assertAddress(call.args.hotkey, 'hotkey'),
+          netuid: call.args.netuid,
+          take: call.args.take,
+        },
+      };
     case 'set_subnet_identity':
       // every identity field each runtime version takes; only the name is set
       return {

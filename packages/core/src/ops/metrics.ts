@@ -1,5 +1,15 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import type * as PromClient from 'prom-client';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { InjectionToken } from 'tsyringe';
+
+// prom-client (with @opentelemetry/api) is ~80 CommonJS modules; it is required when the first
+// OpsMetrics is made, not with core, so processes without metrics (each CLI command) skip it
+let promClientModule: typeof PromClient | undefined;
+function promClient(): typeof PromClient {
+  promClientModule ??= createRequire(import.meta.url)('prom-client') as typeof PromClient;
+  return promClientModule;
+}
 
 /** Latency buckets (seconds): loopback synapse calls sit at a few ms, model-backed ones reach seconds. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -14,7 +24,7 @@ export type ScoreSource = () => readonly { uid: number; score: number }[];
  * the container under METRICS; `/metrics` renders it.
  */
 export class OpsMetrics {
-  readonly registry = new Registry();
+  readonly registry: Registry = new (promClient().Registry)();
   readonly requests: Counter<'service' | 'route' | 'status'>;
   readonly requestSeconds: Histogram<'service' | 'route'>;
   readonly inFlight: Gauge<'service'>;
@@ -27,6 +37,7 @@ export class OpsMetrics {
   readonly #scoreSources = new Map<string, ScoreSource>();
 
   constructor(options: { defaultLabels?: Record<string, string>; processMetrics?: boolean } = {}) {
+    const { Counter, Gauge, Histogram, collectDefaultMetrics } = promClient();
     if (options.defaultLabels) this.registry.setDefaultLabels(options.defaultLabels);
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'subnetkit_' });
     const registers = [this.registry];

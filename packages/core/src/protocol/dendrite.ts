@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { pino } from 'pino';
-import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { Signer } from '../util/signer.js';
+import { undici } from '../util/undici.js';
 import { buildSynapseHeaders, synapseBodyJson, type TerminalInfo } from './headers.js';
 import { dendriteUrl } from './ip.js';
 import { parseJsonBig } from './json-bigint.js';
@@ -168,7 +169,7 @@ export class Dendrite {
     const keepAlive = options.keepAliveTimeoutMs ?? 30_000;
     this.#dispatcher =
       options.dispatcher ??
-      new Agent({
+      new (undici().Agent)({
         connections: options.connectionsPerAxon ?? 4,
         keepAliveTimeout: keepAlive,
         keepAliveMaxTimeout: keepAlive,
@@ -370,7 +371,7 @@ export class Dendrite {
 
   /** Sends a prepared synapse over the keep-alive pool. */
   #post(prep: Prepared, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
-    return undiciRequest(prep.url, {
+    return undici().request(prep.url, {
       dispatcher: this.#dispatcher,
       method: 'POST',
       headers: prep.headers,

@@ -5,9 +5,10 @@
  * opened with the key's owner.
  */
 import { bytesToHex } from '@noble/hashes/utils';
-import { type Dispatcher, request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Clock } from '../../util/clock.js';
 import type { Signer } from '../../util/signer.js';
+import { undici } from '../../util/undici.js';
 import { publicKeyOf, verifyText } from '../signing.js';
 import {
   ephemeralKey,
@@ -104,7 +105,7 @@ export class SessionClient {
     const eph = ephemeralKey();
     const hello = { dendriteHotkey: this.signer.address, axonHotkey, nonce: this.nextNonce(), clientPub: eph.pub };
     const signature = `0x${bytesToHex(this.signer.sign(helloMessage(hello)))}`;
-    const res = await undiciRequest(`${origin}${SESSION_PATH}`, {
+    const res = await undici().request(`${origin}${SESSION_PATH}`, {
       dispatcher: this.dispatcher,
       method: 'POST',
       headers: { 'content-type': 'application/json' },

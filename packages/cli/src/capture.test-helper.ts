@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import { expect } from 'vitest';
+import { main } from './main.js';
 
 /** A writable that keeps what the CLI prints, for tests that call `main` with their own streams. */
 export function sink(): { stream: Writable; text: () => string } {
@@ -10,4 +12,40 @@ export function sink(): { stream: Writable; text: () => string } {
     },
   });
   return { stream, text: () => chunks.join('') };
+}
+
+/** One CLI command run in-process, as a user would type it (`subnetkit …`), with what it printed. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * In-process CLI drivers for tests that keep one chain for a file: `run` any command, `json` one that
+ * must succeed silently on stderr (its --json output parsed), `refused` one that must fail with one
+ * coded line. `cwd` is read per call because the folder is usually made in `beforeAll`.
+ */
+export function cliInProcess(cwd: () => string) {
+  const run = async (args: string[]): Promise<CliRun> => {
+    const out = sink();
+    const err = sink();
+    const code = await main(args, { stdout: out.stream, stderr: err.stream, env: {}, cwd: cwd() });
+    return { code, stdout: out.text(), stderr: err.text() };
+  };
+  const json = async <T>(args: string[]): Promise<T> => {
+    const r = await run([...args, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout) as T;
+  };
+  const refused = async (args: string[], code: string, exit = 2, message?: RegExp): Promise<CliRun> => {
+    const r = await run(args);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(new RegExp(`^error ${code}: `));
+    if (message) expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(exit);
+    return r;
+  };
+  return { run, json, refused };
 }

@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sink } from '../capture.test-helper.js';
-import { main } from '../main.js';
+import { cliInProcess } from '../capture.test-helper.js';
 
 // The stake calls of issue #23 on one embedded local chain (dev genesis: //Alice funded, subnet 1
 // owned by Alice, root = subnet 0), driven only through the CLI's in-process entry.
@@ -16,28 +15,7 @@ let otherColdkey: string;
 
 const TAO = 1_000_000_000n;
 
-async function run(args: string[]) {
-  const out = sink();
-  const err = sink();
-  const code = await main(args, { stdout: out.stream, stderr: err.stream, env: {}, cwd: root });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
-
-async function json<T>(args: string[]): Promise<T> {
-  const r = await run([...args, '--json']);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as T;
-}
-
-/** A refused command: one coded line on stderr, the given exit code. */
-async function refused(args: string[], code: string, exit: number, message?: RegExp) {
-  const r = await run(args);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(new RegExp(`^error ${code}: `));
-  if (message) expect(r.stderr).toMatch(message);
-  expect(r.code).toBe(exit);
-}
+const { run, json, refused } = cliInProcess(() => root);
 
 interface Stake {
   hotkey: string;

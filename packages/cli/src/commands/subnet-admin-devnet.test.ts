@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sink } from '../capture.test-helper.js';
+import { cliInProcess, sink } from '../capture.test-helper.js';
 import { main } from '../main.js';
 
 // The same views and admin commands through the subtensor backend: an in-process devnet (one for
@@ -12,19 +12,7 @@ let network: string[];
 let stop: AbortController;
 let devnet: Promise<number>;
 
-async function run(args: string[]) {
-  const out = sink();
-  const err = sink();
-  const code = await main(args, { stdout: out.stream, stderr: err.stream, env: {}, cwd: root });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
-
-async function json<T>(args: string[]): Promise<T> {
-  const r = await run([...args, '--json']);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as T;
-}
+const { run, json } = cliInProcess(() => root);
 
 interface Row {
   name: string;

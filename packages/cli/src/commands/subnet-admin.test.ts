@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sink } from '../capture.test-helper.js';
-import { main } from '../main.js';
+import { cliInProcess } from '../capture.test-helper.js';
 
 // One embedded local chain (dev genesis: //Alice funded and sudo, subnet 1 owned by Alice) for the
 // whole file, driven only through the CLI's in-process entry.
@@ -12,19 +11,7 @@ let chain: string[];
 let owner: string[];
 let coldkey: string;
 
-async function run(args: string[]) {
-  const out = sink();
-  const err = sink();
-  const code = await main(args, { stdout: out.stream, stderr: err.stream, env: {}, cwd: root });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
-
-async function json<T>(args: string[]): Promise<T> {
-  const r = await run([...args, '--json']);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as T;
-}
+const { run, json, refused } = cliInProcess(() => root);
 
 interface Row {
   name: string;
@@ -44,15 +31,6 @@ async function hyper(netuid: number): Promise<Record<string, Row>> {
 }
 
 const netuids = async () => (await json<{ netuid: number }[]>(['subnets', 'list', ...chain])).map((s) => s.netuid);
-
-/** A refused command: one coded line on stderr, the given exit code. */
-async function refused(args: string[], code: string, exit = 2) {
-  const r = await run(args);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(new RegExp(`^error ${code}: `));
-  expect(r.code).toBe(exit);
-  return r;
-}
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'sk-cli-admin-'));

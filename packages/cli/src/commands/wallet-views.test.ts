@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sink } from '../capture.test-helper.js';
-import { main } from '../main.js';
+import { cliInProcess } from '../capture.test-helper.js';
 
 // One embedded local chain (dev genesis: //Alice funded, subnet 1) for the whole file, driven
 // only through the CLI's in-process entry, as a user would drive it.
@@ -12,19 +11,7 @@ let chainArgs: string[];
 let walletArgs: string[];
 let coldkey: string;
 
-async function run(args: string[]) {
-  const out = sink();
-  const err = sink();
-  const code = await main(args, { stdout: out.stream, stderr: err.stream, env: {}, cwd: root });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
-
-async function json<T>(args: string[]): Promise<T> {
-  const r = await run([...args, '--json']);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as T;
-}
+const { run, json } = cliInProcess(() => root);
 
 interface Balances {
   wallets: { name: string; coldkey: string; free: string; staked: string; total: string; stakes: unknown[] }[];

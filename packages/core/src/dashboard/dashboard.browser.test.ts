@@ -2,23 +2,20 @@
 // network with manual blocks: the page loads and its tables fill, a block produced after the page
 // opened shows up without a reload, the page reads well at 960 and 1400 px (screenshots kept as
 // artifacts), it works with scripting off, and axe-core finds no serious accessibility problem.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromiumPresent, launchChromium } from '../localnet/chromium.test-helper.js';
 import { createLogger } from '../log/logger.js';
 import { createTestNetwork, type TestNetwork } from '../testing/create-test-network.js';
 import { reverseSubnet } from '../testing/reverse-subnet.fixture.js';
 import { type RunningDashboard, startDashboard } from './serve.js';
 import { localNetworkSource } from './source.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present) {
-  console.warn(`dashboard.browser.test: skipped, ${CHROMIUM} is absent (apt-get install -y chromium)`);
-}
+const present = chromiumPresent('dashboard.browser.test');
 // artifacts: SUBNETKIT_SCREENSHOTS, else a fixed folder in the OS temp dir (kept after the run)
 const SHOTS = process.env.SUBNETKIT_SCREENSHOTS ?? join(tmpdir(), 'subnetkit-dashboard-screenshots');
 
@@ -42,17 +39,7 @@ describe.skipIf(!present)('the live dashboard in headless Chromium', { tags: ['s
     neurons = (await net.summary()).subnets[0]!.neurons.length;
     const source = await localNetworkSource(net.network, 'Subnetkit localnet (reverse)');
     dashboard = await startDashboard(source, { port: 0, log: createLogger({ level: 'silent' }) });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,20 +1,17 @@
 // The report page in a real browser (Debian's chromium, driven by playwright-core): it must fit
 // a 960 px window without sideways scrolling, keep every chart and legend inside the page, and
 // not hide one emission series behind the other. Screenshots go to the test's temp folder.
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromiumPresent, launchChromium } from './chromium.test-helper.js';
 import { renderHtmlReport } from './html-report.js';
 import type { EpochSnapshot, NeuronSummary } from './summary.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const present = existsSync(CHROMIUM);
-if (!present) {
-  console.warn(`html-report.browser.test: skipped, ${CHROMIUM} is absent (apt-get install -y chromium)`);
-}
+const present = chromiumPresent('html-report.browser.test');
 
 /** A realistic network: full-length hotkeys, every profile, validators and owner earning as much as the miners. */
 function fixture(): { html: string } {
@@ -90,17 +87,7 @@ describe.skipIf(!present)('the HTML report in headless Chromium', { timeout: 120
 
   beforeAll(async () => {
     writeFileSync(file, fixture().html);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -787,6 +787,50 @@ function conformance(name: string, start: () => Promise<Target>, tags: string[] 
       };
       expect(String.fromCharCode(...info.subnetName)).toBe('conform');
     });
+
+    it('schedules set_children in PendingChildKeys and applies it to ChildKeys / ParentKeys at an epoch (chain.md §9.4)', async () => {
+      const sm = (m: string) => call(api, 'subtensorModule', m);
+      const links = (c: Codec): [bigint, string][] =>
+        (c as unknown as Codec[][]).map((t) => [big(t[0] as Codec), (t[1] as Codec).toString()]);
+      if ((await entry(api, 'subtensorModule', 'subtokenEnabled')(netuid)).toJSON() !== true) {
+        await watch(await sm('startCall')(netuid).signAsync(alice));
+      }
+      // a parent hotkey //Charlie owns, registered on the subnet
+      const parentHot = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Charlie//childparent').address;
+      expect((await watch(await sm('burnedRegister')(netuid, parentHot).signAsync(charlie))).failed).toBe(false);
+      const half = 0xffff_ffff_ffff_ffffn / 2n;
+      let w = await watch(await sm('setChildren')(parentHot, netuid, [[half, stakeHot]]).signAsync(charlie));
+      expect(w.failed).toBe(false);
+      expect((await eventsAt(w.blockHash)).map((e) => e.event.method)).toContain('SetChildrenScheduled');
+      const at = await api.at(w.blockHash);
+      const pending = (await entry(at, 'subtensorModule', 'pendingChildKeys')(netuid, parentHot)) as unknown as Codec[];
+      expect(links(pending[0] as Codec)).toEqual([[half, stakeHot]]);
+      expect(links(await entry(at, 'subtensorModule', 'childKeys')(parentHot, netuid))).toEqual([]);
+      // a take above MaxChildkeyTake (18 %) fails; one within the bounds is stored
+      w = await watch(await sm('setChildkeyTake')(parentHot, netuid, 20_000).signAsync(charlie));
+      expect(w.failed).toBe(true);
+      w = await watch(await sm('setChildkeyTake')(parentHot, netuid, 1000).signAsync(charlie));
+      expect(num(await entry(api, 'subtensorModule', 'childkeyTake')(parentHot, netuid))).toBe(1000);
+
+      // blocks until the first epoch after the cooldown (one remark per block on an instant devnet)
+      const cooldown = num(await entry(api, 'subtensorModule', 'pendingChildKeyCooldown')());
+      const tempo = num(await entry(api, 'subtensorModule', 'tempo')(netuid));
+      const childKeys = entry(api, 'subtensorModule', 'childKeys');
+      for (let i = 0; i <= cooldown + tempo + 1; i++) {
+        if (links(await childKeys(parentHot, netuid)).length > 0) break;
+        await watch(await call(api, 'system', 'remark')('0x00').signAsync(dave));
+      }
+      expect(links(await childKeys(parentHot, netuid))).toEqual([[half, stakeHot]]);
+      expect(links(await entry(api, 'subtensorModule', 'parentKeys')(stakeHot, netuid))).toContainEqual([
+        half,
+        parentHot,
+      ]);
+      expect((await childKeys.keys()).map((k) => k.args.map((x) => x.toString()))).toContainEqual([
+        parentHot,
+        String(netuid),
+      ]);
+      expect(await entry(api, 'subtensorModule', 'pendingChildKeys').keys(netuid)).toEqual([]);
+    });
   });
 }
 

@@ -1,4 +1,5 @@
 import { isSubnetkitError, type SubnetkitError } from '../../errors/subnetkit-error.js';
+import { CK, childkeyTakeOf, childrenOf, parentsOf, pendingChildrenOf } from '../local/childkeys.js';
 import { canonicalDecode } from '../local/codec.js';
 import type { EngineCall } from '../local/extrinsic.js';
 import type { AuthenticatedExtras, LocalChain } from '../local/local-chain.js';
@@ -29,7 +30,23 @@ export interface LedgerQueries {
    * and the swap fee rate (of 65535; 0 for stable pools).
    */
   subnetPool(netuid: number): { movingPrice: bigint; pendingAlpha: bigint; feeRate: number } | null;
+  /**
+   * Childkey maps (chain.md §9.4) by subtensor item name: the value at (hotkey, netuid), or
+   * null when absent; `childkeyKeys` lists every stored (hotkey, netuid) of an item.
+   */
+  childkeys?(item: ChildkeyItem, hotkey: string, netuid: number): unknown | null;
+  childkeyKeys?(item: ChildkeyItem): { hotkey: string; netuid: number }[];
+  /** PendingChildKeyCooldown, MinChildkeyTake, MaxChildkeyTake. */
+  childkeyParams?(): { pendingChildkeyCooldown: number; minChildkeyTake: number; maxChildkeyTake: number };
 }
+
+export type ChildkeyItem = 'ChildKeys' | 'ParentKeys' | 'PendingChildKeys' | 'ChildkeyTake';
+const CHILDKEY_PREFIX: Record<ChildkeyItem, string> = {
+  ChildKeys: 'ck:',
+  ParentKeys: 'cp:',
+  PendingChildKeys: 'cq:',
+  ChildkeyTake: 'ct:',
+};
 
 /**
  * The local chain engine as the devnet needs it: the `Chain` for queries and blocks, nonces, and
@@ -183,6 +200,35 @@ function ledgerOf(chain: LocalChain): LedgerQueries {
       if (!s) return null;
       const feeRate = s.mechanism === 0 ? 0 : chain.state.params.swapFeeRate;
       return { movingPrice: s.movingPrice, pendingAlpha: s.pendingServer + s.pendingValidator, feeRate };
+    },
+    childkeys: (item, hotkey, netuid) => {
+      const st = chain.state;
+      switch (item) {
+        case 'ChildKeys':
+          return childrenOf(st, netuid, hotkey);
+        case 'ParentKeys':
+          return parentsOf(st, netuid, hotkey);
+        case 'PendingChildKeys': {
+          const p = pendingChildrenOf(st, netuid, hotkey);
+          return p ? [p.children, p.coolDownBlock] : null;
+        }
+        case 'ChildkeyTake':
+          return st.store.has(CK.take(netuid, hotkey)) ? childkeyTakeOf(st, netuid, hotkey) : null;
+      }
+    },
+    childkeyKeys: (item) =>
+      chain.state.store.keysWithPrefix(CHILDKEY_PREFIX[item]).map((key) => {
+        // <prefix><netuid>:<hotkey>; SS58 addresses hold no ':'
+        const [, n, hotkey = ''] = key.split(':');
+        return { hotkey, netuid: Number(n) };
+      }),
+    childkeyParams: () => {
+      const p = chain.state.params;
+      return {
+        pendingChildkeyCooldown: p.pendingChildkeyCooldown,
+        minChildkeyTake: p.minChildkeyTake,
+        maxChildkeyTake: p.maxChildkeyTake,
+      };
     },
   };
 }

@@ -569,6 +569,26 @@ export function methodToChainCall(method: MethodLike): ChainCall {
         method: 'set_subnet_identity',
         args: { netuid: num(a.netuid), name: u8aToString(hexToU8a(String(a.subnet_name))) },
       };
+    case 'subtensorModule.setChildren':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'set_children',
+        args: {
+          hotkey: String(a.hotkey),
+          netuid: num(a.netuid),
+          // Vec<(u64, AccountId)>: toJSON gives a u64 above 2^53 as hex, which BigInt reads
+          children: (Array.isArray(a.children) ? a.children : []).map((t) => {
+            const [p, child] = t as [unknown, unknown];
+            return [big(p), String(child)] as [bigint, string];
+          }),
+        },
+      };
+    case 'subtensorModule.setChildkeyTake':
+      return {
+        pallet: 'SubtensorModule',
+        method: 'set_childkey_take',
+        args: { hotkey: String(a.hotkey), netuid: num(a.netuid), take: num(a.take) },
+      };
   }
   const name = hyperparameterName(method.section, method.method);
   const values = Object.values(a);
@@ -644,7 +664,8 @@ function encodeEvent(
  */
 export function eventRecordFor(rt: DevnetRuntime, ev: ChainEvent, phase: unknown): EventRecordBytes | null {
   if (ev.pallet === 'System' && (ev.name === 'ExtrinsicSuccess' || ev.name === 'ExtrinsicFailed')) return null;
-  const table = TUPLE_EVENT_FIELDS[`${ev.pallet}.${ev.name}`] ?? STAKE_MOVE_FIELDS[`${ev.pallet}.${ev.name}`];
+  const id = `${ev.pallet}.${ev.name}`;
+  const table = TUPLE_EVENT_FIELDS[id] ?? STAKE_MOVE_FIELDS[id] ?? CHILDKEY_EVENT_FIELDS[id];
   const event = encodeEvent(rt, ev.pallet, ev.name, (field, i) => {
     const key = field ? stringCamelCase(field) : (table?.[i] ?? String(i));
     const value = ev.data[key] ?? (field ? ev.data[field] : undefined) ?? ev.data[String(i)];
@@ -674,6 +695,13 @@ const STAKE_MOVE_FIELDS: Record<string, string[]> = {
     'tao',
   ],
   'SubtensorModule.StakeSwapped': ['coldkey', 'hotkey', 'originNetuid', 'destinationNetuid', 'tao'],
+};
+
+/** Positional fields of the childkey events (their order in the 343 metadata). */
+const CHILDKEY_EVENT_FIELDS: Record<string, string[]> = {
+  'SubtensorModule.SetChildrenScheduled': ['hotkey', 'netuid', 'coolDownBlock', 'children'],
+  'SubtensorModule.SetChildren': ['hotkey', 'netuid', 'children'],
+  'SubtensorModule.ChildKeyTakeSet': ['hotkey', 'take'],
 };
 
 /** `System.ExtrinsicSuccess` / `ExtrinsicFailed` for extrinsic `index`. */

@@ -5,7 +5,7 @@ import { isSubnetkitError } from '../../errors/subnetkit-error.js';
 import { ipToBigInt } from '../subtensor/call-builder.js';
 import type { Chain, Metagraph, SubnetHyperparameters, SubnetInfo, TimelockBeaconInfo } from '../types.js';
 import type { FeeQuote } from './fees.js';
-import type { LedgerQueries } from './local-engine.js';
+import type { ChildkeyItem, LedgerQueries } from './local-engine.js';
 import { type DevnetRuntime, opaqueMetadata } from './runtime.js';
 
 /** What the state view needs besides the `Chain`: nonces and per-block data of the block index. */
@@ -173,6 +173,18 @@ export class StateView {
           return hotkeys.length > 0 ? hotkeys : null;
         },
       ],
+      // childkeys (chain.md §9.4): ChildKeys / ParentKeys / ChildkeyTake keyed (hotkey, netuid),
+      // PendingChildKeys keyed (netuid, hotkey); Vec<(u64, AccountId)> values read as empty lists
+      ['SubtensorModule.ChildKeys', async ([hk, n]) => this.#childkeys('ChildKeys', hk, n) ?? []],
+      ['SubtensorModule.ParentKeys', async ([hk, n]) => this.#childkeys('ParentKeys', hk, n) ?? []],
+      ['SubtensorModule.ChildkeyTake', async ([hk, n]) => this.#childkeys('ChildkeyTake', hk, n)],
+      ['SubtensorModule.PendingChildKeys', async ([n, hk]) => this.#childkeys('PendingChildKeys', hk, n)],
+      [
+        'SubtensorModule.PendingChildKeyCooldown',
+        async () => this.#ctx.ledger?.childkeyParams?.().pendingChildkeyCooldown ?? null,
+      ],
+      ['SubtensorModule.MinChildkeyTake', async () => this.#ctx.ledger?.childkeyParams?.().minChildkeyTake ?? null],
+      ['SubtensorModule.MaxChildkeyTake', async () => this.#ctx.ledger?.childkeyParams?.().maxChildkeyTake ?? null],
       ['SubtensorModule.TotalIssuance', async () => this.#memo('issuance', () => this.#ctx.chain.totalIssuance())],
       ['SubtensorModule.NetworksAdded', sub(() => true)],
       ['SubtensorModule.SubnetworkN', sub((s) => s.n)],
@@ -316,6 +328,10 @@ export class StateView {
     ]);
   }
 
+  #childkeys(item: ChildkeyItem, hotkey: unknown, netuid: unknown): unknown | null {
+    return this.#ctx.ledger?.childkeys?.(item, String(hotkey), Number(netuid)) ?? null;
+  }
+
   #stakingHotkeys(coldkey: string): string[] {
     const out: string[] = [];
     for (const p of this.#ctx.ledger?.positions() ?? [])
@@ -341,6 +357,19 @@ export class StateView {
         return (ledger?.positions() ?? []).filter((p) => p.shares > 0n).map((p) => [p.hotkey, p.coldkey, p.netuid]);
       case 'SubtensorModule.StakingHotkeys':
         return [...new Set((ledger?.positions() ?? []).map((p) => p.coldkey))].map((c) => [c]);
+      case 'SubtensorModule.ChildKeys':
+      case 'SubtensorModule.ParentKeys':
+      case 'SubtensorModule.ChildkeyTake':
+      case 'SubtensorModule.PendingChildKeys': {
+        const item = name.slice('SubtensorModule.'.length) as ChildkeyItem;
+        // the first key is the netuid for PendingChildKeys, the hotkey for the others
+        const keys = (ledger?.childkeyKeys?.(item) ?? []).filter(
+          (k) =>
+            first === undefined ||
+            (item === 'PendingChildKeys' ? k.netuid === Number(first) : k.hotkey === String(first)),
+        );
+        return keys.map((k) => (item === 'PendingChildKeys' ? [k.netuid, k.hotkey] : [k.hotkey, k.netuid]));
+      }
       case 'SubtensorModule.TimelockedWeightCommits': {
         const out: KeyArgs[] = [];
         for (const netuid of netuids)

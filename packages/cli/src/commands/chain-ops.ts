@@ -15,6 +15,7 @@ import {
 import type { CliContext } from '../context.js';
 import { cliConfig } from '../load.js';
 import { renderTable } from '../table.js';
+import { registerStakeChild } from './stake-child.js';
 import { type MoveFlags, registerStakeMoves, runStake, runUnstakeAll } from './stake-moves.js';
 import { registerSubnetsAvailable } from './subnets-available.js';
 
@@ -196,6 +197,7 @@ export function registerChainCommands(program: Command, ctx: CliContext): void {
       .action((flags: MoveFlags) => (flags.all ? runUnstakeAll(ctx, flags) : runStake(ctx, name, flags)));
   }
   registerStakeMoves(stake, ctx);
+  registerStakeChild(stake, ctx);
   withWallet(withNetwork(stake.command('list')))
     .description("the wallet coldkey's stakes")
     .option('--json', 'print JSON')

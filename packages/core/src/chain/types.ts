@@ -141,6 +141,24 @@ export interface StakeInfo {
   stake: Rao;
 }
 
+/** A (proportion of u64::MAX, hotkey) link of `ChildKeys` / `ParentKeys`. */
+export interface ChildkeyLink {
+  proportion: bigint;
+  hotkey: string;
+}
+
+/** A hotkey's childkey state on one subnet (chain.md §9.4). */
+export interface ChildkeyInfo {
+  hotkey: string;
+  netuid: number;
+  children: ChildkeyLink[];
+  parents: ChildkeyLink[];
+  /** A scheduled `set_children`, applied at the subnet's first epoch at or after `coolDownBlock`. */
+  pending: { children: ChildkeyLink[]; coolDownBlock: number } | null;
+  /** ChildkeyTake, u16 fraction of 65535. */
+  take: number;
+}
+
 /** Every state change the runtimes make, as subtensor calls. */
 export type ChainCall =
   | { pallet: 'Balances'; method: 'transfer_keep_alive' | 'transfer_allow_death'; args: { dest: string; value: Rao } }
@@ -307,6 +325,8 @@ export interface Chain {
   submit(signer: Signer, call: ChainCall): Promise<ExtrinsicResult>;
   /** The drand-like beacon timelocked weight commits are encrypted to; null when the chain has none. Optional for other implementations. */
   timelockBeacon?(): Promise<TimelockBeaconInfo | null>;
+  /** A hotkey's childkeys on a subnet (ChildKeys, ParentKeys, PendingChildKeys, ChildkeyTake). Optional for other implementations. */
+  childkeys?(hotkey: string, netuid: number): Promise<ChildkeyInfo>;
   onBlock(listener: (header: BlockHeader) => void): Unsubscribe;
   onEvents(listener: (events: ChainEvent[], header: BlockHeader) => void): Unsubscribe;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ import type {
   Chain,
   ChainCall,
   ChainEvent,
+  ChildkeyInfo,
   ExtrinsicResult,
   Metagraph,
   Rao,
@@ -19,7 +20,7 @@ import type {
   Unsubscribe,
 } from '../types.js';
 import { lockCost } from './calls.js';
-import { inheritedStake } from './childkeys.js';
+import { childkeyTakeOf, childrenOf, inheritedStake, parentsOf, pendingChildrenOf } from './childkeys.js';
 import { blake2Hex, canonicalDecode, canonicalEncode } from './codec.js';
 import { blockStep } from './coinbase.js';
 import { initCrypto, isAddress } from './crypto.js';
@@ -737,6 +738,20 @@ export class LocalChain implements Chain {
   }
 
   /** Hotkey → coldkey link, or null. */
+  async childkeys(hotkey: string, netuid: number): Promise<ChildkeyInfo> {
+    const st = this.#st;
+    const links = (l: [bigint, string][]) => l.map(([proportion, hk]) => ({ proportion, hotkey: hk }));
+    const p = pendingChildrenOf(st, netuid, hotkey);
+    return {
+      hotkey,
+      netuid,
+      children: links(childrenOf(st, netuid, hotkey)),
+      parents: links(parentsOf(st, netuid, hotkey)),
+      pending: p ? { children: links(p.children), coolDownBlock: p.coolDownBlock } : null,
+      take: childkeyTakeOf(st, netuid, hotkey),
+    };
+  }
+
   async hotkeyOwner(hotkey: string): Promise<string | null> {
     return this.#st.ownerOf(hotkey) ?? null;
   }

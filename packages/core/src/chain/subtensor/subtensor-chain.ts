@@ -7,6 +7,7 @@ import type {
   Chain,
   ChainCall,
   ChainEvent,
+  ChildkeyInfo,
   ExtrinsicResult,
   Metagraph,
   StakeInfo,
@@ -320,6 +321,34 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
         if (opts?.weights) mg.weights = await weightRows('Weights', netuid, mg.n);
         if (opts?.bonds) mg.bonds = await weightRows('Bonds', netuid, mg.n);
         return mg;
+      }),
+
+    childkeys: (hotkey: string, netuid: number) =>
+      call('childkeys', async (): Promise<ChildkeyInfo> => {
+        // Vec<(u64, AccountId)> as JSON: a u64 above 2^53 comes as hex, which toBig reads
+        const links = (v: unknown) =>
+          (Array.isArray(v) ? (v as [Json, Json][]) : []).map(([p, hk]) => ({
+            proportion: toBig(p),
+            hotkey: String(hk),
+          }));
+        const [children, parents, pending, take] = await Promise.all([
+          read('SubtensorModule', 'ChildKeys', hotkey, netuid),
+          read('SubtensorModule', 'ParentKeys', hotkey, netuid),
+          read('SubtensorModule', 'PendingChildKeys', netuid, hotkey),
+          read('SubtensorModule', 'ChildkeyTake', hotkey, netuid),
+        ]);
+        const [queued, coolDown] = (Array.isArray(pending) ? pending : []) as [Json, Json];
+        const queuedLinks = links(queued);
+        // the item's default ([], 0) means nothing is scheduled
+        const scheduled = queuedLinks.length > 0 || toNum(coolDown ?? 0) > 0;
+        return {
+          hotkey,
+          netuid,
+          children: links(children),
+          parents: links(parents),
+          pending: scheduled ? { children: queuedLinks, coolDownBlock: toNum(coolDown ?? 0) } : null,
+          take: toNum((take ?? 0) as Json),
+        };
       }),
 
     uidOf: (netuid: number, hotkey: string) =>

@@ -1,5 +1,5 @@
-import sodium from 'libsodium-wrappers-sumo';
-import { cryptoReady } from '../crypto/init.js';
+import type Sodium from 'libsodium-wrappers-sumo';
+import { cryptoReady, loadedSodium } from '../crypto/init.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 
 /** Core's one crypto init (sr25519 wasm and libsodium), re-exported where the wallet always had it. */
@@ -13,7 +13,8 @@ export function assertCryptoReady(): void {
 }
 
 /** The initialised libsodium instance. */
-export function getSodium(): typeof sodium {
+export function getSodium(): typeof Sodium {
   assertCryptoReady();
-  return sodium;
+  // set whenever cryptoReady() is true: initCrypto loads it before it resolves
+  return loadedSodium() as typeof Sodium;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainCall } from '../types.js';
-import { childkeyTakeOf, childrenOf, parentsOf, pendingChildrenOf } from './childkeys.js';
+import { childkeyTakeOf, childrenOf, parentsOf, pendingChildrenOf, splitThroughParents } from './childkeys.js';
 import { createDevSigner } from './crypto.js';
 import { devGenesis } from './dev-genesis.js';
 import { buildEpochInput } from './epoch.js';
@@ -174,6 +174,29 @@ describe('set_children (chain.md §9.4)', () => {
     const mg = await c.metagraph(1);
     expect(mg.alphaStake[pUid]).toBe(own - moved);
     expect(mg.taoStake[cUid]).toBe(499_999_999_999n);
+    await c.close();
+  });
+
+  it('splits a dividend of the child to its parent, less the childkey take (chain.md §3.5 step 5)', async () => {
+    const c = await setup();
+    await include(c, dev.charlie, stake(1, 100n * TAO));
+    await include(c, dev.charlie, setChildren([[HALF, child.address]]));
+    // the child's own coldkey sets its take: 6553/65535 ≈ 10 %
+    await include(c, dev.bob, {
+      pallet: 'SubtensorModule',
+      method: 'set_childkey_take',
+      args: { hotkey: child.address, netuid: 1, take: 6553 },
+    });
+    expect(splitThroughParents(c.state, 1, child.address, 1_000_000n)).toEqual([[child.address, 1_000_000n]]);
+    await c.advance(blocksToEpoch(c) < 4 ? blocksToEpoch(c) + 10 : blocksToEpoch(c));
+    expect(parentsOf(c.state, 1, child.address)).toHaveLength(1);
+    // the child holds no stake of its own: all its stake weight is the parent's, so the parent's
+    // share is the whole dividend; the child keeps floor(10^6 · 6553 / 65535) = 99_992
+    expect(c.state.pool(1, child.address).alpha).toBe(0n);
+    expect(splitThroughParents(c.state, 1, child.address, 1_000_000n)).toEqual([
+      [child.address, 99_992n],
+      [parent.address, 900_008n],
+    ]);
     await c.close();
   });
 

@@ -150,3 +150,36 @@ export function inheritedStake(st: ChainState, netuid: number, hotkey: string): 
   };
   return { alpha: inherit(netuid), tao: inherit(0) };
 }
+
+/**
+ * The dividend split through childkeys (chain.md §3.5 step 5): of `amount` paid to `hotkey`, each
+ * parent gets the share its contribution (`alpha·p + tao_weight·root·p`, floored as in §9.3) is of
+ * the hotkey's inherited stake weight, less the childkey take, which the hotkey keeps with the
+ * rest. Without parents the hotkey keeps everything. Integer maths; the parts sum to `amount`.
+ */
+export function splitThroughParents(
+  st: ChainState,
+  netuid: number,
+  hotkey: string,
+  amount: bigint,
+): [string, bigint][] {
+  const parents = parentsOf(st, netuid, hotkey);
+  if (parents.length === 0 || amount === 0n) return [[hotkey, amount]];
+  const tw = st.params.taoWeight;
+  const inh = inheritedStake(st, netuid, hotkey);
+  const total = inh.alpha + (inh.tao * tw) / U64_MAX;
+  if (total === 0n) return [[hotkey, amount]];
+  const take = BigInt(childkeyTakeOf(st, netuid, hotkey));
+  const out: [string, bigint][] = [];
+  let given = 0n;
+  for (const [p, parent] of parents) {
+    const alpha = (st.pool(netuid, parent).alpha * p) / U64_MAX;
+    const tao = (st.pool(0, parent).alpha * p) / U64_MAX;
+    const share = (amount * (alpha + (tao * tw) / U64_MAX)) / total;
+    const net = share - (share * take) / 65535n;
+    if (net <= 0n) continue;
+    out.push([parent, net]);
+    given += net;
+  }
+  return [[hotkey, amount - given], ...out];
+}

@@ -1,5 +1,5 @@
 import type { ChainEvent } from '../types.js';
-import { applyPendingChildkeys } from './childkeys.js';
+import { applyPendingChildkeys, inheritedStake, splitThroughParents } from './childkeys.js';
 import { runSubnetEpoch } from './epoch.js';
 import { blockEmissionFor, decayBurn, PRICE_ONE, spotPrice, swapOut } from './math.js';
 import type { ChainState, Subnet } from './state.js';
@@ -204,8 +204,10 @@ function drainAndDistribute(st: ChainState, s0: Subnet, block: number, emit: Emi
   const weightOf: bigint[] = [];
   for (let uid = 0; uid < out.n; uid++) {
     const hk = nv.hotkeys[uid] as string;
-    const alpha = st.pool(netuid, hk).alpha;
-    const rootW = (st.pool(0, hk).alpha * st.params.taoWeight) / U64_MAX;
+    // the stake the epoch saw: after childkey inheritance (§9.3)
+    const inherited = inheritedStake(st, netuid, hk);
+    const alpha = inherited.alpha;
+    const rootW = (inherited.tao * st.params.taoWeight) / U64_MAX;
     const ve = out.validatorEmission[uid] as bigint;
     // the alpha part of a dividend: ve · alpha / (alpha + tw·root); root parts are unpaid locally
     const w = alpha + rootW > 0n ? (ve * alpha) / (alpha + rootW) : ve;
@@ -216,10 +218,13 @@ function drainAndDistribute(st: ChainState, s0: Subnet, block: number, emit: Emi
     for (let uid = 0; uid < out.n; uid++) {
       const share = ((weightOf[uid] as bigint) * budget) / weightSum;
       if (share === 0n) continue;
-      const hk = nv.hotkeys[uid] as string;
-      const take = (share * BigInt(st.takeOf(hk))) / 65535n;
-      st.creditStake(netuid, hk, st.ownerOf(hk) ?? hk, take);
-      st.addToPool(netuid, hk, share - take);
+      // parents first get their part (less the childkey take); each part then pays the validator take
+      for (const [hk, part] of splitThroughParents(st, netuid, nv.hotkeys[uid] as string, share)) {
+        if (part === 0n) continue;
+        const take = (part * BigInt(st.takeOf(hk))) / 65535n;
+        st.creditStake(netuid, hk, st.ownerOf(hk) ?? hk, take);
+        st.addToPool(netuid, hk, part - take);
+      }
       paid += share;
     }
   }

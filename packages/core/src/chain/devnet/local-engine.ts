@@ -36,6 +36,8 @@ export interface LedgerQueries {
    */
   childkeys?(item: ChildkeyItem, hotkey: string, netuid: number): unknown | null;
   childkeyKeys?(item: ChildkeyItem): { hotkey: string; netuid: number }[];
+  /** TotalHotkeyAlpha: the hotkey's own alpha (the metagraph reports stake after childkey inheritance). */
+  hotkeyAlpha?(hotkey: string, netuid: number): bigint;
   /** PendingChildKeyCooldown, MinChildkeyTake, MaxChildkeyTake. */
   childkeyParams?(): { pendingChildkeyCooldown: number; minChildkeyTake: number; maxChildkeyTake: number };
 }
@@ -216,6 +218,7 @@ function ledgerOf(chain: LocalChain): LedgerQueries {
           return st.store.has(CK.take(netuid, hotkey)) ? childkeyTakeOf(st, netuid, hotkey) : null;
       }
     },
+    hotkeyAlpha: (hotkey, netuid) => chain.state.pool(netuid, hotkey).alpha,
     childkeyKeys: (item) =>
       chain.state.store.keysWithPrefix(CHILDKEY_PREFIX[item]).map((key) => {
         // <prefix><netuid>:<hotkey>; SS58 addresses hold no ':'

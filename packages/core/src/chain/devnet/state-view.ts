@@ -250,7 +250,9 @@ export class StateView {
         async ([hotkey, netuid]) => {
           const mg = await this.#metagraph(Number(netuid));
           const i = mg ? mg.hotkeys.indexOf(String(hotkey)) : -1;
-          return mg && i >= 0 ? mg.alphaStake[i] : null;
+          if (!mg || i < 0) return null;
+          // the hotkey's own alpha; the metagraph's is after childkey inheritance
+          return this.#ctx.ledger?.hotkeyAlpha?.(String(hotkey), Number(netuid)) ?? mg.alphaStake[i];
         },
       ],
       [

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { createLogger, type Logger } from '@subnetkit/core';
-import pretty from 'pino-pretty';
+import type Pretty from 'pino-pretty';
 
 /**
  * The logger of a long-running command on stderr: readable coloured lines on a terminal
@@ -9,6 +10,8 @@ import pretty from 'pino-pretty';
 export function terminalLogger(level: string, options: { json?: boolean; stderr?: { isTTY?: boolean } } = {}): Logger {
   const tty = Boolean((options.stderr ?? process.stderr).isTTY);
   if (options.json || !tty) return createLogger({ level });
+  // required only for a terminal: piped stderr (every test child, log collectors) skips loading it
+  const pretty = createRequire(import.meta.url)('pino-pretty') as typeof Pretty;
   const stream = pretty({
     destination: 2,
     sync: true,

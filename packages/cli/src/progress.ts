@@ -1,5 +1,3 @@
-import ora from 'ora';
-
 /**
  * Shows that a long wait (model loads, registration, key derivation) is alive: a spinner with
  * the elapsed seconds on a terminal, one line elsewhere (logs and pipes get no animation).
@@ -15,6 +13,8 @@ export async function withProgress<T>(
     stream.write(`${text}…\n`);
     return work;
   }
+  // ora (and its terminal helpers) loads only when a spinner is shown: pipes and tests never pay for it
+  const { default: ora } = await import('ora');
   const started = Date.now();
   const spinner = ora({ text, stream: stream as NodeJS.WritableStream, discardStdin: false }).start();
   const tick = setInterval(() => {

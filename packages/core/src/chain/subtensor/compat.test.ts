@@ -246,6 +246,22 @@ const CALLS: Array<{ call: ChainCall; pallet: string; name: string; types343: st
     name: 'register_network_with_identity',
     types343: ['AccountId32', 'Option<PalletSubtensorSubnetIdentityV3>'],
   },
+  {
+    call: {
+      pallet: 'SubtensorModule',
+      method: 'set_children',
+      args: { hotkey: ALICE, netuid: 1, children: [[0xffff_ffff_ffff_ffffn / 2n, ALICE]] },
+    },
+    pallet: 'SubtensorModule',
+    name: 'set_children',
+    types343: ['AccountId32', 'u16', 'Vec<(u64,AccountId32)>'],
+  },
+  {
+    call: { pallet: 'SubtensorModule', method: 'set_childkey_take', args: { hotkey: ALICE, netuid: 1, take: 1000 } },
+    pallet: 'SubtensorModule',
+    name: 'set_childkey_take',
+    types343: ['AccountId32', 'u16', 'u16'],
+  },
 ];
 
 const cache = new Map<FixtureSpec, ReturnType<typeof loadFixtureMetadata>>();
@@ -369,6 +385,10 @@ describe('calls encode to the real runtimes (offline metadata)', () => {
     // polkadot-js's JSON of a struct: camelCased field names, bytes as hex
     expect(hexToString(identity.subnetName ?? '')).toBe('named');
     expect(identity.githubRepo).toBe('0x');
+    // a u64 proportion above 2^53 survives exactly (polkadot-js JSON gives it as hex)
+    const children = args('set_children').children as [string | number, string][];
+    expect(children.map(([p, hk]) => [BigInt(p), hk])).toEqual([[0xffff_ffff_ffff_ffffn / 2n, ALICE]]);
+    expect(args('set_childkey_take')).toEqual({ hotkey: ALICE, netuid: 1, take: 1000 });
   });
 
   it.each(['spec233-testnet-v14', 'spec219-mainnet-v14'] as const)(

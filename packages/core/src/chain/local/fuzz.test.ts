@@ -24,7 +24,7 @@ function randomCall(r: Random, keys: Signer[]): ChainCall {
   const netuid = r.int(0, 3);
   const amount = () => r.pick([0n, 1n, 499n, 2_000_000n, TAO, 50n * TAO, BigInt(r.int(0, 1e9)) * 1000n, 10n ** 18n]);
   const u16s = (len: number) => Array.from({ length: len }, () => r.pick([0, 1, 2, 3, 4, r.int(0, 65535)]));
-  switch (r.int(0, 11)) {
+  switch (r.int(0, 13)) {
     case 0:
       return {
         pallet: 'Balances',
@@ -98,6 +98,17 @@ function randomCall(r: Random, keys: Signer[]): ChainCall {
       };
     case 10:
       return { pallet: 'SubtensorModule', method: 'register_network', args: { hotkey: addr() } };
+    case 11: {
+      const proportion = () => r.pick([0n, 1n, 2n ** 63n, 2n ** 64n - 1n, BigInt(r.int(0, 1e9)) << 32n]);
+      const children = Array.from({ length: r.int(0, 6) }, (): [bigint, string] => [proportion(), addr()]);
+      return { pallet: 'SubtensorModule', method: 'set_children', args: { hotkey: addr(), netuid, children } };
+    }
+    case 12:
+      return {
+        pallet: 'SubtensorModule',
+        method: 'set_childkey_take',
+        args: { hotkey: addr(), netuid, take: r.pick([0, 1000, 11796, 11797, 65535]) },
+      };
     default:
       return { pallet: 'SubtensorModule', method: 'start_call', args: { netuid } };
   }

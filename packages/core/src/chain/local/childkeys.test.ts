@@ -5,7 +5,7 @@ import { createDevSigner } from './crypto.js';
 import { devGenesis } from './dev-genesis.js';
 import { buildEpochInput } from './epoch.js';
 import { createLocalChain, type LocalChain } from './local-chain.js';
-import type { ChainParams } from './params.js';
+import type { ChainParams, Hyper } from './params.js';
 import type { Subnet } from './state.js';
 import { chainError, dev, include, invariantViolations } from './test-helpers.js';
 
@@ -15,8 +15,8 @@ const HALF = U64_MAX / 2n; // (2^64 − 2) / 2: a proportion just under one half
 const parent = dev.validatorHot; // owned by Charlie
 const child = dev.minerHot; // owned by Bob
 
-async function setup(params: Partial<ChainParams> = {}): Promise<LocalChain> {
-  const genesis = devGenesis({ hyperparameters: { tempo: 10 } });
+async function setup(params: Partial<ChainParams> = {}, hyper: Partial<Hyper> = {}): Promise<LocalChain> {
+  const genesis = devGenesis({ hyperparameters: { tempo: 10, ...hyper } });
   genesis.params = { ...genesis.params, pendingChildkeyCooldown: 3, ...params };
   const c = await createLocalChain({ blockTime: 'manual', genesis });
   await include(c, dev.charlie, {
@@ -197,6 +197,43 @@ describe('set_children (chain.md §9.4)', () => {
       [child.address, 99_992n],
       [parent.address, 900_008n],
     ]);
+    await c.close();
+  });
+
+  it('pays the parent its part of the dividends the child earns at an epoch, the child keeping its take', async () => {
+    // hash weights, no commit-reveal: the child validates with the parent's whole stake
+    const c = await setup({}, { commitRevealWeightsEnabled: false });
+    await include(c, dev.charlie, stake(1, 100n * TAO));
+    await include(c, dev.charlie, setChildren([[U64_MAX, child.address]]));
+    const take = 6553;
+    await include(c, dev.bob, {
+      pallet: 'SubtensorModule',
+      method: 'set_childkey_take',
+      args: { hotkey: child.address, netuid: 1, take },
+    });
+    await c.advance(blocksToEpoch(c) < 4 ? blocksToEpoch(c) + 10 : blocksToEpoch(c));
+    expect(childrenOf(c.state, 1, parent.address)).toHaveLength(1);
+    await c.advance(blocksToEpoch(c)); // the child gets a validator permit
+    const ownerUid = c.state.uidOf(1, c.state.subnet(1)?.ownerHotkey as string) as number;
+    // weight on the owner uid: its incentive is burned, so only dividends move stake
+    await include(c, child, {
+      pallet: 'SubtensorModule',
+      method: 'set_weights',
+      args: { netuid: 1, dests: [ownerUid], weights: [65535], versionKey: 0n },
+    });
+    const alpha = (hk: string) => c.state.pool(1, hk).alpha;
+    let gainP = 0n;
+    let gainC = 0n;
+    for (let epoch = 0; epoch < 3 && gainP === 0n; epoch++) {
+      const [p0, c0] = [alpha(parent.address), alpha(child.address)];
+      expect(c0).toBe(0n); // the child has held nothing of its own so far
+      await c.advance(blocksToEpoch(c));
+      [gainP, gainC] = [alpha(parent.address) - p0, alpha(child.address) - c0];
+    }
+    expect(gainP).toBeGreaterThan(0n);
+    // the parent's stake is all of the child's weight: the child keeps only floor(D · take / 65535)
+    expect(gainC).toBe(((gainP + gainC) * BigInt(take)) / 65535n);
+    expect(invariantViolations(c)).toEqual([]);
     await c.close();
   });
 

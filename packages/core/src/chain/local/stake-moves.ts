@@ -1,3 +1,4 @@
+import type { ChainCall } from '../types.js';
 import { addStake, registerNetwork, removeStake, setSubnetIdentity } from './calls.js';
 import { swapFee, swapOut } from './math.js';
 import type { CallContext } from './set-weights.js';
@@ -11,46 +12,19 @@ import { type ChainState, fail } from './state.js';
  * destination's when the origin is root, else the origin's). Within one subnet the alpha just moves,
  * with no swap.
  */
-export type StakeMoveCall =
-  | {
-      pallet: 'SubtensorModule';
-      method: 'move_stake';
-      args: {
-        originHotkey: string;
-        destinationHotkey: string;
-        originNetuid: number;
-        destinationNetuid: number;
-        alphaAmount: bigint;
-      };
-    }
-  | {
-      pallet: 'SubtensorModule';
-      method: 'transfer_stake';
-      args: {
-        destinationColdkey: string;
-        hotkey: string;
-        originNetuid: number;
-        destinationNetuid: number;
-        alphaAmount: bigint;
-      };
-    }
-  | {
-      pallet: 'SubtensorModule';
-      method: 'swap_stake';
-      args: { hotkey: string; originNetuid: number; destinationNetuid: number; alphaAmount: bigint };
-    }
-  | { pallet: 'SubtensorModule'; method: 'unstake_all'; args: { hotkey: string } }
-  | { pallet: 'SubtensorModule'; method: 'register_network_with_identity'; args: { hotkey: string; name?: string } }
-  | {
-      pallet: 'SubtensorModule';
-      method: 'add_stake_limit';
-      args: { hotkey: string; netuid: number; amountStaked: bigint; limitPrice: bigint; allowPartial: boolean };
-    }
-  | {
-      pallet: 'SubtensorModule';
-      method: 'remove_stake_limit';
-      args: { hotkey: string; netuid: number; amountUnstaked: bigint; limitPrice: bigint; allowPartial: boolean };
-    };
+export type StakeMoveCall = Extract<
+  ChainCall,
+  {
+    method:
+      | 'move_stake'
+      | 'transfer_stake'
+      | 'swap_stake'
+      | 'unstake_all'
+      | 'register_network_with_identity'
+      | 'add_stake_limit'
+      | 'remove_stake_limit';
+  }
+>;
 
 export function applyStakeMove(ctx: CallContext, call: StakeMoveCall): void {
   const { signer } = ctx;

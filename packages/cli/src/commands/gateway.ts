@@ -3,7 +3,7 @@ import { ApiKeyStore, DEFAULT_REQUESTS_PER_MINUTE, Gateway, SubnetkitError } fro
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ensurePortFree } from '../ports.js';
-import { type RunFlags, runNeuron } from './run.js';
+import { type RunFlags, runNeuron, withNeuronOptions } from './run.js';
 
 /** Where API key hashes live unless --keys says otherwise (relative to the working directory). */
 export const DEFAULT_KEYS_FILE = '.subnetkit/gateway/keys.json';
@@ -40,21 +40,10 @@ export function registerGatewayCommand(program: Command, ctx: CliContext): void 
     .option('--top-k <n>', 'miners considered, best incentive first', '5')
     .option('--hedge <n>', 'miners asked at once per request; the first valid answer wins', '2')
     .option('--spot-check <share>', "share of requests scored with the validator's reward (0..1)", '0.1')
-    .option('--timeout <ms>', "longest wait for a miner's answer (default the subnet's task timeout)")
-    .option('--wallet <name>', 'wallet name (the validator hotkey signs the queries)')
-    .option('--hotkey <name>', 'hotkey name')
-    .option('--wallet-path <dir>', 'wallets folder (default ~/.bittensor/wallets)')
-    .option('--netuid <n>', 'subnet id (default: the subnet whose name matches the package)')
-    .option('--network <network>', "'local', finney, test, or a ws:// endpoint (e.g. a subnetkit devnet)")
-    .option('--data-dir <dir>', 'local chain data dir (network local)')
-    .option('--state-dir <dir>', 'validator state folder', '.subnetkit/validator')
-    .option('--yes', 'register with the burn without asking')
-    .option('--json', 'log JSON lines (the default when stderr is not a terminal)')
-    .option('--seed <seed>', 'seed challenges for a reproducible test run (default: fresh OS entropy)')
-    .option('--ops-port <port>', 'port of GET /metrics, /healthz, /readyz (0 = any free port, printed)', '0')
-    .option('--ops-host <host>', 'address the ops endpoints listen on', '127.0.0.1')
-    .option('--shutdown-timeout <duration>', 'on SIGTERM/Ctrl-C: time to finish in-flight work and save state', '30s')
-    .action((flags: GatewayFlags) => runGateway(ctx, flags));
+    .option('--timeout <ms>', "longest wait for a miner's answer (default the subnet's task timeout)");
+  withNeuronOptions(gateway, 'wallet name (the validator hotkey signs the queries)').action((flags: GatewayFlags) =>
+    runGateway(ctx, flags),
+  );
 
   const keys = gateway.command('keys').description('manage the API keys the gateway accepts');
   // --keys and --json are the gateway command's own options: commander gives them to the parent

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { isSubnetkitError, SubnetkitError } from '../errors/subnetkit-error.js';
 import type { Logger } from '../log/logger.js';
 import { type Clock, systemClock } from '../util/clock.js';
+import { CallStats } from './call-stats.js';
 import { probeWebGpu } from './devices.js';
-import { LatencyWindow } from './latency-window.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { toLoadError, toRunError } from './model-errors.js';
 import { resolveModelSource } from './model-store.js';
@@ -218,9 +218,7 @@ class ModelSlot implements ModelSlotApi<unknown, unknown, unknown> {
   #state: ModelMetrics['state'] = 'idle';
   #info: ModelInfo | null = null;
   #device: ResolvedDevice | null = null;
-  readonly #latency = new LatencyWindow();
-  readonly #queued = new LatencyWindow();
-  #counts = { requests: 0, succeeded: 0, failed: 0, cancelled: 0 };
+  readonly #calls = new CallStats();
 
   constructor(host: Host, key: string, decl: ModelDeclaration, source: ModelSource | SubnetkitError) {
     this.#host = host;
@@ -361,21 +359,7 @@ class ModelSlot implements ModelSlotApi<unknown, unknown, unknown> {
   async submit(request: unknown, options: ModelCallOptions | undefined): Promise<unknown> {
     if (this.#host.disposed) throw disposedError();
     await this.loaded();
-    const batcher = this.#batcher as MicroBatcher<unknown, unknown>;
-    this.#counts.requests++;
-    try {
-      const { value, timing } = await batcher.submit(request, options?.signal);
-      this.#counts.succeeded++;
-      const totalMs = timing.queuedMs + timing.runMs;
-      this.#latency.add(totalMs);
-      this.#queued.add(timing.queuedMs);
-      options?.onTiming?.({ ...timing, totalMs });
-      return value;
-    } catch (err) {
-      if (isSubnetkitError(err, 'SK_MODEL_CANCELLED')) this.#counts.cancelled++;
-      else this.#counts.failed++;
-      throw err;
-    }
+    return this.#calls.submit(this.#batcher as MicroBatcher<unknown, unknown>, request, options);
   }
 
   async info(): Promise<ModelInfo> {
@@ -384,24 +368,15 @@ class ModelSlot implements ModelSlotApi<unknown, unknown, unknown> {
   }
 
   metrics(): ModelMetrics {
-    const b = this.#batcher;
-    const lat = this.#latency.summary();
-    const q = this.#queued.summary();
     return {
       key: this.key,
       task: this.task,
       model: this.model,
       device: this.#device,
       state: this.#state,
-      ...this.#counts,
-      batches: b?.batches ?? 0,
-      meanBatchSize: b && b.batches > 0 ? b.batchedItems / b.batches : 0,
-      queued: b?.queued ?? 0,
-      running: b?.running ?? 0,
+      ...this.#calls.fields(this.#batcher),
       loadMs: this.#info?.loadMs ?? null,
       warmupMs: this.#info?.warmupMs ?? null,
-      latencyMs: lat,
-      queuedMs: q ? { p50: q.p50, p99: q.p99 } : null,
     };
   }
 

@@ -1,7 +1,7 @@
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import type { Logger } from '../../log/logger.js';
 import type { Clock } from '../../util/clock.js';
-import { LatencyWindow } from '../latency-window.js';
+import { CallStats } from '../call-stats.js';
 import { MicroBatcher } from '../micro-batcher.js';
 import { toRunError } from '../model-errors.js';
 import type { FeatureExtractionRequest } from '../tasks/feature-extraction.js';
@@ -40,9 +40,7 @@ export class ServerModelSlot implements ModelSlotApi<ServerModel, unknown, unkno
   readonly #log: Logger;
   readonly #batcher: MicroBatcher<unknown, unknown>;
   readonly #loadedModel: ServerModel;
-  readonly #latency = new LatencyWindow();
-  readonly #queued = new LatencyWindow();
-  #counts = { requests: 0, succeeded: 0, failed: 0, cancelled: 0 };
+  readonly #calls = new CallStats();
   #state: ModelMetrics['state'] = 'idle';
   #checking: Promise<ServerModel> | null = null;
   #info: ModelInfo | null = null;
@@ -138,20 +136,7 @@ export class ServerModelSlot implements ModelSlotApi<ServerModel, unknown, unkno
 
   async submit(request: unknown, options: ModelCallOptions | undefined): Promise<unknown> {
     if (this.#disposed) throw disposed();
-    this.#counts.requests++;
-    try {
-      const { value, timing } = await this.#batcher.submit(request, options?.signal);
-      this.#counts.succeeded++;
-      const totalMs = timing.queuedMs + timing.runMs;
-      this.#latency.add(totalMs);
-      this.#queued.add(timing.queuedMs);
-      options?.onTiming?.({ ...timing, totalMs });
-      return value;
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SK_MODEL_CANCELLED') this.#counts.cancelled++;
-      else this.#counts.failed++;
-      throw err;
-    }
+    return this.#calls.submit(this.#batcher, request, options);
   }
 
   async info(): Promise<ModelInfo> {
@@ -160,24 +145,15 @@ export class ServerModelSlot implements ModelSlotApi<ServerModel, unknown, unkno
   }
 
   metrics(): ModelMetrics {
-    const b = this.#batcher;
-    const lat = this.#latency.summary();
-    const q = this.#queued.summary();
     return {
       key: this.key,
       task: this.task,
       model: this.model,
       device: 'server',
       state: this.#state,
-      ...this.#counts,
-      batches: b.batches,
-      meanBatchSize: b.batches > 0 ? b.batchedItems / b.batches : 0,
-      queued: b.queued,
-      running: b.running,
+      ...this.#calls.fields(this.#batcher),
       loadMs: this.#info?.loadMs ?? null,
       warmupMs: null,
-      latencyMs: lat,
-      queuedMs: q ? { p50: q.p50, p99: q.p99 } : null,
     };
   }
 

@@ -4,6 +4,7 @@ import type { ChainCall } from '../types.js';
 import { setHyperparameter } from './admin.js';
 import { publicKeyOf } from './crypto.js';
 import { blockEmissionFor, bumpBurn, networkLockCost, swapFee, swapOut } from './math.js';
+import { buy, quoteSale, sell } from './pool.js';
 import { type CallContext, setWeights } from './set-weights.js';
 import { type ChainState, fail, K } from './state.js';
 import { appendNeuron, createSubnet, neuronToPrune, nextNetuid, replaceNeuron } from './subnets.js';
@@ -280,20 +281,8 @@ export function addStake(ctx: CallContext, hotkey: string, netuid: number, amoun
     );
   }
   if (st.ownerOf(hotkey) === undefined) fail('HotKeyAccountNotExists');
-  const fee = feeOf(amount);
-  const net = amount - fee;
-  if (!stable && amount > 1000n * s.taoIn) fail('InsufficientLiquidity');
-  const alpha = stable ? net : swapOut(s.taoIn, s.alphaIn, net);
-  if (alpha <= 0n) fail('InsufficientLiquidity');
-  if (!stable && s.alphaIn - alpha < p.minimumReserve) fail('InsufficientLiquidity');
+  const { alpha, fee } = buy(st, { hotkey, coldkey: signer, netuid }, amount, true);
   st.addFree(signer, -amount);
-  st.patchSubnet(netuid, {
-    taoIn: s.taoIn + net,
-    alphaIn: stable ? s.alphaIn : s.alphaIn - alpha,
-    alphaOut: s.alphaOut + alpha,
-  });
-  if (fee > 0n) st.setGlobals({ burned: st.globals().burned + fee });
-  st.creditStake(netuid, hotkey, signer, alpha);
   ctx.emit('StakeAdded', { coldkey: signer, hotkey, tao: amount, alpha, netuid, fee });
 }
 
@@ -305,23 +294,11 @@ export function removeStake(ctx: CallContext, hotkey: string, netuid: number, am
   if (amount <= 0n) fail('AmountTooLow');
   const held = st.stakeOf(netuid, hotkey, signer);
   if (held < amount) fail('NotEnoughStakeToWithdraw');
-  const p = st.params;
-  const feeAlpha = stable ? 0n : swapFee(amount, p.swapFeeRate);
-  const net = amount - feeAlpha;
-  const taoOut = stable ? net : swapOut(s.alphaIn, s.taoIn, net);
-  // the alpha fee is sold too (no fee) and its TAO burned, as a block author would receive it
-  const taoFee = stable ? 0n : swapOut(s.alphaIn + net, s.taoIn - taoOut, feeAlpha);
-  if (amount < held && taoOut < p.minStake) fail('AmountTooLow');
-  if (taoOut === 0n) fail('AmountTooLow');
-  if (!stable && s.taoIn - taoOut - taoFee < p.minimumReserve) fail('InsufficientLiquidity');
+  const q = quoteSale(st, netuid, amount, true);
+  if (amount < held && q.taoOut < st.params.minStake) fail('AmountTooLow');
+  // stake held implies the hotkey has an owner: checking it before the pool refusals changes no outcome
   if (st.ownerOf(hotkey) === undefined) fail('HotKeyAccountNotExists');
-  st.debitStake(netuid, hotkey, signer, amount);
-  st.patchSubnet(netuid, {
-    taoIn: s.taoIn - taoOut - taoFee,
-    alphaIn: stable ? s.alphaIn : s.alphaIn + amount,
-    alphaOut: s.alphaOut - amount,
-  });
-  if (taoFee > 0n) st.setGlobals({ burned: st.globals().burned + taoFee });
-  st.addFree(signer, taoOut);
-  ctx.emit('StakeRemoved', { coldkey: signer, hotkey, tao: taoOut, alpha: amount, netuid, fee: taoFee });
+  const tao = sell(st, { hotkey, coldkey: signer, netuid }, q);
+  st.addFree(signer, tao);
+  ctx.emit('StakeRemoved', { coldkey: signer, hotkey, tao, alpha: amount, netuid, fee: q.taoFee });
 }

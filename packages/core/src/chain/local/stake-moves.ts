@@ -1,6 +1,6 @@
 import type { ChainCall } from '../types.js';
 import { addStake, registerNetwork, removeStake, setSubnetIdentity } from './calls.js';
-import { swapFee, swapOut } from './math.js';
+import { buy, type Position, quoteSale, sell } from './pool.js';
 import type { CallContext } from './set-weights.js';
 import { type ChainState, fail } from './state.js';
 
@@ -160,14 +160,6 @@ function isqrt(n: bigint): bigint {
   return x;
 }
 
-interface Position {
-  hotkey: string;
-  coldkey: string;
-  netuid: number;
-}
-
-const isStable = (st: ChainState, netuid: number): boolean => st.subnetOrFail(netuid).mechanism === 0;
-
 /** Checks both ends, then moves `alpha`; returns the TAO value moved (at the pool price within one subnet). */
 function move(ctx: CallContext, m: { from: Position; to: Position; alpha: bigint }): bigint {
   const { st } = ctx;
@@ -187,49 +179,10 @@ function move(ctx: CallContext, m: { from: Position; to: Position; alpha: bigint
     return origin.mechanism === 0 || origin.alphaIn === 0n ? alpha : (alpha * origin.taoIn) / origin.alphaIn;
   }
   const feeOnOrigin = from.netuid !== 0;
-  const tao = sell(st, from, alpha, feeOnOrigin);
+  const tao = sell(st, from, quoteSale(st, from.netuid, alpha, feeOnOrigin));
   if (tao <= st.params.minStake) fail('AmountTooLow');
   buy(st, to, tao, !feeOnOrigin);
   return tao;
-}
-
-/** Sells alpha of a position into its pool; returns the TAO out (the fee, if any, burned). */
-function sell(st: ChainState, pos: Position, alpha: bigint, payFee: boolean): bigint {
-  const s = st.subnetOrFail(pos.netuid);
-  const stable = isStable(st, pos.netuid);
-  const feeAlpha = stable || !payFee ? 0n : swapFee(alpha, st.params.swapFeeRate);
-  const net = alpha - feeAlpha;
-  const taoOut = stable ? net : swapOut(s.alphaIn, s.taoIn, net);
-  const taoFee = feeAlpha > 0n ? swapOut(s.alphaIn + net, s.taoIn - taoOut, feeAlpha) : 0n;
-  if (taoOut === 0n) fail('AmountTooLow');
-  if (!stable && s.taoIn - taoOut - taoFee < st.params.minimumReserve) fail('InsufficientLiquidity');
-  st.debitStake(pos.netuid, pos.hotkey, pos.coldkey, alpha);
-  st.patchSubnet(pos.netuid, {
-    taoIn: s.taoIn - taoOut - taoFee,
-    alphaIn: stable ? s.alphaIn : s.alphaIn + alpha,
-    alphaOut: s.alphaOut - alpha,
-  });
-  if (taoFee > 0n) st.setGlobals({ burned: st.globals().burned + taoFee });
-  return taoOut;
-}
-
-/** Buys alpha with TAO into a position (the fee, if any, burned); returns the alpha credited. */
-function buy(st: ChainState, pos: Position, tao: bigint, payFee: boolean): bigint {
-  const s = st.subnetOrFail(pos.netuid);
-  const stable = isStable(st, pos.netuid);
-  const fee = stable || !payFee ? 0n : swapFee(tao, st.params.swapFeeRate);
-  const net = tao - fee;
-  if (!stable && tao > 1000n * s.taoIn) fail('InsufficientLiquidity');
-  const alpha = stable ? net : swapOut(s.taoIn, s.alphaIn, net);
-  if (alpha <= 0n || (!stable && s.alphaIn - alpha < st.params.minimumReserve)) fail('InsufficientLiquidity');
-  st.patchSubnet(pos.netuid, {
-    taoIn: s.taoIn + net,
-    alphaIn: stable ? s.alphaIn : s.alphaIn - alpha,
-    alphaOut: s.alphaOut + alpha,
-  });
-  if (fee > 0n) st.setGlobals({ burned: st.globals().burned + fee });
-  st.creditStake(pos.netuid, pos.hotkey, pos.coldkey, alpha);
-  return alpha;
 }
 
 /** Every subnet (root included) where the signer stakes on `hotkey` → TAO, one `StakeRemoved` each. */
@@ -241,10 +194,9 @@ function unstakeAll(ctx: CallContext, hotkey: string): void {
     if (alpha === 0n) continue;
     const s = st.subnetOrFail(netuid);
     if (s.mechanism !== 0 && !s.subtokenEnabled) continue;
-    const before = st.subnetOrFail(netuid).taoIn;
-    const tao = sell(st, { hotkey, coldkey: signer, netuid }, alpha, true);
-    const fee = before - st.subnetOrFail(netuid).taoIn - tao;
+    const q = quoteSale(st, netuid, alpha, true);
+    const tao = sell(st, { hotkey, coldkey: signer, netuid }, q);
     st.addFree(signer, tao);
-    ctx.emit('StakeRemoved', { coldkey: signer, hotkey, tao, alpha, netuid, fee });
+    ctx.emit('StakeRemoved', { coldkey: signer, hotkey, tao, alpha, netuid, fee: q.taoFee });
   }
 }

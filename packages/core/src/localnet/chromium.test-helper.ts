@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { createLogger } from '../log/logger.js';
 
 /** Debian's chromium package; `.ci/run` installs it when it can. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -7,8 +8,12 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** Whether browser tests can run here; says once, naming the test file, why they are skipped. */
 export function chromiumPresent(testFile: string): boolean {
   const present = existsSync(CHROMIUM);
-  // biome-ignore lint/suspicious/noConsole: a skipped browser test must say why in the test output
-  if (!present) console.warn(`${testFile}: skipped, ${CHROMIUM} is absent (apt-get install -y chromium)`);
+  if (!present) {
+    createLogger({ level: 'warn' }).warn(
+      { event: 'test.skipped', testFile, missing: CHROMIUM },
+      `${testFile}: skipped, ${CHROMIUM} is absent (apt-get install -y chromium)`,
+    );
+  }
   return present;
 }
 

@@ -1,5 +1,5 @@
 import type { AxonInfo, Chain, Metagraph } from '../chain/types.js';
-import type { EpochSnapshot, NeuronSummary } from '../localnet/summary.js';
+import { type EpochSnapshot, type NeuronSummary, neuronFigures } from '../localnet/summary.js';
 
 /** One neuron as the dashboard shows it: the localnet summary's fields plus what the metagraph adds. */
 export interface DashboardNeuron extends NeuronSummary {
@@ -95,13 +95,7 @@ function neuronOf(
     coldkey: m.coldkeys[uid] ?? '',
     role,
     profile: given?.profile ?? (role === 'miner' ? '' : role),
-    stake: m.totalStake[uid] ?? 0n,
-    incentive: m.incentive[uid] ?? 0,
-    dividends: m.dividends[uid] ?? 0,
-    emission: m.emission[uid] ?? 0n,
-    // as the localnet summary does: the chain's Trust is deprecated, show consensus / validator trust
-    trust: (role === 'miner' ? m.consensus[uid] : m.validatorTrust[uid]) ?? 0,
-    validatorPermit: m.validatorPermit[uid] ?? false,
+    ...neuronFigures(m, uid, role),
     axon: axonText(m.axons[uid] ?? null),
     registeredAt: m.blockAtRegistration[uid] ?? 0,
     lastUpdate: m.lastUpdate[uid] ?? 0,

@@ -25,7 +25,13 @@ import { Keypair } from '../wallet/keypair.js';
 import { appendHistory, loadHistory } from './history.js';
 import { type JoinResult, joinChain } from './join.js';
 import { localnetKeys, type NeuronKeys } from './keys.js';
-import type { EpochSnapshot, NetworkSummary, NeuronSummary, SubnetSummary } from './summary.js';
+import {
+  type EpochSnapshot,
+  type NetworkSummary,
+  type NeuronSummary,
+  neuronFigures,
+  type SubnetSummary,
+} from './summary.js';
 import { pumpUntil, TrackedChain } from './tracked-chain.js';
 
 const TAO = 1_000_000_000n;
@@ -441,13 +447,7 @@ export class LocalNetwork {
         hotkey,
         role,
         profile: entry?.profile ?? (role === 'owner' ? 'owner' : 'external'),
-        stake: m.totalStake[uid] ?? 0n,
-        incentive: m.incentive[uid] ?? 0,
-        dividends: m.dividends[uid] ?? 0,
-        emission: m.emission[uid] ?? 0n,
-        // the chain's Trust is deprecated (always 0): show consensus for miners, validator trust for validators
-        trust: (role === 'miner' ? m.consensus[uid] : m.validatorTrust[uid]) ?? 0,
-        validatorPermit: m.validatorPermit[uid] ?? false,
+        ...neuronFigures(m, uid, role),
       };
     });
     return { netuid, name, epochs: this.epochs(netuid), neurons };

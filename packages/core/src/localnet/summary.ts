@@ -1,3 +1,4 @@
+import type { Metagraph } from '../chain/types.js';
 /** The localnet's summary (`subnetkit localnet --epochs N --json`): amounts in rao as bigint, scores in [0, 1]. */
 export interface NeuronSummary {
   uid: number;
@@ -10,6 +11,23 @@ export interface NeuronSummary {
   emission: bigint;
   trust: number;
   validatorPermit: boolean;
+}
+
+/** A uid's chain figures as the summary, the report and the dashboard show them. */
+export function neuronFigures(
+  m: Metagraph,
+  uid: number,
+  role: NeuronSummary['role'],
+): Pick<NeuronSummary, 'stake' | 'incentive' | 'dividends' | 'emission' | 'trust' | 'validatorPermit'> {
+  return {
+    stake: m.totalStake[uid] ?? 0n,
+    incentive: m.incentive[uid] ?? 0,
+    dividends: m.dividends[uid] ?? 0,
+    emission: m.emission[uid] ?? 0n,
+    // the chain's Trust is deprecated (always 0): show consensus for miners, validator trust for validators
+    trust: (role === 'miner' ? m.consensus[uid] : m.validatorTrust[uid]) ?? 0,
+    validatorPermit: m.validatorPermit[uid] ?? false,
+  };
 }
 
 export interface SubnetSummary {

@@ -11,7 +11,7 @@ import {
   u8aToHex,
   u8aToString,
 } from '@polkadot/util';
-import { blake2AsHex, ed25519Verify, secp256k1Verify, xxhashAsU8a } from '@polkadot/util-crypto';
+import { blake2AsHex, ed25519Verify, encodeAddress, secp256k1Verify, xxhashAsU8a } from '@polkadot/util-crypto';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { sr25519Verify } from '../../util/sr25519.js';
 import { hyperparameterForSetter } from '../codec/hyperparameters.js';
@@ -21,6 +21,7 @@ import { bigIntToIp } from '../subtensor/call-builder.js';
 import { TUPLE_EVENT_FIELDS } from '../subtensor/event-fields.js';
 import { signingBytes } from '../subtensor/signer-adapter.js';
 import type { ChainCall, ChainEvent } from '../types.js';
+import { eraBirth, readSignedEnvelope, readTransfer, signingPayload } from './fast-extrinsic.js';
 import { METADATA_343_GZ_BASE64 } from './metadata-343.js';
 import { DEVNET_SPEC } from './spec.js';
 
@@ -200,6 +201,21 @@ export function decodeAndVerifyExtrinsic(
     throw new TransactionRejected(1002, 'Verification Error', 'Extrinsic must be 0x-prefixed hex');
   }
   const bytes = hexToU8a(hex);
+  return (
+    fastDecodeAndVerify(rt, bytes, hex, genesisHash, head, blockHashAt) ??
+    registryDecodeAndVerify(rt, bytes, hex, genesisHash, head, blockHashAt)
+  );
+}
+
+/** `decodeAndVerifyExtrinsic` through the registry's types: every shape the metadata allows. */
+export function registryDecodeAndVerify(
+  rt: DevnetRuntime,
+  bytes: Uint8Array,
+  hex: string,
+  genesisHash: string,
+  head: number,
+  blockHashAt: (n: number) => string | null,
+): VerifiedExtrinsic {
   let ext: Extrinsic;
   try {
     ext = rt.registry.createType('Extrinsic', bytes);
@@ -285,6 +301,113 @@ export function decodeAndVerifyExtrinsic(
     ...callKeysOf(ext.method as unknown as MethodLike & { args: unknown[] }),
     length: bytes.length,
   };
+}
+
+/**
+ * `decodeAndVerifyExtrinsic` for the common shape (`fast-extrinsic.ts`): the envelope and a
+ * transfer read from the bytes, other calls decoded alone by the registry. Null when the shape is
+ * another one or the call does not decode: the registry path then decides, as before.
+ */
+export function fastDecodeAndVerify(
+  rt: DevnetRuntime,
+  bytes: Uint8Array,
+  hex: string,
+  genesisHash: string,
+  head: number,
+  blockHashAt: (n: number) => string | null,
+): VerifiedExtrinsic | null {
+  const env = readSignedEnvelope(bytes);
+  if (!env) return null;
+  const transfer = readTransfer(env.call, fastRuntime(rt).balances);
+  let method: (MethodLike & { args: unknown[] }) | null = null;
+  if (!transfer) {
+    try {
+      const call = rt.registry.createType('Call', env.call);
+      if (call.encodedLength !== env.call.length) return null;
+      method = call as unknown as MethodLike & { args: unknown[] };
+    } catch {
+      return null;
+    }
+  }
+  let checkpoint = genesisHash;
+  if (env.mortal) {
+    const hash = blockHashAt(eraBirth(env.mortal, head));
+    if (!hash) throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has an ancient birth block');
+    checkpoint = hash;
+  }
+  const payload = signingPayload(env, DEVNET_SPEC, hexBytes(genesisHash), hexBytes(checkpoint));
+  if (!verifies(signingBytes(payload), env.signature, env.signer)) {
+    throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
+  }
+  const signer = addressOfKey(env.signer, () => encodeAddress(env.signer, 42));
+  let call: EngineCall;
+  let viaSudo = false;
+  let keys: { callKey: string; innerKeys: string[] };
+  if (transfer) {
+    const dest = addressOfKey(transfer.dest, () => encodeAddress(transfer.dest, 42));
+    call = {
+      pallet: 'Balances',
+      method: transfer.keepAlive ? 'transfer_keep_alive' : 'transfer_allow_death',
+      args: { dest, value: transfer.value },
+    };
+    keys = {
+      callKey: transfer.keepAlive ? 'balances.transferKeepAlive' : 'balances.transferAllowDeath',
+      innerKeys: [],
+    };
+  } else {
+    const m = method as MethodLike & { args: unknown[] };
+    ({ call, viaSudo } = unwrapSudo(m));
+    keys = callKeysOf(m);
+  }
+  return {
+    hash: blake2AsHex(bytes, 256),
+    hex: hex.toLowerCase(),
+    signer,
+    nonce: env.nonce,
+    call,
+    viaSudo,
+    tip: env.tip,
+    ...keys,
+    length: bytes.length,
+  };
+}
+
+/** Per-runtime constants of the fast path. */
+const fastCache = new WeakMap<DevnetRuntime, { balances: number }>();
+function fastRuntime(rt: DevnetRuntime): { balances: number } {
+  let c = fastCache.get(rt);
+  if (!c) {
+    c = { balances: transferLayoutMatches(rt) ? (rt.palletIndex('Balances') ?? -1) : -1 };
+    fastCache.set(rt, c);
+  }
+  return c;
+}
+
+/** The served metadata's Balances calls 0 and 3 are the transfers `readTransfer` reads (dest, Compact<u64> value). */
+function transferLayoutMatches(rt: DevnetRuntime): boolean {
+  const pallet = rt.metadata.asLatest.pallets.find((p) => p.name.toString() === 'Balances');
+  if (!pallet || pallet.calls.isNone) return false;
+  const variants = rt.registry.lookup.getSiType(pallet.calls.unwrap().type).def.asVariant.variants;
+  return [
+    [0, 'transfer_allow_death'],
+    [3, 'transfer_keep_alive'],
+  ].every(([index, name]) => {
+    const v = variants.find((x) => x.index.toNumber() === index);
+    const types = v?.fields.map((f) => rt.registry.lookup.getTypeDef(f.type).type);
+    return v?.name.toString() === name && types?.join() === 'MultiAddress,Compact<u64>';
+  });
+}
+
+/** Hex → bytes for the few hashes a payload needs (genesis, checkpoints), cached. */
+const hashBytes = new Map<string, Uint8Array>();
+function hexBytes(hex: string): Uint8Array {
+  let b = hashBytes.get(hex);
+  if (!b) {
+    b = hexToU8a(hex);
+    if (hashBytes.size >= 1024) hashBytes.clear();
+    hashBytes.set(hex, b);
+  }
+  return b;
 }
 
 // SS58 encoding costs a blake2 checksum and base58; a devnet sees the same few signers

@@ -16,8 +16,12 @@
  * middleware that rejected. Both run synchronously on the request path: keep them cheap, and a
  * throwing observer is the caller's bug (it is not caught).
  *
- * Sockets reach the chain through @hono/node-server's request listener; replies are written to
- * the node response directly (one write per reply), and `axon.app.request()` works in memory.
+ * Each middleware wraps a stage (`./axon/stage.ts`) that works on the request state alone. Sockets
+ * are served by the native node:http path (`./axon/native.ts`), which runs those same stages in
+ * the same order without fetch-API objects or a hono context; targets that are not a plain
+ * synapse path (the session handshake, queries) and `nativePath: false` go through
+ * @hono/node-server's listener. Replies are written to the node response directly (one write per
+ * reply), and `axon.app.request()` works in memory.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -31,17 +35,19 @@ import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { Signer } from '../util/signer.js';
 import { PriorityGate, RateLimiter, type RateLimitOptions } from './admission.js';
-import { axonBlacklist, metagraphScreen } from './axon/blacklist.js';
-import { axonBody } from './axon/body.js';
-import { axonForward } from './axon/forward.js';
+import { blacklistStage, metagraphScreen } from './axon/blacklist.js';
+import { bodyStage } from './axon/body.js';
+import { forwardStage } from './axon/forward.js';
+import { nativeListener } from './axon/native.js';
 import { axonErrorHandler } from './axon/on-error.js';
-import { axonHeaders } from './axon/parse-headers.js';
-import { axonPriority } from './axon/priority.js';
-import { axonRateLimit } from './axon/rate-limit.js';
+import { headersStage } from './axon/parse-headers.js';
+import { priorityStage } from './axon/priority.js';
+import { rateLimitStage } from './axon/rate-limit.js';
 import { AxonReject } from './axon/reject.js';
-import type { AxonIdentity } from './axon/reply.js';
-import { axonRoute } from './axon/route.js';
-import { axonSessionAuth, axonSessionHandshake } from './axon/session.js';
+import { type AxonIdentity, respond } from './axon/reply.js';
+import { type AxonRouteOptions, axonRoute } from './axon/route.js';
+import { axonSessionHandshake, sessionAuthStage } from './axon/session.js';
+import { type AxonStage, stageMiddleware } from './axon/stage.js';
 import type {
   AxonEnv,
   AxonHandler,
@@ -51,9 +57,9 @@ import type {
   NeuronLookup,
   PriorityFn,
 } from './axon/types.js';
-import { axonVerify } from './axon/verify.js';
+import { verifyStage } from './axon/verify.js';
 import { NonceGuard, type NonceGuardOptions } from './nonce-guard.js';
-import { SESSION_ADVERTISE_HEADER } from './session/session-crypto.js';
+import { SESSION_ADVERTISE_HEADER, SESSION_PATH } from './session/session-crypto.js';
 import { SessionStore } from './session/session-store.js';
 import { protocolCryptoReady, SDK_VERSION_INT } from './signing.js';
 import { defineSynapse, PING_SYNAPSE_NAME, type Synapse } from './synapse.js';
@@ -117,6 +123,12 @@ export interface AxonOptions {
    * third less CPU per signed request on the bench; at most one loop turn of latency). Default true.
    */
   readonly verifyBatch?: boolean;
+  /**
+   * Serve sockets through the native node:http path (the default stack's stages run straight on
+   * node's request, same answers as the hono chain); false serves every request through hono's
+   * node listener. Default true.
+   */
+  readonly nativePath?: boolean;
   /** Request timing and outcome hooks (metrics); see the module comment. */
   readonly observer?: AxonObserver;
   /**
@@ -230,29 +242,29 @@ export function createAxon(options: AxonOptions): Axon {
       }),
     );
   }
-  app.use(
-    axonRoute({
-      routes,
-      clock,
-      draining: () => draining,
-      observer,
-      tracker: {
-        begin(s) {
-          inFlight++;
-          controllers.add(s.abort);
-        },
-        end(s) {
-          controllers.delete(s.abort);
-          inFlight--;
-          if (inFlight === 0) onIdle?.();
-        },
+  const routeOptions: AxonRouteOptions = {
+    routes,
+    clock,
+    draining: () => draining,
+    observer,
+    tracker: {
+      begin(st) {
+        inFlight++;
+        controllers.add(st.abort);
       },
-    }),
-  );
-  app.use(axonHeaders({ maxTimeoutMs, maxBodyBytes }));
-  if (sessions) app.use(axonSessionAuth({ axonHotkey, store: sessions, clock, screen }));
-  app.use(
-    axonVerify({
+      end(st) {
+        controllers.delete(st.abort);
+        inFlight--;
+        if (inFlight === 0) onIdle?.();
+      },
+    },
+  };
+  // the stages after the route, in chain order; the hono chain and the native path share them
+  // (and so their nonce guard, verify batcher and rate limiter)
+  const stages: AxonStage[] = [headersStage({ maxTimeoutMs, maxBodyBytes })];
+  if (sessions) stages.push(sessionAuthStage({ axonHotkey, store: sessions, clock, screen }));
+  stages.push(
+    verifyStage({
       axonHotkey,
       nonces,
       acceptWrappedSignatures: options.acceptWrappedSignatures,
@@ -260,23 +272,35 @@ export function createAxon(options: AxonOptions): Axon {
       batch: options.verifyBatch ?? true,
     }),
   );
-  if (typeof bl === 'function') app.use(axonBlacklist(bl, log));
-  if (limiter) app.use(axonRateLimit(limiter));
-  app.use(axonPriority({ gate, priority, clock, logger: log }));
-  app.use(axonBody({ maxBodyBytes }));
-  app.all(
-    '*',
-    axonForward({
-      clock,
-      logger: log,
-      closing: () => draining,
-      headers: sessions ? { [SESSION_ADVERTISE_HEADER]: 'v1' } : undefined,
-    }),
-  );
+  if (typeof bl === 'function') stages.push(blacklistStage(bl, log));
+  if (limiter) stages.push(rateLimitStage(limiter));
+  stages.push(priorityStage({ gate, priority, clock, logger: log }), bodyStage({ maxBodyBytes }));
+  const forward = forwardStage({
+    clock,
+    logger: log,
+    closing: () => draining,
+    headers: sessions ? { [SESSION_ADVERTISE_HEADER]: 'v1' } : undefined,
+  });
+
+  app.use(axonRoute(routeOptions));
+  for (const stage of stages) app.use(stageMiddleware(stage));
+  app.all('*', async (c) => respond(c, await forward(c.var.axon)));
 
   // sockets: hono's node listener without replacing the global Request/Response, and without its
   // body wrapper (the body middleware reads the node stream itself, under its byte limit)
-  const listener = getRequestListener(app.fetch, { overrideGlobalObjects: false, autoCleanupIncoming: false });
+  const honoListener = getRequestListener(app.fetch, { overrideGlobalObjects: false, autoCleanupIncoming: false });
+  const listener =
+    options.nativePath === false
+      ? honoListener
+      : nativeListener({
+          route: routeOptions,
+          stages,
+          forward,
+          me,
+          logger: log,
+          fallbackPath: sessions ? SESSION_PATH : undefined,
+          fallback: honoListener,
+        });
 
   const axon: Axon = {
     app: app as unknown as Hono<{ Bindings: HttpBindings }>,

@@ -6,25 +6,44 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { AxonReject } from './reject.js';
+import { type AxonStage, stageMiddleware } from './stage.js';
 import type { AxonEnv, BlacklistDecision, BlacklistFn, NeuronLookup } from './types.js';
 
 /** Runs `hook` on `c.var.axon.caller` (needs {@link axonVerify} before it). */
 export function axonBlacklist(hook: BlacklistFn, log?: Logger): MiddlewareHandler<AxonEnv> {
-  return async (c, next) => {
-    const caller = c.var.axon.caller;
-    if (!caller) throw new Error('axonBlacklist needs axonVerify before it');
-    let d: BlacklistDecision;
-    try {
-      const got = await hook(caller);
-      d = got && typeof got.blocked === 'boolean' ? got : { blocked: true, reason: 'blacklist returned no decision' };
-    } catch (err) {
-      log?.error({ event: 'axon.blacklist_failed', err, hotkey: caller.hotkey }, 'blacklist hook threw');
-      d = { blocked: true, reason: 'blacklist check failed' };
-    }
+  return stageMiddleware(blacklistStage(hook, log));
+}
+
+/** The stage of {@link axonBlacklist}: waits only when the hook answers with a promise. */
+export function blacklistStage(hook: BlacklistFn, log?: Logger): AxonStage {
+  const failed = (err: unknown, hotkey: string): BlacklistDecision => {
+    log?.error({ event: 'axon.blacklist_failed', err, hotkey }, 'blacklist hook threw');
+    return { blocked: true, reason: 'blacklist check failed' };
+  };
+  const decide = (got: BlacklistDecision | undefined): undefined => {
+    const d =
+      got && typeof got.blocked === 'boolean' ? got : { blocked: true, reason: 'blacklist returned no decision' };
     if (d.blocked) {
       throw new AxonReject(403, `Forbidden. Key is blacklisted: ${d.reason ?? 'blocked'}.`, {}, false, 'blacklist');
     }
-    await next();
+    return undefined;
+  };
+  return (s) => {
+    const caller = s.caller;
+    if (!caller) throw new Error('axonBlacklist needs axonVerify before it');
+    let got: BlacklistDecision | Promise<BlacklistDecision>;
+    try {
+      got = hook(caller);
+    } catch (err) {
+      return decide(failed(err, caller.hotkey));
+    }
+    if (got && typeof (got as Promise<BlacklistDecision>).then === 'function') {
+      return Promise.resolve(got).then(
+        (d) => decide(d),
+        (err: unknown) => decide(failed(err, caller.hotkey)),
+      );
+    }
+    return decide(got as BlacklistDecision);
   };
 }
 

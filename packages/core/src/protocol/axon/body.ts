@@ -7,7 +7,8 @@ import type { MiddlewareHandler } from 'hono';
 import { parseJsonBig } from '../json-bigint.js';
 import { synapseBodyHash } from '../synapse.js';
 import { AxonReject, raceAbort } from './reject.js';
-import type { AxonEnv } from './types.js';
+import { type AxonStage, stageMiddleware } from './stage.js';
+import type { AxonEnv, AxonState } from './types.js';
 
 export interface AxonBodyOptions {
   /** Largest body, bytes, checked while reading. Default 1 MiB. */
@@ -19,56 +20,64 @@ const invalid = (message: string, detail: unknown[]): AxonReject =>
 
 /** Sets `body` and `request` on `c.var.axon` (needs {@link axonHeaders} before it). */
 export function axonBody(o: AxonBodyOptions = {}): MiddlewareHandler<AxonEnv> {
+  return stageMiddleware(bodyStage(o));
+}
+
+/** The stage of {@link axonBody}: waits for the body, then checks it. */
+export function bodyStage(o: AxonBodyOptions = {}): AxonStage {
   const maxBody = o.maxBodyBytes ?? 1024 * 1024;
-  return async (c, next) => {
-    const s = c.var.axon;
-    const synapse = s.route?.synapse;
-    if (!synapse) throw new Error('axonBody needs axonRoute before it');
-    const raw = await raceAbort(s.req.readBody(maxBody), s.abort.signal);
-    let body: unknown;
-    try {
-      body = parseJsonBig(raw.toString('utf8'));
-    } catch (err) {
-      throw invalid('Invalid JSON body', [
-        { type: 'json_invalid', loc: ['body'], msg: (err as Error).message.slice(0, 200) },
-      ]);
-    }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw invalid('Invalid body: expected a JSON object', [
-        { type: 'model_type', loc: ['body'], msg: 'Input should be an object' },
-      ]);
-    }
-    const bodyObj = body as Record<string, unknown>;
-    const reqIn: Record<string, unknown> = {};
-    // Python sends None (null) for unset Optional fields: read it as absent
-    for (const f of synapse.requestFields) if (Object.hasOwn(bodyObj, f) && bodyObj[f] !== null) reqIn[f] = bodyObj[f];
-    const valid = synapse.request.safeParse(reqIn);
-    if (!valid.success) {
-      const issues = valid.error.issues.slice(0, 20);
-      const first = issues[0];
-      const where = first ? first.path.map(String).join('.') || '(root)' : '(root)';
-      throw invalid(
-        `Invalid request body: ${where}: ${first?.message ?? 'invalid'}`,
-        issues.map((i) => ({ type: i.code, loc: ['body', ...i.path.map(String)], msg: i.message })),
-      );
-    }
-    const request = valid.data as Record<string, unknown>;
-    // a synapse without hash fields hashes to a constant: no need to merge the values
-    const hash =
-      synapse.hashFields.length === 0
-        ? synapseBodyHash(synapse, request)
-        : synapseBodyHash(synapse, { ...bodyObj, ...request });
-    if (hash !== s.bodyHash) {
-      throw new AxonReject(
-        400,
-        'Body hash mismatch: the body does not match the signed computed_body_hash',
-        {},
-        false,
-        'body',
-      );
-    }
-    s.body = bodyObj;
-    s.request = request;
-    await next();
+  return (s) => {
+    if (!s.route) throw new Error('axonBody needs axonRoute before it');
+    return raceAbort(s.req.readBody(maxBody), s.abort.signal).then((raw) => checkBody(s, raw));
   };
+}
+
+/** JSON, schema and body hash of a read body. */
+function checkBody(s: AxonState, raw: Buffer): undefined {
+  const synapse = (s.route as NonNullable<AxonState['route']>).synapse;
+  let body: unknown;
+  try {
+    body = parseJsonBig(raw.toString('utf8'));
+  } catch (err) {
+    throw invalid('Invalid JSON body', [
+      { type: 'json_invalid', loc: ['body'], msg: (err as Error).message.slice(0, 200) },
+    ]);
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw invalid('Invalid body: expected a JSON object', [
+      { type: 'model_type', loc: ['body'], msg: 'Input should be an object' },
+    ]);
+  }
+  const bodyObj = body as Record<string, unknown>;
+  const reqIn: Record<string, unknown> = {};
+  // Python sends None (null) for unset Optional fields: read it as absent
+  for (const f of synapse.requestFields) if (Object.hasOwn(bodyObj, f) && bodyObj[f] !== null) reqIn[f] = bodyObj[f];
+  const valid = synapse.request.safeParse(reqIn);
+  if (!valid.success) {
+    const issues = valid.error.issues.slice(0, 20);
+    const first = issues[0];
+    const where = first ? first.path.map(String).join('.') || '(root)' : '(root)';
+    throw invalid(
+      `Invalid request body: ${where}: ${first?.message ?? 'invalid'}`,
+      issues.map((i) => ({ type: i.code, loc: ['body', ...i.path.map(String)], msg: i.message })),
+    );
+  }
+  const request = valid.data as Record<string, unknown>;
+  // a synapse without hash fields hashes to a constant: no need to merge the values
+  const hash =
+    synapse.hashFields.length === 0
+      ? synapseBodyHash(synapse, request)
+      : synapseBodyHash(synapse, { ...bodyObj, ...request });
+  if (hash !== s.bodyHash) {
+    throw new AxonReject(
+      400,
+      'Body hash mismatch: the body does not match the signed computed_body_hash',
+      {},
+      false,
+      'body',
+    );
+  }
+  s.body = bodyObj;
+  s.request = request;
+  return undefined;
 }

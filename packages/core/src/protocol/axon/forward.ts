@@ -11,8 +11,8 @@ import { type Clock, systemClock } from '../../util/clock.js';
 import { buildSynapseHeaders, synapseBodyJson, type TerminalInfo } from '../headers.js';
 import { stringifyJsonBig } from '../json-bigint.js';
 import { AxonReject, raceAbort } from './reject.js';
-import { respond } from './reply.js';
-import type { AxonEnv, HandlerContext } from './types.js';
+import { type AxonReply, respond } from './reply.js';
+import type { AxonEnv, AxonState, HandlerContext } from './types.js';
 
 export interface AxonForwardOptions {
   readonly clock?: Clock;
@@ -25,67 +25,95 @@ export interface AxonForwardOptions {
 
 /** Calls the route's handler (needs the whole chain before it). */
 export function axonForward(o: AxonForwardOptions = {}): MiddlewareHandler<AxonEnv> {
-  const clock = o.clock ?? systemClock;
+  const forward = forwardStage(o);
   return async (c) => {
-    const s = c.var.axon;
+    const reply = forward(c.var.axon);
+    return respond(c, await reply);
+  };
+}
+
+/**
+ * The end of the pipeline without a transport: runs the handler and builds the 200 reply. A
+ * handler that answers synchronously gets its reply without a promise.
+ */
+export function forwardStage(o: AxonForwardOptions = {}): (s: AxonState) => AxonReply | Promise<AxonReply> {
+  const clock = o.clock ?? systemClock;
+  const extra = o.headers;
+  return (s) => {
     const route = s.route;
     const hotkey = s.hotkey;
     const request = s.request;
     if (!route || hotkey === undefined || !request || !s.body) throw new Error('axonForward needs the whole chain');
-    const synapse = route.synapse;
     const ac = s.abort;
     const ctx: HandlerContext = {
       callerHotkey: hotkey,
       signal: ac.signal,
-      synapse: synapse.name,
+      synapse: route.synapse.name,
       deadline: s.deadline,
     };
-    const result = await raceAbort(Promise.resolve(route.handler(request, ctx)), ac.signal);
-    const respAxon: TerminalInfo = {
-      ...s.axonInfo,
-      status_code: 200,
-      status_message: 'Success',
-      process_time: (clock.now() - s.startMs) / 1000,
-    };
-    const headers = buildSynapseHeaders({
-      name: synapse.name,
-      timeoutS: s.timeoutS,
-      axon: respAxon,
-      dendrite: s.dendrite,
-      inputObjHeaders: synapse.inputObjHeaders,
-      bodyHash: s.bodyHash,
-    });
-    if (o.headers) Object.assign(headers, o.headers);
-    if (synapse.streaming) {
-      if (!isAsyncIterable(result))
-        throw new Error(`handler of streaming synapse ${synapse.name} returned no AsyncIterable`);
-      headers['content-type'] = 'text/event-stream';
-      s.streaming = true;
-      s.status = 200;
-      return respond(c, {
-        status: 200,
-        headers,
-        body: streamBody(result, ac, () => s.finish(), o.logger, synapse.name, synapse.streaming === 'ndjson'),
-      });
+    const result = route.handler(request, ctx);
+    if (ac.signal.aborted || typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      return raceAbort(Promise.resolve(result), ac.signal).then((r) => replyOf(s, r, clock, extra, o));
     }
-    const out = synapse.response.safeParse(result);
-    if (!out.success) {
-      throw new SubnetkitError('SK_PROTOCOL_BAD_RESPONSE', `handler of ${synapse.name} returned an invalid response`, {
-        issues: out.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
-      });
-    }
-    const response = out.data as Record<string, unknown>;
-    const fields: Record<string, unknown> = {};
-    for (const f of synapse.requestFields) fields[f] = s.body[f] ?? null;
-    for (const f of synapse.responseFields) fields[f] = response[f] ?? null;
-    headers['content-type'] = 'application/json';
-    if (o.closing?.()) headers.connection = 'close';
+    return replyOf(s, result, clock, extra, o);
+  };
+}
+
+/** The 200 reply of a handler's answer (a stream for streaming synapses). */
+function replyOf(
+  s: AxonState,
+  result: unknown,
+  clock: Clock,
+  extra: Readonly<Record<string, string>> | undefined,
+  o: AxonForwardOptions,
+): AxonReply {
+  const synapse = (s.route as NonNullable<AxonState['route']>).synapse;
+  const ac = s.abort;
+  const respAxon: TerminalInfo = {
+    ...s.axonInfo,
+    status_code: 200,
+    status_message: 'Success',
+    process_time: (clock.now() - s.startMs) / 1000,
+  };
+  const headers = buildSynapseHeaders({
+    name: synapse.name,
+    timeoutS: s.timeoutS,
+    axon: respAxon,
+    dendrite: s.dendrite,
+    inputObjHeaders: synapse.inputObjHeaders,
+    bodyHash: s.bodyHash,
+  });
+  if (extra) Object.assign(headers, extra);
+  if (synapse.streaming) {
+    if (!isAsyncIterable(result))
+      throw new Error(`handler of streaming synapse ${synapse.name} returned no AsyncIterable`);
+    headers['content-type'] = 'text/event-stream';
+    s.streaming = true;
     s.status = 200;
-    return respond(c, {
+    return {
       status: 200,
       headers,
-      body: synapseBodyJson(synapse.name, s.timeoutS ?? synapse.timeoutMs / 1000, s.dendrite, respAxon, fields),
+      body: streamBody(result, ac, () => s.finish(), o.logger, synapse.name, synapse.streaming === 'ndjson'),
+    };
+  }
+  const out = synapse.response.safeParse(result);
+  if (!out.success) {
+    throw new SubnetkitError('SK_PROTOCOL_BAD_RESPONSE', `handler of ${synapse.name} returned an invalid response`, {
+      issues: out.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
     });
+  }
+  const response = out.data as Record<string, unknown>;
+  const body = s.body as Record<string, unknown>;
+  const fields: Record<string, unknown> = {};
+  for (const f of synapse.requestFields) fields[f] = body[f] ?? null;
+  for (const f of synapse.responseFields) fields[f] = response[f] ?? null;
+  headers['content-type'] = 'application/json';
+  if (o.closing?.()) headers.connection = 'close';
+  s.status = 200;
+  return {
+    status: 200,
+    headers,
+    body: synapseBodyJson(synapse.name, s.timeoutS ?? synapse.timeoutMs / 1000, s.dendrite, respAxon, fields),
   };
 }
 

@@ -15,27 +15,37 @@ export function axonErrorHandler(me: AxonIdentity, log?: Logger): ErrorHandler<A
   return (err, c) => {
     // undefined when the chain failed before the route middleware ran
     const s = c.var.axon as AxonState | undefined;
-    let r: AxonReject;
-    if (err instanceof AxonReject) r = err;
-    else if (
-      isSubnetkitError(err) &&
-      typeof err.details.httpStatus === 'number' &&
-      err.details.httpStatus >= 400 &&
-      err.details.httpStatus <= 599
-    ) {
-      r = new AxonReject(err.details.httpStatus, err.message, {}, false, 'forward');
-    } else {
-      const id = randomUUID();
-      log?.error({ event: 'axon.forward_failed', err, id, synapse: s?.route?.synapse.name }, 'forward failed');
-      r = new AxonReject(500, `Internal Server Error #${id}`, {}, false, 'forward');
-    }
-    log?.debug({ event: 'axon.reject', status: r.status, synapse: s?.name, hotkey: s?.dendrite.hotkey }, r.message);
+    const r = rejectOf(err, s, log);
     const res = respond(c, errorReply(s, r, me));
-    if (s) {
-      s.status = r.status;
-      s.stage = r.stage;
-      if (!s.streaming) s.finish();
-    }
+    endRejected(s, r);
     return res;
   };
+}
+
+/** The reject a pipeline failure is answered with (logging the unexpected ones under an id). */
+export function rejectOf(err: unknown, s: AxonState | undefined, log?: Logger): AxonReject {
+  let r: AxonReject;
+  if (err instanceof AxonReject) r = err;
+  else if (
+    isSubnetkitError(err) &&
+    typeof err.details.httpStatus === 'number' &&
+    err.details.httpStatus >= 400 &&
+    err.details.httpStatus <= 599
+  ) {
+    r = new AxonReject(err.details.httpStatus, err.message, {}, false, 'forward');
+  } else {
+    const id = randomUUID();
+    log?.error({ event: 'axon.forward_failed', err, id, synapse: s?.route?.synapse.name }, 'forward failed');
+    r = new AxonReject(500, `Internal Server Error #${id}`, {}, false, 'forward');
+  }
+  log?.debug({ event: 'axon.reject', status: r.status, synapse: s?.name, hotkey: s?.dendrite.hotkey }, r.message);
+  return r;
+}
+
+/** Records the rejection on the request and ends it (a stream ends when it closes). */
+export function endRejected(s: AxonState | undefined, r: AxonReject): void {
+  if (!s) return;
+  s.status = r.status;
+  s.stage = r.stage;
+  if (!s.streaming) s.finish();
 }

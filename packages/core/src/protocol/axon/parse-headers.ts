@@ -11,6 +11,7 @@ import {
   toTerminalInfo,
 } from '../headers.js';
 import { AxonReject } from './reject.js';
+import { type AxonStage, stageMiddleware } from './stage.js';
 import type { AxonEnv } from './types.js';
 
 export interface AxonHeaderOptions {
@@ -22,10 +23,14 @@ export interface AxonHeaderOptions {
 
 /** Parses the bt headers into `c.var.axon` (needs {@link axonRoute} before it). */
 export function axonHeaders(o: AxonHeaderOptions = {}): MiddlewareHandler<AxonEnv> {
+  return stageMiddleware(headersStage(o));
+}
+
+/** The stage of {@link axonHeaders}. */
+export function headersStage(o: AxonHeaderOptions = {}): AxonStage {
   const maxTimeoutMs = o.maxTimeoutMs ?? 60_000;
   const maxBody = o.maxBodyBytes ?? 1024 * 1024;
-  return async (c, next) => {
-    const s = c.var.axon;
+  return (s) => {
     const synapse = s.route?.synapse;
     if (!synapse) throw new Error('axonHeaders needs axonRoute before it');
     const raw = s.req.headers;
@@ -62,6 +67,6 @@ export function axonHeaders(o: AxonHeaderOptions = {}): MiddlewareHandler<AxonEn
         'headers',
       );
     }
-    await next();
+    return undefined;
   };
 }

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../../util/clock.js';
 import { AdmissionError, type PriorityGate } from '../admission.js';
 import { AxonReject, abortReason } from './reject.js';
+import { type AxonStage, stageMiddleware } from './stage.js';
 import type { AxonEnv, PriorityFn } from './types.js';
 
 export interface AxonPriorityOptions {
@@ -20,11 +21,15 @@ export interface AxonPriorityOptions {
 
 /** Queues the verified caller (needs {@link axonVerify} before it). */
 export function axonPriority(o: AxonPriorityOptions): MiddlewareHandler<AxonEnv> {
+  return stageMiddleware(priorityStage(o));
+}
+
+/** The stage of {@link axonPriority}: waits only for a priority hook's promise or a queued slot. */
+export function priorityStage(o: AxonPriorityOptions): AxonStage {
   const { gate, logger: log } = o;
   const clock = o.clock ?? systemClock;
   const priorityFn = o.priority;
-  return async (c, next) => {
-    const s = c.var.axon;
+  return (s) => {
     const caller = s.caller;
     if (!caller) throw new Error('axonPriority needs axonVerify before it');
     const ac = s.abort;
@@ -52,29 +57,44 @@ export function axonPriority(o: AxonPriorityOptions): MiddlewareHandler<AxonEnv>
     };
     s.cleanups.push(s.req.onClientGone(onGone));
 
-    let p = 0;
-    if (priorityFn) {
+    const queue = async (p: number): Promise<void> => {
       try {
-        const got = await priorityFn(caller);
-        p = Number.isFinite(got) ? got : 0;
+        s.cleanups.push(await gate.acquire(p, ac.signal));
       } catch (err) {
-        log?.warn({ event: 'axon.priority_failed', err, hotkey: caller.hotkey }, 'priority hook threw');
+        if (err instanceof AdmissionError && err.reason === 'aborted') throw abortReason(ac.signal);
+        throw new AxonReject(
+          503,
+          err instanceof AdmissionError && err.reason === 'evicted'
+            ? 'Service busy: request dropped for a higher-priority caller'
+            : 'Service busy: request queue is full',
+          {},
+          false,
+          'priority',
+        );
       }
-    }
+    };
+    const admit = (p: number): undefined | Promise<void> => {
+      // no promise when a slot is free (what acquire() would resolve to at once)
+      const release = ac.signal.aborted ? undefined : gate.tryAcquire();
+      if (!release) return queue(p);
+      s.cleanups.push(release);
+      return undefined;
+    };
+    if (!priorityFn) return admit(0);
+    const failed = (err: unknown): number => {
+      log?.warn({ event: 'axon.priority_failed', err, hotkey: caller.hotkey }, 'priority hook threw');
+      return 0;
+    };
+    const valid = (got: number): number => (Number.isFinite(got) ? got : 0);
+    let got: number | Promise<number>;
     try {
-      s.cleanups.push(await gate.acquire(p, ac.signal));
+      got = priorityFn(caller);
     } catch (err) {
-      if (err instanceof AdmissionError && err.reason === 'aborted') throw abortReason(ac.signal);
-      throw new AxonReject(
-        503,
-        err instanceof AdmissionError && err.reason === 'evicted'
-          ? 'Service busy: request dropped for a higher-priority caller'
-          : 'Service busy: request queue is full',
-        {},
-        false,
-        'priority',
-      );
+      return admit(failed(err));
     }
-    await next();
+    if (typeof got === 'number') return admit(valid(got));
+    return Promise.resolve(got)
+      .then(valid, failed)
+      .then((p) => admit(p));
   };
 }

@@ -20,20 +20,7 @@ function pathOf(target: string): string {
 export function axonRequestOf(c: Context<AxonEnv>): AxonRequest {
   const incoming = c.env?.incoming as IncomingMessage | undefined;
   const outgoing = c.env?.outgoing as ServerResponse | undefined;
-  if (incoming) {
-    return {
-      method: incoming.method ?? 'GET',
-      path: pathOf(incoming.url ?? '/'),
-      headers: incoming.headers,
-      peerIp: incoming.socket?.remoteAddress ?? '127.0.0.1',
-      peerPort: incoming.socket?.remotePort ?? null,
-      readBody: (limit) => readNodeBody(incoming, limit),
-      onClientGone(fn) {
-        outgoing?.once('close', fn);
-        return () => outgoing?.off('close', fn);
-      },
-    };
-  }
+  if (incoming) return nodeAxonRequest(incoming, outgoing);
   return {
     method: c.req.method,
     path: new URL(c.req.url).pathname,
@@ -47,6 +34,27 @@ export function axonRequestOf(c: Context<AxonEnv>): AxonRequest {
       }),
     onClientGone: () => () => undefined,
   };
+}
+
+/** The axon's view of a node request (the native path and hono's node bindings alike). */
+export function nodeAxonRequest(incoming: IncomingMessage, outgoing: ServerResponse | undefined): AxonRequest {
+  return {
+    method: incoming.method ?? 'GET',
+    path: pathOf(incoming.url ?? '/'),
+    headers: incoming.headers,
+    peerIp: incoming.socket?.remoteAddress ?? '127.0.0.1',
+    peerPort: incoming.socket?.remotePort ?? null,
+    readBody: (limit) => readNodeBody(incoming, limit),
+    onClientGone(fn) {
+      outgoing?.once('close', fn);
+      return () => outgoing?.off('close', fn);
+    },
+  };
+}
+
+/** A target the native path serves itself: a plain synapse path (anything else goes through hono). */
+export function isPlainPath(target: string | undefined): boolean {
+  return target !== undefined && PLAIN_PATH.test(target);
 }
 
 const tooLarge = (limit: number): AxonReject =>

@@ -7,7 +7,8 @@ import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../../util/clock.js';
 import { AxonReject } from './reject.js';
 import { axonRequestOf } from './request.js';
-import type { AxonEnv, AxonObserver, AxonRoute, AxonState } from './types.js';
+import type { AxonStage } from './stage.js';
+import type { AxonEnv, AxonObserver, AxonRequest, AxonRoute, AxonState } from './types.js';
 
 /** In-flight bookkeeping of the axon that owns the chain (stats, draining on stop). */
 export interface AxonTracker {
@@ -25,60 +26,12 @@ export interface AxonRouteOptions {
 
 /** Route lookup and the request's lifetime. */
 export function axonRoute(o: AxonRouteOptions): MiddlewareHandler<AxonEnv> {
-  const { routes, clock, observer, tracker } = o;
+  const check = routeStage(o);
   return async (c, next) => {
-    const req = axonRequestOf(c);
-    const name = decodeURIComponentSafe(req.path.split('/')[1] ?? '');
-    let begun = false;
-    let finished = false;
-    const s: AxonState = {
-      req,
-      startMs: clock.now(),
-      name,
-      abort: new AbortController(),
-      dendrite: {},
-      axonInfo: {},
-      timeoutS: null,
-      timeoutMs: 0,
-      deadline: 0,
-      bodyHash: '',
-      streaming: false,
-      cleanups: [],
-      finish() {
-        if (finished) return;
-        finished = true;
-        for (const fn of s.cleanups) fn();
-        if (begun) tracker?.end(s);
-        observer?.onResponse?.({
-          synapse: s.route?.synapse.name ?? name,
-          status: s.status ?? 500,
-          durationMs: clock.now() - s.startMs,
-          hotkey: s.hotkey,
-          stage: s.stage,
-        });
-      },
-    };
+    const s = openRequest(o, axonRequestOf(c));
     c.set('axon', s);
-    observer?.onRequest?.({ synapse: name, peerIp: req.peerIp });
     try {
-      if (o.draining?.()) throw new AxonReject(503, 'Service unavailable: axon is shutting down', {}, true, 'route');
-      if (req.method !== 'POST' && req.method !== 'GET') {
-        throw new AxonReject(405, 'Method Not Allowed', {}, false, 'route');
-      }
-      const route = routes.get(name);
-      if (!route) {
-        const list = [...routes.keys()].map((k) => `'${k}'`).join(', ');
-        throw new AxonReject(
-          404,
-          `Synapse name '${name.slice(0, 64)}' not found. Available synapses [${list}]`,
-          {},
-          false,
-          'route',
-        );
-      }
-      s.route = route;
-      begun = true;
-      tracker?.begin(s);
+      check(s);
       await next();
     } finally {
       // hono's compose hands a downstream throw to onError before `next()` returns, so the reply
@@ -86,6 +39,74 @@ export function axonRoute(o: AxonRouteOptions): MiddlewareHandler<AxonEnv> {
       if (!s.streaming && s.status !== undefined) s.finish();
     }
   };
+}
+
+/** Opens the state of an arriving request and tells the observer; `finish()` ends it once. */
+export function openRequest(o: AxonRouteOptions, req: AxonRequest): AxonState {
+  const { clock, observer, tracker } = o;
+  const name = nameOf(req.path);
+  let finished = false;
+  const s: AxonState = {
+    req,
+    startMs: clock.now(),
+    name,
+    abort: new AbortController(),
+    dendrite: {},
+    axonInfo: {},
+    timeoutS: null,
+    timeoutMs: 0,
+    deadline: 0,
+    bodyHash: '',
+    streaming: false,
+    cleanups: [],
+    finish() {
+      if (finished) return;
+      finished = true;
+      for (const fn of s.cleanups) fn();
+      // the tracker counts requests that reached a route (the route stage began them)
+      if (s.route) tracker?.end(s);
+      observer?.onResponse?.({
+        synapse: s.route?.synapse.name ?? name,
+        status: s.status ?? 500,
+        durationMs: clock.now() - s.startMs,
+        hotkey: s.hotkey,
+        stage: s.stage,
+      });
+    },
+  };
+  observer?.onRequest?.({ synapse: name, peerIp: req.peerIp });
+  return s;
+}
+
+/** Draining (503), method (405) and synapse name (404); sets `route` and begins tracking. */
+export function routeStage(o: AxonRouteOptions): AxonStage {
+  const { routes, tracker } = o;
+  return (s) => {
+    if (o.draining?.()) throw new AxonReject(503, 'Service unavailable: axon is shutting down', {}, true, 'route');
+    const method = s.req.method;
+    if (method !== 'POST' && method !== 'GET') {
+      throw new AxonReject(405, 'Method Not Allowed', {}, false, 'route');
+    }
+    const route = routes.get(s.name);
+    if (!route) {
+      const list = [...routes.keys()].map((k) => `'${k}'`).join(', ');
+      throw new AxonReject(
+        404,
+        `Synapse name '${s.name.slice(0, 64)}' not found. Available synapses [${list}]`,
+        {},
+        false,
+        'route',
+      );
+    }
+    s.route = route;
+    tracker?.begin(s);
+    return undefined;
+  };
+}
+
+/** The synapse name of a request path (its first segment, percent-decoded when it can be). */
+export function nameOf(path: string): string {
+  return decodeURIComponentSafe(path.split('/')[1] ?? '');
 }
 
 function decodeURIComponentSafe(s: string): string {

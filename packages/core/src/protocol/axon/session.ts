@@ -38,6 +38,7 @@ import { publicKeyOf, verifyText } from '../signing.js';
 import { AxonReject } from './reject.js';
 import { respond } from './reply.js';
 import { axonRequestOf } from './request.js';
+import { type AxonStage, stageMiddleware } from './stage.js';
 import type { AxonEnv, BlacklistDecision } from './types.js';
 
 export interface AxonSessionOptions {
@@ -125,18 +126,24 @@ const reject = (message: string): AxonReject =>
   new AxonReject(401, `Not Verified with error: Session ${message}`, {}, false, 'verify');
 const SEQ = /^[1-9]\d{0,14}$/;
 
-/** Authenticates a request naming a session (needs {@link axonHeaders} before it; `axonVerify` after it). */
-export function axonSessionAuth(o: {
+export interface AxonSessionAuthOptions {
   readonly axonHotkey: string;
   readonly store: SessionStore;
   readonly clock?: Clock;
   readonly screen?: (hotkey: string) => BlacklistDecision;
-}): MiddlewareHandler<AxonEnv> {
+}
+
+/** Authenticates a request naming a session (needs {@link axonHeaders} before it; `axonVerify` after it). */
+export function axonSessionAuth(o: AxonSessionAuthOptions): MiddlewareHandler<AxonEnv> {
+  return stageMiddleware(sessionAuthStage(o));
+}
+
+/** The stage of {@link axonSessionAuth} (never waits). */
+export function sessionAuthStage(o: AxonSessionAuthOptions): AxonStage {
   const clock = o.clock ?? systemClock;
-  return async (c, next) => {
-    const s = c.var.axon;
+  return (s) => {
     const id = s.req.headers[SESSION_ID_HEADER];
-    if (id === undefined) return next();
+    if (id === undefined) return undefined;
     const synapse = s.route?.synapse;
     if (!synapse) throw new Error('axonSessionAuth needs axonRoute before it');
     if (typeof id !== 'string') throw reject('unknown');
@@ -169,6 +176,6 @@ export function axonSessionAuth(o: {
     }
     s.hotkey = session.hotkey;
     s.caller = { hotkey: session.hotkey, synapse: synapse.name, ip: s.req.peerIp };
-    await next();
+    return undefined;
   };
 }

@@ -9,6 +9,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { NonceGuard } from '../nonce-guard.js';
 import { publicKeyOf, signatureMessage, verifyText } from '../signing.js';
 import { AxonReject } from './reject.js';
+import { type AxonStage, stageMiddleware } from './stage.js';
 import type { AxonEnv, BlacklistDecision } from './types.js';
 import { VerifyBatcher } from './verify-batch.js';
 
@@ -29,13 +30,17 @@ const reject401 = (message: string): AxonReject =>
 
 /** Authenticates the caller; sets `hotkey` and `caller` on `c.var.axon` (needs {@link axonHeaders}). */
 export function axonVerify(o: AxonVerifyOptions): MiddlewareHandler<AxonEnv> {
+  return stageMiddleware(verifyStage(o));
+}
+
+/** The stage of {@link axonVerify}: waits only for a batched verification. */
+export function verifyStage(o: AxonVerifyOptions): AxonStage {
   const { axonHotkey, nonces, screen } = o;
   const allowWrapped = o.acceptWrappedSignatures ?? true;
   const batcher = o.batch ? new VerifyBatcher() : undefined;
-  return async (c, next) => {
-    const s = c.var.axon;
+  return (s) => {
     // an earlier stage (session mode) already authenticated the caller
-    if (s.hotkey !== undefined) return next();
+    if (s.hotkey !== undefined) return undefined;
     const synapse = s.route?.synapse;
     if (!synapse) throw new Error('axonVerify needs axonRoute before it');
     const d = s.dendrite;
@@ -65,18 +70,18 @@ export function axonVerify(o: AxonVerifyOptions): MiddlewareHandler<AxonEnv> {
     const nc = nonces.check(endpoint, nonce, windowMs);
     if (!nc.ok) throw reject401(nc.message);
     const message = signatureMessage({ nonce, dendriteHotkey: hotkey, axonHotkey, uuid, bodyHash: s.bodyHash });
-    const ok = batcher
-      ? await batcher.verify(message, signature, pk, allowWrapped)
-      : verifyText(message, signature, pk, allowWrapped);
-    if (!ok) {
-      throw reject401(`Signature mismatch with ${message} and ${signature.slice(0, 140)}`);
-    }
-    // re-check: another request of this endpoint may have committed while we verified
-    const again = nonces.check(endpoint, nonce, windowMs);
-    if (!again.ok) throw reject401(again.message);
-    nonces.commit(endpoint, nonce);
-    s.hotkey = hotkey;
-    s.caller = { hotkey, synapse: synapse.name, ip: s.req.peerIp };
-    await next();
+    const verified = (ok: boolean): undefined => {
+      if (!ok) throw reject401(`Signature mismatch with ${message} and ${signature.slice(0, 140)}`);
+      // re-check: another request of this endpoint may have committed while we verified
+      const again = nonces.check(endpoint, nonce, windowMs);
+      if (!again.ok) throw reject401(again.message);
+      nonces.commit(endpoint, nonce);
+      s.hotkey = hotkey;
+      s.caller = { hotkey, synapse: synapse.name, ip: s.req.peerIp };
+      return undefined;
+    };
+    return batcher
+      ? batcher.verify(message, signature, pk, allowWrapped).then(verified)
+      : verified(verifyText(message, signature, pk, allowWrapped));
   };
 }

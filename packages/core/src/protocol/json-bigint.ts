@@ -18,27 +18,54 @@ export function parseJsonBig(text: string): unknown {
   return parseSlow(text);
 }
 
-// Strings are consumed whole, so a digit run matched by the second alternative is part of a
-// number token outside any string (19-digit nonces in every synapse body take this path).
-const TOKENS = /"(?:[^"\\]|\\.)*"|[-+.\deE]*\d{16,}[-+.\deE]*/g;
+// A run of 16+ digits, found without tokenising the strings around it; its whole number token
+// is then read outwards over number characters.
+const LONG_RUN = /\d{16,}/g;
 const INT_TOKEN = /^-?(?:0|[1-9]\d*)$/;
 const PARSE_MARK = '\uE002';
 const MARK_ESCAPE = /\\u[eE]002/;
 
+/** Digits, sign, point, exponent: the characters of a JSON number token. */
+function isNumberChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
+}
+/** What may precede a value in JSON (besides the start): `:`, `,`, `[` or whitespace. */
+function opensValue(c: number): boolean {
+  return c === 0x3a || c === 0x2c || c === 0x5b || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+/** What may follow a value (besides the end): `,`, `}`, `]` or whitespace. */
+function closesValue(c: number): boolean {
+  return c === 0x2c || c === 0x7d || c === 0x5d || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
 /**
  * Native path: unsafe integer literals are quoted with a marker, `JSON.parse` does the parsing
  * and validation, and the marked strings become `bigint`. Equivalent to {@link parseSlow}.
+ *
+ * A digit run is marked when its token stands where a JSON value can (so digits inside a hex
+ * signature or a word are left alone). A run inside a string that still looks like a value (say
+ * `"a, 12345678901234567890 b"`) gets marked too; the quotes this inserts then break the string,
+ * so `JSON.parse` fails or a marker comes back inside a longer string, and the hand-written
+ * parser decides.
  */
 function parseMarked(text: string): unknown {
   let out = '';
   let last = 0;
   let marked = 0;
-  TOKENS.lastIndex = 0;
-  for (let m = TOKENS.exec(text); m !== null; m = TOKENS.exec(text)) {
-    const tok = m[0];
-    if (tok.charCodeAt(0) === 0x22 || !INT_TOKEN.test(tok) || Number.isSafeInteger(Number(tok))) continue;
-    out += `${text.slice(last, m.index)}"${PARSE_MARK}${tok}"`;
-    last = m.index + tok.length;
+  const len = text.length;
+  LONG_RUN.lastIndex = 0;
+  for (let m = LONG_RUN.exec(text); m !== null; m = LONG_RUN.exec(text)) {
+    let start = m.index;
+    while (start > last && isNumberChar(text.charCodeAt(start - 1))) start--;
+    let end = m.index + m[0].length;
+    while (end < len && isNumberChar(text.charCodeAt(end))) end++;
+    LONG_RUN.lastIndex = end;
+    if (start > 0 && !opensValue(text.charCodeAt(start - 1))) continue;
+    if (end < len && !closesValue(text.charCodeAt(end))) continue;
+    const tok = text.slice(start, end);
+    if (!INT_TOKEN.test(tok) || Number.isSafeInteger(Number(tok))) continue;
+    out += `${text.slice(last, start)}"${PARSE_MARK}${tok}"`;
+    last = end;
     marked++;
   }
   if (marked === 0) return JSON.parse(text);

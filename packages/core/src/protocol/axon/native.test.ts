@@ -3,6 +3,8 @@
  * same requests (every rejection code, a stream, session mode, an unusual target) and must answer
  * with the same status, headers and body, and report the same observer events and stats.
  */
+import { createServer } from 'node:http';
+import { connect } from 'node:net';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { request } from 'undici';
@@ -22,7 +24,8 @@ import {
   sessionKey,
 } from '../session/session-crypto.js';
 import { signedRequest } from '../signed-request.test.helper.js';
-import { defineSynapse } from '../synapse.js';
+import { defineSynapse, type Synapse } from '../synapse.js';
+import { headersOf } from './request.js';
 
 const Echo = defineSynapse({
   name: 'EchoSynapse',
@@ -97,7 +100,8 @@ beforeAll(async () => {
     })
       .attach(Echo, (req) => ({ echoed: req.text, doubled: req.n * 2 }))
       .attach(Fail, async (req) => {
-        if (req.kind === 'teapot') throw new SubnetkitError('SK_TEST_TEAPOT', 'short and stout', { httpStatus: 418 });
+        if (req.kind === 'teapot')
+          throw new SubnetkitError('SK_PROTOCOL_BAD_REQUEST', 'short and stout', { httpStatus: 418 });
         if (req.kind === 'bad') return { nope: 1 } as never;
         throw new Error('internal detail that must not leak');
       })
@@ -149,7 +153,12 @@ async function same(path: string, init: { method?: string; headers?: Record<stri
   return a;
 }
 
-const signed = (user: string, values: Record<string, unknown>, synapse = Echo, extra: Record<string, string> = {}) => {
+const signed = (
+  user: string,
+  values: Record<string, unknown>,
+  synapse: Synapse = Echo,
+  extra: Record<string, string> = {},
+) => {
   const r = signedRequest({ signer: users[user]!, axonHotkey: bob.address, synapse, values });
   return { headers: { ...r.headers, ...extra }, body: r.body };
 };
@@ -287,5 +296,36 @@ describe('the native path answers as the hono chain', () => {
     expect(answers[0]!.map(strip)).toEqual(answers[1]!.map(strip));
     expect(answers[0]!.map((a) => a.status)).toEqual([200, 401, 401, 401]);
     expect(answers[0]![0]!.headers.sk_session_mode).toBe('v1');
+  });
+});
+
+describe('headers read from rawHeaders', () => {
+  it("equal node's own headers object: case, repeats joined or dropped, set-cookie, __proto__", async () => {
+    const got: [unknown, unknown][] = [];
+    const server = createServer((req, res) => {
+      got.push([{ ...headersOf(req) }, { ...req.headers }]);
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const heads = [
+      'Host: x\r\nBT_Header_Dendrite_Nonce: 1718000000123456789\r\nName: Echo\r\n',
+      'Host: x\r\nbt_header_a: 1\r\nBT_HEADER_A: 2\r\n',
+      'Host: x\r\nContent-Type: a\r\ncontent-type: b\r\n',
+      'Host: x\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n',
+      'Host: x\r\n__proto__: 3\r\nx: 4\r\n',
+    ];
+    for (const h of heads) {
+      await new Promise<void>((resolve, reject) => {
+        const sock = connect(port, '127.0.0.1', () => sock.end(`GET / HTTP/1.1\r\n${h}Connection: close\r\n\r\n`));
+        sock.on('error', reject);
+        sock.on('close', () => resolve());
+        sock.resume();
+      });
+    }
+    server.close();
+    expect(got).toHaveLength(heads.length);
+    for (const [fast, node] of got) expect(fast).toEqual(node);
+    expect((got[0]![0] as Record<string, string>).bt_header_dendrite_nonce).toBe('1718000000123456789');
   });
 });

@@ -41,7 +41,7 @@ export function nodeAxonRequest(incoming: IncomingMessage, outgoing: ServerRespo
   return {
     method: incoming.method ?? 'GET',
     path: pathOf(incoming.url ?? '/'),
-    headers: incoming.headers,
+    headers: headersOf(incoming),
     peerIp: incoming.socket?.remoteAddress ?? '127.0.0.1',
     peerPort: incoming.socket?.remotePort ?? null,
     readBody: (limit) => readNodeBody(incoming, limit),
@@ -50,6 +50,22 @@ export function nodeAxonRequest(incoming: IncomingMessage, outgoing: ServerRespo
       return () => outgoing?.off('close', fn);
     },
   };
+}
+
+/**
+ * `incoming.headers` built straight from `rawHeaders`: node's getter runs its known-field matcher
+ * on every line, a measurable share of a request's CPU with the SDK's ~20 headers. A repeated
+ * header (node joins or drops repeats by field) or a `__proto__` line defers to node's own object.
+ */
+export function headersOf(incoming: IncomingMessage): Readonly<Record<string, string | string[] | undefined>> {
+  const raw = incoming.rawHeaders;
+  const out: Record<string, string> = Object.create(null);
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = (raw[i] as string).toLowerCase();
+    if (key in out || key === '__proto__') return incoming.headers;
+    out[key] = raw[i + 1] as string;
+  }
+  return out;
 }
 
 /** A target the native path serves itself: a plain synapse path (anything else goes through hono). */

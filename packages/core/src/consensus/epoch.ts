@@ -6,6 +6,7 @@
  */
 
 import { csrToRows, RowScratch } from './csr.js';
+import { isPacked, packRows, unpackRows } from './packed.js';
 import { activeMask, activityCutoff, epochBlocks } from './stages/activity.js';
 import { weightsForBonds } from './stages/bonds-penalty.js';
 import { clipWeights } from './stages/clipping.js';
@@ -19,7 +20,7 @@ import { stakeVector } from './stages/stake-vector.js';
 import { lastTempo, readBonds } from './stages/stale-bonds.js';
 import { maskedWeights } from './stages/weights.js';
 import { yuma3Bonds, yuma3Dividends } from './stages/yuma3.js';
-import type { EpochInput, EpochOutput } from './types.js';
+import type { AnyEpochInput, EpochOutput, PackedRowsU16, SparseRowU16 } from './types.js';
 
 export { activityCutoff } from './stages/activity.js';
 export { fixedBondsAlpha } from './stages/ema.js';
@@ -33,6 +34,8 @@ export interface RunEpochOptions {
 
 /**
  * Runs one Yuma Consensus epoch over a subnet's state and returns what the chain stores and pays.
+ * Weights and bonds may come as tuple rows or packed (`PackedRowsU16`, the faster form); the
+ * bonds to store come back in both (`bondsPacked`, and `bondsU16` built from it when first read).
  *
  * @example
  * const out = runEpoch({ n: 2, block: 1000n, emission: 10n ** 9n, ownerUid: null,
@@ -40,7 +43,7 @@ export interface RunEpochOptions {
  *   weights: [[[1, 65535]], []], bonds: [], validatorPermit: [true, false], lastUpdate: [999n, 999n],
  *   blockAtRegistration: [1n, 1n], commitBlock: [] });
  */
-export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): EpochOutput {
+export function runEpoch(input: AnyEpochInput, options: RunEpochOptions = {}): EpochOutput {
   const { n, block, hyperparameters: hp } = input;
   const owner = input.ownerUid !== null && input.ownerUid < n ? input.ownerUid : -1;
   const cutoff = activityCutoff(hp);
@@ -52,7 +55,9 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
   const permitOld = oldPermits(n, input.validatorPermit, owner); // §4.3
   const permitNew = newPermits(stake, hp.maxAllowedValidators, owner);
   const activeStake = activeStakeOf(stake, active, permitOld); // §4.4
-  const W = maskedWeights(n, input.weights, permitOld, owner, blocks, hp.commitReveal); // §4.5
+  const weightsIn = isPacked(input.weights) ? input.weights : packRows(input.weights, 'weights');
+  const bondsIn = isPacked(input.bonds) ? input.bonds : packRows(input.bonds, 'bonds');
+  const W = maskedWeights(n, weightsIn, permitOld, owner, blocks, hp.commitReveal); // §4.5
   const consensus = columnConsensus(W, activeStake, hp.kappa); // §4.6
   const { Wc, validatorTrust } = clipWeights(W, consensus); // §4.7
   const rank = ranks(Wc, activeStake); // §4.8
@@ -62,13 +67,14 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
   let bondsOut: ReturnType<typeof readBonds>;
   let dividends: Float64Array;
   if (hp.yuma3) {
-    const B = readBonds(n, input.bonds, blocks, lt, true); // §4.10
+    const B = readBonds(n, bondsIn, blocks, lt, true); // §4.10
     bondsOut = yuma3Bonds(Wb, B, consensus, hp, scratch); // §4.11
     dividends = yuma3Dividends(bondsOut, incentive, activeStake);
   } else {
-    const Bint = readBonds(n, input.bonds, blocks, lt, false); // §4.10
+    const Bint = readBonds(n, bondsIn, blocks, lt, false); // §4.10
     ({ bonds: bondsOut, dividends } = legacyBonds(Wb, Bint, incentive, activeStake, hp.bondsMovingAverage, scratch)); // §4.12
   }
+  const packedBonds = storedBonds(bondsOut, permitNew);
   const shares = emissionVectors(incentive, dividends, activeStake, stake, input.emission); // §4.13
 
   const output: EpochOutput = {
@@ -85,7 +91,15 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
     validatorTrustU16: toU16(validatorTrust),
     incentiveU16: toU16(incentive),
     dividendsU16: toU16(dividends),
-    bondsU16: storedBonds(bondsOut, permitNew),
+    get bondsU16(): SparseRowU16[] {
+      // built once, on first read; from then on a plain data property
+      const rows = unpackRows(packedBonds, n);
+      Object.defineProperty(this, 'bondsU16', { value: rows, writable: true, enumerable: true, configurable: true });
+      return rows;
+    },
+    set bondsU16(rows: SparseRowU16[]) {
+      Object.defineProperty(this, 'bondsU16', { value: rows, writable: true, enumerable: true, configurable: true });
+    },
     serverEmission: shares.serverEmission,
     validatorEmission: shares.validatorEmission,
     emission: shares.emission,
@@ -93,6 +107,12 @@ export function runEpoch(input: EpochInput, options: RunEpochOptions = {}): Epoc
     trustU16: new Array<number>(n).fill(0),
     pruningScoreU16: new Array<number>(n).fill(65535),
   };
+  Object.defineProperty(output, 'bondsPacked', {
+    value: packedBonds satisfies PackedRowsU16,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
   if (options.intermediates) {
     output.intermediates = {
       stakeBits: Array.from(stake),

@@ -16,6 +16,7 @@ export {
   U96F32,
   u16ToProportion,
 } from './fixed.js';
+export { isPacked, packRows, unpackRows } from './packed.js';
 export {
   type EpochRecord,
   type JsonInt,
@@ -27,11 +28,13 @@ export {
 } from './scenario.js';
 export { type ChildLink, inheritStake, stakeWeights, taoWeightFactor } from './stake.js';
 export {
+  type AnyEpochInput,
   DEFAULT_EPOCH_HYPERPARAMETERS,
   type EpochHyperparameters,
   type EpochInput,
   type EpochIntermediates,
   type EpochOutput,
+  type PackedRowsU16,
   type SparseRowU16,
 } from './types.js';
 export { maxUpscaleToU16, maxUpscaleU16 } from './weights.js';

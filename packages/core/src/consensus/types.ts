@@ -7,6 +7,16 @@
 /** A sparse row: ordered [uid, u16] pairs, order observable (consensus.md §10). */
 export type SparseRowU16 = [number, number][];
 
+/**
+ * Sparse u16 rows as one CSR of typed arrays: row i holds the pairs `(uids[k], values[k])` for
+ * `offsets[i] ≤ k < offsets[i + 1]`, in order; `offsets` has rows + 1 entries (packed.ts).
+ */
+export interface PackedRowsU16 {
+  offsets: Uint32Array;
+  uids: Uint16Array;
+  values: Uint16Array;
+}
+
 export interface EpochHyperparameters {
   kappa: number;
   /** per million */
@@ -52,6 +62,15 @@ export interface EpochInput {
   commitBlock: (bigint | null)[];
 }
 
+/**
+ * `EpochInput` with weights and bonds in either form: tuple rows or packed (the faster form; the
+ * local chain passes it). `runEpoch` takes this.
+ */
+export interface AnyEpochInput extends Omit<EpochInput, 'weights' | 'bonds'> {
+  weights: SparseRowU16[] | PackedRowsU16;
+  bonds: SparseRowU16[] | PackedRowsU16;
+}
+
 /** Storage-visible outputs (consensus.md §4.14, §9.4). Intermediates are optional extras. */
 export interface EpochOutput {
   n: number;
@@ -66,8 +85,16 @@ export interface EpochOutput {
   validatorTrustU16: number[];
   incentiveU16: number[];
   dividendsU16: number[];
-  /** rows written to Bonds (empty row for uids without the new permit) */
+  /**
+   * rows written to Bonds (empty row for uids without the new permit). From `runEpoch` this is
+   * built from `bondsPacked` on first read, so callers that only need the packed form pay nothing.
+   */
   bondsU16: SparseRowU16[];
+  /**
+   * The same rows packed (n rows). Non-enumerable on `runEpoch`'s result, so spreading, comparing
+   * or serialising an output sees the same fields as before.
+   */
+  bondsPacked?: PackedRowsU16;
   serverEmission: bigint[];
   validatorEmission: bigint[];
   emission: bigint[];

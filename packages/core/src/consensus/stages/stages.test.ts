@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RowScratch, rowsToCsr } from '../csr.js';
+import { packRows, unpackRows } from '../packed.js';
 import { DEFAULT_EPOCH_HYPERPARAMETERS, type EpochHyperparameters } from '../types.js';
 import { activeMask, activityCutoff, epochBlocks } from './activity.js';
 import { weightsForBonds } from './bonds-penalty.js';
@@ -39,7 +40,7 @@ const f64 = (xs: number[]): Float64Array => Float64Array.from(xs);
 
 describe('epoch stages on the worked example (consensus.md §8)', () => {
   const stake = f64([3221225472, 1073741824, 0, 0]);
-  const W = maskedWeights(n, weights, [true, true, false, false], -1, blocks, false);
+  const W = maskedWeights(n, packRows(weights), [true, true, false, false], -1, blocks, false);
   const cons = f64([0, 0, 3221225472, 1073741824]);
   const { Wc, validatorTrust } = clipWeights(W, cons);
 
@@ -82,7 +83,7 @@ describe('epoch stages on the worked example (consensus.md §8)', () => {
     expect(Array.from(W.ptr)).toEqual([0, 2, 4, 4, 4]);
     const self = maskedWeights(
       n,
-      [
+      packRows([
         [
           [0, 100],
           [2, 100],
@@ -90,7 +91,7 @@ describe('epoch stages on the worked example (consensus.md §8)', () => {
         [],
         [],
         [],
-      ],
+      ]),
       [true, true, false, false],
       -1,
       blocks,
@@ -98,7 +99,7 @@ describe('epoch stages on the worked example (consensus.md §8)', () => {
     );
     expect(Array.from(self.col)).toEqual([2]);
     const late = epochBlocks(n, lastUpdate, [100n, 100n, 1000n, 100n], [], 979n);
-    const outdated = maskedWeights(n, weights, [true, true, false, false], -1, late, false);
+    const outdated = maskedWeights(n, packRows(weights), [true, true, false, false], -1, late, false);
     expect(Array.from(outdated.col)).toEqual([3, 3]);
   });
 
@@ -138,10 +139,10 @@ describe('epoch stages on the worked example (consensus.md §8)', () => {
       [],
       [],
     ];
-    const fresh = readBonds(n, stored, blocks, 980n, true);
+    const fresh = readBonds(n, packRows(stored), blocks, 980n, true);
     expect(Array.from(fresh.col)).toEqual([2, 3]);
     const reregistered = epochBlocks(n, lastUpdate, [100n, 100n, 100n, 1050n], [], 1000n);
-    expect(Array.from(readBonds(n, stored, reregistered, 1000n, true).col)).toEqual([2]);
+    expect(Array.from(readBonds(n, packRows(stored), reregistered, 1000n, true).col)).toEqual([2]);
   });
 
   it('§4.11 fixed-rate EMA and dividends', () => {
@@ -149,7 +150,7 @@ describe('epoch stages on the worked example (consensus.md §8)', () => {
     expect(alpha).toBe(429496730);
     const ema = fixedRateEma(Wc, rowsToCsr([[], [], [], []], n), alpha, new RowScratch(n));
     expect(Array.from(ema.val)).toEqual([322122547, 107374182, 143167033, 107374182]);
-    expect(storedBonds(ema, [true, true, false, false])).toEqual([
+    expect(unpackRows(storedBonds(ema, [true, true, false, false]))).toEqual([
       [
         [2, 4915],
         [3, 1638],
@@ -161,7 +162,7 @@ describe('epoch stages on the worked example (consensus.md §8)', () => {
       [],
       [],
     ]);
-    expect(storedBonds(ema, [true, false, false, false])[1]).toEqual([]);
+    expect(unpackRows(storedBonds(ema, [true, false, false, false]))[1]).toEqual([]);
     const dividends = yuma3Dividends(ema, f64([0, 0, 3096372905, 1198594390]), stake);
     expect(Array.from(dividends)).toEqual([3613436915, 681530380, 0, 0]);
   });

@@ -2,7 +2,7 @@
 import type { Csr } from '../csr.js';
 import { u16ToProportionN } from '../fast-fixed.js';
 import { scratchF64, scratchI32 } from '../scratch.js';
-import type { EpochHyperparameters, SparseRowU16 } from '../types.js';
+import type { EpochHyperparameters, PackedRowsU16 } from '../types.js';
 import type { EpochBlocks } from './activity.js';
 
 const U64_MAX = (1n << 64n) - 1n;
@@ -35,13 +35,14 @@ function u16Proportions(): Float64Array {
  */
 export function readBonds(
   n: number,
-  rows: readonly SparseRowU16[],
+  rows: PackedRowsU16,
   blocks: EpochBlocks,
   lastTempoRaw: bigint,
   asProportion: boolean,
 ): Csr {
-  let total = 0;
-  for (let i = 0; i < n && i < rows.length; i++) total += (rows[i] as SparseRowU16).length;
+  const { offsets, uids, values } = rows;
+  const stored = Math.min(n, offsets.length - 1);
+  const total = stored > 0 ? (offsets[stored] as number) - (offsets[0] as number) : 0;
   const ptr = new Int32Array(n + 1);
   const col = scratchI32('b.col', total);
   const val = scratchF64('b.val', total);
@@ -51,21 +52,15 @@ export function readBonds(
   const keepBeyondN = asProportion && lastTempoRaw > 0n;
   let len = 0;
   for (let i = 0; i < n; i++) {
-    const row = rows[i];
-    if (row !== undefined) {
-      for (let t = 0; t < row.length; t++) {
-        const e = row[t] as [number, number];
-        const j = e[0];
+    if (i < stored) {
+      for (let t = offsets[i] as number, end = offsets[i + 1] as number; t < end; t++) {
+        const j = uids[t] as number;
         if (j < n) {
           if (lt <= (bar[j] as number)) continue;
         } else if (!keepBeyondN) continue;
-        const b = e[1];
+        const b = values[t] as number;
         col[len] = j;
-        val[len++] = asProportion
-          ? b >= 0 && b <= 65535 && b === (b | 0)
-            ? (table[b] as number)
-            : u16ToProportionN(b)
-          : b;
+        val[len++] = asProportion ? (table[b] as number) : b;
       }
     }
     ptr[i + 1] = len;

@@ -2,7 +2,7 @@
 import type { Csr } from '../csr.js';
 import { intRatiosInPlace } from '../fast-fixed.js';
 import { scratchF64, scratchI32 } from '../scratch.js';
-import type { SparseRowU16 } from '../types.js';
+import type { PackedRowsU16 } from '../types.js';
 import type { EpochBlocks } from './activity.js';
 
 /**
@@ -11,35 +11,35 @@ import type { EpochBlocks } from './activity.js';
  */
 export function maskedWeights(
   n: number,
-  rows: readonly SparseRowU16[],
+  rows: PackedRowsU16,
   permitOld: readonly boolean[],
   owner: number,
   blocks: EpochBlocks,
   commitReveal: boolean,
 ): Csr {
+  const { offsets, uids, values } = rows;
+  const stored = Math.min(n, offsets.length - 1);
   let cap = 0;
-  for (let i = 0; i < n && i < rows.length; i++) if (permitOld[i]) cap += (rows[i] as SparseRowU16).length;
+  for (let i = 0; i < stored; i++) if (permitOld[i]) cap += (offsets[i + 1] as number) - (offsets[i] as number);
   const ptr = new Int32Array(n + 1);
   const col = scratchI32('w.col', cap);
   const val = scratchF64('w.val', cap);
   const { lastUpdate, registration: bar, commit } = blocks;
   let len = 0;
   for (let i = 0; i < n; i++) {
-    const row = permitOld[i] ? rows[i] : undefined;
-    if (row !== undefined && row.length > 0) {
+    if (i < stored && permitOld[i]) {
       const lu = lastUpdate[i] as number;
       const cb = commit[i] as number;
       const start = len;
       let sum = 0;
-      for (let t = 0; t < row.length; t++) {
-        const e = row[t] as [number, number];
-        const j = e[0];
-        if (!(j >= 0 && j < n)) continue;
+      for (let t = offsets[i] as number, end = offsets[i + 1] as number; t < end; t++) {
+        const j = uids[t] as number;
+        if (j >= n) continue;
         if (j === i && i !== owner) continue;
         const reg = bar[j] as number;
         if (lu <= reg) continue;
         if (commitReveal && cb < reg) continue;
-        const w = e[1];
+        const w = values[t] as number;
         col[len] = j;
         val[len++] = w;
         sum += w;

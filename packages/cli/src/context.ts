@@ -1,3 +1,4 @@
+import type { Kdf } from '@subnetkit/core';
 import { createOutput, type Output } from './output.js';
 
 /** What every command gets: where to print, the environment and the working directory. */
@@ -7,6 +8,8 @@ export interface CliContext {
   cwd: string;
   /** Resolves when the user presses Ctrl-C (SIGINT/SIGTERM); long-running commands stop then. */
   shutdown: AbortSignal;
+  /** Password → key of wallet files; unset means the SDK's (see `walletKdf`). */
+  kdf?: Kdf;
 }
 
 /** Where a CLI entry point prints and runs; each field defaults to the process's own. */
@@ -16,6 +19,11 @@ export interface MainOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   shutdown?: AbortSignal;
+  /**
+   * Password → key of wallet files, for programmatic callers only (no flag): the suite passes a cheap
+   * Argon2i so that one test, not every wallet test, pays the SDK's 512 MiB derivation.
+   */
+  kdf?: Kdf;
 }
 
 /** The context of one CLI run, and the stream its error line goes to. */
@@ -26,6 +34,7 @@ export function createCliContext(options: MainOptions): { ctx: CliContext; stder
     env: options.env ?? process.env,
     cwd: options.cwd ?? process.cwd(),
     shutdown: options.shutdown ?? new AbortController().signal,
+    ...(options.kdf ? { kdf: options.kdf } : {}),
   };
   return { ctx, stderr };
 }

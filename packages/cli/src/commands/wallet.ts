@@ -3,6 +3,7 @@ import {
   type CreatedKey,
   defaultWalletPath,
   initCrypto,
+  type Kdf,
   type KeySource,
   listWallets,
   MNEMONIC_WORD_COUNTS,
@@ -11,6 +12,7 @@ import {
   passwordFromEnv,
   Secret,
   SubnetkitError,
+  sdkKdf,
   Wallet,
   type WalletSummary,
 } from '@subnetkit/core';
@@ -44,11 +46,17 @@ interface RegenOptions extends NewKeyOptions {
   uri?: string;
 }
 
+/** The password → key derivation of wallet files: the SDK's Argon2i unless the caller injected one. */
+export function walletKdf(ctx: Pick<CliContext, 'kdf'>): Kdf {
+  return ctx.kdf ?? sdkKdf;
+}
+
 function walletFor(ctx: CliContext, opts: CommonOptions): Wallet {
   const path = opts.walletPath ? resolve(ctx.cwd, opts.walletPath) : defaultWalletPath(ctx.env);
   return new Wallet({
     path,
     env: ctx.env,
+    kdf: walletKdf(ctx),
     ...(opts.name === undefined ? {} : { name: opts.name }),
     ...(opts.hotkey === undefined ? {} : { hotkey: opts.hotkey }),
   });

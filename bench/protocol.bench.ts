@@ -3,7 +3,8 @@
  * run and the ratio:
  * - axon server CPU per signed request against the CPU of one sr25519 verify (the bound), both
  *   taken with process.cpuUsage() in the axon's child process; only 200 answers count as served;
- *   also requests/s against the bare hono echo;
+ *   also requests/s against the bare hono echo, and a plain node:http echo as the transport floor
+ *   (also fed the axon's own request shape);
  * - dendrite fan-out to 256 fake axons (plain node:http, answering after 50 ms): time beyond the
  *   50 ms and main-thread busy time, against unsigned pre-built requests sent over undici to the
  *   same fakes (the transport floor), with prepared-nonce signing and with plain wasm signing; the
@@ -98,11 +99,25 @@ async function child(mode: string): Promise<void> {
       const b = (await c.req.json()) as { text: string; n: number };
       return c.json({ echoed: b.text, doubled: b.n * 2 });
     });
+    // the transport floor: plain node:http, the body read and parsed, a JSON answer
+    const plain = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const b = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { text: string; n: number };
+        const body = JSON.stringify({ echoed: b.text, doubled: b.n * 2 });
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+        res.end(body);
+      });
+    });
+    plain.keepAliveTimeout = 30_000;
+    await new Promise<void>((r) => plain.listen(0, '127.0.0.1', () => r()));
+    const nodePort = (plain.address() as { port: number }).port;
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
-      send({ type: 'ready', port: info.port }),
+      send({ type: 'ready', port: info.port, nodePort }),
     );
     onMessage((m) => {
-      if (m.type === 'exit') server.close(() => process.exit(0));
+      if (m.type === 'exit') server.close(() => plain.close(() => process.exit(0)));
     });
     return;
   }
@@ -249,7 +264,7 @@ async function stopChild(proc: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Requests/s and server CPU per request of the bare hono echo (16 connections, 200 answers only). */
+/** Requests/s and server CPU per request of a bare echo (16 connections, 200 answers only). */
 async function bareRun(proc: ChildProcess, port: number, durationMs: number): Promise<{ rps: number; cpuMs: number }> {
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 16 });
   const body = JSON.stringify({ text: 'hello', n: 21 });
@@ -474,10 +489,22 @@ async function main(): Promise<void> {
 }
 
 async function axonPart(): Promise<void> {
-  // 1. bare hono echo
+  // 1. bare echoes: hono's node adapter, and plain node:http (the transport floor), the latter
+  // also with the axon's own request shape (its ~20 bt headers and synapse body, pre-built)
   const bare = await spawnChild('bare');
   const bareRes = await bareRun(bare.proc, bare.ready.port as number, 3_000);
+  const nodePort = bare.ready.nodePort as number;
+  const nodeRes = await bareRun(bare.proc, nodePort, 3_000);
+  const bob = Keypair.fromUri('//Bob').address;
+  await signedRun(bare.proc, nodePort, presign(bob, 16, 40, 'floor-warmup'));
+  const floor = await signedRun(bare.proc, nodePort, presign(bob, 16, 200, 'floor'));
   await stopChild(bare.proc);
+  figure('bare_node_http_echo_req_per_s', nodeRes.rps, 'req/s', 'bare_hono_echo_req_per_s', bareRes.rps, {
+    cpu_ms_per_request: round(nodeRes.cpuMs),
+    bare_hono_cpu_ms_per_request: round(bareRes.cpuMs),
+    axon_shaped_cpu_ms_per_request: round(floor.cpuMs),
+    axon_shaped_req_per_s_per_core: round(1000 / floor.cpuMs),
+  });
 
   // 2. signed axon: server CPU per 200 answer vs CPU per sr25519 verify, in the same child
   const ax = await spawnChild('axon');
@@ -496,6 +523,8 @@ async function axonPart(): Promise<void> {
   figure('axon_cpu_ms_per_signed_request', signed.cpuMs, 'ms', 'sr25519_verify_cpu_ms', verifyCpuMs, {
     bound_fraction: round(verifyCpuMs / signed.cpuMs),
     goal_bound_fraction: 0.8,
+    // node:http echo answering the same request shape: what is left beside the verify is above it
+    transport_floor_cpu_ms: round(floor.cpuMs),
     served_200: signed.ok,
     non200: signed.non200,
   });
@@ -504,6 +533,7 @@ async function axonPart(): Promise<void> {
   });
   figure('axon_signed_vs_bare_hono', signed.rps, 'req/s', 'bare_hono_echo_req_per_s', bareRes.rps, {
     bare_hono_cpu_ms_per_request: round(bareRes.cpuMs),
+    bare_node_http_req_per_s: round(nodeRes.rps),
   });
 
   // session mode: the same requests authenticated by a per-session HMAC instead of a signature;
@@ -520,6 +550,7 @@ async function axonPart(): Promise<void> {
       1000 / signed.cpuMs,
       {
         goal: 10_000,
+        transport_floor_req_per_s_per_core: round(1000 / floor.cpuMs),
         session_cpu_ms_per_request: round(sess.cpuMs),
         session_wall_req_per_s: round(sess.rps),
         served_200: sess.ok,

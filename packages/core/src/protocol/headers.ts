@@ -119,9 +119,12 @@ export function parseHeadersToInputs(headers: HeaderBag): ParsedHeaders {
     const value = headers[rawKey];
     if (typeof value !== 'string') continue;
     const key = rawKey.toLowerCase();
-    if (key.startsWith('bt_header_axon_')) out.axon[key.slice(15)] = value;
-    else if (key.startsWith('bt_header_dendrite_')) out.dendrite[key.slice(19)] = value;
-    else if (key.startsWith('bt_header_input_obj_')) {
+    // one prefix test for the common case, then the side by the character after it
+    const bt = key.startsWith('bt_header_');
+    const side = bt ? key.charCodeAt(10) : 0;
+    if (side === 0x61 /* a */ && key.startsWith('axon_', 10)) out.axon[key.slice(15)] = value;
+    else if (side === 0x64 /* d */ && key.startsWith('dendrite_', 10)) out.dendrite[key.slice(19)] = value;
+    else if (side === 0x69 /* i */ && key.startsWith('input_obj_', 10)) {
       const field = key.slice(20);
       let decoded: unknown;
       try {
@@ -184,10 +187,25 @@ export function parseIntHeader(v: string | undefined, name: string): void {
   if (v !== undefined && !INT_RE.test(v)) throw new HeaderParseError(`${name} must be an integer`);
 }
 
-/** Header value text of a TerminalInfo field, as Python `str()` would write it. */
-function headerValue(f: TerminalField, v: unknown): string {
-  if (f === 'process_time' && typeof v === 'number') return pyFloatRepr(v);
-  return String(v);
+const AXON_KEYS = TERMINAL_FIELDS.map((f) => `bt_header_axon_${f}`);
+const DENDRITE_KEYS = TERMINAL_FIELDS.map((f) => `bt_header_dendrite_${f}`);
+
+/** Adds the non-null fields of `info` as header text, as Python `str()` writes them. */
+function putTerminal(out: Record<string, string>, keys: readonly string[], info: TerminalInfo): void {
+  for (let i = 0; i < TERMINAL_FIELDS.length; i++) {
+    const f = TERMINAL_FIELDS[i] as TerminalField;
+    const v: unknown = info[f];
+    if (v === null || v === undefined) continue;
+    // numbers print as plain ASCII: only text needs the header-safe pass
+    out[keys[i] as string] =
+      typeof v === 'number'
+        ? f === 'process_time'
+          ? pyFloatRepr(v)
+          : String(v)
+        : typeof v === 'bigint'
+          ? v.toString()
+          : safeHeaderText(String(v));
+  }
 }
 
 /** Options for rendering synapse headers (SDK `to_headers`). */
@@ -206,15 +224,8 @@ export interface SynapseHeaderInput {
 export function buildSynapseHeaders(h: SynapseHeaderInput): Record<string, string> {
   const out: Record<string, string> = { name: h.name };
   if (h.timeoutS !== null) out.timeout = pyFloatRepr(h.timeoutS);
-  for (const [side, info] of [
-    ['axon', h.axon],
-    ['dendrite', h.dendrite],
-  ] as const) {
-    for (const f of TERMINAL_FIELDS) {
-      const v = info[f];
-      if (v !== null && v !== undefined) out[`bt_header_${side}_${f}`] = safeHeaderText(headerValue(f, v));
-    }
-  }
+  putTerminal(out, AXON_KEYS, h.axon);
+  putTerminal(out, DENDRITE_KEYS, h.dendrite);
   Object.assign(out, h.inputObjHeaders);
   out.header_size = String(h.headerSize ?? 0);
   out.total_size = String(h.totalSize ?? 0);

@@ -1,9 +1,10 @@
 import { runEpoch } from '../../consensus/index.js';
-import type { EpochInput, EpochOutput } from '../../consensus/types.js';
+import { packRows } from '../../consensus/packed.js';
+import type { AnyEpochInput, EpochOutput, SparseRowU16 } from '../../consensus/types.js';
+import { packStoredBondRows, type StoredBondRow } from './bond-rows.js';
 import { inheritedStake } from './childkeys.js';
 import { activityCutoffBlocks } from './params.js';
 import type { ChainState, Subnet } from './state.js';
-import { K } from './state.js';
 import { timelockedQueues } from './timelock-weights.js';
 
 /** Earliest block of each hotkey's timelocked commits still queued (unrevealed, unexpired). */
@@ -17,16 +18,19 @@ function firstTimelockedCommit(st: ChainState, s: Subnet): Map<string, number> {
   return first;
 }
 
-/** The one mapping from chain state to the Yuma epoch's input (consensus.md §3). */
-export function buildEpochInput(st: ChainState, s: Subnet, block: number, emission: bigint): EpochInput {
+/**
+ * The one mapping from chain state to the Yuma epoch's input (consensus.md §3). Weights and bonds
+ * go in packed (`PackedRowsU16`): bonds straight from their stored bytes, with no tuples.
+ */
+export function buildEpochInput(st: ChainState, s: Subnet, block: number, emission: bigint): AnyEpochInput {
   const nv = st.neurons(s.netuid);
   const n = nv.hotkeys.length;
   const h = s.hyper;
   const ownerUid = st.uidOf(s.netuid, s.ownerHotkey) ?? null;
   const stake: bigint[] = [];
   const taoStake: bigint[] = [];
-  const weights: EpochInput['weights'] = [];
-  const bonds: EpochInput['bonds'] = [];
+  const weights: SparseRowU16[] = [];
+  const bonds: (StoredBondRow | undefined)[] = [];
   const commitBlock: (bigint | null)[] = [];
   const timelocked = h.commitRevealWeightsEnabled ? firstTimelockedCommit(st, s) : new Map<string, number>();
   for (let uid = 0; uid < n; uid++) {
@@ -36,7 +40,7 @@ export function buildEpochInput(st: ChainState, s: Subnet, block: number, emissi
     stake.push(inherited.alpha);
     taoStake.push(inherited.tao);
     weights.push(st.weights(s.netuid, uid));
-    bonds.push(st.bonds(s.netuid, uid));
+    bonds.push(st.bondRow(s.netuid, uid));
     if (h.commitRevealWeightsEnabled) {
       // the epoch is due in this block, so the current epoch counts one ahead (consensus.md §3.4)
       const current = s.epochIndex + 1;
@@ -73,8 +77,8 @@ export function buildEpochInput(st: ChainState, s: Subnet, block: number, emissi
     },
     stake,
     taoStake,
-    weights,
-    bonds,
+    weights: packRows(weights, 'weights'),
+    bonds: packStoredBondRows(bonds),
     validatorPermit: nv.validatorPermit.slice(),
     lastUpdate: nv.lastUpdate.map(BigInt),
     blockAtRegistration: nv.blockAtRegistration.map(BigInt),
@@ -101,11 +105,8 @@ export function runSubnetEpoch(st: ChainState, s: Subnet, block: number, emissio
     trust: out.trustU16.slice(),
     pruningScore: out.pruningScoreU16.slice(),
   });
-  for (let uid = 0; uid < out.n; uid++) {
-    const row = out.bondsU16[uid] ?? [];
-    const key = K.bonds(s.netuid, uid);
-    if (row.length === 0) st.store.delete(key);
-    else st.store.set(key, row);
-  }
+  // runEpoch always sets the packed rows; the tuple rows are never built on this path
+  const packed = out.bondsPacked ?? packRows(out.bondsU16);
+  for (let uid = 0; uid < out.n; uid++) st.setBondRow(s.netuid, uid, packed, uid);
   return out;
 }

@@ -1,6 +1,8 @@
+import type { PackedRowsU16 } from '../../consensus/types.js';
 import type { ErrorCode } from '../../errors/codes.js';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import type { AxonInfo } from '../types.js';
+import { decodeBondRow, encodeBondRow, type StoredBondRow } from './bond-rows.js';
 import type { ChainParams, Hyper } from './params.js';
 import type { Store } from './store.js';
 
@@ -265,8 +267,21 @@ export class ChainState {
   weights(netuid: number, uid: number): [number, number][] {
     return this.store.get<[number, number][]>(K.weights(netuid, uid)) ?? [];
   }
+  /** A uid's Bonds row as tuples, whichever form it is stored in (bond-rows.ts). */
   bonds(netuid: number, uid: number): [number, number][] {
-    return this.store.get<[number, number][]>(K.bonds(netuid, uid)) ?? [];
+    return decodeBondRow(this.bondRow(netuid, uid));
+  }
+  /** A uid's Bonds row as stored: packed string, or tuples in data dirs from before it. */
+  bondRow(netuid: number, uid: number): StoredBondRow | undefined {
+    return this.store.get<StoredBondRow>(K.bonds(netuid, uid));
+  }
+  /** Stores a uid's Bonds row (packed, see bond-rows.ts); an empty row deletes the key. */
+  setBondRow(netuid: number, uid: number, rows: PackedRowsU16, row: number): void {
+    const a = rows.offsets[row] as number;
+    const b = rows.offsets[row + 1] as number;
+    const key = K.bonds(netuid, uid);
+    if (a === b) this.store.delete(key);
+    else this.store.set(key, encodeBondRow(rows, a, b));
   }
   axon(netuid: number, hotkey: string): AxonInfo | undefined {
     return this.store.get<AxonInfo>(K.axon(netuid, hotkey));

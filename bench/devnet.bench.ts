@@ -129,7 +129,12 @@ async function burstInProcess(): Promise<{ perSecond: number; cpuMs: number }> {
 async function serveForBench(): Promise<void> {
   await initCrypto();
   const chain = await newChain();
-  const devnet = await startDevnet({ engine: localChainEngine(chain), port: 0 });
+  const workers = process.env.BENCH_DEVNET_VERIFY_WORKERS;
+  const devnet = await startDevnet({
+    engine: localChainEngine(chain),
+    port: 0,
+    ...(workers ? { verifyWorkers: Number(workers) } : {}),
+  });
   const send = (m: unknown) => process.send?.(m);
   process.on('message', (m) => {
     if (m === 'cpu') {

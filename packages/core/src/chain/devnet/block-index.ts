@@ -4,6 +4,7 @@ import type { Chain, ChainEvent } from '../types.js';
 import { dispatchInfoOf } from './fees.js';
 import {
   type DevnetRuntime,
+  type DispatchInfoJson,
   type EventRecordBytes,
   encodeEvents,
   eventRecordFor,
@@ -34,6 +35,11 @@ export interface BlockRecord {
   failures: Map<number, string>;
   /** `Sudo.sudo` extrinsics: engine index → the inner call's error name, or null when it succeeded. */
   sudo: Map<number, string | null>;
+  /**
+   * `DispatchInfo` of the extrinsics the devnet included itself (engine index → info): their
+   * events need no second decode (their `Sudo.sudo`-ness is then `sudo`'s keys).
+   */
+  info: Map<number, DispatchInfoJson>;
   encodedEvents: Uint8Array | null;
 }
 
@@ -156,6 +162,7 @@ export class BlockIndex {
       eventsFinal: false,
       failures: new Map(),
       sudo: new Map(),
+      info: new Map(),
       encodedEvents: null,
     };
     this.#byNumber.set(number, rec);
@@ -206,6 +213,7 @@ export class BlockIndex {
     events: ChainEvent[],
     errorName: string | null,
     viaSudo = false,
+    info?: DispatchInfoJson,
   ): number {
     this.#reload(rec);
     const xts = rec.extrinsics as string[];
@@ -216,6 +224,7 @@ export class BlockIndex {
     }
     if (!rec.eventsFinal && !rec.events.has(idx) && events.length > 0) rec.events.set(idx, events);
     // a sudo extrinsic succeeds; its inner call's outcome is the Sudid event
+    if (info) rec.info.set(idx, info);
     if (viaSudo) rec.sudo.set(idx, errorName);
     else if (errorName !== null) rec.failures.set(idx, errorName);
     rec.encodedEvents = null;
@@ -252,10 +261,15 @@ export class BlockIndex {
       const engineEvents = rec.events.get(i);
       records.push(...(engineEvents ?? []).flatMap((ev) => eventRecordFor(this.#rt, ev, { ApplyExtrinsic: at }) ?? []));
       const hex = xts[at] as string;
-      const sudo = rec.sudo.has(i) ? rec.sudo.get(i) : isSudo(this.#rt, hex) ? engineFailure(engineEvents) : undefined;
+      const info = rec.info.get(i);
+      const sudo = rec.sudo.has(i)
+        ? rec.sudo.get(i)
+        : info === undefined && isSudo(this.#rt, hex)
+          ? engineFailure(engineEvents)
+          : undefined;
       if (sudo !== undefined) records.push(sudidRecord(this.#rt, at, sudo));
       const failure = sudo !== undefined ? null : (rec.failures.get(i) ?? engineFailure(engineEvents));
-      records.push(outcomeRecord(this.#rt, at, failure, dispatchInfoOf(this.#rt, hex)));
+      records.push(outcomeRecord(this.#rt, at, failure, info ?? dispatchInfoOf(this.#rt, hex)));
     }
     rec.encodedEvents = encodeEvents(this.#rt, records);
     return rec.encodedEvents;

@@ -14,12 +14,15 @@ import type { DevnetEngine } from './local-engine.js';
 import {
   callKeysOf,
   DEVNET_SPEC,
-  decodeAndVerifyExtrinsic,
+  type DispatchInfoJson,
   loadDevnetRuntime,
+  type PreparedExtrinsic,
+  prepareExtrinsic,
   TransactionRejected,
   type VerifiedExtrinsic,
 } from './runtime.js';
 import { type StateContext, StateView } from './state-view.js';
+import { VerifyPool } from './verify-pool.js';
 
 export interface DevnetOptions {
   engine: DevnetEngine;
@@ -48,6 +51,12 @@ export interface DevnetOptions {
    * comparing the devnet with the same engine in-process.
    */
   chargeFees?: boolean;
+  /**
+   * Worker threads that verify sr25519 signatures of bursts (default: the cores less one, at most
+   * 4; 0 verifies on the server's thread). Started on the first burst; a lone extrinsic is
+   * verified on the server's thread.
+   */
+  verifyWorkers?: number;
   logger?: Logger;
 }
 
@@ -196,6 +205,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const maxRequest = options.maxRequestBytes ?? 1024 * 1024;
   const maxSubs = options.maxSubscriptions ?? 1024;
   const chargeFees = options.chargeFees ?? true;
+  const verifier = new VerifyPool(options.verifyWorkers);
 
   const blocks = new BlockIndex(rt, chain, engine.storedBlock ? (n) => engine.storedBlock?.(n) ?? null : undefined);
   await blocks.ensure(await chain.blockNumber());
@@ -328,7 +338,10 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
     replacing = false,
   ): { ready: Promise<void>; included: Promise<BlockRecord> } => {
     const before = engine.nonceNow?.(verified.signer);
-    const payment = paymentOf(verified);
+    // one fee quote per extrinsic: the payment, and the dispatch info of its events
+    const quote = quoteFee(rt, verified.callKey, verified.length, verified.innerKeys);
+    const info: DispatchInfoJson = { weight: quote.weight, class: 'Normal', paysFee: quote.paysFee ? 'Yes' : 'No' };
+    const payment = chargeFees ? { fee: quote.partialFee + verified.tip, tip: verified.tip } : undefined;
     const extras = { ...(payment ? { payment } : {}), raw: verified.hex };
     const applied = replacing
       ? engine.replaceAuthenticated?.(verified.signer, verified.nonce, verified.call, extras)
@@ -353,7 +366,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
         }
         return blocks.ensure(r.blockNumber).then((rec) => {
           const chainError = r.error ? String(r.error.details.chainError ?? 'Other') : null;
-          blocks.addIncluded(rec, verified.hex, r.index, r.events, chainError, verified.viaSudo);
+          blocks.addIncluded(rec, verified.hex, r.index, r.events, chainError, verified.viaSudo, info);
           if (chainError) log?.debug({ event: 'devnet.extrinsic_failed', chainError }, 'extrinsic failed');
           return rec;
         });
@@ -378,8 +391,6 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const pooled = new Map<string, { tip: bigint; hash: string }>();
   /** Replaced extrinsic hash → the hash that replaced it (for the `usurped` status). */
   const usurpedBy = new Map<string, string>();
-  const paymentOf = (v: VerifiedExtrinsic): { fee: bigint; tip: bigint } | undefined =>
-    chargeFees ? { fee: quoteFee(rt, v.callKey, v.length, v.innerKeys).partialFee + v.tip, tip: v.tip } : undefined;
   // Substrate ranks by priority, which for a normal extrinsic grows with its tip; the devnet uses
   // the tip itself as the priority
   const tooLow = (v: VerifiedExtrinsic, held?: bigint): TransactionRejected =>
@@ -420,15 +431,51 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
    * Verifies an extrinsic and pools it: a nonce ahead of the account's next one waits in the future
    * queue (as in Substrate's pool) until the gap fills; anything else goes to the engine at once.
    */
-  const submit = (hex: unknown): Submitted => {
-    const head = blocks.head;
-    const verified = decodeAndVerifyExtrinsic(
+  const submit = (hex: unknown): Promise<Submitted> => {
+    const prepared = prepareExtrinsic(
       rt,
       hex,
       blocks.genesisHash,
-      head?.number ?? 0,
+      blocks.head?.number ?? 0,
       (n) => blocks.byNumber(n)?.hash ?? null,
     );
+    return new Promise<Submitted>((resolve, reject) => {
+      const arrival: Arrival = { prepared, valid: prepared.check ? undefined : true, resolve, reject };
+      arrivals.push(arrival);
+      if (prepared.check) {
+        verifier.verify(prepared.check, (ok) => {
+          arrival.valid = ok;
+          poolArrivals();
+        });
+      } else poolArrivals();
+    });
+  };
+
+  /**
+   * Extrinsics in arrival order, waiting for their signature check: they are pooled strictly in
+   * this order (so one account's consecutive nonces sent together are all accepted), each batch
+   * of checks in one turn (so a burst shares a block).
+   */
+  interface Arrival {
+    prepared: PreparedExtrinsic;
+    valid: boolean | undefined;
+    resolve(s: Submitted): void;
+    reject(err: unknown): void;
+  }
+  const arrivals: Arrival[] = [];
+  const poolArrivals = (): void => {
+    while (arrivals.length > 0 && (arrivals[0] as Arrival).valid !== undefined) {
+      const a = arrivals.shift() as Arrival;
+      try {
+        a.resolve(pool(a.prepared.finish(a.valid as boolean)));
+      } catch (err) {
+        a.reject(err);
+      }
+    }
+  };
+
+  /** Pools a verified extrinsic: the future queue, replacements by tip, or the engine. */
+  const pool = (verified: VerifiedExtrinsic): Submitted => {
     if (verified.viaSudo && verified.signer !== engine.sudoKey()) {
       throw new TransactionRejected(
         1010,
@@ -571,7 +618,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       return u8aToHex(out);
     },
     author_submitExtrinsic: async ([hex]) => {
-      const tx = submit(hex);
+      const tx = await submit(hex);
       // a ready extrinsic is answered once in a block (a stronger promise than Substrate's, which
       // existing callers rely on); a future one at once, since its inclusion waits on the sender
       if (tx.queue === 'ready') await tx.included;
@@ -639,7 +686,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       // As Substrate: answered after pool validation (refusals are errors on this request), then
       // future/ready, inBlock, and finalized in a later message (the devnet finalizes each block
       // at once, but clients wait for InBlock before Finalized).
-      const tx = submit(params[0]);
+      const tx = await submit(params[0]);
       if (tx.queue === 'ready') await tx.ready;
       const sub: Subscription = { id: String(nextSub++), kind: method, notify: def.notify };
       // held like any subscription: author_unwatchExtrinsic ends it, and nothing is sent after
@@ -835,6 +882,7 @@ export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
       for (const conn of connections) conn.socket.terminate();
       connections.clear();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await verifier.close();
     },
   };
 }

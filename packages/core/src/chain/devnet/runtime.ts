@@ -24,6 +24,7 @@ import type { ChainCall, ChainEvent } from '../types.js';
 import { eraBirth, readSignedEnvelope, readTransfer, signingPayload } from './fast-extrinsic.js';
 import { METADATA_343_GZ_BASE64 } from './metadata-343.js';
 import { DEVNET_SPEC } from './spec.js';
+import type { SignatureCheck } from './verify-pool.js';
 
 // in its own module so that core's index can export it without loading this one
 export { DEVNET_SPEC } from './spec.js';
@@ -197,14 +198,41 @@ export function decodeAndVerifyExtrinsic(
   head: number,
   blockHashAt: (n: number) => string | null,
 ): VerifiedExtrinsic {
+  const prepared = prepareExtrinsic(rt, hex, genesisHash, head, blockHashAt);
+  const c = prepared.check;
+  return prepared.finish(c === null || verifies(c.message, c.signature, c.publicKey));
+}
+
+/**
+ * An extrinsic decoded, its sr25519 check not yet made: the devnet verifies the checks of a burst
+ * together (`verify-pool.ts`), then `finish`es each in arrival order.
+ */
+export interface PreparedExtrinsic {
+  /** The signature check left to make; null when the registry path already verified it. */
+  check: SignatureCheck | null;
+  /**
+   * The verified extrinsic given the check's outcome: throws the refusals that follow a good
+   * signature (`1010 Transaction has a bad signature` when it failed), as the one-step path does.
+   */
+  finish(signatureValid: boolean): VerifiedExtrinsic;
+}
+
+/** `decodeAndVerifyExtrinsic` up to the sr25519 check (decoding refusals are thrown here). */
+export function prepareExtrinsic(
+  rt: DevnetRuntime,
+  hex: unknown,
+  genesisHash: string,
+  head: number,
+  blockHashAt: (n: number) => string | null,
+): PreparedExtrinsic {
   if (typeof hex !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(hex)) {
     throw new TransactionRejected(1002, 'Verification Error', 'Extrinsic must be 0x-prefixed hex');
   }
   const bytes = hexToU8a(hex);
-  return (
-    fastDecodeAndVerify(rt, bytes, hex, genesisHash, head, blockHashAt) ??
-    registryDecodeAndVerify(rt, bytes, hex, genesisHash, head, blockHashAt)
-  );
+  const fast = prepareFast(rt, bytes, hex, genesisHash, head, blockHashAt);
+  if (fast) return fast;
+  const verified = registryDecodeAndVerify(rt, bytes, hex, genesisHash, head, blockHashAt);
+  return { check: null, finish: () => verified };
 }
 
 /** `decodeAndVerifyExtrinsic` through the registry's types: every shape the metadata allows. */
@@ -316,6 +344,20 @@ export function fastDecodeAndVerify(
   head: number,
   blockHashAt: (n: number) => string | null,
 ): VerifiedExtrinsic | null {
+  const prepared = prepareFast(rt, bytes, hex, genesisHash, head, blockHashAt);
+  if (!prepared) return null;
+  const c = prepared.check;
+  return prepared.finish(verifies(c.message, c.signature, c.publicKey));
+}
+
+function prepareFast(
+  rt: DevnetRuntime,
+  bytes: Uint8Array,
+  hex: string,
+  genesisHash: string,
+  head: number,
+  blockHashAt: (n: number) => string | null,
+): (PreparedExtrinsic & { check: SignatureCheck }) | null {
   const env = readSignedEnvelope(bytes);
   if (!env) return null;
   const transfer = readTransfer(env.call, fastRuntime(rt).balances);
@@ -336,40 +378,44 @@ export function fastDecodeAndVerify(
     checkpoint = hash;
   }
   const payload = signingPayload(env, DEVNET_SPEC, hexBytes(genesisHash), hexBytes(checkpoint));
-  if (!verifies(signingBytes(payload), env.signature, env.signer)) {
-    throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
-  }
-  const signer = addressOfKey(env.signer, () => encodeAddress(env.signer, 42));
-  let call: EngineCall;
-  let viaSudo = false;
-  let keys: { callKey: string; innerKeys: string[] };
-  if (transfer) {
-    const dest = addressOfKey(transfer.dest, () => encodeAddress(transfer.dest, 42));
-    call = {
-      pallet: 'Balances',
-      method: transfer.keepAlive ? 'transfer_keep_alive' : 'transfer_allow_death',
-      args: { dest, value: transfer.value },
+  const check = { message: signingBytes(payload), signature: env.signature, publicKey: env.signer };
+  const finish = (signatureValid: boolean): VerifiedExtrinsic => {
+    if (!signatureValid) {
+      throw new TransactionRejected(1010, 'Invalid Transaction', 'Transaction has a bad signature');
+    }
+    const signer = addressOfKey(env.signer, () => encodeAddress(env.signer, 42));
+    let call: EngineCall;
+    let viaSudo = false;
+    let keys: { callKey: string; innerKeys: string[] };
+    if (transfer) {
+      const dest = addressOfKey(transfer.dest, () => encodeAddress(transfer.dest, 42));
+      call = {
+        pallet: 'Balances',
+        method: transfer.keepAlive ? 'transfer_keep_alive' : 'transfer_allow_death',
+        args: { dest, value: transfer.value },
+      };
+      keys = {
+        callKey: transfer.keepAlive ? 'balances.transferKeepAlive' : 'balances.transferAllowDeath',
+        innerKeys: [],
+      };
+    } else {
+      const m = method as MethodLike & { args: unknown[] };
+      ({ call, viaSudo } = unwrapSudo(m));
+      keys = callKeysOf(m);
+    }
+    return {
+      hash: blake2AsHex(bytes, 256),
+      hex: hex.toLowerCase(),
+      signer,
+      nonce: env.nonce,
+      call,
+      viaSudo,
+      tip: env.tip,
+      ...keys,
+      length: bytes.length,
     };
-    keys = {
-      callKey: transfer.keepAlive ? 'balances.transferKeepAlive' : 'balances.transferAllowDeath',
-      innerKeys: [],
-    };
-  } else {
-    const m = method as MethodLike & { args: unknown[] };
-    ({ call, viaSudo } = unwrapSudo(m));
-    keys = callKeysOf(m);
-  }
-  return {
-    hash: blake2AsHex(bytes, 256),
-    hex: hex.toLowerCase(),
-    signer,
-    nonce: env.nonce,
-    call,
-    viaSudo,
-    tip: env.tip,
-    ...keys,
-    length: bytes.length,
   };
+  return { check, finish };
 }
 
 /** Per-runtime constants of the fast path. */

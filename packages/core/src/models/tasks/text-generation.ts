@@ -295,14 +295,16 @@ export function createTextGenerationHandle(
     const logits = await m.forward(ids);
     throwIfAborted(options.signal);
     const vocab = logits.dims[2] as number;
+    // read the getter once: `Tensor.data` is an accessor, and calling it per element took most of this loop's CPU
+    const data = logits.data;
     // position i's logits predict token i + 1: log-softmax at each continuation token
     return tail.map((id, k) => {
       const row = (head.length + k - 1) * vocab;
       let max = Number.NEGATIVE_INFINITY;
-      for (let j = 0; j < vocab; j++) max = Math.max(max, logits.data[row + j] as number);
+      for (let j = 0; j < vocab; j++) max = Math.max(max, data[row + j] as number);
       let sum = 0;
-      for (let j = 0; j < vocab; j++) sum += Math.exp((logits.data[row + j] as number) - max);
-      return (logits.data[row + id] as number) - max - Math.log(sum);
+      for (let j = 0; j < vocab; j++) sum += Math.exp((data[row + j] as number) - max);
+      return (data[row + id] as number) - max - Math.log(sum);
     });
   };
   return Object.assign(call, { stream, logProbs, info: () => slot.info() });

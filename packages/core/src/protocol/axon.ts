@@ -53,6 +53,7 @@ import type {
   AxonHandler,
   AxonObserver,
   AxonRoute,
+  AxonState,
   BlacklistFn,
   NeuronLookup,
   PriorityFn,
@@ -202,7 +203,8 @@ export function createAxon(options: AxonOptions): Axon {
   let connections = 0;
   let served = 0;
   const rejected: Record<number, number> = {};
-  const controllers = new Set<AbortController>();
+  // requests past the route: the ones a forced shutdown aborts
+  const active = new Set<AxonState>();
   let onIdle: (() => void) | undefined;
 
   const me: AxonIdentity = {
@@ -250,10 +252,10 @@ export function createAxon(options: AxonOptions): Axon {
     tracker: {
       begin(st) {
         inFlight++;
-        controllers.add(st.abort);
+        active.add(st);
       },
       end(st) {
-        controllers.delete(st.abort);
+        active.delete(st);
         inFlight--;
         if (inFlight === 0) onIdle?.();
       },
@@ -366,8 +368,8 @@ export function createAxon(options: AxonOptions): Axon {
         limit.abort();
         if (inFlight > 0) {
           log.warn({ event: 'axon.drain_timeout', inFlight }, 'aborting requests still running at shutdown');
-          for (const ac of controllers)
-            ac.abort(new AxonReject(503, 'Service unavailable: axon is shutting down', {}, true));
+          for (const st of active)
+            st.abort.abort(new AxonReject(503, 'Service unavailable: axon is shutting down', {}, true));
         }
       }
       s.closeIdleConnections();

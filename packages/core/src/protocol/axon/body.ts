@@ -6,7 +6,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { parseJsonBig } from '../json-bigint.js';
 import { synapseBodyHash } from '../synapse.js';
-import { AxonReject, raceAbort } from './reject.js';
+import { AxonReject } from './reject.js';
 import { type AxonStage, stageMiddleware } from './stage.js';
 import type { AxonEnv, AxonState } from './types.js';
 
@@ -28,7 +28,7 @@ export function bodyStage(o: AxonBodyOptions = {}): AxonStage {
   const maxBody = o.maxBodyBytes ?? 1024 * 1024;
   return (s) => {
     if (!s.route) throw new Error('axonBody needs axonRoute before it');
-    return raceAbort(s.req.readBody(maxBody), s.abort.signal).then((raw) => checkBody(s, raw));
+    return s.race(s.req.readBody(maxBody)).then((raw) => checkBody(s, raw));
   };
 }
 

@@ -10,7 +10,7 @@ import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { type Clock, systemClock } from '../../util/clock.js';
 import { buildSynapseHeaders, synapseBodyJson, type TerminalInfo } from '../headers.js';
 import { stringifyJsonBig } from '../json-bigint.js';
-import { AxonReject, raceAbort } from './reject.js';
+import { AxonReject, abortReason, raceAbort } from './reject.js';
 import { type AxonReply, respond } from './reply.js';
 import type { AxonEnv, AxonState, HandlerContext } from './types.js';
 
@@ -44,17 +44,20 @@ export function forwardStage(o: AxonForwardOptions = {}): (s: AxonState) => Axon
     const hotkey = s.hotkey;
     const request = s.request;
     if (!route || hotkey === undefined || !request || !s.body) throw new Error('axonForward needs the whole chain');
-    const ac = s.abort;
     const ctx: HandlerContext = {
       callerHotkey: hotkey,
-      signal: ac.signal,
+      // made when the handler reads it
+      get signal() {
+        return s.abort.signal;
+      },
       synapse: route.synapse.name,
       deadline: s.deadline,
     };
     const result = route.handler(request, ctx);
-    if (ac.signal.aborted || typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
-      return raceAbort(Promise.resolve(result), ac.signal).then((r) => replyOf(s, r, clock, extra, o));
+    if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
+      return s.race(Promise.resolve(result)).then((r) => replyOf(s, r, clock, extra, o));
     }
+    if (s.aborted) throw abortReason(s.abort.signal);
     return replyOf(s, result, clock, extra, o);
   };
 }
@@ -68,7 +71,6 @@ function replyOf(
   o: AxonForwardOptions,
 ): AxonReply {
   const synapse = (s.route as NonNullable<AxonState['route']>).synapse;
-  const ac = s.abort;
   const respAxon: TerminalInfo = {
     ...s.axonInfo,
     status_code: 200,
@@ -93,7 +95,7 @@ function replyOf(
     return {
       status: 200,
       headers,
-      body: streamBody(result, ac, () => s.finish(), o.logger, synapse.name, synapse.streaming === 'ndjson'),
+      body: streamBody(result, s.abort, () => s.finish(), o.logger, synapse.name, synapse.streaming === 'ndjson'),
     };
   }
   const out = synapse.response.safeParse(result);

@@ -329,3 +329,54 @@ describe('headers read from rawHeaders', () => {
     expect((got[0]![0] as Record<string, string>).bt_header_dendrite_nonce).toBe('1718000000123456789');
   });
 });
+
+describe('aborts that come after a stage started waiting', () => {
+  it.each([true, false])(
+    'answer 408 for a body still arriving and for a handler that ignores its signal (native %s)',
+    async (nativePath) => {
+      const signer = kr.addFromUri(`//native-deadline-${nativePath}`);
+      let started!: () => void;
+      const running = new Promise<void>((r) => {
+        started = r;
+      });
+      const axon = createAxon({ signer: bob, blacklist: 'allow-all', nativePath, maxTimeoutMs: 300 })
+        .attach(Echo, (req) => ({ echoed: req.text, doubled: req.n * 2 }))
+        // never settles and never reads ctx.signal: only the deadline ends it
+        .attach(Slow, () => {
+          started();
+          return new Promise<Record<string, never>>(() => undefined);
+        });
+      const port = await axon.listen(0, '127.0.0.1');
+      try {
+        // headers and half the body, then nothing: the deadline fires while the body stage waits
+        const r = signedRequest({ signer, axonHotkey: bob.address, synapse: Echo, values: { text: 'a', n: 1 } });
+        const head = Object.entries({ ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) })
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('');
+        const answer = await new Promise<string>((resolve, reject) => {
+          let text = '';
+          const sock = connect(port, '127.0.0.1', () =>
+            sock.write(`POST /EchoSynapse HTTP/1.1\r\nhost: x\r\n${head}\r\n${r.body.slice(0, 10)}`),
+          );
+          sock.setEncoding('utf8');
+          sock.on('data', (d: string) => {
+            text += d;
+          });
+          sock.on('error', reject);
+          // the axon closes the connection after a 408 (the rest of the body cannot be resumed)
+          sock.on('close', () => resolve(text));
+        });
+        expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+        expect(answer).toMatch(/connection: close/i);
+
+        const slow = send(`http://127.0.0.1:${port}`, '/Slow', signed('slow', { n: 2 }, Slow));
+        await running;
+        expect((await slow).status).toBe(408);
+        expect(axon.stats().inFlight).toBe(0);
+        expect(axon.stats().rejected[408]).toBe(2);
+      } finally {
+        await axon.stop({ drainTimeoutMs: 100 });
+      }
+    },
+  );
+});

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { Clock } from '../../util/clock.js';
-import { AxonReject } from './reject.js';
+import { AxonReject, abortReason, raceAbort } from './reject.js';
 import { axonRequestOf } from './request.js';
 import type { AxonStage } from './stage.js';
 import type { AxonEnv, AxonObserver, AxonRequest, AxonRoute, AxonState } from './types.js';
@@ -46,11 +46,48 @@ export function openRequest(o: AxonRouteOptions, req: AxonRequest): AxonState {
   const { clock, observer, tracker } = o;
   const name = nameOf(req.path);
   let finished = false;
+  let ac: AbortController | undefined;
+  // races waiting for the controller: whoever aborts the request makes it first
+  let onMade: ((signal: AbortSignal) => void)[] | undefined;
   const s: AxonState = {
     req,
     startMs: clock.now(),
     name,
-    abort: new AbortController(),
+    get abort() {
+      if (!ac) {
+        ac = new AbortController();
+        const waiting = onMade;
+        onMade = undefined;
+        if (waiting) for (const fn of waiting) fn(ac.signal);
+      }
+      return ac;
+    },
+    get aborted() {
+      return ac?.signal.aborted ?? false;
+    },
+    race<T>(p: Promise<T>): Promise<T> {
+      if (ac) return raceAbort(p, ac.signal);
+      return new Promise<T>((resolve, reject) => {
+        let settled = false;
+        onMade ??= [];
+        onMade.push((signal) => {
+          if (settled) return;
+          const fail = (): void => reject(abortReason(signal));
+          if (signal.aborted) fail();
+          else signal.addEventListener('abort', fail, { once: true });
+        });
+        p.then(
+          (v) => {
+            settled = true;
+            resolve(v);
+          },
+          (e: unknown) => {
+            settled = true;
+            reject(e);
+          },
+        );
+      });
+    },
     dendrite: {},
     axonInfo: {},
     timeoutS: null,

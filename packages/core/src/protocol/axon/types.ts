@@ -78,8 +78,15 @@ export interface AxonState {
   /** Route name from the path (may be unknown). */
   readonly name: string;
   route?: AxonRoute;
-  /** Aborts the handler: deadline, client gone, forced shutdown. */
+  /**
+   * Aborts the handler: deadline, client gone, forced shutdown. Made on first use (most requests
+   * never abort and their handler never reads its signal).
+   */
   readonly abort: AbortController;
+  /** Whether the request was aborted (without making the controller). */
+  readonly aborted: boolean;
+  /** `p`, or the abort reason once the request aborts first. */
+  race<T>(p: Promise<T>): Promise<T>;
   parsed?: ParsedHeaders;
   dendrite: TerminalInfo;
   axonInfo: TerminalInfo;

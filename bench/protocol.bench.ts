@@ -194,6 +194,10 @@ async function child(mode: string): Promise<void> {
           }, HANDLER_MS),
         );
       });
+      // as the real axon (30 s): node's default 5 s makes undici drop the connection after 3 s
+      // (the hint less its 2 s margin), shorter than a round of three variants, so every round
+      // would measure 256 new connections instead of the fan-out
+      srv.keepAliveTimeout = 30_000;
       await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
       targets.push({ ip: '127.0.0.1', port: (srv.address() as { port: number }).port, hotkey: '' });
       servers.push(srv);
@@ -441,30 +445,52 @@ async function openConnections(port: number, n: number): Promise<Socket[]> {
 }
 
 type FanOutVariant = { run: (round: number) => Promise<number>; ready?: () => Promise<void> };
-type FanOutStats = { wall: number; busy: number; minOk: number };
+type FanOutStats = { wall: number; busy: number; minOk: number; cpu: number; peerCpu: number };
 
 /**
  * fanOutWall for several variants at once: WARMUP unmeasured rounds each, then ROUNDS rounds in
  * turn (variant A, B, C, A, B, C, …), each after a 1 s pause and its own readiness.
  */
-async function interleavedFanOuts(variants: FanOutVariant[]): Promise<{ wall: number; busy: number; minOk: number }[]> {
-  const stats = variants.map(() => ({ walls: [] as number[], busy: [] as number[], minOk: Number.POSITIVE_INFINITY }));
+async function interleavedFanOuts(variants: FanOutVariant[], peer?: ChildProcess): Promise<FanOutStats[]> {
+  const stats = variants.map(() => ({
+    walls: [] as number[],
+    busy: [] as number[],
+    cpu: [] as number[],
+    peerCpu: [] as number[],
+    minOk: Number.POSITIVE_INFINITY,
+  }));
   for (let round = -WARMUP; round < ROUNDS; round++) {
     for (const [i, v] of variants.entries()) {
       await new Promise((r) => setTimeout(r, 1_000));
       await v.ready?.();
+      // the axons' CPU (asked over IPC outside the timed span): on 2 cores it competes with the dendrite
+      const p0 = peer ? await childCpu(peer) : undefined;
       const elu0 = performance.eventLoopUtilization();
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const ok = await v.run(round);
+      const wall = performance.now() - t0;
+      const cpu = cpuMs(process.cpuUsage(c0));
+      const active = performance.eventLoopUtilization(elu0).active;
+      const p1 = peer ? await childCpu(peer) : undefined;
       if (round < 0) continue;
       const s = stats[i]!;
-      s.walls.push(performance.now() - t0);
+      s.walls.push(wall);
+      // this process's CPU (threads included) in the round, and the axons' process's
+      s.cpu.push(cpu);
+      if (p0 && p1) s.peerCpu.push(cpuMs(p1) - cpuMs(p0));
       // main-thread time spent working (not waiting for I/O): the dendrite's share of the critical path
-      s.busy.push(performance.eventLoopUtilization(elu0).active);
+      s.busy.push(active);
       s.minOk = Math.min(s.minOk, ok);
     }
   }
-  return stats.map((s) => ({ wall: median(s.walls), busy: median(s.busy), minOk: s.minOk }));
+  return stats.map((s) => ({
+    wall: median(s.walls),
+    busy: median(s.busy),
+    minOk: s.minOk,
+    cpu: median(s.cpu),
+    peerCpu: s.peerCpu.length > 0 ? median(s.peerCpu) : Number.NaN,
+  }));
 }
 
 /** CPU ms of one sr25519 verify in this process (500 verifies). */
@@ -600,27 +626,30 @@ async function fakesPart(): Promise<void> {
   };
   // older cores have no prepared() (their fan-outs sign with wasm anyway)
   const preparedOf = (d: Dendrite) => () => (typeof d.prepared === 'function' ? d.prepared() : Promise.resolve());
-  const [floor, prepared, plainSigning] = (await interleavedFanOuts([
-    {
-      run: async () => {
-        const rs = await Promise.all(
-          fakes.map(async (t) => {
-            const r = await undiciRequest(`http://${t.ip}:${t.port}/EchoSynapse`, {
-              dispatcher: agent,
-              method: 'POST',
-              headers: floorBody.headers,
-              body: floorBody.body,
-            });
-            await r.body.text();
-            return r.statusCode;
-          }),
-        );
-        return rs.filter((code) => code === 200).length;
+  const [floor, prepared, plainSigning] = (await interleavedFanOuts(
+    [
+      {
+        run: async () => {
+          const rs = await Promise.all(
+            fakes.map(async (t) => {
+              const r = await undiciRequest(`http://${t.ip}:${t.port}/EchoSynapse`, {
+                dispatcher: agent,
+                method: 'POST',
+                headers: floorBody.headers,
+                body: floorBody.body,
+              });
+              await r.body.text();
+              return r.statusCode;
+            }),
+          );
+          return rs.filter((code) => code === 200).length;
+        },
       },
-    },
-    { run: dendriteRun(withNonces), ready: preparedOf(withNonces) },
-    { run: dendriteRun(withWasm), ready: preparedOf(withWasm) },
-  ])) as [FanOutStats, FanOutStats, FanOutStats];
+      { run: dendriteRun(withNonces), ready: preparedOf(withNonces) },
+      { run: dendriteRun(withWasm), ready: preparedOf(withWasm) },
+    ],
+    fk.proc,
+  )) as [FanOutStats, FanOutStats, FanOutStats];
   await agent.close();
   await withNonces.close();
   await withWasm.close();
@@ -638,6 +667,10 @@ async function fakesPart(): Promise<void> {
       floor_ok_min: floor.minOk,
       main_thread_busy_ms: round(prepared.busy),
       floor_main_thread_busy_ms: round(floor.busy),
+      dendrite_cpu_ms: round(prepared.cpu),
+      floor_cpu_ms: round(floor.cpu),
+      fakes_cpu_ms: round(prepared.peerCpu),
+      floor_fakes_cpu_ms: round(floor.peerCpu),
       signing: 'prepared nonces (Keypair.presignedSigner)',
     },
   );
@@ -651,6 +684,7 @@ async function fakesPart(): Promise<void> {
       goal_ms: 30,
       ok_min: plainSigning.minOk,
       main_thread_busy_ms: round(plainSigning.busy),
+      dendrite_cpu_ms: round(plainSigning.cpu),
       signing: 'wasm sr25519Sign per target',
     },
   );
@@ -670,15 +704,18 @@ async function realPart(): Promise<void> {
     if (round >= 0) slowest[k].push(Math.max(...rs.map((r) => (r.processTimeS ?? 0) * 1000)));
     return rs.filter((r) => r.ok).length;
   };
-  const [signed, session] = (await interleavedFanOuts([
-    { run: variant(signedD, 0), ready: () => signedD.prepared() },
-    {
-      run: variant(sessionD, 1),
-      ready: async () => {
-        await Promise.all(targets.map((t) => sessionD.openSession(t)));
+  const [signed, session] = (await interleavedFanOuts(
+    [
+      { run: variant(signedD, 0), ready: () => signedD.prepared() },
+      {
+        run: variant(sessionD, 1),
+        ready: async () => {
+          await Promise.all(targets.map((t) => sessionD.openSession(t)));
+        },
       },
-    },
-  ])) as [FanOutStats, FanOutStats];
+    ],
+    fo.proc,
+  )) as [FanOutStats, FanOutStats];
   await signedD.close();
   await sessionD.close();
   await stopChild(fo.proc);
@@ -701,6 +738,10 @@ async function realPart(): Promise<void> {
       goal_ms_beyond_slowest_axon: 30,
       main_thread_busy_ms: round(session.busy),
       signed_main_thread_busy_ms: round(signed.busy),
+      dendrite_cpu_ms: round(session.cpu),
+      signed_dendrite_cpu_ms: round(signed.cpu),
+      axons_cpu_ms: round(session.peerCpu),
+      signed_axons_cpu_ms: round(signed.peerCpu),
     },
   );
 }

@@ -6,6 +6,7 @@ import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { Signer } from '../util/signer.js';
 import { undici } from '../util/undici.js';
+import { CallAbort, type Exchange, exchange, Origins } from './dendrite/transport.js';
 import { buildSynapseHeaders, synapseBodyJson, type TerminalInfo } from './headers.js';
 import { dendriteUrl } from './ip.js';
 import { parseJsonBig } from './json-bigint.js';
@@ -40,7 +41,10 @@ export interface DendriteOptions {
   readonly keepAliveTimeoutMs?: number;
   /** Largest response body read, bytes. Default 8 MiB. */
   readonly maxResponseBytes?: number;
-  /** Custom undici dispatcher (the dendrite then does not own or close it). */
+  /**
+   * Custom undici dispatcher for every axon (the dendrite then does not own or close it). By
+   * default the dendrite keeps one undici Client (Pool when `connectionsPerAxon` > 1) per axon.
+   */
   readonly dispatcher?: Dispatcher;
   /**
    * Prepare signature nonces ahead of time when the signer supports it (a wallet `Keypair`):
@@ -100,6 +104,8 @@ interface Prepared {
   readonly started: number;
   /** `http://host:port` of the axon. */
   readonly origin: string;
+  /** `/SynapseName`. */
+  readonly path: string;
   /** Authenticated by a session MAC (else signed). */
   readonly session: boolean;
   /** The same call prepared again (a refused session's resend goes out signed). */
@@ -134,8 +140,8 @@ export class Dendrite {
   readonly #busy = new Map<string, Set<number>>();
   readonly #concurrency: number;
   readonly #maxResponse: number;
-  readonly #dispatcher: Dispatcher;
-  readonly #ownsDispatcher: boolean;
+  /** Keep-alive clients per axon origin (or the caller's dispatcher). */
+  readonly #origins: Origins;
   #lastNonce = 0n;
   /** One timer for every call in flight (a fan-out's calls would otherwise arm and abort 256). */
   readonly #deadlines: Deadlines;
@@ -165,18 +171,18 @@ export class Dendrite {
       this.#whenPrepared = async () => undefined;
     }
     this.#maxResponse = options.maxResponseBytes ?? 8 * 1024 * 1024;
-    this.#ownsDispatcher = options.dispatcher === undefined;
-    const keepAlive = options.keepAliveTimeoutMs ?? 30_000;
-    this.#dispatcher =
-      options.dispatcher ??
-      new (undici().Agent)({
-        connections: options.connectionsPerAxon ?? 4,
-        keepAliveTimeout: keepAlive,
-        keepAliveMaxTimeout: keepAlive,
-        pipelining: 1,
-      });
+    this.#origins = new Origins({
+      connections: Math.max(1, options.connectionsPerAxon ?? 4),
+      keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 30_000,
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    });
     this.#session = options.session
-      ? new SessionClient(options.signer, this.#clock, this.#dispatcher, () => this.#nextNonce())
+      ? new SessionClient(
+          options.signer,
+          this.#clock,
+          (origin) => this.#origins.for(origin),
+          () => this.#nextNonce(),
+        )
       : undefined;
   }
 
@@ -269,14 +275,17 @@ export class Dendrite {
     const values = this.#validateRequest(synapse, request);
     const prep = this.#prepare(axon, synapse, values, options);
     const started = prep.started;
-    const { ac, stopTimer } = this.#deadline(prep.timeoutS, options.signal);
+    const { abort, stopTimer } = this.#deadline(prep.timeoutS, options.signal);
+    // undici's request() (a body stream to hand out) takes a signal
+    const ac = new AbortController();
+    abort.onAbort((reason) => ac.abort(reason));
     const finish = (): void => {
       stopTimer();
       prep.release();
     };
     let res: Dispatcher.ResponseData;
     try {
-      res = await this.#post(prep, ac.signal);
+      res = await this.#postStreaming(prep, ac.signal);
     } catch (err) {
       finish();
       return {
@@ -289,7 +298,13 @@ export class Dendrite {
     const latencyMs = this.#clock.now() - started;
     const headerStatus = axonStatus(res.headers);
     if (res.statusCode !== 200 || (headerStatus !== undefined && headerStatus.code !== 200)) {
-      const r = await this.#readFailure(res, ac.signal, axon, synapse, prep.timeoutS);
+      let r: { status: number; message: string; processTimeS?: number };
+      try {
+        const text = await readLimited(res.body, FAILURE_BODY_LIMIT);
+        r = readFailure({ statusCode: res.statusCode, headers: res.headers, body: Buffer.from(text) });
+      } catch (err) {
+        r = this.#mapError(err, ac.signal, axon, synapse, prep.timeoutS);
+      }
       finish();
       // a refused session is forgotten: the next call goes out signed
       if (prep.session && r.status === 401 && r.message.startsWith(SESSION_REFUSED)) {
@@ -363,21 +378,31 @@ export class Dendrite {
     return this.#whenPrepared();
   }
 
-  /** Closes the keep-alive pool and stops the nonce worker. */
+  /** Closes the keep-alive clients and stops the nonce worker. */
   async close(): Promise<void> {
     await this.#closeSigner();
-    if (this.#ownsDispatcher) await this.#dispatcher.close();
+    await this.#origins.close();
   }
 
-  /** Sends a prepared synapse over the keep-alive pool. */
-  #post(prep: Prepared, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  /** Sends a prepared synapse and hands out its answer as a stream. */
+  #postStreaming(prep: Prepared, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
     return undici().request(prep.url, {
-      dispatcher: this.#dispatcher,
+      dispatcher: this.#origins.for(prep.origin),
       method: 'POST',
       headers: prep.headers,
       body: prep.body,
       signal,
     });
+  }
+
+  /** Sends a prepared synapse and reads its answer whole (a failure's body to 64 KiB). */
+  #post(prep: Prepared, abort: CallAbort): Promise<Exchange> {
+    return exchange(
+      this.#origins.for(prep.origin),
+      { origin: prep.origin, path: prep.path, headers: prep.headers, body: prep.body },
+      (code, headers) => (code === 200 && isAxonOk(headers) ? this.#maxResponse : FAILURE_BODY_LIMIT),
+      abort,
+    );
   }
 
   #validateRequest(synapse: Synapse, request: unknown): Record<string, unknown> {
@@ -470,6 +495,7 @@ export class Dendrite {
     return {
       started,
       origin,
+      path: url.slice(origin.length),
       session: sessionHeaders !== undefined,
       rebuild: () => this.#prepare(axon, synapse, values, options, bodyHash),
       url,
@@ -480,17 +506,19 @@ export class Dendrite {
     };
   }
 
-  #deadline(timeoutS: number, user?: AbortSignal): { ac: AbortController; stopTimer: () => void } {
-    const ac = new AbortController();
-    const cancelTimer = this.#deadlines.add(this.#clock.now() + timeoutS * 1000, () => ac.abort(TIMEOUT));
-    const onUser = (): void => ac.abort(CANCELLED);
-    if (user?.aborted) ac.abort(CANCELLED);
-    else user?.addEventListener('abort', onUser, { once: true });
+  #deadline(timeoutS: number, user?: AbortSignal): { abort: CallAbort; stopTimer: () => void } {
+    // no AbortController per call: the shared timer and the caller's signal abort the call directly
+    const abort = new CallAbort();
+    const cancelTimer = this.#deadlines.add(this.#clock.now() + timeoutS * 1000, () => abort.abort(TIMEOUT));
+    if (!user) return { abort, stopTimer: cancelTimer };
+    const onUser = (): void => abort.abort(CANCELLED);
+    if (user.aborted) abort.abort(CANCELLED);
+    else user.addEventListener('abort', onUser, { once: true });
     return {
-      ac,
+      abort,
       stopTimer: () => {
         cancelTimer();
-        user?.removeEventListener('abort', onUser);
+        user.removeEventListener('abort', onUser);
       },
     };
   }
@@ -502,7 +530,7 @@ export class Dendrite {
     options: QueryOptions,
   ): Promise<QueryResult<SynapseResponse<S>>> {
     const started = prep.started;
-    const { ac, stopTimer } = this.#deadline(prep.timeoutS, options.signal);
+    const { abort, stopTimer } = this.#deadline(prep.timeoutS, options.signal);
     const done = (r: Omit<QueryResult<SynapseResponse<S>>, 'axon' | 'latencyMs'>): QueryResult<SynapseResponse<S>> => {
       const result = { axon, latencyMs: this.#clock.now() - started, ...r };
       this.#log.debug(
@@ -518,15 +546,15 @@ export class Dendrite {
       return result;
     };
     try {
-      let res: Dispatcher.ResponseData;
+      let res: Exchange;
       try {
-        res = await this.#post(prep, ac.signal);
+        res = await this.#post(prep, abort);
       } catch (err) {
-        return done({ ok: false, ...this.#mapError(err, ac.signal, axon, synapse, prep.timeoutS) });
+        return done({ ok: false, ...this.#mapError(err, abort, axon, synapse, prep.timeoutS) });
       }
       const headerStatus = axonStatus(res.headers);
       if (res.statusCode !== 200 || (headerStatus !== undefined && headerStatus.code !== 200)) {
-        const failure = await this.#readFailure(res, ac.signal, axon, synapse, prep.timeoutS);
+        const failure = readFailure(res);
         if (prep.session && failure.status === 401 && failure.message.startsWith(SESSION_REFUSED)) {
           // expired, evicted or unknown after an axon restart: forget it and resend signed
           this.#session?.drop(prep.origin, axon.hotkey);
@@ -538,15 +566,9 @@ export class Dendrite {
       if (this.#session && !prep.session && res.headers[SESSION_ADVERTISE_HEADER] === 'v1') {
         void this.#session.open(prep.origin, axon.hotkey);
       }
-      let text: string;
-      try {
-        text = await readLimited(res.body, this.#maxResponse);
-      } catch (err) {
-        return done({ ok: false, ...this.#mapError(err, ac.signal, axon, synapse, prep.timeoutS) });
-      }
       let body: unknown;
       try {
-        body = parseJsonBig(text);
+        body = parseJsonBig(res.body.toString('utf8'));
       } catch (err) {
         return done({ ok: false, status: 422, message: `Failed to parse response: ${(err as Error).message}` });
       }
@@ -587,40 +609,9 @@ export class Dendrite {
     }
   }
 
-  async #readFailure(
-    res: Dispatcher.ResponseData,
-    signal: AbortSignal,
-    axon: AxonTarget,
-    synapse: Synapse,
-    timeoutS: number,
-  ): Promise<{ status: number; message: string; processTimeS?: number }> {
-    const hs = axonStatus(res.headers);
-    const status = res.statusCode !== 200 ? res.statusCode : (hs?.code ?? 500);
-    let text: string;
-    try {
-      text = await readLimited(res.body, 64 * 1024);
-    } catch (err) {
-      return this.#mapError(err, signal, axon, synapse, timeoutS);
-    }
-    let message: string | undefined;
-    try {
-      const j = JSON.parse(text) as { message?: unknown; detail?: unknown };
-      if (typeof j?.message === 'string') message = j.message;
-      else if (j?.detail !== undefined) message = JSON.stringify(j.detail).slice(0, 500);
-    } catch {
-      // the SDK cannot parse a non-JSON error either: it reports 422
-      return { status: 422, message: `Failed to parse response: HTTP ${res.statusCode} with a non-JSON body` };
-    }
-    return {
-      status,
-      message: message ?? hs?.message ?? `HTTP ${res.statusCode}`,
-      ...(hs?.processTime !== undefined ? { processTimeS: hs.processTime } : {}),
-    };
-  }
-
   #mapError(
     err: unknown,
-    signal: AbortSignal,
+    signal: { readonly aborted: boolean; readonly reason: unknown },
     axon: AxonTarget,
     synapse: Synapse,
     timeoutS: number,
@@ -725,6 +716,35 @@ function axonStatus(
     code: Number(raw),
     ...(typeof msg === 'string' ? { message: msg } : {}),
     ...(Number.isFinite(pt) ? { processTime: pt } : {}),
+  };
+}
+
+/** Largest failure body read (its message is all the dendrite keeps of it). */
+const FAILURE_BODY_LIMIT = 64 * 1024;
+
+/** True unless the axon's status header names a failure. */
+function isAxonOk(headers: Record<string, string | string[] | undefined>): boolean {
+  const code = headers.bt_header_axon_status_code;
+  return typeof code !== 'string' || !/^\d+$/.test(code) || code === '200';
+}
+
+/** The status and message of a failed call, from the answer's status, headers and JSON body. */
+function readFailure(res: Exchange): { status: number; message: string; processTimeS?: number } {
+  const hs = axonStatus(res.headers);
+  const status = res.statusCode !== 200 ? res.statusCode : (hs?.code ?? 500);
+  let message: string | undefined;
+  try {
+    const j = JSON.parse(res.body.toString('utf8')) as { message?: unknown; detail?: unknown };
+    if (typeof j?.message === 'string') message = j.message;
+    else if (j?.detail !== undefined) message = JSON.stringify(j.detail).slice(0, 500);
+  } catch {
+    // the SDK cannot parse a non-JSON error either: it reports 422
+    return { status: 422, message: `Failed to parse response: HTTP ${res.statusCode} with a non-JSON body` };
+  }
+  return {
+    status,
+    message: message ?? hs?.message ?? `HTTP ${res.statusCode}`,
+    ...(hs?.processTime !== undefined ? { processTimeS: hs.processTime } : {}),
   };
 }
 

@@ -44,7 +44,8 @@ export class SessionClient {
   constructor(
     private readonly signer: Signer,
     private readonly clock: Clock,
-    private readonly dispatcher: Dispatcher,
+    /** The keep-alive client for an origin (the dendrite's, so the handshake warms its connection). */
+    private readonly dispatcherFor: (origin: string) => Dispatcher,
     private readonly nextNonce: () => bigint,
   ) {}
 
@@ -106,7 +107,7 @@ export class SessionClient {
     const hello = { dendriteHotkey: this.signer.address, axonHotkey, nonce: this.nextNonce(), clientPub: eph.pub };
     const signature = `0x${bytesToHex(this.signer.sign(helloMessage(hello)))}`;
     const res = await undici().request(`${origin}${SESSION_PATH}`, {
-      dispatcher: this.dispatcher,
+      dispatcher: this.dispatcherFor(origin),
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({

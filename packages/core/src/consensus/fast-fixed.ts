@@ -73,11 +73,20 @@ function divAtMostOne(a: number, b: number): number {
 }
 
 /**
- * `divI32(a, b)` for a part of a non-negative sum it belongs to (0 ≤ a ≤ b, b > 0): the common
- * case in a small body the compiler inlines into per-entry loops, the general one otherwise.
+ * `divI32(a, b)` for a part of a non-negative sum (0 ≤ a ≤ b), with `inv = ONE_N / b` computed
+ * once for many `a` (a column's entries): the product is within 2^-20 of the quotient, like
+ * `divAtMostOne`'s estimate, and the same exact remainder corrects it, so each entry costs a
+ * multiplication instead of a division.
  */
-export function divShare(a: number, b: number): number {
-  return b <= FAST_LIMIT ? divAtMostOne(a, b) : divI32(a, b);
+export function divShareBy(a: number, b: number, inv: number): number {
+  if (!(b > 0 && b <= FAST_LIMIT && a >= 0 && a <= b)) return divI32(a, b);
+  let q = Math.floor(a * inv);
+  const qh = Math.floor(q / TWO16);
+  const ql = q - qh * TWO16;
+  const r = (a * TWO16 - qh * b) * TWO16 - ql * b;
+  if (r < 0) q--;
+  else if (r >= b) q++;
+  return q;
 }
 
 /** I32F32 `safe_div` on number raws: `trunc(a·2^32 / b)`, 0 for b = 0 or out of range. */

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { divI32, intRatioI32, intRatiosInPlace, mulI32, proportionToU16N, u16ToProportionN } from './fast-fixed.js';
+import {
+  divI32,
+  divShareBy,
+  intRatioI32,
+  intRatiosInPlace,
+  mulI32,
+  proportionToU16N,
+  u16ToProportionN,
+} from './fast-fixed.js';
 import { alphaSigmoid, exp, expSafe, I32F32, I64F64, ONE, proportionToU16, u16ToProportion } from './fixed.js';
 import { maxUpscaleU16 } from './weights.js';
 
@@ -115,6 +123,19 @@ describe('number-raw fast path', () => {
     for (const b of [1, 3, 65535, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, LIMIT - 1, LIMIT])
       for (const a of [0, 1, b - 1, b, Math.floor(b / 2), Math.floor(b / 3)])
         if (a >= 0 && a <= b) expect(BigInt(divI32(a, b))).toBe(I32F32.div(BigInt(a), BigInt(b)));
+  });
+
+  it('divides by a precomputed reciprocal exactly (shares of a column sum), falling back outside its range', () => {
+    const exact = (a: number, b: number): boolean =>
+      BigInt(divShareBy(a, b, 2 ** 32 / b)) === I32F32.div(BigInt(a), BigInt(b));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: LIMIT }), fc.nat(2 ** 32), fc.integer({ min: -2, max: 2 }), (b, k, d) =>
+        exact(Math.min(b, Math.max(0, Math.floor((b * k) / 2 ** 32) + d)), b),
+      ),
+      { numRuns: 5000 },
+    );
+    for (const b of [0, 1, 3, 65535, 2 ** 32 - 1, 2 ** 32, LIMIT, LIMIT + 1, 2 ** 44])
+      for (const a of [0, 1, b - 1, b, Math.floor(b / 3)]) expect(exact(a, b), `${a}/${b}`).toBe(true);
   });
 
   it('computes integer ratios and u16 conversions exactly', () => {

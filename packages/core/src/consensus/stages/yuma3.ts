@@ -1,6 +1,6 @@
 /** §4.11 Yuma3 bonds (fixed-rate or liquid-alpha EMA) and dividends. */
 import { type Csr, columnSums, isAscending, normalizeInPlace, type RowScratch } from '../csr.js';
-import { divShare, mulI32, ONE_N, u16ToProportionN } from '../fast-fixed.js';
+import { divShareBy, mulI32, ONE_N, u16ToProportionN } from '../fast-fixed.js';
 import { alphaFromDiff, I32F32 } from '../fixed.js';
 import { scratchF64, scratchI32 } from '../scratch.js';
 import type { EpochHyperparameters } from '../types.js';
@@ -47,12 +47,10 @@ export function liquidAlphaEma(
     return a;
   };
   // a difference of 0 is the common case (every weight at or under consensus and over its bond):
-  // its rate is held in a constant, with no map lookup and no state written per cell
+  // its rate is held in a constant, with no map lookup and no state written per cell. The loops
+  // below compute the difference inline (`d = w ≥ b ? w − c : b − w`, rate at 0 when d ≤ 0):
+  // a closure made per call would be a new call target each epoch and never be inlined.
   const rateAtZero = sigmoidOf(0);
-  const rate = (c: number, w: number, b: number): number => {
-    const d = w >= b ? w - c : b - w;
-    return d <= 0 ? rateAtZero : sigmoidOf(Math.min(d, ONE_N));
-  };
   // only cells the weights row lists survive, so Wb's size bounds the output
   const ptr = new Int32Array(n + 1);
   const col = scratchI32('ema.col', Wb.col.length);
@@ -80,7 +78,8 @@ export function liquidAlphaEma(
         while (q < q1 && (bCol[q] as number) < j) q++;
         const has = q < q1 && bCol[q] === j;
         const b = has ? (bVal[q] as number) : 0;
-        const r = rate(consensus[j] as number, w, b);
+        const d = w >= b ? w - (consensus[j] as number) : b - w;
+        const r = d <= 0 ? rateAtZero : sigmoidOf(Math.min(d, ONE_N));
         const inc = mulI32(r, w);
         let v = (has ? mulI32(ONE_N - r, b) : 0) + Math.max(inc, 0);
         if (v > ONE_N) v = ONE_N;
@@ -103,7 +102,8 @@ export function liquidAlphaEma(
         const w = pw < p1 && wCol[pw] === j ? (wVal[pw] as number) : 0;
         while (pb < q1 && (bCol[pb] as number) < j) pb++;
         const b = pb < q1 && bCol[pb] === j ? (bVal[pb] as number) : 0;
-        rates[j] = rate(consensus[j] as number, w, b);
+        const d = w >= b ? w - (consensus[j] as number) : b - w;
+        rates[j] = d <= 0 ? rateAtZero : sigmoidOf(Math.min(d, ONE_N));
       }
       for (let q = q0; q < q1; q++) {
         const j = bCol[q] as number;
@@ -133,6 +133,9 @@ export function liquidAlphaEma(
 export function yuma3Dividends(ema: Csr, incentive: Float64Array, activeStake: Float64Array): Float64Array {
   const n = activeStake.length;
   const colSum = columnSums(ema, n);
+  // one reciprocal per column: the per-entry share is then a multiplication and a correction
+  const colInv = new Float64Array(n);
+  for (let j = 0; j < n; j++) colInv[j] = ONE_N / (colSum[j] as number);
   const dividends = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const a = activeStake[i] as number;
@@ -142,8 +145,7 @@ export function yuma3Dividends(ema: Csr, incentive: Float64Array, activeStake: F
       const j = ema.col[p] as number;
       const v = ema.val[p] as number;
       // every EMA value is positive, so it is at most its column's sum
-      const cs = colSum[j] as number;
-      tb += mulI32(divShare(v, cs), incentive[j] as number);
+      tb += mulI32(divShareBy(v, colSum[j] as number, colInv[j] as number), incentive[j] as number);
     }
     dividends[i] = mulI32(tb, a);
   }

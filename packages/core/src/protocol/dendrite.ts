@@ -143,6 +143,10 @@ export class Dendrite {
   /** Keep-alive clients per axon origin (or the caller's dispatcher). */
   readonly #origins: Origins;
   #lastNonce = 0n;
+  #refillQueued = false;
+  #closed = false;
+  /** `http://host:port` per axon `ip|port` (parsing the address is a visible part of a fan-out). */
+  readonly #originOf = new Map<string, string>();
   /** One timer for every call in flight (a fan-out's calls would otherwise arm and abort 256). */
   readonly #deadlines: Deadlines;
   readonly #session: SessionClient | undefined;
@@ -192,8 +196,7 @@ export class Dendrite {
    */
   openSession(axon: AxonTarget): Promise<boolean> {
     if (!this.#session) return Promise.resolve(false);
-    const url = dendriteUrl(axon, 'x', { bracketIpv6: true });
-    return this.#session.open(url.slice(0, -2), axon.hotkey);
+    return this.#session.open(this.#origin(axon), axon.hotkey);
   }
 
   /** The signing hotkey. */
@@ -217,8 +220,19 @@ export class Dendrite {
     try {
       return await this.#call(axon, synapse, this.#prepare(axon, synapse, values, options), options);
     } finally {
-      this.#refill();
+      this.#refillLater();
     }
+  }
+
+  /** Refills the prepared nonces after the caller has its results (asking the worker costs ms). */
+  #refillLater(): void {
+    if (this.#refillQueued) return;
+    this.#refillQueued = true;
+    setImmediate(() => {
+      this.#refillQueued = false;
+      // a closed dendrite's signer must not start a new nonce worker
+      if (!this.#closed) this.#refill();
+    });
   }
 
   /**
@@ -243,21 +257,24 @@ export class Dendrite {
       this.#prepare(axons[i] as AxonTarget, synapse, valuesFor[i] as Record<string, unknown>, options, sharedHash);
     const results = new Array<QueryResult<SynapseResponse<S>>>(axons.length);
     const n = Math.min(axons.length, options.concurrency ?? this.#concurrency);
-    // the first wave is signed and built before anything is sent, so sending is one tight loop
-    const firstWave = Array.from({ length: n }, (_, i) => prepare(i));
     let next = n;
-    const worker = async (first: Prepared, i0: number): Promise<void> => {
-      results[i0] = await this.#call(axons[i0] as AxonTarget, synapse, first, options);
+    const worker = async (i0: number): Promise<void> => {
+      results[i0] = await this.#call(axons[i0] as AxonTarget, synapse, prepare(i0), options);
       for (;;) {
         const i = next++;
         if (i >= axons.length) return;
         results[i] = await this.#call(axons[i] as AxonTarget, synapse, prepare(i), options);
       }
     };
+    // each call of the first wave is written to its socket as soon as it is signed (a call runs
+    // synchronously up to the write): the axons start on the first requests while this thread
+    // signs the rest, which on two cores beats building all of them before sending any
+    const wave: Promise<void>[] = [];
     try {
-      await Promise.all(firstWave.map((p, i) => worker(p, i)));
+      for (let i = 0; i < n; i++) wave.push(worker(i));
+      await Promise.all(wave);
     } finally {
-      this.#refill();
+      this.#refillLater();
     }
     return results;
   }
@@ -380,6 +397,7 @@ export class Dendrite {
 
   /** Closes the keep-alive clients and stops the nonce worker. */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#closeSigner();
     await this.#origins.close();
   }
@@ -454,10 +472,9 @@ export class Dendrite {
   ): Prepared {
     const started = this.#clock.now();
     const timeoutS = (options.timeoutMs ?? synapse.timeoutMs) / 1000;
-    // bracketed IPv6, unlike the SDK (its URL for an IPv6 axon is invalid, protocol.md §16.10)
-    const url = dendriteUrl(axon, synapse.name, { bracketIpv6: true });
-    // per axon (origin), whatever the synapse: the axon orders nonces per (hotkey, uuid)
-    const origin = url.slice(0, url.length - synapse.name.length - 1);
+    const origin = this.#origin(axon);
+    const path = `/${synapse.name}`;
+    const url = origin + path;
     const { uuid, release } = this.#acquireUuid(origin);
     const nonce = this.#nextNonce();
     const bodyHash = bodyHashOfValues ?? synapseBodyHash(synapse, values);
@@ -495,7 +512,7 @@ export class Dendrite {
     return {
       started,
       origin,
-      path: url.slice(origin.length),
+      path,
       session: sessionHeaders !== undefined,
       rebuild: () => this.#prepare(axon, synapse, values, options, bodyHash),
       url,
@@ -504,6 +521,21 @@ export class Dendrite {
       timeoutS,
       release,
     };
+  }
+
+  /** The axon's `http://host:port`; the nonce order and the keep-alive clients are per origin. */
+  #origin(axon: AxonTarget): string {
+    const key = `${axon.ip}|${axon.port}`;
+    let origin = this.#originOf.get(key);
+    if (origin === undefined) {
+      // bracketed IPv6, unlike the SDK (its URL for an IPv6 axon is invalid, protocol.md §16.10)
+      const url = dendriteUrl(axon, 'x', { bracketIpv6: true });
+      origin = url.slice(0, -2);
+      // a metagraph's worth; a churning one starts over rather than growing without bound
+      if (this.#originOf.size >= 65_536) this.#originOf.clear();
+      this.#originOf.set(key, origin);
+    }
+    return origin;
   }
 
   #deadline(timeoutS: number, user?: AbortSignal): { abort: CallAbort; stopTimer: () => void } {

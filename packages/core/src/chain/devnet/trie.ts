@@ -12,7 +12,7 @@ export function orderedTrieRoot(values: Uint8Array[]): Uint8Array {
   const pairs = values
     .map((v, i) => ({ key: nibbles(compactToU8a(i)), value: v }))
     .sort((a, b) => compareNibbles(a.key, b.key));
-  return blake2AsU8a(encodeNode(pairs, 0), 256);
+  return blake2AsU8a(encodeNode(pairs, 0, pairs.length, 0), 256);
 }
 
 const EMPTY = new Uint8Array([0]);
@@ -73,9 +73,13 @@ function childRef(encoded: Uint8Array): Uint8Array {
   return compactAddLength(encoded.length >= 32 ? blake2AsU8a(encoded, 256) : encoded);
 }
 
-function encodeNode(pairs: Pair[], depth: number): Uint8Array {
-  const first = pairs[0] as Pair;
-  if (pairs.length === 1) {
+/**
+ * The node over the sorted pairs [lo, hi), which share their first `depth` nibbles: sorted keys
+ * make every child a contiguous run, and a key that ends at the node its first pair.
+ */
+function encodeNode(pairs: Pair[], lo: number, hi: number, depth: number): Uint8Array {
+  const first = pairs[lo] as Pair;
+  if (hi - lo === 1) {
     const key = first.key.slice(depth);
     const hashed = hashedValue(first.value);
     return u8aConcat(
@@ -84,22 +88,21 @@ function encodeNode(pairs: Pair[], depth: number): Uint8Array {
       valueBytes(first.value),
     );
   }
-  // the longest prefix all keys share below `depth`
+  // sorted: the prefix the first and last keys share is the one all share
+  const last = (pairs[hi - 1] as Pair).key;
   let end = depth;
-  for (;;) {
-    const n = first.key[end];
-    if (n === undefined || pairs.some((p) => p.key[end] !== n)) break;
-    end++;
-  }
+  while (end < first.key.length && first.key[end] === last[end]) end++;
   const key = first.key.slice(depth, end);
-  const own = pairs.find((p) => p.key.length === end);
+  const own = first.key.length === end ? first : null;
   const children: Uint8Array[] = [];
   let bitmap = 0;
-  for (let nibble = 0; nibble < 16; nibble++) {
-    const group = pairs.filter((p) => p.key[end] === nibble);
-    if (group.length === 0) continue;
+  for (let i = own ? lo + 1 : lo; i < hi; ) {
+    const nibble = (pairs[i] as Pair).key[end] as number;
+    let j = i + 1;
+    while (j < hi && (pairs[j] as Pair).key[end] === nibble) j++;
     bitmap |= 1 << nibble;
-    children.push(childRef(encodeNode(group, end + 1)));
+    children.push(childRef(encodeNode(pairs, i, j, end + 1)));
+    i = j;
   }
   const head = !own
     ? header(BRANCH_NO_VALUE, 2, key.length)

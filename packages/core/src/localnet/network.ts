@@ -21,10 +21,9 @@ import {
 import type { Clock } from '../util/clock.js';
 import type { Signer } from '../util/signer.js';
 import { initCrypto } from '../wallet/crypto-ready.js';
-import { Keypair } from '../wallet/keypair.js';
 import { appendHistory, loadHistory } from './history.js';
 import { type JoinResult, joinChain } from './join.js';
-import { localnetKeys, type NeuronKeys } from './keys.js';
+import { devKey, localnetKeys, type NeuronKeys } from './keys.js';
 import {
   type EpochSnapshot,
   type NetworkSummary,
@@ -263,7 +262,7 @@ export class LocalNetwork {
     const accounts = [
       // the public dev accounts, so other processes joining over RPC have funds (never of value)
       ...['//Alice', '//Bob', '//Charlie'].map((uri) => ({
-        address: Keypair.fromUri(uri).address,
+        address: devKey(uri).address,
         balance: 100_000n * TAO,
       })),
       ...owners.map((k) => ({ address: k.coldkey.address, balance: 10_000n * TAO })),
@@ -301,7 +300,8 @@ export class LocalNetwork {
           this.#runtime,
           `${name}/validator-${k}`,
           { subnet: p.subnet, netuid: p.netuid, hotkey: keys.hotkey, coldkey: keys.coldkey },
-          { stateFile: join(o.stateDir, name, `validator-${k}.json`), timeoutMs: queryTimeout },
+          // a dev network's blocks come quickly: no fsync per step (the write stays atomic)
+          { stateFile: join(o.stateDir, name, `validator-${k}.json`), timeoutMs: queryTimeout, durableState: false },
         );
         this.#neurons.push({ subnet: name, netuid: p.netuid, role: 'validator', profile: 'validator', keys, runtime });
         starts.push(runtime.start().then(() => this.#ensureStake(keys, p.netuid, stake)));

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
@@ -47,4 +47,13 @@ test('a corrupt file is an error naming the file, never a silent reset', () => {
   expect(() => loadValidatorState(file, 1, 'hk')).toThrow(/state\.json is not valid JSON/);
   writeFileSync(file, JSON.stringify({ ...initialValidatorState(1, 'hk'), step: -1 }));
   expect(() => loadValidatorState(file, 1, 'hk')).toThrow(expect.objectContaining({ code: 'SK_NEURON_STATE_CORRUPT' }));
+});
+
+test('without fsync (a dev network) a save still replaces the file whole, through a temp file', () => {
+  const dir = tmp();
+  const file = join(dir, 'state.json');
+  saveValidatorState(file, { ...initialValidatorState(1, 'hk'), step: 1 }, { fsync: false });
+  saveValidatorState(file, { ...initialValidatorState(1, 'hk'), step: 2 }, { fsync: false });
+  expect(loadValidatorState(file, 1, 'hk').step).toBe(2);
+  expect(readdirSync(dir)).toEqual(['state.json']);
 });

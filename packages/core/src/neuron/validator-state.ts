@@ -83,8 +83,12 @@ export function loadValidatorState(file: string, netuid: number, hotkey: string)
   return state.netuid === netuid && state.hotkey === hotkey ? state : initialValidatorState(netuid, hotkey);
 }
 
-/** Writes the state atomically (temp file, fsync, rename): a crash leaves the old or the new file. */
-export function saveValidatorState(file: string, state: ValidatorState): void {
+/**
+ * Writes the state atomically (temp file, fsync, rename): a crash leaves the old or the new file.
+ * `fsync: false` keeps the temp-and-rename (atomic against a crash of the process) but not the
+ * guarantee against a power loss, for state that is cheap to lose (a development network).
+ */
+export function saveValidatorState(file: string, state: ValidatorState, { fsync = true } = {}): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
@@ -93,7 +97,7 @@ export function saveValidatorState(file: string, state: ValidatorState): void {
       fd,
       JSON.stringify(state, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
     );
-    fsyncSync(fd);
+    if (fsync) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

@@ -30,6 +30,12 @@ import { weightsFromScores } from './weights.js';
 export interface ValidatorSettings {
   /** Where scores and step state persist (atomic JSON). */
   stateFile: string;
+  /**
+   * fsync each state write before its rename (default true), so a power loss leaves the old or
+   * the new file. A development network sets false: it writes on every quick block, and a lost
+   * step there costs nothing; the write stays atomic against a crash of the process.
+   */
+  durableState?: boolean;
   /** Miners queried per step (default 16). */
   sampleSize?: number;
   /** Run a step every N blocks (default 1). */
@@ -400,7 +406,7 @@ export class Validator {
 
   #commit(state: ValidatorState): void {
     this.#state = state;
-    saveValidatorState(this.#o.stateFile, state);
+    saveValidatorState(this.#o.stateFile, state, { fsync: this.#o.durableState ?? true });
   }
 
   /**

@@ -15,12 +15,26 @@ import { Transcript } from './merlin.js';
 /** The group order ℓ of ristretto255. */
 const L = (1n << 252n) + 27742317777372353535851937790883648493n;
 
+/** Little-endian bytes (a multiple of 8 long) as an integer, 64 bits at a time (no hex string). */
 function leToBigint(bytes: Uint8Array): bigint {
-  return BigInt(`0x${Buffer.from(bytes).reverse().toString('hex') || '0'}`);
+  if (bytes.length % 8 !== 0) throw new Error('presigned: scalar bytes must be a multiple of 8 long');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let v = 0n;
+  for (let i = bytes.length - 8; i >= 0; i -= 8) v = (v << 64n) | view.getBigUint64(i, true);
+  return v;
 }
 
+const MASK64 = (1n << 64n) - 1n;
+
+/** `v` (< 2^256) as 32 little-endian bytes. */
 function bigintToLe32(v: bigint): Uint8Array {
-  return Uint8Array.from(Buffer.from(v.toString(16).padStart(64, '0'), 'hex').reverse());
+  const out = new Uint8Array(32);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < 32; i += 8) {
+    view.setBigUint64(i, v & MASK64, true);
+    v >>= 64n;
+  }
+  return out;
 }
 
 interface Nonce {

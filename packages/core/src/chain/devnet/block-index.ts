@@ -111,6 +111,9 @@ export class BlockIndex {
    * read from the engine's store, or indexed with an empty body.
    */
   ensure(n: number, timestamp?: number, body?: (string | null)[]): Promise<BlockRecord> {
+    // an indexed block (every extrinsic of a block asks for it): no turn in the queue
+    const known = body === undefined && n <= this.#head ? this.#byNumber.get(n) : undefined;
+    if (known) return Promise.resolve(known);
     const run = async (): Promise<BlockRecord> => {
       for (let k = this.#head + 1; k <= n; k++) {
         const engineHash = await this.#chain.blockHash(k);

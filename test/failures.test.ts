@@ -265,7 +265,9 @@ describe('failure injection against the real CLI', { tags: ['slow'] }, () => {
     });
   });
 
-  describe('item 5: errors', () => {
+  // independent short-lived children (each its own folder or none): started side by side; an
+  // assertion that throws still fails the test it is in
+  describe.concurrent('item 5: errors', () => {
     test('a usage error is printed once, with exit 2', async () => {
       const r = await cli(['localnt']);
       expect(expectFailure(r, 'SK_CLI_USAGE', 2)).toMatch(/Did you mean localnet\?/);

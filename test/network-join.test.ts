@@ -68,17 +68,11 @@ describe('localnet --network and run --network across processes', { tags: ['slow
       '--data-dir',
       dataDir,
     ]);
-    const networkFile = join(dataDir, 'network.json');
-    await vi.waitFor(() => expect(existsSync(networkFile)).toBe(true), { timeout: 300_000, interval: 200 });
-    const predict = (JSON.parse(readFileSync(networkFile, 'utf8')) as NetworkFile).subnets[0]!;
-    expect(predict.name).toBe('predict');
-    expect(localnet.stderr()).toMatch(new RegExp(`predict: netuid ${predict.netuid} on ws://`));
-
-    // a miner's wallet, funded from the devnet's //Alice by a fourth process
+    // a miner's wallet, made while the localnet joins (it needs no chain)
     const walletPath = join(tmp, 'wallets');
     const cli = async (args: string[]) =>
       JSON.parse((await exec(process.execPath, [bin, ...args], { cwd: root })).stdout);
-    const keys = (await cli([
+    const created = cli([
       'wallet',
       'create',
       '--name',
@@ -89,10 +83,17 @@ describe('localnet --network and run --network across processes', { tags: ['slow
       '--wallet-path',
       walletPath,
       '--json',
-    ])) as {
-      coldkey: { address: string };
-      hotkey: { address: string };
-    };
+    ]) as Promise<{ coldkey: { address: string }; hotkey: { address: string } }>;
+    // observed now so a failure while the localnet starts is not an unhandled rejection
+    created.catch(() => undefined);
+    const networkFile = join(dataDir, 'network.json');
+    await vi.waitFor(() => expect(existsSync(networkFile)).toBe(true), { timeout: 300_000, interval: 200 });
+    const predict = (JSON.parse(readFileSync(networkFile, 'utf8')) as NetworkFile).subnets[0]!;
+    expect(predict.name).toBe('predict');
+    expect(localnet.stderr()).toMatch(new RegExp(`predict: netuid ${predict.netuid} on ws://`));
+
+    // the miner's wallet, funded from the devnet's //Alice by a fourth process
+    const keys = await created;
     const wallet = { coldkey: keys.coldkey.address, hotkey: keys.hotkey.address };
     const sent = (await cli([
       'transfer',

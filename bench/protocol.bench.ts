@@ -624,8 +624,12 @@ async function fakesPart(): Promise<void> {
     const rs = await d.fanOut(fakeTargets, Echo, { text: 'go', n: round }, { timeoutMs: 30_000 });
     return rs.filter((r) => r.ok).length;
   };
-  // older cores have no prepared() (their fan-outs sign with wasm anyway)
-  const preparedOf = (d: Dendrite) => () => (typeof d.prepared === 'function' ? d.prepared() : Promise.resolve());
+  // older cores have no prepared() (their fan-outs sign with wasm anyway) nor warm(); warm() opens
+  // a connection only to an axon without one (the fakes keep theirs 30 s, as the axon does)
+  const preparedOf = (d: Dendrite) => async () => {
+    if (typeof d.prepared === 'function') await d.prepared();
+    if (typeof d.warm === 'function') await d.warm(fakeTargets);
+  };
   const [floor, prepared, plainSigning] = (await interleavedFanOuts(
     [
       {
@@ -706,7 +710,13 @@ async function realPart(): Promise<void> {
   };
   const [signed, session] = (await interleavedFanOuts(
     [
-      { run: variant(signedD, 0), ready: () => signedD.prepared() },
+      {
+        run: variant(signedD, 0),
+        ready: async () => {
+          await signedD.prepared();
+          await signedD.warm(targets);
+        },
+      },
       {
         run: variant(sessionD, 1),
         ready: async () => {

@@ -199,6 +199,17 @@ export class Dendrite {
     return this.#session.open(this.#origin(axon), axon.hotkey);
   }
 
+  /**
+   * Opens a keep-alive connection to each axon that has none, so the next fan-out to them skips
+   * the TCP handshakes (an honest head start: a validator's next round goes to the same axons).
+   * Resolves with the number of connections opened; unreachable axons are left for the calls to
+   * report. A connection not used within `keepAliveTimeoutMs` is closed. No-op with a custom
+   * `dispatcher`.
+   */
+  warm(axons: readonly AxonTarget[]): Promise<number> {
+    return this.#origins.warm(axons.map((a) => this.#origin(a)));
+  }
+
   /** The signing hotkey. */
   get hotkey(): string {
     return this.#signer.address;

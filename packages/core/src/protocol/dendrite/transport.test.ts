@@ -145,6 +145,43 @@ describe('dendrite transport', () => {
     }
   });
 
+  it('warm() opens one connection per axon ahead, the next calls use it, and close() closes it', async () => {
+    for (const connectionsPerAxon of [1, 4]) {
+      const d = new Dendrite({ signer, presign: false, connectionsPerAxon });
+      const dead = { ip: '127.0.0.1', port: rawPort + 0, hotkey: signer.address };
+      const before = connections;
+      const accepted = new Promise<import('node:net').Socket>((r) => server.once('connection', r));
+      // the same axon twice and one that answers garbage: two connections, one each
+      expect(await d.warm([target(), target(), dead])).toBe(2);
+      const parked = await accepted;
+      expect(connections - before).toBe(1);
+      // a connected axon is not dialled again
+      expect(await d.warm([target()])).toBe(0);
+      expect((await d.query(target(), Echo, { text: 'w', n: 1 })).status).toBe(200);
+      expect(connections - before).toBe(1);
+      expect(await d.warm([target()])).toBe(0);
+      const closed = new Promise((r) => parked.once('close', r));
+      await d.close();
+      await closed;
+      expect(parked.destroyed).toBe(true);
+    }
+    // an unreachable axon: nothing opened, nothing thrown, the call reports it
+    const d = new Dendrite({ signer, presign: false });
+    try {
+      const gone = await (async () => {
+        const s = createServer();
+        await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+        const p = (s.address() as AddressInfo).port;
+        await new Promise((r) => s.close(r));
+        return { ip: '127.0.0.1', port: p, hotkey: signer.address };
+      })();
+      expect(await d.warm([gone])).toBe(0);
+      expect((await d.query(gone, Echo, { text: 'x', n: 1 })).status).toBe(503);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('maps a malformed HTTP answer to a client error and keeps working', async () => {
     const d = new Dendrite({ signer, presign: false });
     try {

@@ -4,7 +4,8 @@
  * skips the Agent's URL parsing and routing, and the handler skips the body stream that
  * `request()` builds per call: together about a third of the client's CPU in a 256-axon fan-out.
  */
-import type { Dispatcher } from 'undici';
+import type { Socket } from 'node:net';
+import type { buildConnector, Dispatcher } from 'undici';
 import { undici } from '../../util/undici.js';
 
 /** Why a call was cancelled: the dendrite's own deadline or the caller's signal. */
@@ -141,14 +142,102 @@ export interface OriginsOptions {
   readonly dispatcher?: Dispatcher;
 }
 
-/** The keep-alive clients, one per axon origin (`http://host:port`). */
+/** A connection opened ahead of a call, waiting for its origin's client to take it. */
+interface Parked {
+  readonly socket: Socket;
+  readonly timer: NodeJS.Timeout;
+  readonly onGone: () => void;
+}
+
+/**
+ * The keep-alive clients, one per axon origin (`http://host:port`), and connections opened ahead
+ * (`warm`): each client dials through a connector that first hands out a parked connection.
+ */
 export class Origins {
   readonly #options: OriginsOptions;
   readonly #clients = new Map<string, Dispatcher>();
+  readonly #parked = new Map<string, Parked>();
+  #dial: buildConnector.connector | undefined;
   #closed = false;
 
   constructor(options: OriginsOptions) {
     this.#options = options;
+  }
+
+  /**
+   * Opens one connection to each origin that has none, so the next call skips the TCP handshake
+   * (a validator's next round goes to the same axons). Resolves with the number opened; an axon
+   * that cannot be reached is left for the call to report. Nothing is done with a caller's
+   * dispatcher (its connections are its own).
+   */
+  async warm(origins: Iterable<string>): Promise<number> {
+    if (this.#options.dispatcher || this.#closed) return 0;
+    const opened = await Promise.all([...new Set(origins)].map((o) => this.#warmOne(o)));
+    return opened.filter(Boolean).length;
+  }
+
+  #warmOne(origin: string): Promise<boolean> {
+    if (this.#parked.has(origin)) return Promise.resolve(false);
+    const c = this.#clients.get(origin);
+    if (c && Number((c as unknown as { stats: { connected: number | boolean } }).stats.connected) > 0) {
+      return Promise.resolve(false);
+    }
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      return Promise.resolve(false);
+    }
+    return new Promise((resolve) => {
+      this.#connector()(connectOptions(url), (err, socket) => {
+        if (err || !socket) {
+          resolve(false);
+          return;
+        }
+        if (this.#closed || this.#parked.has(origin)) {
+          socket.destroy();
+          resolve(false);
+          return;
+        }
+        this.#park(origin, socket as Socket);
+        resolve(true);
+      });
+    });
+  }
+
+  #park(origin: string, socket: Socket): void {
+    const onGone = (): void => {
+      const p = this.#parked.get(origin);
+      if (p?.socket !== socket) return;
+      this.#parked.delete(origin);
+      clearTimeout(p.timer);
+    };
+    socket.on('error', onGone);
+    socket.on('close', onGone);
+    // unused for as long as a kept-alive one would be: closed, not kept forever
+    const timer = setTimeout(() => socket.destroy(), this.#options.keepAliveTimeoutMs);
+    timer.unref();
+    this.#parked.set(origin, { socket, timer, onGone });
+  }
+
+  /** The parked connection to `origin` when it is still open (taken out of the park). */
+  #takeParked(origin: string): Socket | undefined {
+    const p = this.#parked.get(origin);
+    if (!p) return undefined;
+    this.#parked.delete(origin);
+    clearTimeout(p.timer);
+    p.socket.off('error', p.onGone);
+    p.socket.off('close', p.onGone);
+    if (p.socket.destroyed || p.socket.readyState !== 'open') {
+      p.socket.destroy();
+      return undefined;
+    }
+    return p.socket;
+  }
+
+  #connector(): buildConnector.connector {
+    this.#dial ??= undici().buildConnector({});
+    return this.#dial;
   }
 
   /** The dispatcher for `origin`, created on first use. */
@@ -158,10 +247,18 @@ export class Origins {
     let c = this.#clients.get(origin);
     if (!c) {
       const { connections, keepAliveTimeoutMs } = this.#options;
+      const at = origin;
       const common = {
         keepAliveTimeout: keepAliveTimeoutMs,
         keepAliveMaxTimeout: keepAliveTimeoutMs,
         pipelining: 1,
+        // a connection opened by warm() first, else a new one
+        connect: (opts: buildConnector.Options, cb: buildConnector.Callback): void => {
+          const parked = this.#takeParked(at);
+          // undici expects the callback after the connector returns, as a dial's would be
+          if (parked) process.nextTick(cb, null, parked);
+          else this.#connector()(opts, cb);
+        },
       };
       const u = undici();
       // a Pool of one is a Client behind one more queue: take the Client itself
@@ -176,8 +273,20 @@ export class Origins {
   /** Closes every client (in-flight requests finish first). */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const origin of [...this.#parked.keys()]) this.#takeParked(origin)?.destroy();
     const all = [...this.#clients.values()];
     this.#clients.clear();
     await Promise.all(all.map((c) => c.close()));
   }
+}
+
+/** undici's connect options for an origin URL (an IPv6 host without its brackets, as undici does). */
+function connectOptions(url: URL): buildConnector.Options {
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return {
+    hostname,
+    host: url.host,
+    protocol: url.protocol,
+    port: url.port || (url.protocol === 'https:' ? '443' : '80'),
+  };
 }

@@ -80,6 +80,18 @@ describe('stored Bonds rows (packed strings, older tuple arrays still read)', ()
     await chain.advance(12);
     expect(typeof st.store.get<unknown>(K.bonds(1, vUid))).toBe('string');
     expect(st.bonds(1, vUid).length).toBeGreaterThan(0);
+    // packed weights rows are cached by row object: a new set_weights row is read afresh
+    const mUid = st.uidOf(1, dev.minerHot.address) as number;
+    const w1 = buildEpochInput(st, subnet, chain.head().number + 1, 0n).weights;
+    expect(w1).toEqual(packRows(Array.from({ length: st.neurons(1).hotkeys.length }, (_, u) => st.weights(1, u))));
+    await include(chain, dev.validatorHot, {
+      pallet: 'SubtensorModule',
+      method: 'set_weights',
+      args: { netuid: 1, dests: [0, mUid], weights: [65535, 32768], versionKey: 0n },
+    });
+    const w2 = buildEpochInput(st, subnet, chain.head().number + 1, 0n).weights;
+    expect(w2).not.toEqual(w1);
+    expect(w2).toEqual(packRows(Array.from({ length: st.neurons(1).hotkeys.length }, (_, u) => st.weights(1, u))));
     await chain.close();
   });
 });

@@ -1,11 +1,46 @@
 import { runEpoch } from '../../consensus/index.js';
 import { packRows } from '../../consensus/packed.js';
-import type { AnyEpochInput, EpochOutput, SparseRowU16 } from '../../consensus/types.js';
+import type { AnyEpochInput, EpochOutput, PackedRowsU16, SparseRowU16 } from '../../consensus/types.js';
 import { packStoredBondRows, type StoredBondRow } from './bond-rows.js';
 import { inheritedStake } from './childkeys.js';
 import { activityCutoffBlocks } from './params.js';
 import type { ChainState, Subnet } from './state.js';
 import { timelockedQueues } from './timelock-weights.js';
+
+/**
+ * Each stored weights row packed, by row identity: store values are never mutated in place
+ * (store.ts), so a row object always packs the same, and a new `set_weights` stores a new object.
+ * Epochs then copy typed arrays instead of walking every tuple of a row that has not changed.
+ */
+const packedWeightRows = new WeakMap<SparseRowU16, PackedRowsU16>();
+const EMPTY_ROW: PackedRowsU16 = { offsets: new Uint32Array(2), uids: new Uint16Array(0), values: new Uint16Array(0) };
+
+/** The weights rows packed into one matrix, from the per-row cache. */
+function packWeights(rows: readonly SparseRowU16[]): PackedRowsU16 {
+  const parts = rows.map((row, uid) => {
+    if (row.length === 0) return EMPTY_ROW;
+    let p = packedWeightRows.get(row);
+    if (p === undefined) {
+      p = packRows([row], `weights of uid ${uid}`);
+      packedWeightRows.set(row, p);
+    }
+    return p;
+  });
+  let total = 0;
+  for (const p of parts) total += p.uids.length;
+  const offsets = new Uint32Array(rows.length + 1);
+  const uids = new Uint16Array(total);
+  const values = new Uint16Array(total);
+  let len = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i] as PackedRowsU16;
+    uids.set(p.uids, len);
+    values.set(p.values, len);
+    len += p.uids.length;
+    offsets[i + 1] = len;
+  }
+  return { offsets, uids, values };
+}
 
 /** Earliest block of each hotkey's timelocked commits still queued (unrevealed, unexpired). */
 function firstTimelockedCommit(st: ChainState, s: Subnet): Map<string, number> {
@@ -77,7 +112,7 @@ export function buildEpochInput(st: ChainState, s: Subnet, block: number, emissi
     },
     stake,
     taoStake,
-    weights: packRows(weights, 'weights'),
+    weights: packWeights(weights),
     bonds: packStoredBondRows(bonds),
     validatorPermit: nv.validatorPermit.slice(),
     lastUpdate: nv.lastUpdate.map(BigInt),

@@ -39,32 +39,53 @@ export function decodeBondRow(row: StoredBondRow | undefined): SparseRowU16 {
   return out;
 }
 
-/** Stored rows (one per uid, undefined for none) as one packed matrix, without tuples. */
+/** True where a Uint16Array reads bytes little-endian (every platform Node ships for, in practice). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Stored rows (one per uid, undefined for none) as one packed matrix, without tuples: every
+ * string row is base64-decoded straight into one buffer of (uid, value) pairs, then split.
+ */
 export function packStoredBondRows(rows: readonly (StoredBondRow | undefined)[]): PackedRowsU16 {
-  const decoded: (Buffer | SparseRowU16 | undefined)[] = rows.map((r) =>
-    typeof r === 'string' ? Buffer.from(r, 'base64') : r,
-  );
-  let total = 0;
-  for (const r of decoded) if (r !== undefined) total += Array.isArray(r) ? r.length : r.length >>> 2;
   const offsets = new Uint32Array(rows.length + 1);
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (typeof r === 'string') total += Buffer.byteLength(r, 'base64') >>> 2;
+    else if (r !== undefined) total += r.length;
+    offsets[i + 1] = total;
+  }
   const uids = new Uint16Array(total);
   const values = new Uint16Array(total);
-  let len = 0;
-  for (let i = 0; i < decoded.length; i++) {
-    const r = decoded[i];
-    if (Array.isArray(r)) {
-      for (const [j, v] of r) {
-        uids[len] = j;
-        values[len++] = v;
-      }
-    } else if (r !== undefined) {
-      const end = r.length & ~3;
-      for (let k = 0; k < end; k += 4) {
-        uids[len] = (r[k] as number) | ((r[k + 1] as number) << 8);
-        values[len++] = (r[k + 2] as number) | ((r[k + 3] as number) << 8);
+  // Buffer.alloc never hands out a pooled slice, so the buffer starts at offset 0 (aligned for u16)
+  const bytes = Buffer.alloc(total * 4);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const a = offsets[i] as number;
+    if (typeof r === 'string') bytes.write(r, a * 4, (offsets[i + 1] as number) * 4 - a * 4, 'base64');
+    else if (r !== undefined) {
+      for (let t = 0; t < r.length; t++) {
+        const e = r[t] as [number, number];
+        uids[a + t] = e[0];
+        values[a + t] = e[1];
       }
     }
-    offsets[i + 1] = len;
+  }
+  const pairs = LITTLE_ENDIAN ? new Uint16Array(bytes.buffer, bytes.byteOffset, total * 2) : undefined;
+  for (let i = 0; i < rows.length; i++) {
+    if (typeof rows[i] !== 'string') continue;
+    const end = offsets[i + 1] as number;
+    if (pairs !== undefined) {
+      for (let t = offsets[i] as number; t < end; t++) {
+        uids[t] = pairs[2 * t] as number;
+        values[t] = pairs[2 * t + 1] as number;
+      }
+    } else {
+      for (let t = offsets[i] as number; t < end; t++) {
+        uids[t] = (bytes[4 * t] as number) | ((bytes[4 * t + 1] as number) << 8);
+        values[t] = (bytes[4 * t + 2] as number) | ((bytes[4 * t + 3] as number) << 8);
+      }
+    }
   }
   return { offsets, uids, values };
 }

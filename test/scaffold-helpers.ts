@@ -13,6 +13,12 @@ export interface Ran {
   stderr: string;
 }
 
+/**
+ * npm's extra registry round trips that no test here looks at: the audit after an install, the
+ * funding notice and the check for a newer npm (each a request, or a wait, per npm command).
+ */
+const QUIET_NPM = { npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+
 /** Runs a command; resolves with its exit code and output (never rejects on a non-zero exit). */
 export function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
   // a child vitest must not think it runs inside this one
@@ -26,7 +32,7 @@ export function sh(cmd: string, args: string[], cwd: string, env: NodeJS.Process
     execFile(
       cmd,
       args,
-      { cwd, env: { ...base, FORCE_COLOR: '0', NO_COLOR: '1', ...env }, maxBuffer: 64 * 1024 * 1024 },
+      { cwd, env: { ...base, ...QUIET_NPM, FORCE_COLOR: '0', NO_COLOR: '1', ...env }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         done({ code, stdout: String(stdout), stderr: String(stderr) });

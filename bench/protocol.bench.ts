@@ -22,6 +22,7 @@ import { Hono } from 'hono';
 import { Agent, Client, Pool, request as undiciRequest } from 'undici';
 import { z } from 'zod';
 import { createAxon } from '../packages/core/src/protocol/axon.js';
+import { CallAbort, exchange, Origins } from '../packages/core/src/protocol/dendrite/transport.js';
 import { Dendrite } from '../packages/core/src/protocol/dendrite.js';
 import { buildSynapseHeaders, terminalToJson } from '../packages/core/src/protocol/headers.js';
 import { stringifyJsonBig } from '../packages/core/src/protocol/json-bigint.js';
@@ -618,6 +619,10 @@ async function fakesPart(): Promise<void> {
   // the dendrite with prepared nonces, and the dendrite signing each target with wasm
   const agent = new Agent({ connections: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 30_000 });
   const floorBody = presign(alice.address, 1, 1)[0]![0]!;
+  // the lower floor: the same unsigned requests over the dendrite's own transport (an undici
+  // Client per axon, answers read through a dispatch handler), warmed like the dendrites
+  const origins = new Origins({ connections: 1, keepAliveTimeoutMs: 30_000 });
+  const fakeOrigins = fakes.map((t) => `http://${t.ip}:${t.port}`);
   const withNonces = new Dendrite({ signer: alice, maxConcurrency: FANOUT, connectionsPerAxon: 1 });
   const withWasm = new Dendrite({ signer: alice, maxConcurrency: FANOUT, connectionsPerAxon: 1, presign: false });
   const dendriteRun = (d: Dendrite) => async (round: number) => {
@@ -630,7 +635,7 @@ async function fakesPart(): Promise<void> {
     if (typeof d.prepared === 'function') await d.prepared();
     if (typeof d.warm === 'function') await d.warm(fakeTargets);
   };
-  const [floor, prepared, plainSigning] = (await interleavedFanOuts(
+  const [floor, prepared, plainSigning, transportFloor] = (await interleavedFanOuts(
     [
       {
         run: async () => {
@@ -651,10 +656,30 @@ async function fakesPart(): Promise<void> {
       },
       { run: dendriteRun(withNonces), ready: preparedOf(withNonces) },
       { run: dendriteRun(withWasm), ready: preparedOf(withWasm) },
+      {
+        run: async () => {
+          const rs = await Promise.all(
+            fakeOrigins.map(async (origin) => {
+              const r = await exchange(
+                origins.for(origin),
+                { origin, path: '/EchoSynapse', headers: floorBody.headers, body: floorBody.body },
+                () => 1 << 20,
+                new CallAbort(),
+              );
+              return r.statusCode;
+            }),
+          );
+          return rs.filter((code) => code === 200).length;
+        },
+        ready: async () => {
+          await origins.warm(fakeOrigins);
+        },
+      },
     ],
     fk.proc,
-  )) as [FanOutStats, FanOutStats, FanOutStats];
+  )) as [FanOutStats, FanOutStats, FanOutStats, FanOutStats];
   await agent.close();
+  await origins.close();
   await withNonces.close();
   await withWasm.close();
   await stopChild(fk.proc);
@@ -675,6 +700,9 @@ async function fakesPart(): Promise<void> {
       floor_cpu_ms: round(floor.cpu),
       fakes_cpu_ms: round(prepared.peerCpu),
       floor_fakes_cpu_ms: round(floor.peerCpu),
+      transport_floor_ms_beyond_handler: round(beyond(transportFloor.wall)),
+      transport_floor_cpu_ms: round(transportFloor.cpu),
+      transport_floor_ok_min: transportFloor.minOk,
       signing: 'prepared nonces (Keypair.presignedSigner)',
     },
   );

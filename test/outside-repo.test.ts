@@ -15,8 +15,13 @@ import { KINDS, type Kind, pool, type Ran, ROOT, sh } from './scaffold-helpers.j
 //
 // The four kinds declare the same dependencies on the same vendored tarballs, so only the first
 // kind installs into an empty folder (~600 packages, the slowest step of the suite); the others,
-// when their install inputs match the first's (checked), start from a copy of its node_modules and
-// lock, and their own `npm install` checks that tree against their package.json.
+// when their install inputs match the first's (checked), start from a copy of its node_modules
+// (hard links: ~900 MB, onnxruntime's binaries mostly, that nothing here writes to) and lock,
+// and their own `npm install` checks that tree against their package.json.
+//
+// npm answers from its cache without asking the registry whether each of ~600 cached packuments is
+// still fresh (--prefer-offline, as an environment setting: the command stays the README's), so an
+// install waits on the registry only for what the cache lacks.
 
 const UNKNOWN_CONFIG = /Unknown (project|user|global|env|cli|builtin) config/i;
 const outside = Object.fromEntries(
@@ -51,13 +56,27 @@ function installInputs(kind: Kind): unknown {
   };
 }
 
+const PREFER_OFFLINE = { npm_config_prefer_offline: 'true' };
+const npmInstall = (kind: Kind) => sh('npm', ['install'], pkgDir(kind), PREFER_OFFLINE);
+
+/** Copies the first kind's installed tree into `kind`'s folder: hard links where the file system allows. */
+async function copyInstall(kind: Kind): Promise<Ran> {
+  const lock = await sh('cp', [join(pkgDir(FIRST), 'package-lock.json'), pkgDir(kind)], ROOT);
+  if (lock.code !== 0) return lock;
+  const from = join(pkgDir(FIRST), 'node_modules');
+  const linked = await sh('cp', ['-al', from, pkgDir(kind)], ROOT);
+  if (linked.code === 0) return linked;
+  rmSync(join(pkgDir(kind), 'node_modules'), { recursive: true, force: true });
+  return sh('cp', ['-a', from, pkgDir(kind)], ROOT);
+}
+
 const subnetkitNew = (kind: Kind) =>
   sh('npx', ['--prefix', ROOT, 'subnetkit', 'new', 'my-subnet', '--kind', kind, '--yes'], outside[kind]);
 
 beforeAll(async () => {
   // the first `new` packs, the others reuse its tarballs (and are made while the first installs)
   const first = await subnetkitNew(FIRST);
-  const firstInstall = first.code === 0 ? sh('npm', ['install'], pkgDir(FIRST)) : Promise.resolve(first);
+  const firstInstall = first.code === 0 ? npmInstall(FIRST) : Promise.resolve(first);
   const made = await pool(REST, 2, subnetkitNew);
   steps[FIRST] = { new: first, install: await firstInstall };
   await pool(REST, 2, async (kind) => {
@@ -70,14 +89,10 @@ beforeAll(async () => {
       steps[FIRST].install.code === 0 &&
       isDeepStrictEqual(installInputs(kind), installInputs(FIRST))
     ) {
-      const copy = await sh(
-        'cp',
-        ['-a', join(pkgDir(FIRST), 'node_modules'), join(pkgDir(FIRST), 'package-lock.json'), pkgDir(kind)],
-        ROOT,
-      );
-      install = copy.code === 0 ? await sh('npm', ['install'], pkgDir(kind)) : copy;
+      const copy = await copyInstall(kind);
+      install = copy.code === 0 ? await npmInstall(kind) : copy;
     } else if (own.code === 0) {
-      install = await sh('npm', ['install'], pkgDir(kind));
+      install = await npmInstall(kind);
     }
     steps[kind] = { new: own, install };
   });

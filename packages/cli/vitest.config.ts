@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
-import { INTEGRATION } from '../../vitest.shared.ts';
+import { CORE_DIST, INTEGRATION } from '../../vitest.shared.ts';
 
 export default defineProject({
   test: {
@@ -7,6 +7,8 @@ export default defineProject({
     include: ['src/**/*.test.ts'],
     // files share worker processes: core and its dependencies load once per worker, not per file
     isolate: false,
+    // core's build loads in Node as it is, untransformed (see coreImports in vitest.shared.ts)
+    server: { deps: { external: [CORE_DIST] } },
     ...INTEGRATION,
   },
 });

@@ -1,22 +1,17 @@
-import { fileURLToPath } from 'node:url';
 import { defineProject } from 'vitest/config';
-import { UNIT } from '../../vitest.shared.ts';
+import { coreImports, UNIT } from '../../vitest.shared.ts';
 
-// Tests run against core's source, so the inner loop needs no build of core first.
-const core = (path: string) => fileURLToPath(new URL(`../core/src/${path}`, import.meta.url));
+const core = coreImports();
 
 export default defineProject({
-  resolve: {
-    alias: [
-      { find: /^@subnetkit\/core\/testing$/, replacement: core('testing/index.ts') },
-      { find: /^@subnetkit\/core$/, replacement: core('index.ts') },
-    ],
-  },
+  // core from its build unless SUBNETKIT_TEST_CORE_SRC=1 (see vitest.shared.ts)
+  resolve: { alias: core.alias },
   test: {
     name: 'subnet-image',
     include: ['src/**/*.test.ts'],
     // files share worker processes: core, transformers.js and onnxruntime load once per worker, not per file
     isolate: false,
+    server: core.server,
     ...UNIT,
   },
 });

@@ -3,8 +3,9 @@ import { bls12_381 as bls } from '@noble/curves/bls12-381.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { AES_GCM_SUITE, parseCiphertext, serializeCiphertext } from './ciphertext.js';
-import { identityPoint, toRound } from './identity.js';
+import { toRound } from './identity.js';
 import { bytesOf, type G2, g1FromBytes, g2FromBytes, gtToArkBytes } from './points.js';
+import { beaconKey, gtPow, roundPairing } from './round-pairing.js';
 
 const R_ORDER = bls.fields.Fr.ORDER;
 
@@ -63,20 +64,21 @@ export function timelockEncrypt(
   publicKey: Uint8Array | string,
   randomness?: Partial<TleRandomness>,
 ): Uint8Array {
-  const pk = g2FromBytes(bytesOf(publicKey, 'public key'));
+  const pk = beaconKey(bytesOf(publicKey, 'public key'));
   const esk = randomness?.esk ?? Uint8Array.from(randomBytes(32));
   const t = randomness?.t ?? randomScalar();
   const nonce = randomness?.nonce ?? Uint8Array.from(randomBytes(12));
   if (esk.length !== 32) throw new SubnetkitError('SK_TIMELOCK_BAD_INPUT', 'esk must be 32 bytes', {});
   if (nonce.length !== 12) throw new SubnetkitError('SK_TIMELOCK_BAD_INPUT', 'the nonce must be 12 bytes', {});
   if (t <= 0n || t >= R_ORDER) throw new SubnetkitError('SK_TIMELOCK_BAD_INPUT', 't must be in [1, r)', {});
-  const q = identityPoint(toRound(round));
+  const id = toRound(round);
   const sigma = sha256(le32(t));
   const r = h3(sigma, esk);
   // r = 0 needs SHA-256 to hit a multiple of r: not reachable in practice, but never emit U = 0
   if (r === 0n) throw new SubnetkitError('SK_INTERNAL', 'timelock: degenerate scalar, retry', {});
   const u = bls.G2.ProjectivePoint.BASE.multiply(r);
-  const g = bls.pairing(q, pk.multiply(r));
+  // e(Q, r·pk) as e(Q, pk)^r: the pairing is shared by every commit to this round (round-pairing.ts)
+  const g = gtPow(roundPairing(id, pk), r);
   const v = xor32(sigma, sha256(gtToArkBytes(g)));
   const w = xor32(esk, sha256(sigma));
   const cipher = createCipheriv('aes-256-gcm', esk, nonce);

@@ -41,6 +41,9 @@ describe('per-round pairing cache and GT exponentiation', () => {
     const warm = timelockEncrypt(plaintext, 1000, QUICKNET.publicKey, fixed);
     expect(hex(warm)).toBe(hex(cold));
     expect(Buffer.from(timelockDecrypt(warm, signature1000)).toString()).toBe('cached or not');
+    // a second reveal with the same signature (hex with 0x this time) reuses the parsed point
+    expect(Buffer.from(timelockDecrypt(cold, `0x${signature1000}`)).toString()).toBe('cached or not');
+    expect(roundPairingCacheSizes().signatures).toBe(1);
   });
 
   test('one pairing per (round, key), and both caches stay bounded', () => {
@@ -48,7 +51,7 @@ describe('per-round pairing cache and GT exponentiation', () => {
     const key = beaconKey(pkBytes);
     const first = roundPairing(1000n, key);
     expect(roundPairing(1000n, beaconKey(pkBytes))).toBe(first);
-    expect(roundPairingCacheSizes()).toEqual({ keys: 1, pairings: 1 });
+    expect(roundPairingCacheSizes()).toEqual({ keys: 1, pairings: 1, signatures: 0 });
     // distinct valid keys (multiples of the G2 generator) push the oldest entries out
     for (let k = 2n; k <= BigInt(ROUND_PAIRING_CACHE_LIMIT + 2); k++) {
       beaconKey(bls.G2.ProjectivePoint.BASE.multiply(k).toRawBytes(true));

@@ -1,6 +1,6 @@
 import { bls12_381 as bls } from '@noble/curves/bls12-381.js';
 import { identityPoint } from './identity.js';
-import { type G2, type Gt, g2FromBytes } from './points.js';
+import { type G1, type G2, type Gt, g1FromBytes, g2FromBytes } from './points.js';
 
 const Fp12 = bls.fields.Fp12;
 
@@ -9,6 +9,7 @@ const Fp12 = bls.fields.Fp12;
 export const ROUND_PAIRING_CACHE_LIMIT = 16;
 const keys = new Map<string, BeaconKey>();
 const pairings = new Map<string, Gt>();
+const signatures = new Map<string, G1>();
 
 function remember<V>(map: Map<string, V>, key: string, value: V): V {
   if (map.size >= ROUND_PAIRING_CACHE_LIMIT) map.delete(map.keys().next().value as string);
@@ -25,6 +26,12 @@ export interface BeaconKey {
 export function beaconKey(bytes: Uint8Array): BeaconKey {
   const hex = Buffer.from(bytes).toString('hex');
   return keys.get(hex) ?? remember(keys, hex, { hex, point: g2FromBytes(bytes) });
+}
+
+/** A validated round signature, parsed (and subgroup-checked) once: a reveal opens many commits with it. */
+export function beaconSignature(bytes: Uint8Array): G1 {
+  const hex = Buffer.from(bytes).toString('hex');
+  return signatures.get(hex) ?? remember(signatures, hex, g1FromBytes(bytes));
 }
 
 /**
@@ -58,12 +65,13 @@ export function gtPow(g: Gt, e: bigint): Gt {
 }
 
 /** How many keys and round pairings are held (tests check the bound). */
-export function roundPairingCacheSizes(): { keys: number; pairings: number } {
-  return { keys: keys.size, pairings: pairings.size };
+export function roundPairingCacheSizes(): { keys: number; pairings: number; signatures: number } {
+  return { keys: keys.size, pairings: pairings.size, signatures: signatures.size };
 }
 
-/** Empties both caches (tests compare the cold and the warm path). */
+/** Empties the caches (tests compare the cold and the warm path). */
 export function clearRoundPairingCache(): void {
   keys.clear();
   pairings.clear();
+  signatures.clear();
 }

@@ -4,8 +4,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { AES_GCM_SUITE, parseCiphertext, serializeCiphertext } from './ciphertext.js';
 import { toRound } from './identity.js';
-import { bytesOf, type G2, g1FromBytes, g2FromBytes, gtToArkBytes } from './points.js';
-import { beaconKey, gtPow, roundPairing } from './round-pairing.js';
+import { bytesOf, type G2, g2FromBytes, gtToArkBytes } from './points.js';
+import { beaconKey, beaconSignature, gtPow, roundPairing } from './round-pairing.js';
 
 const R_ORDER = bls.fields.Fr.ORDER;
 
@@ -114,7 +114,7 @@ export function timelockDecrypt(ciphertext: Uint8Array | string, signature: Uint
       },
     );
   }
-  const sig = g1FromBytes(stripAsciiHexPrefix(bytesOf(signature, 'signature')));
+  const sig = beaconSignature(stripAsciiHexPrefix(bytesOf(signature, 'signature')));
   const sigma = xor32(ct.v, sha256(gtToArkBytes(bls.pairing(sig, u))));
   const esk = xor32(ct.w, sha256(sigma));
   const r = h3(sigma, esk);

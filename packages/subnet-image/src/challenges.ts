@@ -94,26 +94,23 @@ export function proceduralImage(random: Random, width: number, height: number): 
     period: 1.5 + random.next() * 4,
     tilt: random.next() * Math.PI,
   }));
-  const colourAt = (x: number, y: number, out: number[]): void => {
-    const t = Math.min(1, Math.max(0, ((x - width / 2) * gx + (y - height / 2) * gy) / Math.max(width, height) + 0.5));
-    const wave = amp * Math.sin(freq * (x * Math.cos(theta) + y * Math.sin(theta)));
-    for (let c = 0; c < 3; c++) out[c] = (c0[c] as number) * (1 - t) + (c1[c] as number) * t + wave;
-    for (const s of shapes) {
-      const dx = x - s.cx;
-      const dy = y - s.cy;
-      const u = dx * Math.cos(s.tilt) + dy * Math.sin(s.tilt);
-      const v = -dx * Math.sin(s.tilt) + dy * Math.cos(s.tilt);
-      const inside =
-        s.kind === 0
-          ? Math.abs(u) < s.r && Math.abs(v) < s.r * 0.6
-          : s.kind === 1
-            ? dx * dx + dy * dy < s.r * s.r
-            : Math.abs(u) < s.r && Math.abs(v) < s.r && Math.floor(v / s.period) % 2 === 0;
-      if (inside) for (let c = 0; c < 3; c++) out[c] = s.colour[c] as number;
-    }
-  };
+  // Trig of the fixed angles is taken once, not per sample: the same doubles, so the same pixels.
+  const cosT = Math.cos(theta);
+  const sinT = Math.sin(theta);
+  const halfW = width / 2;
+  const halfH = height / 2;
+  const span = Math.max(width, height);
+  const kinds = Int8Array.from(shapes, (s) => s.kind);
+  const cx = Float64Array.from(shapes, (s) => s.cx);
+  const cy = Float64Array.from(shapes, (s) => s.cy);
+  const radius = Float64Array.from(shapes, (s) => s.r);
+  const period = Float64Array.from(shapes, (s) => s.period);
+  const cosTilt = Float64Array.from(shapes, (s) => Math.cos(s.tilt));
+  const sinTilt = Float64Array.from(shapes, (s) => Math.sin(s.tilt));
+  const colours = Float64Array.from(shapes.flatMap((s) => s.colour));
+  const [r0, g0, b0] = c0;
+  const [r1, g1, b1] = c1;
   const data = new Uint8Array(width * height * 3);
-  const sample = [0, 0, 0];
   const n = SUPERSAMPLE * SUPERSAMPLE;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -121,11 +118,40 @@ export function proceduralImage(random: Random, width: number, height: number): 
       let g = 0;
       let b = 0;
       for (let sy = 0; sy < SUPERSAMPLE; sy++) {
+        const py = y + (sy + 0.5) / SUPERSAMPLE;
         for (let sx = 0; sx < SUPERSAMPLE; sx++) {
-          colourAt(x + (sx + 0.5) / SUPERSAMPLE, y + (sy + 0.5) / SUPERSAMPLE, sample);
-          r += sample[0] as number;
-          g += sample[1] as number;
-          b += sample[2] as number;
+          const px = x + (sx + 0.5) / SUPERSAMPLE;
+          const t = Math.min(1, Math.max(0, ((px - halfW) * gx + (py - halfH) * gy) / span + 0.5));
+          const wave = amp * Math.sin(freq * (px * cosT + py * sinT));
+          let cr = r0 * (1 - t) + r1 * t + wave;
+          let cg = g0 * (1 - t) + g1 * t + wave;
+          let cb = b0 * (1 - t) + b1 * t + wave;
+          for (let i = 0; i < kinds.length; i++) {
+            const dx = px - (cx[i] as number);
+            const dy = py - (cy[i] as number);
+            const rr = radius[i] as number;
+            let inside: boolean;
+            if (kinds[i] === 1) {
+              inside = dx * dx + dy * dy < rr * rr;
+            } else {
+              const ct = cosTilt[i] as number;
+              const st = sinTilt[i] as number;
+              const u = dx * ct + dy * st;
+              const v = -dx * st + dy * ct;
+              inside =
+                kinds[i] === 0
+                  ? Math.abs(u) < rr && Math.abs(v) < rr * 0.6
+                  : Math.abs(u) < rr && Math.abs(v) < rr && Math.floor(v / (period[i] as number)) % 2 === 0;
+            }
+            if (inside) {
+              cr = colours[i * 3] as number;
+              cg = colours[i * 3 + 1] as number;
+              cb = colours[i * 3 + 2] as number;
+            }
+          }
+          r += cr;
+          g += cg;
+          b += cb;
         }
       }
       const o = (y * width + x) * 3;

@@ -9,7 +9,16 @@ import { z } from 'zod';
 import { bicubicUpscale, downscale, groundTruth } from './challenges.js';
 import { decodeImage, encodePng, fromBase64, type RgbImage, resizeRgb, toBase64 } from './image.js';
 import { backProject2x } from './resample.js';
-import { DEFAULT_SCORE_PARAMS, latencyFactor, measure, type Quality, type SrTruth, scoreUpscale } from './reward.js';
+import {
+  DEFAULT_SCORE_PARAMS,
+  latencyFactor,
+  measure,
+  type PreparedOriginal,
+  prepareOriginal,
+  type Quality,
+  type SrTruth,
+  scoreUpscale,
+} from './reward.js';
 import { imageRequest, imageResponse, MAX_INPUT_SIDE, UPSCALE } from './schema.js';
 import { randomAppearance } from './transforms.js';
 
@@ -64,10 +73,20 @@ export const BASELINE_UPSCALES: Readonly<Record<string, (low: RgbImage) => Promi
     lanczos: (low) => resizeRgb(low, low.width * UPSCALE, low.height * UPSCALE, 'lanczos3'),
   });
 
+/** The quality of each cheap baseline on this challenge, keyed like `BASELINE_UPSCALES`. */
+async function baselineQualities(low: RgbImage, original: PreparedOriginal): Promise<Record<string, Quality>> {
+  const entries = Object.entries(BASELINE_UPSCALES);
+  const qs = await Promise.all(entries.map(async ([, f]) => measure(await f(low), original)));
+  return Object.fromEntries(entries.map(([name], i) => [name, qs[i] as Quality]));
+}
+
+function bestOf(qs: readonly Quality[]): Quality {
+  return { psnr: Math.max(...qs.map((q) => q.psnr)), ssim: Math.max(...qs.map((q) => q.ssim)) };
+}
+
 /** PSNR and SSIM, each the best any cheap baseline reaches on this challenge. */
 export async function bestBaseline(low: RgbImage, original: RgbImage): Promise<Quality> {
-  const qs = await Promise.all(Object.values(BASELINE_UPSCALES).map(async (f) => measure(await f(low), original)));
-  return { psnr: Math.max(...qs.map((q) => q.psnr)), ssim: Math.max(...qs.map((q) => q.ssim)) };
+  return bestOf(Object.values(await baselineQualities(low, prepareOriginal(original))));
 }
 
 export default defineSubnet({
@@ -89,17 +108,20 @@ export default defineSubnet({
     async challenge(ctx) {
       const original = randomAppearance(await groundTruth(ctx.random, ctx.options), ctx.random);
       const low = downscale(original);
+      // the original's SSIM half and the bicubic upscale are shared by the baseline and the best
+      const qualities = await baselineQualities(low, prepareOriginal(original));
       const truth: SrTruth = {
         original: toBase64(await encodePng(original)),
         width: original.width,
         height: original.height,
-        baseline: measure(bicubicUpscale(low), original),
-        best: await bestBaseline(low, original),
+        baseline: qualities.bicubic as Quality,
+        best: bestOf(Object.values(qualities)),
       };
       return { request: { image: toBase64(await encodePng(low)), width: low.width, height: low.height }, truth };
     },
     async reward(responses, truth: SrTruth, ctx) {
-      const original = await decodeImage(fromBase64(truth.original));
+      // decoded and prepared once: every answer is measured against the same original
+      const original = prepareOriginal(await decodeImage(fromBase64(truth.original)));
       const params = {
         ...DEFAULT_SCORE_PARAMS,
         baselineCredit: ctx.options.baselineCredit,
@@ -150,6 +172,8 @@ export {
   fidelityScore,
   latencyFactor,
   measure,
+  type PreparedOriginal,
+  prepareOriginal,
   psnr,
   type Quality,
   type ScoreParams,

@@ -25,7 +25,11 @@ const DOWN = [3.5, 2.5, 1.5, 0.5, 0.5, 1.5, 2.5, 3.5].map((d) => keys(d / 2) / 2
 const clampIndex = (i: number, n: number): number => (i < 0 ? 0 : i >= n ? n - 1 : i);
 const toByte = (v: number): number => (v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v));
 
-/** Resamples rows (`axis` 0) or columns (1) of a float RGB plane with a per-output tap rule. */
+/**
+ * Resamples rows (`axis` 0) or columns (1) of a float RGB plane with a per-output tap rule. The
+ * clamped source offsets and weights are tabulated once per pass; every output is still the sum
+ * over its taps in tap order from 0, so the doubles match a direct evaluation bit for bit.
+ */
 function pass(
   src: Float64Array,
   w: number,
@@ -37,21 +41,43 @@ function pass(
   const ow = axis === 0 ? outLen : w;
   const oh = axis === 0 ? h : outLen;
   const inLen = axis === 0 ? w : h;
-  const out = new Float64Array(ow * oh * 3);
+  const n = taps(0).weights.length;
+  // per output and tap: the weight, and the source offset of channel 0 along the resampled axis
+  const weight = new Float64Array(outLen * n);
+  const offset = new Int32Array(outLen * n);
+  const along = axis === 0 ? 3 : w * 3;
   for (let o = 0; o < outLen; o++) {
     const { start, weights } = taps(o);
-    const lines = axis === 0 ? h : w;
-    for (let line = 0; line < lines; line++) {
-      for (let c = 0; c < 3; c++) {
-        let s = 0;
-        for (let t = 0; t < weights.length; t++) {
-          const i = clampIndex(start + t, inLen);
-          const idx = axis === 0 ? (line * w + i) * 3 + c : (i * w + line) * 3 + c;
-          s += (weights[t] as number) * (src[idx] as number);
-        }
-        const oidx = axis === 0 ? (line * ow + o) * 3 + c : (o * ow + line) * 3 + c;
-        out[oidx] = s;
+    for (let t = 0; t < n; t++) {
+      weight[o * n + t] = weights[t] as number;
+      offset[o * n + t] = clampIndex(start + t, inLen) * along;
+    }
+  }
+  const out = new Float64Array(ow * oh * 3);
+  const lines = axis === 0 ? h : w;
+  // the fixed coordinate: a row (axis 0) or a column (axis 1), in source and output
+  const lineIn = axis === 0 ? w * 3 : 3;
+  const lineOut = axis === 0 ? ow * 3 : 3;
+  const outAlong = axis === 0 ? 3 : ow * 3;
+  for (let line = 0; line < lines; line++) {
+    const base = line * lineIn;
+    for (let o = 0; o < outLen; o++) {
+      const k = o * n;
+      const oidx = line * lineOut + o * outAlong;
+      // the three channels side by side, each summed in tap order
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let t = k; t < k + n; t++) {
+        const wt = weight[t] as number;
+        const i = base + (offset[t] as number);
+        s0 += wt * (src[i] as number);
+        s1 += wt * (src[i + 1] as number);
+        s2 += wt * (src[i + 2] as number);
       }
+      out[oidx] = s0;
+      out[oidx + 1] = s1;
+      out[oidx + 2] = s2;
     }
   }
   return { data: out, w: ow, h: oh };

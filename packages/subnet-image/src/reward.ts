@@ -123,23 +123,46 @@ const SSIM_C2 = (0.03 * 255) ** 2;
  */
 export function ssimChannel(a: Float64Array, b: Float64Array, width: number, height: number): number {
   if (a.length !== width * height || b.length !== width * height) throw new RangeError('channel size mismatch');
+  return ssimWithReference(a, channelReference(b, width, height));
+}
+
+/** The original's half of SSIM (its channel, windowed mean and mean square): the same for every answer. */
+interface ChannelReference {
+  channel: Float64Array;
+  width: number;
+  height: number;
+  kernel: Float64Array;
+  mu: Float64Array;
+  meanSquare: Float64Array;
+}
+
+function channelReference(b: Float64Array, width: number, height: number): ChannelReference {
   const size = Math.max(1, Math.min(11, width, height));
-  const k = gaussianKernel(size, 1.5);
+  const kernel = gaussianKernel(size, 1.5);
+  const bb = new Float64Array(b.length);
+  for (let i = 0; i < b.length; i++) bb[i] = (b[i] as number) * (b[i] as number);
+  return {
+    channel: b,
+    width,
+    height,
+    kernel,
+    mu: filterValid(b, width, height, kernel),
+    meanSquare: filterValid(bb, width, height, kernel),
+  };
+}
+
+function ssimWithReference(a: Float64Array, ref: ChannelReference): number {
+  const { channel: b, width, height, kernel: k, mu: muB, meanSquare: eBB } = ref;
   const n = a.length;
   const aa = new Float64Array(n);
-  const bb = new Float64Array(n);
   const ab = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x = a[i] as number;
-    const y = b[i] as number;
     aa[i] = x * x;
-    bb[i] = y * y;
-    ab[i] = x * y;
+    ab[i] = x * (b[i] as number);
   }
   const muA = filterValid(a, width, height, k);
-  const muB = filterValid(b, width, height, k);
   const eAA = filterValid(aa, width, height, k);
-  const eBB = filterValid(bb, width, height, k);
   const eAB = filterValid(ab, width, height, k);
   let total = 0;
   for (let i = 0; i < muA.length; i++) {
@@ -153,15 +176,33 @@ export function ssimChannel(a: Float64Array, b: Float64Array, width: number, hei
   return total / muA.length;
 }
 
-/** Mean SSIM of the luma of two equally sized RGB images. */
-export function ssim(a: RgbImage, b: RgbImage): number {
-  assertSameSize(a, b);
-  return ssimChannel(luma(a), luma(b), a.width, a.height);
+/**
+ * An original prepared for measuring many candidates against it (the baselines of a challenge,
+ * every miner's answer): its SSIM half is computed once. Results equal `measure` on the image.
+ */
+export interface PreparedOriginal {
+  image: RgbImage;
+  ssim: ChannelReference;
 }
 
-/** PSNR and SSIM of `candidate` against `original`. */
-export function measure(candidate: RgbImage, original: RgbImage): Quality {
-  return { psnr: psnr(candidate, original), ssim: ssim(candidate, original) };
+/** Prepares `original` for repeated `measure` calls. */
+export function prepareOriginal(original: RgbImage): PreparedOriginal {
+  return { image: original, ssim: channelReference(luma(original), original.width, original.height) };
+}
+
+const imageOf = (o: RgbImage | PreparedOriginal): RgbImage => ('image' in o ? o.image : o);
+
+/** Mean SSIM of the luma of two equally sized RGB images (`b` may be prepared). */
+export function ssim(a: RgbImage, b: RgbImage | PreparedOriginal): number {
+  const original = imageOf(b);
+  assertSameSize(a, original);
+  const ref = 'image' in b ? b.ssim : channelReference(luma(original), original.width, original.height);
+  return ssimWithReference(luma(a), ref);
+}
+
+/** PSNR and SSIM of `candidate` against `original` (an image, or one prepared with `prepareOriginal`). */
+export function measure(candidate: RgbImage, original: RgbImage | PreparedOriginal): Quality {
+  return { psnr: psnr(candidate, imageOf(original)), ssim: ssim(candidate, original) };
 }
 
 /**
@@ -229,7 +270,7 @@ export function scoreOverBaselines(q: Quality, best: Quality, params: ScoreParam
 export async function scoreUpscale(
   answer: string,
   truth: SrTruth,
-  original: RgbImage,
+  original: RgbImage | PreparedOriginal,
   params: ScoreParams = DEFAULT_SCORE_PARAMS,
 ): Promise<{ score: number; quality: Quality | null }> {
   let img: RgbImage;

@@ -52,7 +52,7 @@ export interface DevnetOptions {
    */
   chargeFees?: boolean;
   /**
-   * Worker threads that verify sr25519 signatures of bursts (default: the cores less one, at most
+   * Worker threads that verify sr25519 signatures of bursts (default: the cores less two, at most
    * 4; 0 verifies on the server's thread). Started on the first burst; a lone extrinsic is
    * verified on the server's thread.
    */

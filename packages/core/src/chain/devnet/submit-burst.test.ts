@@ -25,7 +25,8 @@ describe('devnet submit path', () => {
       genesis: { ...devGenesis(), timestamp: 1_700_000_000_000 },
       clock: new ManualClock(1_700_000_000_000),
     });
-    devnet = await startDevnet({ engine: localChainEngine(local), port: 0 });
+    // one verify worker, whatever the cores: bursts here take the worker path end to end
+    devnet = await startDevnet({ engine: localChainEngine(local), port: 0, verifyWorkers: 1 });
     api = await ApiPromise.create({ provider: new WsProvider(devnet.url), noInitWarn: true });
     ws = new WebSocket(devnet.url);
     await new Promise((r) => ws.once('open', r));

@@ -62,10 +62,12 @@ export class VerifyPool {
   #closed = false;
 
   /**
-   * `workers`: threads to start on the first burst (default: the cores less one, at most 4; 0
-   * verifies everything on the calling thread). `minBatch`: the smallest batch sent to them.
+   * `workers`: threads to start on the first burst (default: the cores less two, at most 4: the
+   * server's thread and its clients keep one each; on 2 cores the hand-off cost more CPU per
+   * transfer than it saved in `npm run bench -- devnet`; 0 verifies everything on the calling
+   * thread). `minBatch`: the smallest batch sent to them.
    */
-  constructor(workers = Math.min(4, availableParallelism() - 1), minBatch = 8) {
+  constructor(workers = Math.max(0, Math.min(4, availableParallelism() - 2)), minBatch = 8) {
     this.#size = Math.max(0, workers);
     this.#minBatch = minBatch;
   }

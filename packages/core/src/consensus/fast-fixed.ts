@@ -63,13 +63,15 @@ function divPositive(a: number, b: number): number {
  * computed exactly in 16-bit limbs (all terms < 2^51), corrects it.
  */
 function divAtMostOne(a: number, b: number): number {
-  let q = Math.floor((a / b) * ONE_N);
+  return corrected(Math.floor((a / b) * ONE_N), a, b);
+}
+
+/** The exact floor(a·2^32 / b) from an estimate `q` within ±1: the remainder, in 16-bit limbs, decides. */
+function corrected(q: number, a: number, b: number): number {
   const qh = Math.floor(q / TWO16);
   const ql = q - qh * TWO16;
   const r = (a * TWO16 - qh * b) * TWO16 - ql * b;
-  if (r < 0) q--;
-  else if (r >= b) q++;
-  return q;
+  return r < 0 ? q - 1 : r >= b ? q + 1 : q;
 }
 
 /**
@@ -80,13 +82,7 @@ function divAtMostOne(a: number, b: number): number {
  */
 export function divShareBy(a: number, b: number, inv: number): number {
   if (!(b > 0 && b <= FAST_LIMIT && a >= 0 && a <= b)) return divI32(a, b);
-  let q = Math.floor(a * inv);
-  const qh = Math.floor(q / TWO16);
-  const ql = q - qh * TWO16;
-  const r = (a * TWO16 - qh * b) * TWO16 - ql * b;
-  if (r < 0) q--;
-  else if (r >= b) q++;
-  return q;
+  return corrected(Math.floor(a * inv), a, b);
 }
 
 /** I32F32 `safe_div` on number raws: `trunc(a·2^32 / b)`, 0 for b = 0 or out of range. */

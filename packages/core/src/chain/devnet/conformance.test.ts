@@ -326,18 +326,22 @@ function conformance(name: string, start: () => Promise<Target>, tags: string[] 
 
       // to another (fresh) coldkey within the subnet: the alpha changes hands (share rounding aside)
       const part = held / 4n;
+      // alpha → shares → alpha rounds down by up to about one share's worth, and on a live chain a
+      // share grows with every epoch's emission, so the loss grows with how long the run took (it
+      // reached 3 rao at load 14); a fee would take ~0.05 %, far above this 1 ppm slack
+      const slack = part / 1_000_000n + 2n;
       const receiver = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//StakeReceiver').address;
       let w = await watch(await sm('transferStake')(receiver, stakeHot, netuid, netuid, part).signAsync(charlie));
       expect(w.failed).toBe(false);
       const moved = await stakeOf(stakeHot, receiver, netuid, w.blockHash);
-      expect(moved).toBeGreaterThanOrEqual(part - 2n);
+      expect(moved).toBeGreaterThanOrEqual(part - slack);
       expect(moved).toBeLessThanOrEqual(part);
       expect((await eventsAt(w.blockHash)).map((e) => e.event.method)).toContain('StakeTransferred');
 
       // to another hotkey of the same coldkey
       w = await watch(await sm('moveStake')(stakeHot, otherHot, netuid, netuid, part).signAsync(charlie));
       expect(w.failed).toBe(false);
-      expect(await stakeOf(otherHot, charlie.address, netuid, w.blockHash)).toBeGreaterThanOrEqual(part - 2n);
+      expect(await stakeOf(otherHot, charlie.address, netuid, w.blockHash)).toBeGreaterThanOrEqual(part - slack);
 
       // to root: sold into the subnet's pool (fee on that leg), bought 1:1 on root
       expect(await stakeOf(stakeHot, charlie.address, 0)).toBe(0n);

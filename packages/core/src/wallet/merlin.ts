@@ -3,7 +3,7 @@
  * specifications: the transcript sr25519 (schnorrkel) signatures hash. Only the operations a
  * signature needs: meta-AD, AD and PRF.
  */
-import { keccakP } from '@noble/hashes/sha3';
+import { keccakF1600 } from './keccak-f.js';
 
 const R = 166; // STROBE-128 rate: 200 − 2·16 − 2
 const FLAG_I = 1;
@@ -11,11 +11,6 @@ const FLAG_A = 2;
 const FLAG_C = 4;
 const FLAG_M = 16;
 const FLAG_K = 32;
-
-if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
-  // keccakP works on 32-bit lanes; the byte view below assumes their little-endian layout
-  throw new Error('merlin: a little-endian platform is required');
-}
 
 const encoder = new TextEncoder();
 /** Encoded labels, so hot callers do not re-encode the same few strings. */
@@ -39,7 +34,6 @@ function u32le(n: number): Uint8Array {
 
 class Strobe128 {
   readonly st = new Uint8Array(200);
-  readonly #lanes = new Uint32Array(this.st.buffer);
   pos = 0;
   posBegin = 0;
   curFlags = 0;
@@ -47,7 +41,7 @@ class Strobe128 {
   init(protocol: Uint8Array): this {
     this.st.set([1, R + 2, 1, 0, 1, 96], 0);
     this.st.set(encoder.encode('STROBEv1.0.2'), 6);
-    keccakP(this.#lanes);
+    keccakF1600(this.st);
     this.metaAd(protocol, false);
     return this;
   }
@@ -64,7 +58,7 @@ class Strobe128 {
     this.st[this.pos] = (this.st[this.pos] as number) ^ this.posBegin;
     this.st[this.pos + 1] = (this.st[this.pos + 1] as number) ^ 0x04;
     this.st[R + 1] = (this.st[R + 1] as number) ^ 0x80;
-    keccakP(this.#lanes);
+    keccakF1600(this.st);
     this.pos = 0;
     this.posBegin = 0;
   }

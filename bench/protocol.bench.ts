@@ -26,17 +26,10 @@ import { CallAbort, exchange, Origins } from '../packages/core/src/protocol/dend
 import { Dendrite } from '../packages/core/src/protocol/dendrite.js';
 import { buildSynapseHeaders, terminalToJson } from '../packages/core/src/protocol/headers.js';
 import { stringifyJsonBig } from '../packages/core/src/protocol/json-bigint.js';
-import {
-  ephemeralKey,
-  helloHash,
-  helloMessage,
-  macMessage,
-  macOf,
-  SESSION_PATH,
-  sessionKey,
-} from '../packages/core/src/protocol/session/session-crypto.js';
+import { SessionClient } from '../packages/core/src/protocol/session/session-client.js';
 import { SDK_VERSION_INT, signatureMessage, signText } from '../packages/core/src/protocol/signing.js';
 import { defineSynapse, synapseBodyHash } from '../packages/core/src/protocol/synapse.js';
+import { systemClock } from '../packages/core/src/util/clock.js';
 import { sr25519Verify } from '../packages/core/src/util/sr25519.js';
 import { initCrypto as cryptoWaitReady } from '../packages/core/src/wallet/crypto-ready.js';
 import { Keypair } from '../packages/core/src/wallet/keypair.js';
@@ -369,51 +362,32 @@ async function signedRun(
   return { rps: (ok / wall) * 1000, ok, non200, cpuMs: (cpuMs(c1) - cpuMs(c0)) / Math.max(1, ok) };
 }
 
-/** Pre-builds session-mode requests: one handshake per connection, then counters 1..perConn. */
+/**
+ * Pre-builds lean session-mode requests (the session headers and the request's JSON): one
+ * handshake per connection, then counters 1..perConn, built by the session client itself.
+ */
 async function presignSession(port: number, axonHotkey: string, conns: number, perConn: number): Promise<Prebuilt[][]> {
   const alice = Keypair.fromUri('//Alice');
   const origin = `http://127.0.0.1:${port}`;
+  const agent = new Agent();
   const out: Prebuilt[][] = [];
   for (let c = 0; c < conns; c++) {
-    const eph = ephemeralKey();
-    const hello = { dendriteHotkey: alice.address, axonHotkey, nonce: nextBenchNonce(), clientPub: eph.pub };
-    const res = await undiciRequest(`${origin}${SESSION_PATH}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        dendrite_hotkey: alice.address,
-        axon_hotkey: axonHotkey,
-        nonce: String(hello.nonce),
-        client_pub: eph.pub,
-        signature: `0x${Buffer.from(alice.sign(helloMessage(hello))).toString('hex')}`,
-      }),
-    });
-    const w = (await res.body.json()) as { session: string; server_pub: string };
-    if (res.statusCode !== 200) throw new Error(`session handshake answered ${res.statusCode}`);
-    const key = sessionKey(eph.secret, w.server_pub, helloHash(hello));
-    if (!key) throw new Error('session key derivation failed');
-    const base = presign(axonHotkey, 1, perConn, `session-${c}-${Date.now()}`)[0] as Prebuilt[];
-    out.push(
-      base.map((r, i) => {
-        const { bt_header_dendrite_signature: _, ...headers } = r.headers;
-        const mac = macOf(
-          key,
-          macMessage({
-            seq: i + 1,
-            nonce: BigInt(headers.bt_header_dendrite_nonce as string),
-            dendriteHotkey: alice.address,
-            axonHotkey,
-            uuid: headers.bt_header_dendrite_uuid as string,
-            bodyHash: headers.computed_body_hash as string,
-          }),
-        );
-        return {
-          headers: { ...headers, sk_session: w.session, sk_session_seq: String(i + 1), sk_session_mac: mac },
-          body: r.body,
-        };
-      }),
-    );
+    // one client per connection: each holds its own session, so its counters rise in send order
+    const client = new SessionClient(alice, systemClock, () => agent, nextBenchNonce);
+    if (!(await client.open(origin, axonHotkey))) throw new Error('session handshake refused');
+    const list: Prebuilt[] = [];
+    for (let i = 0; i < perConn; i++) {
+      const r = client.leanRequest(origin, {
+        axonHotkey,
+        synapse: Echo.name,
+        body: JSON.stringify({ text: 'hello', n: i }),
+      });
+      if (!r) throw new Error('the axon takes no lean session requests');
+      list.push(r);
+    }
+    out.push(list);
   }
+  await agent.close();
   return out;
 }
 let benchNonce = 0n;

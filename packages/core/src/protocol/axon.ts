@@ -47,7 +47,8 @@ import { AxonReject } from './axon/reject.js';
 import { type AxonIdentity, respond } from './axon/reply.js';
 import { type AxonRouteOptions, axonRoute } from './axon/route.js';
 import { axonSessionHandshake, sessionAuthStage } from './axon/session.js';
-import { type AxonStage, stageMiddleware } from './axon/stage.js';
+import { leanAuthStage, leanBodyStage } from './axon/session-lean.js';
+import { type AxonStage, runStages, stageMiddleware } from './axon/stage.js';
 import type {
   AxonEnv,
   AxonHandler,
@@ -60,7 +61,7 @@ import type {
 } from './axon/types.js';
 import { verifyStage } from './axon/verify.js';
 import { NonceGuard, type NonceGuardOptions } from './nonce-guard.js';
-import { SESSION_ADVERTISE_HEADER, SESSION_PATH } from './session/session-crypto.js';
+import { LEAN_MAC_HEADER, SESSION_ADVERTISE_HEADER, SESSION_PATH } from './session/session-crypto.js';
 import { SessionStore } from './session/session-store.js';
 import { protocolCryptoReady, SDK_VERSION_INT } from './signing.js';
 import { defineSynapse, PING_SYNAPSE_NAME, type Synapse } from './synapse.js';
@@ -246,6 +247,7 @@ export function createAxon(options: AxonOptions): Axon {
   }
   const routeOptions: AxonRouteOptions = {
     routes,
+    leanHeader: sessions ? LEAN_MAC_HEADER : undefined,
     clock,
     draining: () => draining,
     observer,
@@ -277,6 +279,15 @@ export function createAxon(options: AxonOptions): Axon {
   if (typeof bl === 'function') stages.push(blacklistStage(bl, log));
   if (limiter) stages.push(rateLimitStage(limiter));
   stages.push(priorityStage({ gate, priority, clock, logger: log }), bodyStage({ maxBodyBytes }));
+  // lean session requests: the MAC over the raw body authenticates, so the body is read first
+  const leanStages: AxonStage[] | undefined = sessions
+    ? [leanAuthStage({ axonHotkey, store: sessions, clock, screen, maxBodyBytes, maxTimeoutMs })]
+    : undefined;
+  if (leanStages) {
+    if (typeof bl === 'function') leanStages.push(blacklistStage(bl, log));
+    if (limiter) leanStages.push(rateLimitStage(limiter));
+    leanStages.push(priorityStage({ gate, priority, clock, logger: log }), leanBodyStage());
+  }
   const forward = forwardStage({
     clock,
     logger: log,
@@ -285,6 +296,15 @@ export function createAxon(options: AxonOptions): Axon {
   });
 
   app.use(axonRoute(routeOptions));
+  if (leanStages) {
+    app.use(async (c, next) => {
+      const s = c.var.axon;
+      if (!s.lean) return next();
+      const pending = runStages(leanStages, s);
+      if (pending) await pending;
+      return respond(c, await forward(s));
+    });
+  }
   for (const stage of stages) app.use(stageMiddleware(stage));
   app.all('*', async (c) => respond(c, await forward(c.var.axon)));
 
@@ -297,6 +317,7 @@ export function createAxon(options: AxonOptions): Axon {
       : nativeListener({
           route: routeOptions,
           stages,
+          leanStages,
           forward,
           me,
           logger: log,

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { parseJsonBig } from '../json-bigint.js';
-import { synapseBodyHash } from '../synapse.js';
+import { type Synapse, synapseBodyHash } from '../synapse.js';
 import { AxonReject } from './reject.js';
 import { type AxonStage, stageMiddleware } from './stage.js';
 import type { AxonEnv, AxonState } from './types.js';
@@ -35,6 +35,34 @@ export function bodyStage(o: AxonBodyOptions = {}): AxonStage {
 /** JSON, schema and body hash of a read body. */
 function checkBody(s: AxonState, raw: Buffer): undefined {
   const synapse = (s.route as NonNullable<AxonState['route']>).synapse;
+  const { body: bodyObj, request } = parseRequestBody(synapse, raw);
+  // a synapse without hash fields hashes to a constant: no need to merge the values
+  const hash =
+    synapse.hashFields.length === 0
+      ? synapseBodyHash(synapse, request)
+      : synapseBodyHash(synapse, { ...bodyObj, ...request });
+  if (hash !== s.bodyHash) {
+    throw new AxonReject(
+      400,
+      'Body hash mismatch: the body does not match the signed computed_body_hash',
+      {},
+      false,
+      'body',
+    );
+  }
+  s.body = bodyObj;
+  s.request = request;
+  return undefined;
+}
+
+/**
+ * Parses a request body (19-digit integers kept exact) and validates the synapse's request fields:
+ * 422 when it is not a JSON object or a field does not validate.
+ */
+export function parseRequestBody(
+  synapse: Synapse,
+  raw: Buffer,
+): { body: Record<string, unknown>; request: Record<string, unknown> } {
   let body: unknown;
   try {
     body = parseJsonBig(raw.toString('utf8'));
@@ -62,22 +90,5 @@ function checkBody(s: AxonState, raw: Buffer): undefined {
       issues.map((i) => ({ type: i.code, loc: ['body', ...i.path.map(String)], msg: i.message })),
     );
   }
-  const request = valid.data as Record<string, unknown>;
-  // a synapse without hash fields hashes to a constant: no need to merge the values
-  const hash =
-    synapse.hashFields.length === 0
-      ? synapseBodyHash(synapse, request)
-      : synapseBodyHash(synapse, { ...bodyObj, ...request });
-  if (hash !== s.bodyHash) {
-    throw new AxonReject(
-      400,
-      'Body hash mismatch: the body does not match the signed computed_body_hash',
-      {},
-      false,
-      'body',
-    );
-  }
-  s.body = bodyObj;
-  s.request = request;
-  return undefined;
+  return { body: bodyObj, request: valid.data as Record<string, unknown> };
 }

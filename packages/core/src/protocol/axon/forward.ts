@@ -10,6 +10,7 @@ import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { type Clock, systemClock } from '../../util/clock.js';
 import { buildSynapseHeaders, synapseBodyJson, type TerminalInfo } from '../headers.js';
 import { stringifyJsonBig } from '../json-bigint.js';
+import type { Synapse } from '../synapse.js';
 import { AxonReject, abortReason, raceAbort } from './reject.js';
 import { type AxonReply, respond } from './reply.js';
 import type { AxonEnv, AxonState, HandlerContext } from './types.js';
@@ -71,6 +72,7 @@ function replyOf(
   o: AxonForwardOptions,
 ): AxonReply {
   const synapse = (s.route as NonNullable<AxonState['route']>).synapse;
+  if (s.lean) return leanReplyOf(s, synapse, result, o);
   const respAxon: TerminalInfo = {
     ...s.axonInfo,
     status_code: 200,
@@ -98,13 +100,7 @@ function replyOf(
       body: streamBody(result, s.abort, () => s.finish(), o.logger, synapse.name, synapse.streaming === 'ndjson'),
     };
   }
-  const out = synapse.response.safeParse(result);
-  if (!out.success) {
-    throw new SubnetkitError('SK_PROTOCOL_BAD_RESPONSE', `handler of ${synapse.name} returned an invalid response`, {
-      issues: out.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
-    });
-  }
-  const response = out.data as Record<string, unknown>;
+  const response = validResponse(synapse, result);
   const body = s.body as Record<string, unknown>;
   const fields: Record<string, unknown> = {};
   for (const f of synapse.requestFields) fields[f] = body[f] ?? null;
@@ -117,6 +113,39 @@ function replyOf(
     headers,
     body: synapseBodyJson(synapse.name, s.timeoutS ?? synapse.timeoutMs / 1000, s.dendrite, respAxon, fields),
   };
+}
+
+/** A lean session request's 200 reply: the answer's JSON (response fields only), no bt headers. */
+function leanReplyOf(s: AxonState, synapse: Synapse, result: unknown, o: AxonForwardOptions): AxonReply {
+  if (synapse.streaming) {
+    if (!isAsyncIterable(result))
+      throw new Error(`handler of streaming synapse ${synapse.name} returned no AsyncIterable`);
+    s.streaming = true;
+    s.status = 200;
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream' },
+      body: streamBody(result, s.abort, () => s.finish(), o.logger, synapse.name, synapse.streaming === 'ndjson'),
+    };
+  }
+  const response = validResponse(synapse, result);
+  const fields: Record<string, unknown> = {};
+  for (const f of synapse.responseFields) fields[f] = response[f] ?? null;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (o.closing?.()) headers.connection = 'close';
+  s.status = 200;
+  return { status: 200, headers, body: stringifyJsonBig(fields) };
+}
+
+/** The handler's answer checked against the synapse's response schema (500 when it does not fit). */
+function validResponse(synapse: Synapse, result: unknown): Record<string, unknown> {
+  const out = synapse.response.safeParse(result);
+  if (!out.success) {
+    throw new SubnetkitError('SK_PROTOCOL_BAD_RESPONSE', `handler of ${synapse.name} returned an invalid response`, {
+      issues: out.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`),
+    });
+  }
+  return out.data as Record<string, unknown>;
 }
 
 function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {

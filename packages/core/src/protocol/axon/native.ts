@@ -18,6 +18,8 @@ export interface NativePathOptions {
   readonly route: AxonRouteOptions;
   /** The stages after the route, in chain order. */
   readonly stages: readonly AxonStage[];
+  /** The stages after the route for lean session requests (`AxonState.lean`). */
+  readonly leanStages?: readonly AxonStage[];
   /** The end of the chain: the 200 reply. */
   readonly forward: (s: AxonState) => AxonReply | Promise<AxonReply>;
   readonly me: AxonIdentity;
@@ -32,7 +34,9 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** A node:http request listener running the stages natively. */
 export function nativeListener(o: NativePathOptions): Listener {
-  const stages = [routeStage(o.route), ...o.stages];
+  const route = routeStage(o.route);
+  const stages = [route, ...o.stages];
+  const leanStages = o.leanStages ? [route, ...o.leanStages] : stages;
   const { forward, me, logger: log } = o;
 
   const fail = (s: AxonState, res: ServerResponse, err: unknown): void => {
@@ -68,7 +72,7 @@ export function nativeListener(o: NativePathOptions): Listener {
     const s = openRequest(o.route, nodeAxonRequest(req, res));
     let pending: undefined | Promise<void>;
     try {
-      pending = runStages(stages, s);
+      pending = runStages(s.lean ? leanStages : stages, s);
     } catch (err) {
       fail(s, res, err);
       return;

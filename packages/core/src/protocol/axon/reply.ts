@@ -31,6 +31,7 @@ const HEX_HASH = /^[0-9a-f]{0,128}$/i;
 
 /** The SDK's error reply: status, `{ message, ... }` body, and bt headers echoing what was parsed. */
 export function errorReply(s: AxonState | undefined, r: AxonReject, me: AxonIdentity): AxonReply {
+  if (s?.lean) return leanErrorReply(r, me);
   const now = me.now();
   const headers = buildSynapseHeaders({
     name: s?.route?.synapse.name ?? safeHeaderText(s?.name ?? '', 64),
@@ -51,6 +52,13 @@ export function errorReply(s: AxonState | undefined, r: AxonReject, me: AxonIden
       s?.parsed?.computed_body_hash && HEX_HASH.test(s.parsed.computed_body_hash) ? s.parsed.computed_body_hash : '',
   });
   headers['content-type'] = 'application/json';
+  if (r.close || me.draining()) headers.connection = 'close';
+  return { status: r.status, headers, body: stringifyJsonBig({ message: r.message, ...r.extra }) };
+}
+
+/** A lean session request's error reply: the status and `{ message, ... }`, no bt headers. */
+function leanErrorReply(r: AxonReject, me: AxonIdentity): AxonReply {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (r.close || me.draining()) headers.connection = 'close';
   return { status: r.status, headers, body: stringifyJsonBig({ message: r.message, ...r.extra }) };
 }

@@ -22,6 +22,8 @@ export interface AxonRouteOptions {
   readonly draining?: () => boolean;
   readonly observer?: AxonObserver;
   readonly tracker?: AxonTracker;
+  /** A request carrying this header is a lean session-mode request (`AxonState.lean`). */
+  readonly leanHeader?: string;
 }
 
 /** Route lookup and the request's lifetime. */
@@ -94,6 +96,7 @@ export function openRequest(o: AxonRouteOptions, req: AxonRequest): AxonState {
     timeoutMs: 0,
     deadline: 0,
     bodyHash: '',
+    lean: o.leanHeader !== undefined && req.headers[o.leanHeader] !== undefined,
     streaming: false,
     cleanups: [],
     finish() {

@@ -25,6 +25,7 @@ import {
   macMatches,
   macMessage,
   newSessionId,
+  SESSION_FORMATS,
   SESSION_ID_HEADER,
   SESSION_MAC_HEADER,
   SESSION_PATH,
@@ -117,6 +118,8 @@ export function axonSessionHandshake(o: AxonSessionOptions): MiddlewareHandler<A
         server_pub: welcome.serverPub,
         expires_in_ms: welcome.expiresInMs,
         signature,
+        // request formats this axon takes (a client that strips it gets v1: still authenticated)
+        formats: SESSION_FORMATS,
       }),
     );
   };

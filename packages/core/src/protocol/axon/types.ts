@@ -98,6 +98,13 @@ export interface AxonState {
   hotkey?: string;
   caller?: CallerInfo;
   bodyHash: string;
+  /**
+   * A lean session-mode request (session headers and the request's JSON only): its stages, its
+   * 200 reply (the answer's JSON) and its error replies (no bt headers) are the lean ones.
+   */
+  lean?: boolean;
+  /** A lean request's raw body, read (and MAC-checked) before the body is parsed. */
+  raw?: Buffer;
   /** The raw JSON body object and the schema-validated request. */
   body?: Record<string, unknown>;
   request?: Record<string, unknown>;

@@ -14,6 +14,9 @@ import {
   ephemeralKey,
   helloHash,
   helloMessage,
+  LEAN_MAC_HEADER,
+  LEAN_TIMEOUT_HEADER,
+  leanMacOf,
   macMessage,
   macOf,
   SESSION_ID_HEADER,
@@ -28,7 +31,15 @@ interface ClientSession {
   readonly id: string;
   readonly key: Buffer;
   readonly expiresAt: number;
+  /** The axon takes lean requests (its welcome says so). */
+  readonly lean: boolean;
   seq: number;
+}
+
+/** A lean request's headers and body, ready to send to `/<synapse>`. */
+export interface LeanRequest {
+  readonly headers: Record<string, string>;
+  readonly body: string;
 }
 
 /** Sessions refresh this long before the axon would expire them (clock skew, requests in flight). */
@@ -74,6 +85,39 @@ export class SessionClient {
       }),
     );
     return { [SESSION_ID_HEADER]: s.id, [SESSION_SEQ_HEADER]: String(s.seq), [SESSION_MAC_HEADER]: mac };
+  }
+
+  /**
+   * A lean request to `origin` (docs/protocol-session.md): the session headers and `body` (the
+   * request fields' JSON as it will be sent), or undefined when no session is open or the axon
+   * takes only v1. The answer is the response fields' JSON; errors are `{ message }`.
+   */
+  leanRequest(
+    origin: string,
+    p: { axonHotkey: string; synapse: string; body: string; timeoutS?: number },
+  ): LeanRequest | undefined {
+    const id = `${origin}|${p.axonHotkey}`;
+    const s = this.#sessions.get(id);
+    if (!s?.lean) return undefined;
+    if (this.clock.now() >= s.expiresAt) {
+      this.#sessions.delete(id);
+      return undefined;
+    }
+    s.seq += 1;
+    const timeout = p.timeoutS === undefined ? '' : String(p.timeoutS);
+    const mac = leanMacOf(
+      s.key,
+      { seq: s.seq, dendriteHotkey: this.signer.address, axonHotkey: p.axonHotkey, synapse: p.synapse, timeout },
+      p.body,
+    );
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      [SESSION_ID_HEADER]: s.id,
+      [SESSION_SEQ_HEADER]: String(s.seq),
+      [LEAN_MAC_HEADER]: mac,
+    };
+    if (timeout !== '') headers[LEAN_TIMEOUT_HEADER] = timeout;
+    return { headers, body: p.body };
   }
 
   /** Forgets the session with `axonHotkey` at `origin` (the axon refused it). */
@@ -122,7 +166,7 @@ export class SessionClient {
     const text = await res.body.text();
     if (res.statusCode !== 200) return false;
     const w = JSON.parse(text) as Record<string, unknown>;
-    const { session, server_pub: serverPub, expires_in_ms: ttl, signature: sig } = w;
+    const { session, server_pub: serverPub, expires_in_ms: ttl, signature: sig, formats } = w;
     if (
       typeof session !== 'string' ||
       !/^[0-9a-f]{32}$/.test(session) ||
@@ -143,6 +187,7 @@ export class SessionClient {
       id: session,
       key,
       expiresAt: this.clock.now() + ttl - Math.min(EXPIRY_MARGIN_MS, ttl / 2),
+      lean: Array.isArray(formats) && formats.includes('lean'),
       seq: 0,
     });
     return true;

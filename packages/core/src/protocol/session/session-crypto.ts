@@ -8,7 +8,10 @@
  * and each side knows the other holds its hotkey.
  *
  * Per request: HMAC-SHA256 over `<seq>.<nonce>.<dendrite hotkey>.<axon hotkey>.<uuid>.<body hash>`
- * (the SDK-signed fields plus the session counter).
+ * (the SDK-signed fields plus the session counter) on a full SDK request (format `v1`), or, in the
+ * lean format, HMAC-SHA256 over the counter, both hotkeys, the synapse name and timeout, then the
+ * raw body bytes, on a request that carries only the session headers and the request's JSON
+ * ({@link leanMacOf}; docs/protocol-session.md).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { x25519 } from '@noble/curves/ed25519';
@@ -24,6 +27,15 @@ export const SESSION_ADVERTISE_HEADER = 'sk_session_mode';
 export const SESSION_ID_HEADER = 'sk_session';
 export const SESSION_SEQ_HEADER = 'sk_session_seq';
 export const SESSION_MAC_HEADER = 'sk_session_mac';
+/**
+ * The lean request format's MAC header: its presence marks a lean request (session id, counter,
+ * MAC and an optional timeout are its only protocol headers; the body is the request's JSON).
+ */
+export const LEAN_MAC_HEADER = 'sk_mac';
+/** Optional lean-request deadline, seconds (covered by the MAC). */
+export const LEAN_TIMEOUT_HEADER = 'sk_timeout';
+/** Request formats an axon takes after the handshake (named in its welcome). */
+export const SESSION_FORMATS = ['v1', 'lean'] as const;
 
 /** The dendrite's hello: what it signs and sends. */
 export interface SessionHello {
@@ -102,6 +114,38 @@ export function macMatches(key: Buffer, message: string, received: string): bool
   if (!HEX_MAC.test(received)) return false;
   // the raw digest against the decoded hex: no hex round trip of our own MAC
   return timingSafeEqual(createHmac('sha256', key).update(message).digest(), Buffer.from(received, 'hex'));
+}
+
+/** Fields of a lean request's MAC besides the body: the SDK-signed ones, the counter in the nonce's place. */
+export interface LeanMacFields {
+  readonly seq: number;
+  readonly dendriteHotkey: string;
+  readonly axonHotkey: string;
+  /** The synapse name (the request path): a request cannot be moved to another synapse. */
+  readonly synapse: string;
+  /** The `sk_timeout` header as sent, '' when absent. */
+  readonly timeout: string;
+}
+
+/**
+ * Hex HMAC-SHA256 of a lean request: `lean1.<seq>.<dendrite>.<axon>.<synapse>.<timeout>\n` and then
+ * the raw body bytes (the MAC over the body stands in for the SDK's body hash: one pass, no
+ * field-by-field hashing).
+ */
+export function leanMacOf(key: Buffer, f: LeanMacFields, body: Uint8Array | string): string {
+  return leanHmac(key, f, body).digest('hex');
+}
+
+/** Constant-time check of a lean request's MAC (hex) against its fields and raw body. */
+export function leanMacMatches(key: Buffer, f: LeanMacFields, body: Uint8Array, received: string): boolean {
+  if (!HEX_MAC.test(received)) return false;
+  return timingSafeEqual(leanHmac(key, f, body).digest(), Buffer.from(received, 'hex'));
+}
+
+function leanHmac(key: Buffer, f: LeanMacFields, body: Uint8Array | string) {
+  return createHmac('sha256', key)
+    .update(`lean1.${f.seq}.${f.dendriteHotkey}.${f.axonHotkey}.${f.synapse}.${f.timeout}\n`)
+    .update(body);
 }
 
 /** A random session id (128 bits, hex). */

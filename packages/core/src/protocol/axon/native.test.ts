@@ -7,13 +7,14 @@ import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
 import { ManualClock } from '../../util/clock.js';
 import type { Signer } from '../../util/signer.js';
 import { type Axon, createAxon } from '../axon.js';
+import { SessionClient } from '../session/session-client.js';
 import {
   ephemeralKey,
   helloHash,
@@ -71,6 +72,11 @@ beforeAll(async () => {
     'slow',
     'stream',
     'session',
+    'lean',
+    'lean2',
+    'lean3',
+    'lean4',
+    'leanrate',
   ])
     users[u] = kr.addFromUri(`//native-${u}`);
   for (const nativePath of [true, false]) {
@@ -296,6 +302,75 @@ describe('the native path answers as the hono chain', () => {
     expect(answers[0]!.map(strip)).toEqual(answers[1]!.map(strip));
     expect(answers[0]!.map((a) => a.status)).toEqual([200, 401, 401, 401]);
     expect(answers[0]![0]!.headers.sk_session_mode).toBe('v1');
+  });
+});
+
+describe('the native path answers lean session requests as the hono chain', () => {
+  it('on each lean rejection code, with lean replies (no bt headers)', async () => {
+    const agent = new Agent();
+    let nonce = BigInt(clock.now()) * 1_000_000n + 1_000n;
+    const answers: Answer[][] = [];
+    try {
+      for (const side of sides) {
+        const open = async (user: string) => {
+          const c = new SessionClient(
+            users[user]!,
+            clock,
+            () => agent,
+            () => ++nonce,
+          );
+          expect(await c.open(side.url, bob.address)).toBe(true);
+          return (synapse: string, body: unknown, timeoutS?: number) => {
+            const r = c.leanRequest(side.url, {
+              axonHotkey: bob.address,
+              synapse,
+              body: JSON.stringify(body),
+              timeoutS,
+            });
+            if (!r) throw new Error('no lean session');
+            return r;
+          };
+        };
+        const lean = await open('lean');
+        const blocked = await open('blocked');
+        const rate = await open('leanrate');
+        // the rate limit (burst 2, the manual clock never refills it) counts per hotkey
+        const [lean2, lean3, lean4] = [await open('lean2'), await open('lean3'), await open('lean4')];
+        const once = lean('EchoSynapse', { text: 'a', n: 1 });
+        const timed = lean('EchoSynapse', { text: 't', n: 1 });
+        answers.push([
+          await send(side.url, '/EchoSynapse', lean('EchoSynapse', { text: 'hi', n: 21 })),
+          await send(side.url, '/EchoSynapse', once),
+          await send(side.url, '/EchoSynapse', once),
+          await send(side.url, '/EchoSynapse', { ...timed, headers: { ...timed.headers, sk_timeout: 'soon' } }),
+          await send(side.url, '/EchoSynapse', { ...timed, body: timed.body.replace('"t"', '"u"') }),
+          await send(side.url, '/EchoSynapse', { ...timed, headers: { ...timed.headers, sk_session: 'f'.repeat(32) } }),
+          await send(side.url, '/Nope', lean('Nope', {})),
+          await send(side.url, '/EchoSynapse', { method: 'PUT', ...lean('EchoSynapse', { text: 'a', n: 1 }) }),
+          await send(side.url, '/EchoSynapse', lean('EchoSynapse', { text: 'x'.repeat(5000), n: 1 })),
+          await send(side.url, '/EchoSynapse', lean2('EchoSynapse', { text: 'a', n: 'one' })),
+          await send(side.url, '/EchoSynapse', blocked('EchoSynapse', { text: 'a', n: 1 })),
+          await send(side.url, '/EchoSynapse', rate('EchoSynapse', { text: 'a', n: 1 })),
+          await send(side.url, '/EchoSynapse', rate('EchoSynapse', { text: 'a', n: 2 })),
+          await send(side.url, '/EchoSynapse', rate('EchoSynapse', { text: 'a', n: 3 })),
+          await send(side.url, '/Fail', lean3('Fail', { kind: 'teapot' })),
+          await send(side.url, '/Fail', lean3('Fail', { kind: 'boom' })),
+          await send(side.url, '/Count', lean4('Count', { count: 2 })),
+        ]);
+      }
+    } finally {
+      await agent.close();
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    const got = answers[0]!;
+    expect(got.map((a) => a.status)).toEqual([
+      200, 200, 401, 400, 401, 401, 404, 405, 413, 422, 403, 200, 200, 429, 418, 500, 200,
+    ]);
+    expect(got[0]!.body).toBe('{"echoed":"hi","doubled":42}');
+    expect(got[16]!.body).toBe('{"i":0}\n{"i":1}\n');
+    for (const a of got) expect(Object.keys(a.headers).filter((k) => k.startsWith('bt_header_'))).toEqual([]);
+    expect(JSON.parse(got[2]!.body)).toEqual({ message: 'Not Verified with error: Session counter replayed' });
+    expect(JSON.parse(got[4]!.body)).toEqual({ message: 'Not Verified with error: Session MAC mismatch' });
   });
 });
 

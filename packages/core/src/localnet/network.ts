@@ -300,8 +300,14 @@ export class LocalNetwork {
           this.#runtime,
           `${name}/validator-${k}`,
           { subnet: p.subnet, netuid: p.netuid, hotkey: keys.hotkey, coldkey: keys.coldkey },
-          // a dev network's blocks come quickly: no fsync per step (the write stays atomic)
-          { stateFile: join(o.stateDir, name, `validator-${k}.json`), timeoutMs: queryTimeout, durableState: false },
+          // a dev network's blocks come quickly: no fsync per step (the write stays atomic); all
+          // validators share this process, where a nonce worker each cost more than it saved
+          {
+            stateFile: join(o.stateDir, name, `validator-${k}.json`),
+            timeoutMs: queryTimeout,
+            durableState: false,
+            presign: false,
+          },
         );
         this.#neurons.push({ subnet: name, netuid: p.netuid, role: 'validator', profile: 'validator', keys, runtime });
         starts.push(runtime.start().then(() => this.#ensureStake(keys, p.netuid, stake)));

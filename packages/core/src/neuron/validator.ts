@@ -36,6 +36,12 @@ export interface ValidatorSettings {
    * step there costs nothing; the write stays atomic against a crash of the process.
    */
   durableState?: boolean;
+  /**
+   * Prepare request-signing nonces on a worker thread (default true: a fan-out then signs with a
+   * hash). A process that runs many validators side by side (a local network) sets false: a
+   * worker per validator costs more CPU to start than it saves there.
+   */
+  presign?: boolean;
   /** Miners queried per step (default 16). */
   sampleSize?: number;
   /** Run a step every N blocks (default 1). */
@@ -47,6 +53,8 @@ export interface ValidatorSettings {
   /** Longest a challenge may wait for its truth, in blocks, before it is dropped (default 1000). */
   maxDeferredBlocks?: number;
 }
+
+type Rewards = { uid: number; hotkey: string; reward: number }[];
 
 /** A validator's seat, settings and services together (what its methods work from). */
 export type ValidatorOptions = NeuronOptions & ValidatorSettings;
@@ -125,7 +133,12 @@ export class Validator {
     this.#uid = await ensureRegistered(o);
     this.#state = loadValidatorState(o.stateFile, o.netuid, o.hotkey.address);
     await this.#sync.start();
-    this.#dendrite = new Dendrite({ signer: o.hotkey, clock: o.clock, logger: o.log });
+    this.#dendrite = new Dendrite({
+      signer: o.hotkey,
+      clock: o.clock,
+      logger: o.log,
+      ...(o.presign === false ? { presign: false } : {}),
+    });
     o.log.info(
       { event: 'validator.started', netuid: o.netuid, uid: this.#uid, step: this.#state.step },
       'validator started',
@@ -203,19 +216,22 @@ export class Validator {
       response: r.response,
       latencyMs: r.latencyMs,
     }));
-    let rewards: { uid: number; hotkey: string; reward: number }[];
-    let next: ValidatorState = { ...this.#state, step };
+    let rewards: Rewards;
+    let deferred: ValidatorState['deferred'][number] | undefined;
     if (challenge.deferred !== undefined) {
       // failures score 0 now; valid answers wait for the truth
       rewards = results.filter((r) => !r.ok).map((r) => ({ uid: r.uid, hotkey: r.hotkey, reward: 0 }));
       const answers = results
         .filter((r) => r.ok)
         .map((r) => ({ uid: r.uid, hotkey: r.hotkey, response: r.response, latencyMs: r.latencyMs, timeoutMs }));
-      next = { ...next, deferred: [...next.deferred, { step, block, deferred: challenge.deferred, answers }] };
+      deferred = { step, block, deferred: challenge.deferred, answers };
     } else {
       rewards = await scoreRound(subnet, results, challenge.truth, ctx, timeoutMs);
     }
     const t3 = o.clock.now();
+    // built from the state as it is after the awaits (see #resolveDeferred)
+    let next: ValidatorState = { ...this.#state, step };
+    if (deferred) next = { ...next, deferred: [...next.deferred, deferred] };
     next = applyRewards(next, rewards, metagraph.hotkeys, o.scoreAlpha);
     this.#commit(next);
     const report: StepReport = {
@@ -249,24 +265,32 @@ export class Validator {
     const resolve = o.subnet.definition.validator.resolveTruth;
     if (this.#state.deferred.length === 0 || !resolve) return;
     const maxAge = o.maxDeferredBlocks ?? 1000;
-    let state = this.#state;
+    const settled: { pending: ValidatorState['deferred'][number]; rewards: Rewards }[] = [];
     for (const pending of this.#state.deferred) {
       const ctx = this.#context(block, pending.step);
       const truth = block - pending.block > maxAge ? undefined : await resolve(pending.deferred, ctx);
       if (truth === undefined && block - pending.block <= maxAge) continue;
       const rewards = truth === undefined ? [] : await scoreDeferred(o.subnet.definition, pending.answers, truth, ctx);
+      settled.push({ pending, rewards });
+      o.log.debug(
+        { event: 'validator.deferred_scored', step: pending.step, scored: rewards.length },
+        'deferred challenge scored',
+      );
+    }
+    if (settled.length === 0) return;
+    // folded into the state as it is now, after the awaits: a weight submission that settled
+    // meanwhile has recorded its block there, and a state read before them would undo that (the
+    // validator then sent its weights again on every block)
+    let state = this.#state;
+    for (const { pending, rewards } of settled) {
       state = applyRewards(
         { ...state, deferred: state.deferred.filter((d) => d !== pending) },
         rewards,
         metagraph.hotkeys,
         o.scoreAlpha,
       );
-      o.log.debug(
-        { event: 'validator.deferred_scored', step: pending.step, scored: rewards.length },
-        'deferred challenge scored',
-      );
     }
-    if (state !== this.#state) this.#commit(state);
+    this.#commit(state);
   }
 
   async #maybeSetWeights(metagraph: Metagraph, block: number): Promise<void> {

@@ -6,13 +6,14 @@ import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { Signer } from '../util/signer.js';
 import { undici } from '../util/undici.js';
+import { RequestTemplate } from './dendrite/request-template.js';
 import { CallAbort, type Exchange, exchange, Origins } from './dendrite/transport.js';
 import { buildSynapseHeaders, synapseBodyJson, type TerminalInfo } from './headers.js';
 import { dendriteUrl } from './ip.js';
 import { parseJsonBig } from './json-bigint.js';
 import { SessionClient } from './session/session-client.js';
 import { SESSION_ADVERTISE_HEADER } from './session/session-crypto.js';
-import { SDK_VERSION_INT, signatureMessage, signText } from './signing.js';
+import { SDK_VERSION_INT, signatureMessage } from './signing.js';
 import { type Synapse, type SynapseRequest, type SynapseResponse, synapseBodyHash } from './synapse.js';
 
 /** Where an axon is served, as the metagraph lists it. */
@@ -262,10 +263,19 @@ export class Dendrite {
         : () => request as SynapseRequest<S>;
     const shared = typeof request === 'function' ? undefined : this.#validateRequest(synapse, request);
     const valuesFor = axons.map((a, i) => shared ?? this.#validateRequest(synapse, pick(a, i)));
-    // one body hash when every target gets the same request
+    // one body hash, and one rendering of the shared headers and body, when every target gets the
+    // same request: each target then only fills in its axon, nonce, uuid and signature
     const sharedHash = shared ? synapseBodyHash(synapse, shared) : undefined;
+    const templates = shared && sharedHash ? this.#templates(synapse, shared, options, sharedHash) : undefined;
     const prepare = (i: number): Prepared =>
-      this.#prepare(axons[i] as AxonTarget, synapse, valuesFor[i] as Record<string, unknown>, options, sharedHash);
+      this.#prepare(
+        axons[i] as AxonTarget,
+        synapse,
+        valuesFor[i] as Record<string, unknown>,
+        options,
+        sharedHash,
+        templates,
+      );
     const results = new Array<QueryResult<SynapseResponse<S>>>(axons.length);
     const n = Math.min(axons.length, options.concurrency ?? this.#concurrency);
     let next = n;
@@ -474,12 +484,39 @@ export class Dendrite {
     };
   }
 
+  /** Request templates of one fan-out's shared request, signed and session, each built on first use. */
+  #templates(
+    synapse: Synapse,
+    values: Record<string, unknown>,
+    options: QueryOptions,
+    bodyHash: string,
+  ): (signed: boolean) => RequestTemplate | undefined {
+    const built = new Map<boolean, RequestTemplate | undefined>();
+    return (signed) => {
+      if (built.has(signed)) return built.get(signed);
+      const t = RequestTemplate.of({
+        name: synapse.name,
+        timeoutS: (options.timeoutMs ?? synapse.timeoutMs) / 1000,
+        dendriteIp: this.#ip,
+        version: this.#version,
+        dendriteHotkey: this.#signer.address,
+        inputObjHeaders: synapse.inputObjHeaders,
+        bodyHash,
+        fields: requestBodyFields(synapse, values),
+        signed,
+      });
+      built.set(signed, t);
+      return t;
+    };
+  }
+
   #prepare(
     axon: AxonTarget,
     synapse: Synapse,
     values: Record<string, unknown>,
     options: QueryOptions,
     bodyHashOfValues?: string,
+    templates?: (signed: boolean) => RequestTemplate | undefined,
   ): Prepared {
     const started = this.#clock.now();
     const timeoutS = (options.timeoutMs ?? synapse.timeoutMs) / 1000;
@@ -493,33 +530,39 @@ export class Dendrite {
     // a session's MAC replaces the signature (the costly part of a request)
     const signature = sessionHeaders
       ? undefined
-      : signText(
+      : signHex(
           this.#requestSigner,
           signatureMessage({ nonce, dendriteHotkey: this.#signer.address, axonHotkey: axon.hotkey, uuid, bodyHash }),
         );
-    const dendrite: TerminalInfo = {
-      ip: this.#ip,
-      version: this.#version,
-      nonce,
-      uuid,
-      hotkey: this.#signer.address,
-      signature,
-    };
-    const axonInfo: TerminalInfo = { ip: axon.ip, port: axon.port, hotkey: axon.hotkey };
-    const fields: Record<string, unknown> = {};
-    for (const f of synapse.requestFields) fields[f] = values[f] ?? null;
-    for (const f of synapse.responseFields) fields[f] = null;
-    const headers = buildSynapseHeaders({
-      name: synapse.name,
-      timeoutS,
-      axon: axonInfo,
-      dendrite,
-      inputObjHeaders: synapse.inputObjHeaders,
-      bodyHash,
-    });
+    const template = templates?.(signature !== undefined);
+    let headers: Record<string, string>;
+    let body: string;
+    if (template) {
+      const target = { ip: axon.ip, port: axon.port, hotkey: axon.hotkey, nonce, uuid, signature };
+      headers = template.headers(target);
+      body = template.body(target);
+    } else {
+      const dendrite: TerminalInfo = {
+        ip: this.#ip,
+        version: this.#version,
+        nonce,
+        uuid,
+        hotkey: this.#signer.address,
+        signature,
+      };
+      const axonInfo: TerminalInfo = { ip: axon.ip, port: axon.port, hotkey: axon.hotkey };
+      headers = buildSynapseHeaders({
+        name: synapse.name,
+        timeoutS,
+        axon: axonInfo,
+        dendrite,
+        inputObjHeaders: synapse.inputObjHeaders,
+        bodyHash,
+      });
+      body = synapseBodyJson(synapse.name, timeoutS, dendrite, axonInfo, requestBodyFields(synapse, values));
+    }
     headers['content-type'] = 'application/json';
     if (sessionHeaders) Object.assign(headers, sessionHeaders);
-    const body = synapseBodyJson(synapse.name, timeoutS, dendrite, axonInfo, fields);
     return {
       started,
       origin,
@@ -576,6 +619,8 @@ export class Dendrite {
     const { abort, stopTimer } = this.#deadline(prep.timeoutS, options.signal);
     const done = (r: Omit<QueryResult<SynapseResponse<S>>, 'axon' | 'latencyMs'>): QueryResult<SynapseResponse<S>> => {
       const result = { axon, latencyMs: this.#clock.now() - started, ...r };
+      // a silent logger still costs the record's object per target otherwise
+      if (!this.#log.isLevelEnabled('debug')) return result;
       this.#log.debug(
         {
           event: 'dendrite.result',
@@ -746,6 +791,24 @@ class Deadlines {
       () => undefined,
     );
   }
+}
+
+/** The request's fields as the body carries them: request values (null when unset), response fields null. */
+function requestBodyFields(synapse: Synapse, values: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const f of synapse.requestFields) fields[f] = values[f] ?? null;
+  for (const f of synapse.responseFields) fields[f] = null;
+  return fields;
+}
+
+/**
+ * `signText`: `0x` + hex of the signature over the message's UTF-8 bytes. Buffer.from takes the
+ * bytes from Node's pooled slab (TextEncoder allocates a new buffer per call) and hex comes from
+ * Buffer: both on every target's path before its first byte goes out.
+ */
+function signHex(signer: Signer, message: string): string {
+  const sig = signer.sign(Buffer.from(message, 'utf8'));
+  return `0x${Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength).toString('hex')}`;
 }
 
 function axonStatus(

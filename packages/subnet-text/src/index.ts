@@ -73,10 +73,13 @@ export function decoding(req: TextRequest): TextGenerationOptions {
 /** A long run of the most common word: likely under any prompt, so it must earn nothing. */
 export const FILLER = ` ${Array.from({ length: 24 }, () => 'the').join(' ')}`;
 
+let chapterTexts: readonly string[] | undefined;
+
 /** The book's next words after a passage, if the passage is in it (the corpus-lookup cheat). */
 export function lookUpCorpus(prompt: string, nextWords = 24): string | undefined {
-  for (const words of corpusChapters()) {
-    const text = words.join(' ');
+  // joined once: re-joining the book's 200,000 words on every lookup was the cheater's main cost
+  chapterTexts ??= corpusChapters().map((words) => words.join(' '));
+  for (const text of chapterTexts) {
     const at = text.indexOf(prompt);
     if (at < 0) continue;
     const after = text

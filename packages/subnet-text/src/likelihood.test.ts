@@ -47,6 +47,22 @@ describe('likelihood reward', () => {
     expect(scores[4]).toBe(0);
   });
 
+  it('measures a text once per challenge, however many answers or baselines repeat it', async () => {
+    const calls: string[] = [];
+    const counting: LogProbs = (prompt, continuation, maxTokens) => {
+      calls.push(`${prompt}|${continuation}`);
+      return judge(prompt, continuation, maxTokens);
+    };
+    const answers = [' good answer good answer', ' the the the the', ' good answer good answer', ' P P P P'];
+    const scores = await scoreByLikelihood(answers, truth, counting, []);
+    expect(scores).toEqual(await scoreByLikelihood(answers, truth, judge, []));
+    expect(scores[0]).toBeGreaterThan(0);
+    expect(scores[2]).toBe(scores[0]);
+    // two baselines and one new text, each under the prompt and both controls
+    expect(calls).toHaveLength(3 * 3);
+    expect(new Set(calls).size).toBe(calls.length);
+  });
+
   it('charges lateness', async () => {
     const echoing: LikelihoodTruth = { ...truth, prompt: 'P', baselines: {} };
     const [fresh = 0, late = 0] = await scoreByLikelihood(

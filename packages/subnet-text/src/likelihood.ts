@@ -100,14 +100,25 @@ export async function scoreByLikelihood(
   timings: readonly (AnswerTiming | undefined)[],
   params: LikelihoodParams = DEFAULT_LIKELIHOOD_PARAMS,
 ): Promise<number[]> {
-  const base = await Promise.all(Object.values(truth.baselines).map((b) => measureText(b, truth, logProbs, params)));
+  // the model is deterministic, so a text is measured once per challenge: honest miners send the same greedy
+  // continuation, and echoing, copying or baseline answers repeat a baseline (each measure is 1 + controls passes)
+  const measured = new Map<string, Promise<TextMeasure>>();
+  const measure = (text: string): Promise<TextMeasure> => {
+    let m = measured.get(text);
+    if (!m) {
+      m = measureText(text, truth, logProbs, params);
+      measured.set(text, m);
+    }
+    return m;
+  };
+  const base = await Promise.all(Object.values(truth.baselines).map(measure));
   const bestFluency = Math.max(params.missingNats, ...base.map((b) => b.fluency));
   const bestRelevance = Math.max(0, ...base.map((b) => b.relevance));
   const promptWords = words(truth.prompt);
   const scores: number[] = [];
   // one at a time: the validator's model runs one forward pass per text and prompt
   for (const [i, text] of completions.entries()) {
-    const m = await measureText(text, truth, logProbs, params);
+    const m = await measure(text);
     const fluency = clamp01((m.fluency - bestFluency) / params.fluencyNats);
     const relevance = clamp01((m.relevance - bestRelevance) / params.relevanceNats);
     const echo = echoShare(words(text), promptWords);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { forcedShutdownError } from '@subnetkit/core';
+import { forcedShutdownError } from '@subnetkit/core/light';
 import { main } from './main.js';
 import { reportError } from './output.js';
 import { quietPolkadotConsole } from './polkadot-console.js';

@@ -1,4 +1,4 @@
-import { SubnetkitError } from '@subnetkit/core';
+import { SubnetkitError } from '@subnetkit/core/light';
 import { Command, CommanderError } from 'commander';
 import { configureNewCommand } from './commands/new.js';
 import { createCliContext, type MainOptions } from './context.js';

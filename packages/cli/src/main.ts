@@ -1,4 +1,4 @@
-import { SubnetkitError } from '@subnetkit/core';
+import { SubnetkitError } from '@subnetkit/core/light';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { type CliContext, createCliContext, type MainOptions } from './context.js';

@@ -1,4 +1,4 @@
-import { isSubnetkitError } from '@subnetkit/core';
+import { isSubnetkitError } from '@subnetkit/core/light';
 
 /** JSON with bigints as decimal strings (amounts in rao exceed 2^53). */
 export function toJson(value: unknown, indent = 2): string {

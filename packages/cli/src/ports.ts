@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { SubnetkitError } from '@subnetkit/core';
+import { SubnetkitError } from '@subnetkit/core/light';
 
 /**
  * Fails early when a port is taken, before anything costly or irreversible happens (model loads,

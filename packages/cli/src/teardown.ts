@@ -1,4 +1,4 @@
-import { SubnetkitError } from '@subnetkit/core';
+import { SubnetkitError } from '@subnetkit/core/light';
 
 /**
  * What a command started, stopped in reverse order whatever happens: a fatal error anywhere must

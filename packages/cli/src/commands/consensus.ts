@@ -1,25 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type EpochRecord, type JsonInt, runScenario, type ScenarioResult, SubnetkitError } from '@subnetkit/core';
-import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
-/** `subnetkit consensus run <scenario.json> [--json]`: the Yuma epoch simulator. */
-export function registerConsensusCommand(program: Command, ctx: CliContext): void {
-  const consensus = program
-    .command('consensus')
-    .description('Yuma Consensus tools: run epochs exactly as the chain computes them');
-  consensus
-    .command('run')
-    .description('run a scenario (initial state, epochs, actions) and print every epoch')
-    .argument('<scenario>', 'scenario JSON file (the format of the consensus test vectors)')
-    .option('--json', "print one result object (the vectors' `expected` shape) on stdout")
-    .action(async (file: string, opts: { json?: boolean }) => {
-      const scenario = await loadScenarioFile(resolve(ctx.cwd, file));
-      const result = runScenario(scenario);
-      if (opts.json) ctx.out.json(result);
-      else printTables(ctx, result);
-    });
+/** `subnetkit consensus run <scenario.json> [--json]`. */
+export async function runConsensus(ctx: CliContext, file: string, opts: { json?: boolean }): Promise<void> {
+  const scenario = await loadScenarioFile(resolve(ctx.cwd, file));
+  const result = runScenario(scenario);
+  if (opts.json) ctx.out.json(result);
+  else printTables(ctx, result);
 }
 
 async function loadScenarioFile(path: string): Promise<unknown> {

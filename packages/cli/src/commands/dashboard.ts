@@ -12,14 +12,13 @@ import {
   SubnetkitError,
   startDashboard,
 } from '@subnetkit/core';
-import type { Command } from 'commander';
 import { findLocalChain } from '../chain-access.js';
 import type { CliContext } from '../context.js';
 import { cliConfig } from '../load.js';
 import { Teardown } from '../teardown.js';
 import { HISTORY_FILE } from './localnet.js';
 
-interface DashboardFlags {
+export interface DashboardFlags {
   network?: string;
   history?: string;
   port: string;
@@ -65,25 +64,7 @@ export async function serveDashboard(
   }
 }
 
-/**
- * `subnetkit dashboard`: the live dashboard of a chain this process does not run, read-only —
- * a localnet's data dir (running or stopped: its chain and history.jsonl) or any node at ws://….
- */
-export function registerDashboardCommand(program: Command, ctx: CliContext): void {
-  program
-    .command('dashboard')
-    .description('serve a live web dashboard of a network, read-only: a localnet data dir or a chain at ws://…')
-    .option(
-      '--network <endpoint|dir>',
-      'ws://… endpoint of a chain, or a localnet data dir (default: the localnet data dir .subnetkit/localnet)',
-    )
-    .option('--history <file>', 'epoch history (history.jsonl) to chart (default: <dir>/history.jsonl for a data dir)')
-    .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', '8090')
-    .option('--json', 'print the URL as one JSON object on stdout')
-    .action((flags: DashboardFlags) => runDashboard(ctx, flags));
-}
-
-async function runDashboard(ctx: CliContext, flags: DashboardFlags): Promise<void> {
+export async function runDashboard(ctx: CliContext, flags: DashboardFlags): Promise<void> {
   const port = dashboardPort(flags.port, 'port');
   const config = await cliConfig(ctx, {});
   const log = createLogger({ level: 'warn' });

@@ -9,10 +9,9 @@ import {
   SubnetkitError,
   startDevnet,
 } from '@subnetkit/core';
-import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
-interface DevnetFlags {
+export interface DevnetFlags {
   port: string;
   host: string;
   blockTime: string;
@@ -59,64 +58,52 @@ function parsePort(text: string): number {
   return port;
 }
 
-/** `subnetkit devnet`: the local chain served over Substrate JSON-RPC (WebSocket) for @polkadot/api clients. */
-export function registerDevnetCommand(program: Command, ctx: CliContext): void {
-  program
-    .command('devnet')
-    .description('serve the local chain as a Substrate devnet (JSON-RPC over WebSocket, subtensor metadata)')
-    .option('--port <port>', 'WebSocket port (0 picks a free one)', '9944')
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--block-time <duration>', 'block interval (12s, 250ms), "instant" or "manual"', '12s')
-    .option('--data-dir <dir>', 'persist the chain in this directory (default: in memory)')
-    .option('--history <blocks>', 'recent blocks whose state stays queryable at their hash', '256')
-    .option('--log-level <level>', 'log level on stderr', 'warn')
-    .option('--json', 'print the endpoint as one JSON object on stdout')
-    .action(async (flags: DevnetFlags) => {
-      const port = parsePort(flags.port);
-      const blockTime = parseBlockTime(flags.blockTime);
-      const historyBlocks = parseHistory(flags.history);
-      const logger = createLogger({ level: flags.logLevel });
-      const dataDir = flags.dataDir ? resolve(ctx.cwd, flags.dataDir) : undefined;
-      const chain = await createLocalChain({
-        genesis: devGenesis(),
-        blockTime,
-        logger,
-        historyBlocks,
-        ...(dataDir ? { dataDir } : {}),
-      });
-      let devnet: Awaited<ReturnType<typeof startDevnet>>;
-      try {
-        devnet = await startDevnet({
-          engine: localChainEngine(chain),
-          port,
-          host: flags.host,
-          logger,
-        });
-      } catch (err) {
-        await chain.close();
-        throw err;
-      }
-      const info = {
-        url: devnet.url,
-        genesisHash: devnet.genesisHash,
-        specName: DEVNET_SPEC.specName,
-        specVersion: DEVNET_SPEC.specVersion,
-        blockTime,
-        dataDir: dataDir ?? null,
-      };
-      if (flags.json) ctx.out.json(info);
-      else {
-        ctx.out.line(`devnet listening on ${devnet.url}`);
-        ctx.out.info(
-          `genesis ${devnet.genesisHash}, ${DEVNET_SPEC.specName} spec ${DEVNET_SPEC.specVersion}, block time ${blockTime}`,
-        );
-        ctx.out.info('press Ctrl-C to stop');
-      }
-      await new Promise<void>((done) => {
-        if (ctx.shutdown.aborted) done();
-        else ctx.shutdown.addEventListener('abort', () => done(), { once: true });
-      });
-      await devnet.close();
-      await chain.close();
+/** `subnetkit devnet`: serves until Ctrl-C. */
+export async function runDevnet(ctx: CliContext, flags: DevnetFlags): Promise<void> {
+  const port = parsePort(flags.port);
+  const blockTime = parseBlockTime(flags.blockTime);
+  const historyBlocks = parseHistory(flags.history);
+  const logger = createLogger({ level: flags.logLevel });
+  const dataDir = flags.dataDir ? resolve(ctx.cwd, flags.dataDir) : undefined;
+  const chain = await createLocalChain({
+    genesis: devGenesis(),
+    blockTime,
+    logger,
+    historyBlocks,
+    ...(dataDir ? { dataDir } : {}),
+  });
+  let devnet: Awaited<ReturnType<typeof startDevnet>>;
+  try {
+    devnet = await startDevnet({
+      engine: localChainEngine(chain),
+      port,
+      host: flags.host,
+      logger,
     });
+  } catch (err) {
+    await chain.close();
+    throw err;
+  }
+  const info = {
+    url: devnet.url,
+    genesisHash: devnet.genesisHash,
+    specName: DEVNET_SPEC.specName,
+    specVersion: DEVNET_SPEC.specVersion,
+    blockTime,
+    dataDir: dataDir ?? null,
+  };
+  if (flags.json) ctx.out.json(info);
+  else {
+    ctx.out.line(`devnet listening on ${devnet.url}`);
+    ctx.out.info(
+      `genesis ${devnet.genesisHash}, ${DEVNET_SPEC.specName} spec ${DEVNET_SPEC.specVersion}, block time ${blockTime}`,
+    );
+    ctx.out.info('press Ctrl-C to stop');
+  }
+  await new Promise<void>((done) => {
+    if (ctx.shutdown.aborted) done();
+    else ctx.shutdown.addEventListener('abort', () => done(), { once: true });
+  });
+  await devnet.close();
+  await chain.close();
 }

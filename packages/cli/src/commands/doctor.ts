@@ -3,12 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { CORE_VERSION, loadSubnet, SubnetkitError } from '@subnetkit/core';
-import type { Command } from 'commander';
 import semver from 'semver';
 import type { CliContext } from '../context.js';
-
-/** The npm keyword that marks a package as a Subnetkit subnet. */
-export const SUBNET_KEYWORD = 'subnetkit-subnet';
+import { SUBNET_KEYWORD } from './doctor-command.js';
 
 /** One publishing check: `error` fails the doctor, `warning` only informs. */
 export interface DoctorCheck {
@@ -26,36 +23,6 @@ export interface DoctorReport {
   /** The subnet's slug, when the plugin loaded. */
   subnet?: string;
   checks: DoctorCheck[];
-}
-
-/** `subnetkit doctor [dir]`: what authors run before `npm publish`. */
-export function registerDoctorCommand(program: Command, ctx: CliContext): void {
-  program
-    .command('doctor')
-    .description('build, then check a subnet package before publishing (plugin, core peer range, keyword, dist, files)')
-    .argument('[dir]', 'package folder', '.')
-    .option('--no-build', "check the build output as it is instead of running the package's build script first")
-    .option('--json', 'print the report as JSON')
-    .action(async (dir: string, opts: { json?: boolean; build: boolean }) => {
-      const report = await diagnoseSubnetPackage(resolve(ctx.cwd, dir), { build: opts.build });
-      if (opts.json) ctx.out.json(report);
-      else {
-        ctx.out.line(`${report.package ?? report.dir}${report.version ? `@${report.version}` : ''}`);
-        for (const c of report.checks) {
-          const mark = c.ok ? 'ok  ' : c.severity === 'error' ? 'FAIL' : 'warn';
-          ctx.out.line(`  ${mark} ${c.id}: ${c.message}`);
-        }
-      }
-      const failed = report.checks.filter((c) => !c.ok && c.severity === 'error');
-      if (failed.length > 0) {
-        throw new SubnetkitError(
-          'SK_SCAFFOLD_DOCTOR_FAILED',
-          `${failed.length} check(s) failed: ${failed.map((c) => c.id).join(', ')}. Fix them before publishing.`,
-          { dir: report.dir, failed: failed.map((c) => c.id) },
-        );
-      }
-      if (!opts.json) ctx.out.line('ready to publish');
-    });
 }
 
 interface Manifest {
@@ -284,4 +251,26 @@ async function checkFiles(dir: string, entry: Entry, add: Add): Promise<void> {
       ? 'no tests, secrets, tarballs or build caches in the package'
       : `npm pack would publish ${unwanted.slice(0, 5).join(', ')}${unwanted.length > 5 ? '…' : ''}: narrow "files"`,
   );
+}
+
+/** `subnetkit doctor [dir]`: prints the report; any failed error-level check fails the command. */
+export async function runDoctor(ctx: CliContext, dir: string, opts: { json?: boolean; build: boolean }): Promise<void> {
+  const report = await diagnoseSubnetPackage(resolve(ctx.cwd, dir), { build: opts.build });
+  if (opts.json) ctx.out.json(report);
+  else {
+    ctx.out.line(`${report.package ?? report.dir}${report.version ? `@${report.version}` : ''}`);
+    for (const c of report.checks) {
+      const mark = c.ok ? 'ok  ' : c.severity === 'error' ? 'FAIL' : 'warn';
+      ctx.out.line(`  ${mark} ${c.id}: ${c.message}`);
+    }
+  }
+  const failed = report.checks.filter((c) => !c.ok && c.severity === 'error');
+  if (failed.length > 0) {
+    throw new SubnetkitError(
+      'SK_SCAFFOLD_DOCTOR_FAILED',
+      `${failed.length} check(s) failed: ${failed.map((c) => c.id).join(', ')}. Fix them before publishing.`,
+      { dir: report.dir, failed: failed.map((c) => c.id) },
+    );
+  }
+  if (!opts.json) ctx.out.line('ready to publish');
 }

@@ -1,12 +1,9 @@
 import { resolve } from 'node:path';
-import { ApiKeyStore, DEFAULT_REQUESTS_PER_MINUTE, Gateway, SubnetkitError } from '@subnetkit/core';
+import { ApiKeyStore, Gateway, SubnetkitError } from '@subnetkit/core';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { ensurePortFree } from '../ports.js';
-import { type RunFlags, runNeuron, withNeuronOptions } from './run.js';
-
-/** Where API key hashes live unless --keys says otherwise (relative to the working directory). */
-export const DEFAULT_KEYS_FILE = '.subnetkit/gateway/keys.json';
+import { type RunFlags, runNeuron } from './run.js';
 
 const ALIASES: Record<string, string> = {
   text: '@subnetkit/subnet-text',
@@ -14,7 +11,7 @@ const ALIASES: Record<string, string> = {
   predict: '@subnetkit/subnet-predict',
 };
 
-interface GatewayFlags extends Omit<RunFlags, 'role' | 'port'> {
+export interface GatewayFlags extends Omit<RunFlags, 'role' | 'port'> {
   subnet?: string;
   port: string;
   host: string;
@@ -26,56 +23,6 @@ interface GatewayFlags extends Omit<RunFlags, 'role' | 'port'> {
   timeout?: string;
 }
 
-export function registerGatewayCommand(program: Command, ctx: CliContext): void {
-  const gateway = program
-    .command('gateway')
-    .description(
-      'serve a subnet to applications (OpenAI-compatible for text, JSON endpoints, /openapi.json) through a validator',
-    )
-    .option('--subnet <subnet>', 'text, image, predict, or a subnet package (npm name or path)')
-    .option('--port <port>', 'HTTP port of the gateway (0 = any free port, printed)', '8080')
-    .option('--host <host>', 'address the gateway listens on', '127.0.0.1')
-    .option('--keys <file>', 'API key file (hashes only; add keys with `gateway keys add`)', DEFAULT_KEYS_FILE)
-    .option('--no-auth', 'accept requests without an API key (development on loopback only)')
-    .option('--top-k <n>', 'miners considered, best incentive first', '5')
-    .option('--hedge <n>', 'miners asked at once per request; the first valid answer wins', '2')
-    .option('--spot-check <share>', "share of requests scored with the validator's reward (0..1)", '0.1')
-    .option('--timeout <ms>', "longest wait for a miner's answer (default the subnet's task timeout)");
-  withNeuronOptions(gateway, 'wallet name (the validator hotkey signs the queries)').action((flags: GatewayFlags) =>
-    runGateway(ctx, flags),
-  );
-
-  const keys = gateway.command('keys').description('manage the API keys the gateway accepts');
-  // --keys and --json are the gateway command's own options: commander gives them to the parent
-  keys
-    .command('add')
-    .description('make an API key: it is printed once, only its SHA-256 is stored (--keys FILE, --json)')
-    .requiredOption('--name <name>', 'who the key is for (shown in request logs by key id, never the key)')
-    .option('--rpm <n>', 'requests per minute allowed to this key', String(DEFAULT_REQUESTS_PER_MINUTE))
-    .action((flags: { name: string; rpm: string }, cmd: Command) => {
-      const { keys: file, json } = cmd.optsWithGlobals<{ keys: string; json?: boolean }>();
-      const store = ApiKeyStore.open(resolve(ctx.cwd, file));
-      const { key, record } = store.add({ name: flags.name, requestsPerMinute: Number(flags.rpm) });
-      if (json)
-        return ctx.out.json({ id: record.id, name: record.name, key, requestsPerMinute: record.requestsPerMinute });
-      ctx.out.line(key);
-      ctx.out.info(
-        `key ${record.id} for '${record.name}' (${record.requestsPerMinute}/min): store it now, it is not shown again`,
-      );
-    });
-  keys
-    .command('list')
-    .description('list the keys: ids, names and limits (the keys themselves are not stored) (--keys FILE, --json)')
-    .action((_flags: object, cmd: Command) => {
-      const { keys: file, json } = cmd.optsWithGlobals<{ keys: string; json?: boolean }>();
-      const list = ApiKeyStore.open(resolve(ctx.cwd, file))
-        .list()
-        .map(({ id, name, requestsPerMinute, created }) => ({ id, name, requestsPerMinute, created }));
-      if (json) return ctx.out.json(list);
-      for (const k of list) ctx.out.line(`${k.id}  ${k.name}  ${k.requestsPerMinute}/min  ${k.created}`);
-    });
-}
-
 /** A flag that must be a number in a range; anything else is a usage error naming it. */
 function numberFlag(value: string | undefined, flag: string, min: number, max: number, integer = true): number {
   const n = Number(value);
@@ -84,7 +31,7 @@ function numberFlag(value: string | undefined, flag: string, min: number, max: n
   return n;
 }
 
-async function runGateway(ctx: CliContext, flags: GatewayFlags): Promise<void> {
+export async function runGateway(ctx: CliContext, flags: GatewayFlags): Promise<void> {
   if (!flags.subnet) throw new SubnetkitError('SK_CLI_USAGE', 'Pass --subnet text|image|predict|<package>.', {});
   // every flag and the key file are checked before the validator starts (models, registration)
   const port = numberFlag(flags.port, '--port', 0, 65535);
@@ -129,4 +76,32 @@ async function runGateway(ctx: CliContext, flags: GatewayFlags): Promise<void> {
       `gateway for '${gateway.model}' on ${url} (${gateway.queryPath}, /openapi.json${keys ? `; ${keys.size} API key(s)` : '; no API keys'})`,
     );
   });
+}
+
+/** `gateway keys add`: --keys and --json are the gateway command's own options (commander gives them to the parent). */
+export function runKeysAdd(ctx: CliContext, flags: { name: string; rpm: string }, cmd: Command): void {
+  const { keys: file, json } = cmd.optsWithGlobals<{ keys: string; json?: boolean }>();
+  const store = ApiKeyStore.open(resolve(ctx.cwd, file));
+  const { key, record } = store.add({ name: flags.name, requestsPerMinute: Number(flags.rpm) });
+  if (json) {
+    ctx.out.json({ id: record.id, name: record.name, key, requestsPerMinute: record.requestsPerMinute });
+    return;
+  }
+  ctx.out.line(key);
+  ctx.out.info(
+    `key ${record.id} for '${record.name}' (${record.requestsPerMinute}/min): store it now, it is not shown again`,
+  );
+}
+
+/** `gateway keys list`. */
+export function runKeysList(ctx: CliContext, cmd: Command): void {
+  const { keys: file, json } = cmd.optsWithGlobals<{ keys: string; json?: boolean }>();
+  const list = ApiKeyStore.open(resolve(ctx.cwd, file))
+    .list()
+    .map(({ id, name, requestsPerMinute, created }) => ({ id, name, requestsPerMinute, created }));
+  if (json) {
+    ctx.out.json(list);
+    return;
+  }
+  for (const k of list) ctx.out.line(`${k.id}  ${k.name}  ${k.requestsPerMinute}/min  ${k.created}`);
 }

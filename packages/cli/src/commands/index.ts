@@ -1,18 +1,20 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { registerChainCommands } from './chain-ops.js';
-import { registerConsensusCommand } from './consensus.js';
-import { registerDashboardCommand } from './dashboard.js';
-import { registerDevnetCommand } from './devnet.js';
-import { registerDoctorCommand } from './doctor.js';
-import { registerGatewayCommand } from './gateway.js';
-import { registerLocalnetCommand } from './localnet.js';
+// Only the command definitions load here: each implementation (and @subnetkit/core with it) is
+// imported by its action, so `--help`, `--version` and usage errors start without them.
+import { registerChainCommands } from './chain-ops-command.js';
+import { registerConsensusCommand } from './consensus-command.js';
+import { registerDashboardCommand } from './dashboard-command.js';
+import { registerDevnetCommand } from './devnet-command.js';
+import { registerDoctorCommand } from './doctor-command.js';
+import { registerGatewayCommand } from './gateway-command.js';
+import { registerLocalnetCommand } from './localnet-command.js';
 import { registerNewCommand } from './new.js';
-import { registerQueryCommand } from './query.js';
-import { registerRunCommand } from './run.js';
-import { registerSubnetAdmin } from './subnet-admin.js';
-import { registerWalletCommand } from './wallet.js';
-import { registerWalletViews } from './wallet-views.js';
+import { registerQueryCommand } from './query-command.js';
+import { registerRunCommand } from './run-command.js';
+import { registerSubnetAdmin } from './subnet-admin-command.js';
+import { registerWalletCommand } from './wallet-command.js';
+import { registerWalletViews } from './wallet-views-command.js';
 
 /** Each command area lives in its own module and registers itself here. */
 export function registerCommands(program: Command, ctx: CliContext): void {

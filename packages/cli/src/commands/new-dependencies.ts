@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { SubnetkitError } from '@subnetkit/core';
+import { SubnetkitError } from '@subnetkit/core/light';
 
 /**
  * Where a generated package gets `@subnetkit/core` and the `subnetkit` CLI from:

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { cp } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CORE_VERSION, SubnetkitError } from '@subnetkit/core';
+import { CORE_VERSION, SubnetkitError } from '@subnetkit/core/light';
 import type { Command } from 'commander';
 import validatePackageName from 'validate-npm-package-name';
 import type { CliContext } from '../context.js';

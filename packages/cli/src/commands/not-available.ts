@@ -1,4 +1,4 @@
-import { SubnetkitError } from '@subnetkit/core';
+import { SubnetkitError } from '@subnetkit/core/light';
 
 /** A command whose feature has not landed yet: says so plainly instead of pretending. */
 export function notAvailable(command: string, issue: string): never {

@@ -12,13 +12,12 @@ import {
   SubnetkitError,
   subnetSynapses,
 } from '@subnetkit/core';
-import type { Command } from 'commander';
 import { openChain, type WalletFlags, walletFrom } from '../chain-access.js';
 import type { CliContext } from '../context.js';
 import { cliConfig, loadSubnets } from '../load.js';
 import { NETWORK_FILE } from './localnet.js';
 
-interface QueryFlags extends WalletFlags {
+export interface QueryFlags extends WalletFlags {
   stream?: boolean;
   topK: string;
   output?: string;
@@ -87,39 +86,13 @@ function readInput(file: string, flags: { cwd?: string }): Buffer {
   }
 }
 
-const ALIASES: Record<string, string> = {
+export const ALIASES: Record<string, string> = {
   text: '@subnetkit/subnet-text',
   image: '@subnetkit/subnet-image',
   predict: '@subnetkit/subnet-predict',
 };
 
-export function registerQueryCommand(program: Command, ctx: CliContext): void {
-  program
-    .command('query <subnet> <input>')
-    .description(
-      'ask a subnet\'s best miners (by incentive): text "prompt" | image in.png -o out.png | predict series.csv',
-    )
-    .option('--stream', 'print the answer as it streams (subnets that stream, e.g. text)')
-    .option('--top-k <n>', 'miners to ask, best incentive first; the first valid answer wins', '3')
-    .option('-o, --output <file>', 'write the answer to a file (images)')
-    .option('--data-dir <dir>', 'the running localnet to query', '.subnetkit/localnet')
-    .option(
-      '--network <network>',
-      'query a chain instead of the localnet: finney, test or ws:// (needs --wallet/--hotkey, registered)',
-    )
-    .option('--netuid <n>', 'subnet id (with --network)')
-    .option('--wallet <name>', 'wallet whose hotkey signs the query (with --network)')
-    .option('--hotkey <name>', 'hotkey name')
-    .option('--wallet-path <dir>', 'wallets folder')
-    .option('--horizon <n>', 'forecast steps (predict)', '6')
-    .option('--max-tokens <n>', 'tokens to generate at most (text)')
-    .option('--json', 'print the raw response as JSON')
-    .action((subnet: string, input: string, flags: QueryFlags) =>
-      runQuery(ctx, ALIASES[subnet] ?? subnet, input, flags),
-    );
-}
-
-async function runQuery(ctx: CliContext, spec: string, input: string, flags: QueryFlags): Promise<void> {
+export async function runQuery(ctx: CliContext, spec: string, input: string, flags: QueryFlags): Promise<void> {
   await initCrypto();
   const [loaded] = await loadSubnets(ctx, [spec]);
   const subnet = loaded!;

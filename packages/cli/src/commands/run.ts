@@ -18,7 +18,6 @@ import {
   startOpsServer,
   systemClock,
 } from '@subnetkit/core';
-import type { Command } from 'commander';
 import {
   formatTao,
   type NetworkFlags,
@@ -46,33 +45,6 @@ export interface RunFlags extends WalletFlags, NetworkFlags {
   opsPort: string;
   opsHost: string;
   shutdownTimeout: string;
-}
-
-export function registerRunCommand(program: Command, ctx: CliContext): void {
-  const cmd = program
-    .command('run <subnet>')
-    .description('run a miner or a validator of a subnet package (npm name or path) until Ctrl-C')
-    .requiredOption('--role <role>', 'miner or validator')
-    .option('--port <port>', 'axon port (miner)', '8091');
-  withNeuronOptions(cmd).action((subnet: string, flags: RunFlags) => runNeuron(ctx, subnet, flags));
-}
-
-/** The options of a neuron's identity, chain, state and operations, shared by `run` and `gateway`. */
-export function withNeuronOptions(cmd: Command, walletHelp = 'wallet name'): Command {
-  return cmd
-    .option('--wallet <name>', walletHelp)
-    .option('--hotkey <name>', 'hotkey name')
-    .option('--wallet-path <dir>', 'wallets folder (default ~/.bittensor/wallets)')
-    .option('--netuid <n>', 'subnet id (default: the subnet whose name matches the package)')
-    .option('--network <network>', "'local', finney, test, or a ws:// endpoint (e.g. a subnetkit devnet)")
-    .option('--data-dir <dir>', 'local chain data dir (network local)')
-    .option('--state-dir <dir>', 'validator state folder', '.subnetkit/validator')
-    .option('--yes', 'register with the burn without asking')
-    .option('--json', 'log JSON lines (the default when stderr is not a terminal)')
-    .option('--seed <seed>', 'seed challenges for a reproducible test run (default: fresh OS entropy)')
-    .option('--ops-port <port>', 'port of GET /metrics, /healthz, /readyz (0 = any free port, printed)', '0')
-    .option('--ops-host <host>', 'address the ops endpoints listen on', '127.0.0.1')
-    .option('--shutdown-timeout <duration>', 'on SIGTERM/Ctrl-C: time to finish in-flight work and save state', '30s');
 }
 
 /** What a command built on `run --role validator` gets once the validator runs (the gateway). */

@@ -1,11 +1,10 @@
 import { type ChildkeyInfo, type ChildkeyLink, SubnetkitError } from '@subnetkit/core';
-import type { Command } from 'commander';
 import { confirmOrAbort, netuidOf, unlockColdkey, walletFrom } from '../chain-access.js';
 import type { CliContext } from '../context.js';
-import { type Flags, READ_ONLY, withChain, withNetwork, withWallet } from './chain-ops.js';
+import { type Flags, READ_ONLY, withChain } from './chain-ops.js';
 
 /** `stake child set|get|take` (btcli's `stake child`): childkeys of the wallet hotkey (chain.md §9.4). */
-type ChildFlags = Flags & { children?: string; take?: string; parent?: string };
+export type ChildFlags = Flags & { children?: string; take?: string; parent?: string };
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 const SCALE = 10n ** 18n;
@@ -93,76 +92,50 @@ async function readInfo(
   return chain.childkeys(hotkey, netuid);
 }
 
-export function registerStakeChild(stake: Command, ctx: CliContext): void {
-  const child = stake
-    .command('child')
-    .description('childkeys of the wallet hotkey: delegate its stake weight (set_children)');
-  withWallet(withNetwork(child.command('set')))
-    .description(
-      'schedule the children of the wallet hotkey on a subnet (applied at the first epoch after the cooldown)',
-    )
-    .requiredOption('--netuid <n>', 'subnet id (not root)')
-    .requiredOption('--children <list>', 'ss58-hotkey:proportion pairs, comma separated (proportions 0–1), or none')
-    .option('--yes', 'do not ask for confirmation')
-    .option('--json', 'print JSON: the hotkey childkey state after the call')
-    .action(async (flags: ChildFlags) => {
-      const netuid = netuidOf(flags.netuid);
-      const children = parseChildren(flags.children);
-      await withChain(ctx, flags, async (chain, config) => {
-        const wallet = walletFrom(ctx, config, flags);
-        const hotkey = (await wallet.hotkey()).address;
-        const list = children.map(([p, c]) => `${c} ${pct(p)}`).join(', ') || 'none';
-        await confirmOrAbort(ctx, flags.yes, `Set the children of ${hotkey} on subnet ${netuid} to: ${list}?`);
-        const signer = await unlockColdkey(ctx, wallet);
-        const result = await chain.submit(signer, {
-          pallet: 'SubtensorModule',
-          method: 'set_children',
-          args: { hotkey, netuid, children },
-        });
-        printInfo(ctx, await readInfo(chain, hotkey, netuid), flags.json, result.blockNumber);
-      });
+export async function runChildSet(ctx: CliContext, flags: ChildFlags): Promise<void> {
+  const netuid = netuidOf(flags.netuid);
+  const children = parseChildren(flags.children);
+  await withChain(ctx, flags, async (chain, config) => {
+    const wallet = walletFrom(ctx, config, flags);
+    const hotkey = (await wallet.hotkey()).address;
+    const list = children.map(([p, c]) => `${c} ${pct(p)}`).join(', ') || 'none';
+    await confirmOrAbort(ctx, flags.yes, `Set the children of ${hotkey} on subnet ${netuid} to: ${list}?`);
+    const signer = await unlockColdkey(ctx, wallet);
+    const result = await chain.submit(signer, {
+      pallet: 'SubtensorModule',
+      method: 'set_children',
+      args: { hotkey, netuid, children },
     });
-  withWallet(withNetwork(child.command('get')))
-    .description('children, parents, pending change and childkey take of a hotkey on a subnet')
-    .requiredOption('--netuid <n>', 'subnet id')
-    .option('--parent <ss58>', 'hotkey to show (default: the wallet hotkey)')
-    .option('--json', 'print JSON')
-    .action(async (flags: ChildFlags) => {
-      const netuid = netuidOf(flags.netuid);
-      await withChain(
-        ctx,
-        flags,
-        async (chain, config) => {
-          const hotkey = flags.parent ?? (await walletFrom(ctx, config, flags).hotkey()).address;
-          printInfo(ctx, await readInfo(chain, hotkey, netuid), flags.json);
-        },
-        READ_ONLY,
-      );
+    printInfo(ctx, await readInfo(chain, hotkey, netuid), flags.json, result.blockNumber);
+  });
+}
+
+export async function runChildGet(ctx: CliContext, flags: ChildFlags): Promise<void> {
+  const netuid = netuidOf(flags.netuid);
+  await withChain(
+    ctx,
+    flags,
+    async (chain, config) => {
+      const hotkey = flags.parent ?? (await walletFrom(ctx, config, flags).hotkey()).address;
+      printInfo(ctx, await readInfo(chain, hotkey, netuid), flags.json);
+    },
+    READ_ONLY,
+  );
+}
+
+export async function runChildTake(ctx: CliContext, flags: ChildFlags): Promise<void> {
+  const netuid = netuidOf(flags.netuid);
+  const take = takeOf(flags.take);
+  await withChain(ctx, flags, async (chain, config) => {
+    const wallet = walletFrom(ctx, config, flags);
+    const hotkey = (await wallet.hotkey()).address;
+    await confirmOrAbort(ctx, flags.yes, `Set the childkey take of ${hotkey} on subnet ${netuid} to ${flags.take} %?`);
+    const signer = await unlockColdkey(ctx, wallet);
+    const result = await chain.submit(signer, {
+      pallet: 'SubtensorModule',
+      method: 'set_childkey_take',
+      args: { hotkey, netuid, take },
     });
-  withWallet(withNetwork(child.command('take')))
-    .description('set the childkey take of the wallet hotkey on a subnet (set_childkey_take)')
-    .requiredOption('--netuid <n>', 'subnet id')
-    .requiredOption('--take <percent>', 'take in percent (0–18)')
-    .option('--yes', 'do not ask for confirmation')
-    .option('--json', 'print JSON: the hotkey childkey state after the call')
-    .action(async (flags: ChildFlags) => {
-      const netuid = netuidOf(flags.netuid);
-      const take = takeOf(flags.take);
-      await withChain(ctx, flags, async (chain, config) => {
-        const wallet = walletFrom(ctx, config, flags);
-        const hotkey = (await wallet.hotkey()).address;
-        await confirmOrAbort(
-          ctx,
-          flags.yes,
-          `Set the childkey take of ${hotkey} on subnet ${netuid} to ${flags.take} %?`,
-        );
-        const signer = await unlockColdkey(ctx, wallet);
-        const result = await chain.submit(signer, {
-          pallet: 'SubtensorModule',
-          method: 'set_childkey_take',
-          args: { hotkey, netuid, take },
-        });
-        printInfo(ctx, await readInfo(chain, hotkey, netuid), flags.json, result.blockNumber);
-      });
-    });
+    printInfo(ctx, await readInfo(chain, hotkey, netuid), flags.json, result.blockNumber);
+  });
 }

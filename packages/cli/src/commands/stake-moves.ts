@@ -1,9 +1,8 @@
 import type { Signer } from '@subnetkit/core';
 import { type Chain, type ChainCall, type ExtrinsicResult, isSubnetkitError, SubnetkitError } from '@subnetkit/core';
-import type { Command } from 'commander';
 import { confirmOrAbort, formatTao, netuidOf, parseTao, unlockColdkey, walletFrom } from '../chain-access.js';
 import type { CliContext } from '../context.js';
-import { type Flags, withChain, withNetwork, withWallet } from './chain-ops.js';
+import { type Flags, withChain } from './chain-ops.js';
 
 /** Flags of the stake moves (btcli's `stake move/transfer/swap`). */
 export type MoveFlags = Flags & {
@@ -57,13 +56,7 @@ function sideText(label: string, s: Side): string {
   return `${label}: ${formatTao(s.stake)} α on subnet ${s.netuid} (hotkey ${s.hotkey}, coldkey ${s.coldkey})`;
 }
 
-type MoveKind = 'move' | 'transfer' | 'swap';
-
-const DESCRIPTIONS: Record<MoveKind, string> = {
-  move: 'move alpha of the wallet coldkey to another hotkey and/or subnet (move_stake)',
-  transfer: 'give alpha of the wallet hotkey to another coldkey, same or other subnet (transfer_stake)',
-  swap: 'swap alpha of the wallet hotkey from one subnet to another (swap_stake)',
-};
+export type MoveKind = 'move' | 'transfer' | 'swap';
 
 /** What a move's destination is, from its flags (checked before the chain is opened). */
 function destinationOf(
@@ -81,7 +74,7 @@ function destinationOf(
   return { netuid, hotkey: flags.destHotkey, coldkey: flags.destColdkey };
 }
 
-async function runMove(ctx: CliContext, kind: MoveKind, flags: MoveFlags): Promise<void> {
+export async function runMove(ctx: CliContext, kind: MoveKind, flags: MoveFlags): Promise<void> {
   const originNetuid = netuidOf(flags.originNetuid);
   const amount = parseTao(flags.amount ?? '');
   const dest = destinationOf(kind, flags, originNetuid);
@@ -189,22 +182,4 @@ export async function runUnstakeAll(ctx: CliContext, flags: MoveFlags): Promise<
     if (flags.json) ctx.out.json({ hotkey, coldkey: coldkey.address, stakes, balance, block: result.blockNumber });
     else ctx.out.line(`unstaked all of ${hotkey} in block ${result.blockNumber}; balance ${formatTao(balance)} TAO`);
   });
-}
-
-/** `stake move`, `stake transfer` and `stake swap` on the `stake` command group. */
-export function registerStakeMoves(stake: Command, ctx: CliContext): void {
-  for (const kind of ['move', 'transfer', 'swap'] as const) {
-    const cmd = withWallet(withNetwork(stake.command(kind)))
-      .description(DESCRIPTIONS[kind])
-      .requiredOption('--origin-netuid <n>', 'subnet the alpha is on now');
-    if (kind === 'transfer') cmd.option('--dest-netuid <n>', 'subnet to hold it on (default: the origin subnet)');
-    else cmd.requiredOption('--dest-netuid <n>', 'subnet to move it to');
-    if (kind === 'move') cmd.option('--dest-hotkey <address>', 'hotkey to stake to (default: the wallet hotkey)');
-    if (kind === 'transfer') cmd.requiredOption('--dest-coldkey <address>', 'coldkey that receives the stake');
-    cmd
-      .requiredOption('--amount <alpha>', 'alpha to move (of the origin subnet)')
-      .option('--yes', 'do not ask for confirmation')
-      .option('--json', 'print JSON: origin and destination stakes after the move')
-      .action((flags: MoveFlags) => runMove(ctx, kind, flags));
-  }
 }

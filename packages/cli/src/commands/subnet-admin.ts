@@ -7,13 +7,12 @@ import {
   type SubnetInfo,
   SubnetkitError,
 } from '@subnetkit/core';
-import type { Command } from 'commander';
 import { confirmOrAbort, formatTao, keyFromUri, netuidOf, unlockColdkey, walletFrom } from '../chain-access.js';
 import type { CliContext } from '../context.js';
 import { renderTable } from '../table.js';
-import { type Flags, READ_ONLY, withChain, withNetwork, withWallet } from './chain-ops.js';
+import { type Flags, READ_ONLY, withChain } from './chain-ops.js';
 
-type AdminFlags = Flags & { param?: string; value?: string; name?: string; identity?: string };
+export type AdminFlags = Flags & { param?: string; value?: string; name?: string; identity?: string };
 
 /** One row of `subnets hyperparameters`: registry facts plus the chain's current value. */
 export interface HyperparameterRow {
@@ -84,7 +83,7 @@ async function existingSubnet(chain: Chain, netuid: number): Promise<SubnetInfo>
   return info;
 }
 
-async function runHyperparameters(ctx: CliContext, flags: AdminFlags): Promise<void> {
+export async function runHyperparameters(ctx: CliContext, flags: AdminFlags): Promise<void> {
   await withChain(
     ctx,
     flags,
@@ -101,7 +100,7 @@ async function runHyperparameters(ctx: CliContext, flags: AdminFlags): Promise<v
   );
 }
 
-async function runSudoSet(ctx: CliContext, flags: AdminFlags): Promise<void> {
+export async function runSudoSet(ctx: CliContext, flags: AdminFlags): Promise<void> {
   // everything the command line says is checked before the chain is opened
   const netuid = netuidOf(flags.netuid);
   const spec = settableSpec(flags.param);
@@ -203,7 +202,7 @@ export function identityName(text: string): string {
   return name;
 }
 
-async function runCreate(ctx: CliContext, flags: AdminFlags): Promise<void> {
+export async function runCreate(ctx: CliContext, flags: AdminFlags): Promise<void> {
   if (flags.identity !== undefined && flags.name !== undefined)
     throw new SubnetkitError('SK_CLI_USAGE', 'pass --name or --identity, not both.', {});
   const identity = flags.identity === undefined ? undefined : identityName(flags.identity);
@@ -252,37 +251,4 @@ async function runCreate(ctx: CliContext, flags: AdminFlags): Promise<void> {
     if (flags.json) ctx.out.json(name === undefined ? data : { ...data, name });
     else ctx.out.line(`created subnet ${netuid} (locked ${formatTao(cost)} TAO) in block ${result.blockNumber}`);
   });
-}
-
-/** `subnets hyperparameters`, `subnets create` and `sudo set` (btcli's subnet admin commands). */
-export function registerSubnetAdmin(program: Command, ctx: CliContext): void {
-  const subnets = program.commands.find((c) => c.name() === 'subnets') ?? program.command('subnets');
-  withNetwork(subnets.command('hyperparameters'))
-    .description('every hyperparameter of a subnet, its value and who may set it')
-    .requiredOption('--netuid <n>', 'subnet id')
-    .option('--json', 'print JSON')
-    .action((flags: AdminFlags) => runHyperparameters(ctx, flags));
-  withWallet(withNetwork(subnets.command('create')))
-    .description('register a new subnet owned by the wallet (register_network; locks the lock cost)')
-    .option('--name <name>', "the subnet's identity name (set_subnet_identity after registering)")
-    .option(
-      '--identity <json>',
-      'subnet identity as JSON, e.g. {"subnet_name":"x"} (register_network_with_identity; only subnet_name is set)',
-    )
-    .option('--yes', 'do not ask for confirmation of the lock cost')
-    .option('--json', 'print JSON')
-    .action((flags: AdminFlags) => runCreate(ctx, flags));
-
-  const sudo = program.command('sudo').description('subnet owner and root (sudo) administration');
-  withWallet(withNetwork(sudo.command('set')))
-    .description(
-      "set a subnet hyperparameter (owner-settable: the owner's wallet; root-only: --from-uri on dev chains)",
-    )
-    .requiredOption('--netuid <n>', 'subnet id')
-    .requiredOption('--param <name>', 'hyperparameter name (see `subnets hyperparameters`)')
-    .requiredOption('--value <v>', 'new value: an integer, or true/false')
-    .option('--from-uri <uri>', 'sign as this dev key (e.g. //Alice, the sudo key of local and dev chains)')
-    .option('--yes', 'do not ask for confirmation')
-    .option('--json', 'print JSON')
-    .action((flags: AdminFlags) => runSudoSet(ctx, flags));
 }

@@ -1,9 +1,8 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadSubnet, SubnetkitError } from '@subnetkit/core';
-import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { SUBNET_KEYWORD } from './doctor.js';
+import { SUBNET_KEYWORD } from './doctor-command.js';
 
 /** One installed package that says it is a subnet, and whether it keeps the plugin contract. */
 export interface AvailableSubnet {
@@ -93,22 +92,16 @@ export async function availableSubnets(cwd: string): Promise<AvailableSubnet[]> 
 }
 
 /** `subnetkit subnets available`: subnet packages installed in this project (local, no chain). */
-export function registerSubnetsAvailable(subnets: Command, ctx: CliContext): void {
-  subnets
-    .command('available')
-    .description(`subnet packages installed in this project (keyword ${SUBNET_KEYWORD}, checked as plugins)`)
-    .option('--json', 'print JSON')
-    .action(async (flags: { json?: boolean }) => {
-      const list = await availableSubnets(ctx.cwd);
-      if (flags.json) return ctx.out.json(list);
-      if (list.length === 0) {
-        ctx.out.line(`no installed package has the keyword ${SUBNET_KEYWORD}`);
-        return;
-      }
-      const width = Math.max(...list.map((s) => `${s.package}@${s.version}`.length));
-      for (const s of list) {
-        const id = `${s.package}@${s.version}`.padEnd(width);
-        ctx.out.line(s.ok ? `${id}  ${s.subnet}` : `${id}  not loadable: ${s.error?.code}: ${s.error?.message}`);
-      }
-    });
+export async function runAvailable(ctx: CliContext, flags: { json?: boolean }): Promise<void> {
+  const list = await availableSubnets(ctx.cwd);
+  if (flags.json) return ctx.out.json(list);
+  if (list.length === 0) {
+    ctx.out.line(`no installed package has the keyword ${SUBNET_KEYWORD}`);
+    return;
+  }
+  const width = Math.max(...list.map((s) => `${s.package}@${s.version}`.length));
+  for (const s of list) {
+    const id = `${s.package}@${s.version}`.padEnd(width);
+    ctx.out.line(s.ok ? `${id}  ${s.subnet}` : `${id}  not loadable: ${s.error?.code}: ${s.error?.message}`);
+  }
 }

@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
 import { type Chain, defaultWalletPath, listWallets, type Rao, SubnetkitError, type Wallet } from '@subnetkit/core';
-import type { Command } from 'commander';
 import { formatTao, walletFrom } from '../chain-access.js';
 import type { CliContext } from '../context.js';
 import { renderTable } from '../table.js';
-import { type Flags, READ_ONLY, withChain, withNetwork, withWallet } from './chain-ops.js';
+import { type Flags, READ_ONLY, withChain } from './chain-ops.js';
 
-type ViewFlags = Flags & { all?: boolean };
+export type ViewFlags = Flags & { all?: boolean };
 
 /** One wallet's balances (rao); `staked` values alpha at each subnet's current price, as btcli does. */
 export interface WalletBalance {
@@ -76,7 +75,7 @@ async function walletsOf(ctx: CliContext, flags: ViewFlags, config: Parameters<t
   return found.map((w) => ({ name: w.name, coldkey: w.coldkey as string }));
 }
 
-async function runBalance(ctx: CliContext, flags: ViewFlags): Promise<void> {
+export async function runBalance(ctx: CliContext, flags: ViewFlags): Promise<void> {
   if (flags.all && flags.wallet)
     throw new SubnetkitError('SK_CLI_USAGE', 'Give either --wallet or --all, not both.', {});
   await withChain(
@@ -100,7 +99,7 @@ async function runBalance(ctx: CliContext, flags: ViewFlags): Promise<void> {
   );
 }
 
-async function runOverview(ctx: CliContext, flags: ViewFlags): Promise<void> {
+export async function runOverview(ctx: CliContext, flags: ViewFlags): Promise<void> {
   await withChain(
     ctx,
     flags,
@@ -162,18 +161,4 @@ async function runOverview(ctx: CliContext, flags: ViewFlags): Promise<void> {
     },
     READ_ONLY,
   );
-}
-
-/** `wallet balance` and `wallet overview`: read-only views of a wallet on the chain. */
-export function registerWalletViews(program: Command, ctx: CliContext): void {
-  const wallet = program.commands.find((c) => c.name() === 'wallet') ?? program.command('wallet');
-  withWallet(withNetwork(wallet.command('balance')))
-    .description('free, staked and total TAO of a wallet (or of every wallet with --all)')
-    .option('--all', 'every wallet in the wallets folder')
-    .option('--json', 'print JSON (amounts in rao)')
-    .action((flags: ViewFlags) => runBalance(ctx, flags));
-  withWallet(withNetwork(wallet.command('overview')))
-    .description("the wallet's registered hotkeys on every subnet: stake, rank, trust, incentive, emission, axon")
-    .option('--json', 'print JSON (amounts in rao)')
-    .action((flags: ViewFlags) => runOverview(ctx, flags));
 }

@@ -16,22 +16,20 @@ import {
   Wallet,
   type WalletSummary,
 } from '@subnetkit/core';
-import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { withProgress } from '../progress.js';
 import { canPrompt, existingPassword, promptHidden } from '../prompt.js';
 
-/** Scripts can pass a mnemonic here instead of on the command line (where `ps` and shell history see it). */
-export const MNEMONIC_ENV = 'SUBNETKIT_WALLET_MNEMONIC';
+import { MNEMONIC_ENV } from './wallet-command.js';
 
-interface CommonOptions {
+export interface CommonOptions {
   name?: string;
   hotkey?: string;
   walletPath?: string;
   json?: boolean;
 }
 
-interface NewKeyOptions extends CommonOptions {
+export interface NewKeyOptions extends CommonOptions {
   words: string;
   overwrite?: boolean;
   showMnemonic?: boolean;
@@ -40,7 +38,7 @@ interface NewKeyOptions extends CommonOptions {
   usePassword?: boolean;
 }
 
-interface RegenOptions extends NewKeyOptions {
+export interface RegenOptions extends NewKeyOptions {
   mnemonic?: string;
   seed?: string;
   uri?: string;
@@ -136,7 +134,7 @@ async function hotkeyPassword(ctx: CliContext, wallet: Wallet, opts: NewKeyOptio
   return opts.usePassword ? newPassword(ctx, wallet.hotkeyFile()) : null;
 }
 
-async function runCreate(ctx: CliContext, opts: NewKeyOptions): Promise<void> {
+export async function runCreate(ctx: CliContext, opts: NewKeyOptions): Promise<void> {
   await initCrypto();
   const wallet = walletFor(ctx, opts);
   const words = parseWords(opts.words);
@@ -189,7 +187,7 @@ async function refuseExisting(file: string): Promise<void> {
   }
 }
 
-async function runColdkey(ctx: CliContext, opts: RegenOptions, regen: boolean): Promise<void> {
+export async function runColdkey(ctx: CliContext, opts: RegenOptions, regen: boolean): Promise<void> {
   await initCrypto();
   const wallet = walletFor(ctx, opts);
   const source = regen ? await keySource(ctx, opts, 'coldkey') : { words: parseWords(opts.words) };
@@ -201,7 +199,7 @@ async function runColdkey(ctx: CliContext, opts: RegenOptions, regen: boolean): 
   showMnemonic(ctx, opts, 'coldkey', key);
 }
 
-async function runHotkey(ctx: CliContext, opts: RegenOptions, regen: boolean): Promise<void> {
+export async function runHotkey(ctx: CliContext, opts: RegenOptions, regen: boolean): Promise<void> {
   await initCrypto();
   const wallet = walletFor(ctx, opts);
   const source = regen ? await keySource(ctx, opts, 'hotkey') : { words: parseWords(opts.words) };
@@ -213,7 +211,7 @@ async function runHotkey(ctx: CliContext, opts: RegenOptions, regen: boolean): P
   showMnemonic(ctx, opts, `hotkey ${wallet.hotkeyName}`, key);
 }
 
-async function runRegenColdkeypub(
+export async function runRegenColdkeypub(
   ctx: CliContext,
   opts: CommonOptions & { ss58?: string; publicKey?: string; overwrite?: boolean },
 ): Promise<void> {
@@ -253,7 +251,7 @@ function treeLines(path: string, wallets: WalletSummary[]): string[] {
   return lines;
 }
 
-async function runList(ctx: CliContext, opts: CommonOptions): Promise<void> {
+export async function runList(ctx: CliContext, opts: CommonOptions): Promise<void> {
   const path = opts.walletPath ? resolve(ctx.cwd, opts.walletPath) : defaultWalletPath(ctx.env);
   const wallets = await listWallets({ path, env: ctx.env });
   if (opts.json) {
@@ -267,7 +265,7 @@ async function runList(ctx: CliContext, opts: CommonOptions): Promise<void> {
   for (const line of treeLines(path, wallets)) ctx.out.line(line);
 }
 
-async function runShow(ctx: CliContext, opts: CommonOptions): Promise<void> {
+export async function runShow(ctx: CliContext, opts: CommonOptions): Promise<void> {
   await initCrypto();
   const wallet = walletFor(ctx, opts);
   const coldkey = (await wallet.coldkeypub()).address;
@@ -280,78 +278,4 @@ async function runShow(ctx: CliContext, opts: CommonOptions): Promise<void> {
   ctx.out.line(`  coldkey  ${coldkey}`);
   for (const h of hotkeys)
     ctx.out.line(`  hotkey   ${h.name}  ${h.address ?? '(address unknown: encrypted, no pub file)'}`);
-}
-
-function common(cmd: Command, hotkey = true): Command {
-  cmd
-    .option('--name <name>', 'wallet name (default: $BT_WALLET_NAME or "default")')
-    .option(
-      '--wallet-path <path>',
-      'wallets folder (default: $SUBNETKIT_WALLET_PATH, $BT_WALLET_PATH or ~/.bittensor/wallets)',
-    )
-    .option('--json', 'print JSON (names and addresses only)');
-  if (hotkey) cmd.option('--hotkey <name>', 'hotkey name (default: $BT_WALLET_HOTKEY or "default")');
-  return cmd;
-}
-
-function newKey(cmd: Command): Command {
-  return cmd
-    .option('--words <n>', `mnemonic length: ${MNEMONIC_WORD_COUNTS.join(', ')}`, '12')
-    .option('--overwrite', 'replace existing key files')
-    .option('--show-mnemonic', 'print the new mnemonic (always shown on a terminal)');
-}
-
-function regenSource(cmd: Command): Command {
-  return cmd
-    .option('--mnemonic <words>', `the BIP39 mnemonic (or set ${MNEMONIC_ENV}; prompted on a terminal)`)
-    .option('--seed <hex>', '0x-prefixed 32-byte seed (secretSeed)')
-    .option('--uri <uri>', 'secret URI, e.g. //Alice or "<mnemonic>//hard/soft"');
-}
-
-/** `subnetkit wallet …`: btcli-compatible wallets (same files, same layout). */
-export function registerWalletCommand(program: Command, ctx: CliContext): void {
-  const wallet = program
-    .command('wallet')
-    .description('create, regenerate, list and show wallets (btcli-compatible files)');
-
-  newKey(common(wallet.command('create').description('create a coldkey and a hotkey')))
-    .option('--no-password', 'write the coldkey unencrypted (not recommended)')
-    .option('--use-password', 'encrypt the hotkey too (neurons then need its password to start)')
-    .action((opts: NewKeyOptions) => runCreate(ctx, opts));
-
-  newKey(common(wallet.command('new-coldkey').description('create a new coldkey'), false))
-    .option('--no-password', 'write the coldkey unencrypted (not recommended)')
-    .action((opts: NewKeyOptions) => runColdkey(ctx, opts, false));
-
-  newKey(common(wallet.command('new-hotkey').description('create a new hotkey (unencrypted by default)')))
-    .option('--use-password', 'encrypt the hotkey')
-    .action((opts: NewKeyOptions) => runHotkey(ctx, opts, false));
-
-  regenSource(newKey(common(wallet.command('regen-coldkey').description('restore a coldkey'), false)))
-    .option('--no-password', 'write the coldkey unencrypted (not recommended)')
-    .action((opts: RegenOptions) => runColdkey(ctx, opts, true));
-
-  common(wallet.command('regen-coldkeypub').description('rewrite coldkeypub.txt'), false)
-    .option('--ss58 <address>', 'the coldkey address')
-    .option('--public-key <hex>', '0x-prefixed 32-byte public key')
-    .option('--overwrite', 'replace an existing coldkeypub.txt')
-    .action((opts) => runRegenColdkeypub(ctx, opts));
-
-  regenSource(newKey(common(wallet.command('regen-hotkey').description('restore a hotkey'))))
-    .option('--use-password', 'encrypt the hotkey')
-    .action((opts: RegenOptions) => runHotkey(ctx, opts, true));
-
-  wallet
-    .command('list')
-    .description('show every wallet as a tree with addresses')
-    .option('--wallet-path <path>', 'wallets folder')
-    .option('--json', 'print JSON')
-    .action((opts: CommonOptions) => runList(ctx, opts));
-
-  common(wallet.command('show').description("show one wallet's names and addresses"), false).action(
-    (opts: CommonOptions) => runShow(ctx, opts),
-  );
-
-  for (const cmd of wallet.commands) cmd.exitOverride();
-  wallet.exitOverride();
 }

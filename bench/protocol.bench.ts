@@ -537,9 +537,10 @@ async function axonPart(): Promise<void> {
     bare_node_http_req_per_s: round(nodeRes.rps),
   });
 
-  // session mode: the same requests authenticated by a per-session HMAC instead of a signature;
-  // one session per connection (each connection's counters rise in order); the figure is the
-  // requests one core of the axon serves per second (1000 / server CPU ms per 200 answer)
+  // session mode: the same calls as lean session requests (session id, counter, HMAC over the
+  // raw body; the request's JSON in, the answer's JSON out: docs/protocol-session.md); one session
+  // per connection (each connection's counters rise in order); the figure is the requests one core
+  // of the axon serves per second (1000 / server CPU ms per 200 answer)
   if (PARTS.has('session')) {
     await signedRun(ax.proc, axPort, await presignSession(axPort, axHotkey, 16, 40));
     const sess = await signedRun(ax.proc, axPort, await presignSession(axPort, axHotkey, 16, 400));
@@ -551,6 +552,7 @@ async function axonPart(): Promise<void> {
       1000 / signed.cpuMs,
       {
         goal: 10_000,
+        request_format: 'lean',
         transport_floor_req_per_s_per_core: round(1000 / floor.cpuMs),
         session_cpu_ms_per_request: round(sess.cpuMs),
         session_wall_req_per_s: round(sess.rps),

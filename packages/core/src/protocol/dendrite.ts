@@ -735,6 +735,8 @@ export class Dendrite {
   }
 }
 
+const DISARMED = Symbol('disarmed');
+
 /**
  * Deadlines of the calls in flight on one clock sleep, armed for the earliest. Adding a later
  * deadline or cancelling one costs no timer; the sleep is aborted only when the earliest moves
@@ -763,7 +765,8 @@ class Deadlines {
   }
 
   #disarm(): void {
-    this.#stop?.abort();
+    // a given reason: abort() without one builds a DOMException (with its stack) after a fan-out's last answer
+    this.#stop?.abort(DISARMED);
     this.#stop = undefined;
     this.#armedAt = Number.POSITIVE_INFINITY;
   }
@@ -818,11 +821,11 @@ function axonStatus(
   if (typeof raw !== 'string' || !/^\d+$/.test(raw)) return undefined;
   const msg = headers.bt_header_axon_status_message;
   const pt = Number(headers.bt_header_axon_process_time);
-  return {
-    code: Number(raw),
-    ...(typeof msg === 'string' ? { message: msg } : {}),
-    ...(Number.isFinite(pt) ? { processTime: pt } : {}),
-  };
+  // one object per answer, without spreads of temporary ones
+  const out: { code: number; message?: string; processTime?: number } = { code: Number(raw) };
+  if (typeof msg === 'string') out.message = msg;
+  if (Number.isFinite(pt)) out.processTime = pt;
+  return out;
 }
 
 /** Largest failure body read (its message is all the dendrite keeps of it). */

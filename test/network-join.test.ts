@@ -48,7 +48,9 @@ interface NetworkFile {
 
 describe('localnet --network and run --network across processes', { tags: ['slow'] }, () => {
   test('a localnet joins a devnet, a miner from a third process joins that subnet and earns', async () => {
-    const devnet = start(['devnet', '--port', '0', '--block-time', '100ms', '--json']);
+    // 250 ms blocks: the localnet's validator steps on every block for the whole run (100 ms cost a
+    // third more CPU in all for the same checks)
+    const devnet = start(['devnet', '--port', '0', '--block-time', '250ms', '--json']);
     await vi.waitFor(() => expect(devnet.stdout()).toMatch(/"url"/), { timeout: 300_000, interval: 100 });
     const { url } = JSON.parse(devnet.stdout()) as { url: string };
 
@@ -84,33 +86,36 @@ describe('localnet --network and run --network across processes', { tags: ['slow
       walletPath,
       '--json',
     ]) as Promise<{ coldkey: { address: string }; hotkey: { address: string } }>;
+    // the miner's wallet, funded from the devnet's //Bob by a fourth process while the localnet
+    // joins (//Alice is the localnet's funder: two senders of one account would race for nonces);
+    // every second the localnet waits costs its validator a step per block
+    const sent = created.then(
+      async (keys) =>
+        (await cli([
+          'transfer',
+          '--from-uri',
+          '//Bob',
+          '--dest',
+          keys.coldkey.address,
+          '--amount',
+          '50',
+          '--network',
+          url,
+          '--yes',
+          '--json',
+        ])) as { balance: string },
+    );
     // observed now so a failure while the localnet starts is not an unhandled rejection
-    created.catch(() => undefined);
+    sent.catch(() => undefined);
     const networkFile = join(dataDir, 'network.json');
     await vi.waitFor(() => expect(existsSync(networkFile)).toBe(true), { timeout: 300_000, interval: 200 });
     const predict = (JSON.parse(readFileSync(networkFile, 'utf8')) as NetworkFile).subnets[0]!;
     expect(predict.name).toBe('predict');
     expect(localnet.stderr()).toMatch(new RegExp(`predict: netuid ${predict.netuid} on ws://`));
 
-    // the miner's wallet, funded from the devnet's //Alice by a fourth process
     const keys = await created;
     const wallet = { coldkey: keys.coldkey.address, hotkey: keys.hotkey.address };
-    const sent = (await cli([
-      'transfer',
-      '--from-uri',
-      '//Alice',
-      '--dest',
-      wallet.coldkey,
-      '--amount',
-      '50',
-      '--network',
-      url,
-      '--yes',
-      '--json',
-    ])) as {
-      balance: string;
-    };
-    expect(BigInt(sent.balance)).toBeGreaterThan(0n);
+    expect(BigInt((await sent).balance)).toBeGreaterThan(0n);
     await initCrypto();
     chain = await createSubtensorChain({ endpoint: url, timeoutMs: 20_000 });
     expect(await chain.balance(wallet.coldkey)).toBe(50n * 10n ** 9n);

@@ -4,6 +4,8 @@
  * window, tamper with body, counter, timeout or synapse, a foreign session, expiry, the counter
  * kept for the honest request after a forgery).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -94,6 +96,37 @@ async function opened(kp: Keypair) {
 }
 
 describe('lean session requests', () => {
+  it('are not built when the welcome names no lean format: the client keeps v1 requests', async () => {
+    // a relay that drops `formats` from the welcome (it is not signed: stripping it only downgrades)
+    const relay = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', async () => {
+        const up = await request(`${origin}${req.url}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.concat(chunks),
+          dispatcher: agent,
+        });
+        const w = (await up.body.json()) as Record<string, unknown>;
+        delete w.formats;
+        res.writeHead(up.statusCode, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(w));
+      });
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
+    try {
+      const relayOrigin = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
+      const c = client(alice);
+      expect(await c.open(relayOrigin, bob.address)).toBe(true);
+      expect(c.leanRequest(relayOrigin, { axonHotkey: bob.address, synapse: Echo.name, body: '{}' })).toBeUndefined();
+      const v1 = c.headersFor(relayOrigin, { nonce: 1n, axonHotkey: bob.address, uuid: 'u', bodyHash: '' });
+      expect(v1?.sk_session_mac).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      relay.close();
+    }
+  });
+
   it("answer 200 with the answer's JSON and no bt headers; replay, stale and reordered counters", async () => {
     const lean = await opened(alice);
     const first = lean({ text: 'hi', n: 21 });

@@ -1,4 +1,10 @@
-import { historyCharts, renderChartSvg, renderHeatmapSvg } from '../localnet/report-charts.js';
+import {
+  type ChartSpec,
+  type HeatmapSpec,
+  historyCharts,
+  renderChartSvg,
+  renderHeatmapSvg,
+} from '../localnet/report-charts.js';
 import { esc, fmtTao, PAGE_CSS, shortKey } from '../localnet/report-format.js';
 import type { EpochSnapshot } from '../localnet/summary.js';
 import { CLIENT_SCRIPT } from './client.js';
@@ -97,6 +103,28 @@ ${chartsHtml(s, history)}
 </section>`;
 }
 
+/**
+ * Rendered SVGs by their spec. A chart changes only when an epoch lands or weights change, but
+ * every page view and every live refresh of the charts asks for it again, and one ECharts render
+ * costs tens of milliseconds of CPU (most of the dashboard's). Bounded: the oldest entry goes first.
+ */
+const SVG_CACHE_LIMIT = 64;
+const svgCache = new Map<string, string>();
+
+function cachedSvg(kind: 'chart' | 'heatmap', spec: ChartSpec | HeatmapSpec, render: () => string): string {
+  // non-finite numbers are tagged: JSON would write NaN and Infinity as null, another chart
+  const key = `${kind}:${JSON.stringify(spec, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? `#${v}` : v))}`;
+  const hit = svgCache.get(key);
+  if (hit !== undefined) return hit;
+  const svg = render();
+  if (svgCache.size >= SVG_CACHE_LIMIT) svgCache.delete(svgCache.keys().next().value as string);
+  svgCache.set(key, svg);
+  return svg;
+}
+
+const chartSvg = (spec: ChartSpec): string => cachedSvg('chart', spec, () => renderChartSvg(spec));
+const heatmapSvg = (spec: HeatmapSpec): string => cachedSvg('heatmap', spec, () => renderHeatmapSvg(spec));
+
 function figure(svg: string, caption: string): string {
   return `<figure role="group" aria-label="${esc(caption)}">${svg}<figcaption>${esc(caption)}</figcaption></figure>`;
 }
@@ -108,12 +136,12 @@ export function chartsHtml(s: DashboardSubnet, history: readonly EpochSnapshot[]
   const charts =
     rows.length === 0
       ? ['<p class="empty">No epoch recorded yet: the history charts appear after the first epoch.</p>']
-      : historyCharts(rows, profiles).map((c) => figure(renderChartSvg(c.spec), c.caption));
+      : historyCharts(rows, profiles).map((c) => figure(chartSvg(c.spec), c.caption));
   const heat =
     s.weights.length === 0
       ? '<p class="empty">No validator has set weights yet.</p>'
       : figure(
-          renderHeatmapSvg({
+          heatmapSvg({
             x: s.neurons.map((n) => String(n.uid)),
             y: s.weights.map((w) => `validator ${w.uid}`),
             values: s.weights.map((w) => w.row),
@@ -159,7 +187,7 @@ export function neuronPage(
   if (kept.length > 0) {
     charts.push(
       figure(
-        renderChartSvg({
+        chartSvg({
           kind: 'line',
           x: epochs,
           xName: 'epoch',
@@ -188,7 +216,7 @@ export function neuronPage(
   if (scored.length > 0) {
     charts.push(
       figure(
-        renderChartSvg({ kind: 'line', x: blocks, xName: 'block', yName: 'reward', series: series((o) => o.reward) }),
+        chartSvg({ kind: 'line', x: blocks, xName: 'block', yName: 'reward', series: series((o) => o.reward) }),
         'Scores of its answers, as each validator rewarded them',
       ),
     );
@@ -196,7 +224,7 @@ export function neuronPage(
   if (observations.some((o) => o.latencyMs !== undefined)) {
     charts.push(
       figure(
-        renderChartSvg({ kind: 'line', x: blocks, xName: 'block', yName: 'ms', series: series((o) => o.latencyMs) }),
+        chartSvg({ kind: 'line', x: blocks, xName: 'block', yName: 'ms', series: series((o) => o.latencyMs) }),
         'Latency of its answers (round trip seen by each validator)',
       ),
     );

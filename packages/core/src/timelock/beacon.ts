@@ -1,10 +1,10 @@
-import { bls12_381 as bls } from '@noble/curves/bls12-381.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
+import { bls, FR_ORDER } from './curve.js';
 import { identityPoint, toRound } from './identity.js';
 import { bytesOf, g1FromBytes, g2FromBytes } from './points.js';
 
-const R_ORDER = bls.fields.Fr.ORDER;
+const R_ORDER = FR_ORDER;
 
 /** A drand pulse as pallet_drand stores it: randomness = SHA-256(signature). */
 export interface Pulse {
@@ -37,9 +37,9 @@ export function verifyBeaconSignature(
   } catch {
     return false;
   }
-  const lhs = bls.pairing(sig, bls.G2.ProjectivePoint.BASE);
-  const rhs = bls.pairing(identityPoint(toRound(round)), pk);
-  return bls.fields.Fp12.eql(lhs, rhs);
+  const lhs = bls().pairing(sig, bls().G2.ProjectivePoint.BASE);
+  const rhs = bls().pairing(identityPoint(toRound(round)), pk);
+  return bls().fields.Fp12.eql(lhs, rhs);
 }
 
 /**
@@ -61,7 +61,7 @@ export class LocalBeacon {
 
   /** G2 key, 96 bytes compressed (computed on first use: a G2 multiplication is not free). */
   get publicKey(): Uint8Array {
-    this.#publicKey ??= bls.G2.ProjectivePoint.BASE.multiply(this.#sk).toRawBytes(true);
+    this.#publicKey ??= bls().G2.ProjectivePoint.BASE.multiply(this.#sk).toRawBytes(true);
     return this.#publicKey;
   }
 

@@ -1,6 +1,6 @@
-import { bls12_381 as bls } from '@noble/curves/bls12-381.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
+import { bls } from './curve.js';
 import type { G1 } from './points.js';
 import { QUICKNET_DST } from './quicknet.js';
 
@@ -25,5 +25,5 @@ export function roundMessage(round: number | bigint): Uint8Array {
 /** The identity point of a round: hash_to_curve_G1(roundMessage(round)) with quicknet's DST. */
 export function identityPoint(round: number | bigint): G1 {
   // noble returns its projective G1 point class typed as the narrower H2CPoint
-  return bls.G1.hashToCurve(roundMessage(round), { DST: QUICKNET_DST }) as unknown as G1;
+  return bls().G1.hashToCurve(roundMessage(round), { DST: QUICKNET_DST }) as unknown as G1;
 }

@@ -1,15 +1,15 @@
-import { bls12_381 as bls } from '@noble/curves/bls12-381.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
+import { type Bls, bls } from './curve.js';
 
-export type G1 = InstanceType<typeof bls.G1.ProjectivePoint>;
-export type G2 = InstanceType<typeof bls.G2.ProjectivePoint>;
-export type Gt = ReturnType<typeof bls.pairing>;
+export type G1 = InstanceType<Bls['G1']['ProjectivePoint']>;
+export type G2 = InstanceType<Bls['G2']['ProjectivePoint']>;
+export type Gt = ReturnType<Bls['pairing']>;
 
 /** Parses a compressed, on-curve, in-subgroup G1 point (48 bytes): a beacon signature. */
 export function g1FromBytes(bytes: Uint8Array, what = 'signature'): G1 {
   if (bytes.length !== 48) throw bad(`${what} must be 48 bytes (compressed G1), got ${bytes.length}`);
   try {
-    const p = bls.G1.ProjectivePoint.fromHex(bytes);
+    const p = bls().G1.ProjectivePoint.fromHex(bytes);
     p.assertValidity();
     if (p.is0()) throw new Error('identity');
     return p;
@@ -22,7 +22,7 @@ export function g1FromBytes(bytes: Uint8Array, what = 'signature'): G1 {
 export function g2FromBytes(bytes: Uint8Array, what = 'public key'): G2 {
   if (bytes.length !== 96) throw bad(`${what} must be 96 bytes (compressed G2), got ${bytes.length}`);
   try {
-    const p = bls.G2.ProjectivePoint.fromHex(bytes);
+    const p = bls().G2.ProjectivePoint.fromHex(bytes);
     p.assertValidity();
     if (p.is0()) throw new Error('identity');
     return p;
@@ -37,7 +37,7 @@ export function g2FromBytes(bytes: Uint8Array, what = 'public key'): G2 {
  * big-endian, so every 48-byte chunk is reversed.
  */
 export function gtToArkBytes(gt: Gt): Uint8Array {
-  const be = bls.fields.Fp12.toBytes(gt);
+  const be = bls().fields.Fp12.toBytes(gt);
   const out = new Uint8Array(be.length);
   for (let off = 0; off < be.length; off += 48) {
     for (let i = 0; i < 48; i++) out[off + i] = be[off + 47 - i] as number;

@@ -1,8 +1,6 @@
-import { bls12_381 as bls } from '@noble/curves/bls12-381.js';
+import { bls, FR_ORDER } from './curve.js';
 import { identityPoint } from './identity.js';
 import { type G1, type G2, type Gt, g1FromBytes, g2FromBytes } from './points.js';
-
-const Fp12 = bls.fields.Fp12;
 
 // Validators of a subnet encrypt to the same round under the same beacon key; a handful of
 // entries covers every (round, key) in flight, and the bound keeps a long-running node flat.
@@ -41,13 +39,13 @@ export function beaconSignature(bytes: Uint8Array): G1 {
  */
 export function roundPairing(round: bigint, pk: BeaconKey): Gt {
   const id = `${round}:${pk.hex}`;
-  return pairings.get(id) ?? remember(pairings, id, bls.pairing(identityPoint(round), pk.point));
+  return pairings.get(id) ?? remember(pairings, id, bls().pairing(identityPoint(round), pk.point));
 }
 
 // |x| of BLS12-381 (x = -0xd201000000010000). In GT, p ≡ x (mod r), so the Frobenius map raises
 // to the power x and its conjugate (the inverse there) to |x|; and r < |x|^4.
 const X = 0xd201000000010000n;
-const R = bls.fields.Fr.ORDER;
+const R = FR_ORDER;
 
 /**
  * g^e for g in GT (a pairing output, so in the cyclotomic subgroup) and e ≥ 0. e is split into four 64-bit
@@ -55,6 +53,7 @@ const R = bls.fields.Fr.ORDER;
  * exponentiation of 64 bits: 64 cyclotomic squarings (cheaper than general ones) instead of 255.
  */
 export function gtPow(g: Gt, e: bigint): Gt {
+  const Fp12 = bls().fields.Fp12;
   const bases: Gt[] = [g];
   for (let i = 1; i < 4; i++) bases.push(Fp12.conjugate(Fp12.frobeniusMap(bases[i - 1] as Gt, 1)));
   const digits: bigint[] = [];

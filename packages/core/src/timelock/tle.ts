@@ -1,13 +1,13 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { bls12_381 as bls } from '@noble/curves/bls12-381.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { AES_GCM_SUITE, parseCiphertext, serializeCiphertext } from './ciphertext.js';
+import { bls, FR_ORDER } from './curve.js';
 import { toRound } from './identity.js';
 import { bytesOf, type G2, g2FromBytes, gtToArkBytes } from './points.js';
 import { beaconKey, beaconSignature, gtPow, roundPairing } from './round-pairing.js';
 
-const R_ORDER = bls.fields.Fr.ORDER;
+const R_ORDER = FR_ORDER;
 
 /**
  * Randomness of one encryption. Production draws all three from the OS; tests inject them to
@@ -76,7 +76,7 @@ export function timelockEncrypt(
   const r = h3(sigma, esk);
   // r = 0 needs SHA-256 to hit a multiple of r: not reachable in practice, but never emit U = 0
   if (r === 0n) throw new SubnetkitError('SK_INTERNAL', 'timelock: degenerate scalar, retry', {});
-  const u = bls.G2.ProjectivePoint.BASE.multiply(r);
+  const u = bls().G2.ProjectivePoint.BASE.multiply(r);
   // e(Q, r·pk) as e(Q, pk)^r: the pairing is shared by every commit to this round (round-pairing.ts)
   const g = gtPow(roundPairing(id, pk), r);
   const v = xor32(sigma, sha256(gtToArkBytes(g)));
@@ -115,10 +115,10 @@ export function timelockDecrypt(ciphertext: Uint8Array | string, signature: Uint
     );
   }
   const sig = beaconSignature(stripAsciiHexPrefix(bytesOf(signature, 'signature')));
-  const sigma = xor32(ct.v, sha256(gtToArkBytes(bls.pairing(sig, u))));
+  const sigma = xor32(ct.v, sha256(gtToArkBytes(bls().pairing(sig, u))));
   const esk = xor32(ct.w, sha256(sigma));
   const r = h3(sigma, esk);
-  if (r === 0n || !bls.G2.ProjectivePoint.BASE.multiply(r).equals(u)) {
+  if (r === 0n || !bls().G2.ProjectivePoint.BASE.multiply(r).equals(u)) {
     throw new SubnetkitError('SK_TIMELOCK_DECRYPT_FAILED', 'the signature does not open this ciphertext', {});
   }
   try {

@@ -45,11 +45,11 @@ const bin = (name: string) => join(ROOT, 'node_modules', name);
 export const tsc = (args: string[], cwd: string) => sh(process.execPath, [bin('typescript/bin/tsc'), ...args], cwd);
 export const vitest = (args: string[], cwd: string) => sh(process.execPath, [bin('vitest/vitest.mjs'), ...args], cwd);
 
-/** `subnetkit …` in-process (from source), output captured. */
+/** `subnetkit …` in-process (from the CLI's build, the code that is packed), output captured. */
 export async function cli(args: string[], cwd = ROOT): Promise<Ran> {
-  // loaded on first use: the CLI's source (core included) costs seconds of import in every file
-  // that imports these helpers, and outside-repo.test.ts only runs the installed CLI
-  const { main } = await import('../packages/cli/src/main.js');
+  // loaded on first use (outside-repo.test.ts only runs the installed CLI); from dist/, which
+  // Node loads itself (an external in vitest.config.ts), not the ~970 source modules through vite
+  const { main } = await import('../packages/cli/dist/main.js');
   const chunks = { out: [] as string[], err: [] as string[] };
   const sink = (into: string[]) =>
     new Writable({

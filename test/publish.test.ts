@@ -71,6 +71,8 @@ const projects: string[] = [];
 /** name → { path: size } of what each tarball holds. */
 const packed: Record<string, Record<string, number>> = {};
 let installLog = '';
+/** The generated packages' own tests, running beside packing and installing (runKindTests). */
+let kindTests: ReturnType<typeof runKindTests>;
 
 async function contents(tarball: string): Promise<Record<string, number>> {
   const files: Record<string, number> = {};
@@ -88,7 +90,8 @@ beforeAll(async () => {
   dirs = await generateAll(generated);
 });
 
-afterAll(() => {
+afterAll(async () => {
+  await kindTests?.catch(() => {});
   rmSync(scratch, { recursive: true, force: true });
   rmSync(app, { recursive: true, force: true });
 });
@@ -124,6 +127,8 @@ async function prepare(): Promise<void> {
   }
   compiled = await tsc(['-b', '--verbose', ...projects], scratch);
   if (compiled.code !== 0) throw new Error(`building or type-checking the packages failed: ${compiled.stdout}`);
+  kindTests = runKindTests();
+  kindTests.catch(() => {}); // its test reports a failure; this only keeps it from being unhandled
   const workspace = await packLocal(WORKSPACE, { workspaceRoot: ROOT });
   mkdirSync(packDir, { recursive: true });
   const pack = await npm(['pack', '--json', '--pack-destination', packDir, ...KINDS.map((k) => dirs[k])], ROOT);
@@ -145,6 +150,39 @@ async function prepare(): Promise<void> {
   const install = await npm(['install', '--prefer-offline', ...tarballs]);
   installLog = install.stdout + install.stderr;
   if (install.code !== 0) throw new Error(`npm install of the tarballs failed: ${install.stderr}`);
+}
+
+/**
+ * The generated packages' own tests, in one vitest run: every kind a project on its own
+ * vitest.config.ts, plus a copy of blank whose reward pays everyone the same (it cannot tell honest
+ * miners from cheaters, so its tests must fail). The text kind's tests run in outside-repo.test.ts,
+ * as its `npm test` on a real install: not repeated here. One worker runs every file (the kinds'
+ * tests share no state): core and the model runtime load once, not once per file (29 vs 33 CPU-s
+ * with two workers). Started once the sources type-check, beside packing and installing.
+ */
+async function runKindTests(): Promise<{ ran: Ran; report: string; roots: Record<string, string> }> {
+  const broken = join(scratch, 'blank-broken');
+  cpSync(dirs.blank, broken, { recursive: true, filter: (src) => relative(dirs.blank, src).split(sep)[0] !== 'dist' });
+  const reward = join(broken, 'src', 'reward.ts');
+  const source = readFileSync(reward, 'utf8');
+  if (!source.includes('return right / truth.length;')) throw new Error(`${reward}: the reward to break is not there`);
+  writeFileSync(reward, source.replace('return right / truth.length;', 'return 1;'));
+  const roots: Record<string, string> = {
+    image: dirs.image,
+    predict: dirs.predict,
+    blank: dirs.blank,
+    'blank-broken': broken,
+  };
+  const config = join(scratch, 'kinds.vitest.config.mjs');
+  const projects = Object.entries(roots).map(([name, root]) => ({
+    extends: join(root, 'vitest.config.ts'),
+    test: { name, root },
+  }));
+  const options = { tags: [{ name: 'slow', timeout: 600_000 }], isolate: false, maxWorkers: 1, projects };
+  writeFileSync(config, `export default ${JSON.stringify({ test: options })};\n`);
+  const report = join(scratch, 'kinds.json');
+  const ran = await vitest(['run', '--config', config, '--reporter=json', `--outputFile=${report}`], scratch);
+  return { ran, report, roots };
 }
 
 describe('generator input errors', () => {
@@ -179,44 +217,8 @@ describe('generated subnet packages', { tags: ['slow'] }, () => {
   });
 
   test('pass their own tests (reward and whole-network gauntlet), and fail them when the reward is broken', async () => {
-    // One vitest run for every kind's tests, each kind a project on its own vitest.config.ts, plus
-    // a copy of blank whose reward pays everyone the same (it cannot tell honest miners from
-    // cheaters). The text kind's tests run in outside-repo.test.ts, as its `npm test` on a real
-    // install: not repeated here. One worker runs every file (the kinds' tests share no state):
-    // core and the model runtime load once, not once per file (29 vs 33 CPU-s with two workers).
-    const broken = join(scratch, 'blank-broken');
-    cpSync(dirs.blank, broken, {
-      recursive: true,
-      filter: (src) => relative(dirs.blank, src).split(sep)[0] !== 'dist',
-    });
-    const reward = join(broken, 'src', 'reward.ts');
-    const source = readFileSync(reward, 'utf8');
-    expect(source).toContain('return right / truth.length;');
-    writeFileSync(reward, source.replace('return right / truth.length;', 'return 1;'));
-    const roots: Record<string, string> = {
-      image: dirs.image,
-      predict: dirs.predict,
-      blank: dirs.blank,
-      'blank-broken': broken,
-    };
-    const config = join(scratch, 'kinds.vitest.config.mjs');
-    writeFileSync(
-      config,
-      `export default ${JSON.stringify({
-        test: {
-          tags: [{ name: 'slow', timeout: 600_000 }],
-          isolate: false,
-          maxWorkers: 1,
-          projects: Object.entries(roots).map(([name, root]) => ({
-            extends: join(root, 'vitest.config.ts'),
-            test: { name, root },
-          })),
-        },
-      })};\n`,
-    );
-    const report = join(scratch, 'kinds.json');
-    const r = await vitest(['run', '--config', config, '--reporter=json', `--outputFile=${report}`], scratch);
-    expect(r.code, r.stdout + r.stderr).not.toBe(0);
+    const { ran, report, roots } = await kindTests;
+    expect(ran.code, ran.stdout + ran.stderr).not.toBe(0);
     const results = JSON.parse(readFileSync(report, 'utf8')) as { testResults: { name: string; status: string }[] };
     const status = Object.fromEntries(results.testResults.map((t) => [t.name, t.status]));
     for (const [name, root] of Object.entries(roots)) {

@@ -32,6 +32,7 @@ import { defineSynapse, synapseBodyHash } from '../packages/core/src/protocol/sy
 import { systemClock } from '../packages/core/src/util/clock.js';
 import { sr25519Verify } from '../packages/core/src/util/sr25519.js';
 import { initCrypto as cryptoWaitReady } from '../packages/core/src/wallet/crypto-ready.js';
+import { keccakF1600, keccakF1600Portable } from '../packages/core/src/wallet/keccak-f.js';
 import { Keypair } from '../packages/core/src/wallet/keypair.js';
 import { median, printResult } from './util.js';
 
@@ -478,6 +479,36 @@ function verifyMsHere(): number {
   return cpuMs(process.cpuUsage(c0)) / 500;
 }
 
+/**
+ * The dendrite's per-target signing cost, this process's CPU: the Merlin transcript's Keccak-f[1600]
+ * (generated wasm against @noble/hashes' keccakP), and a prepared-nonce signature against a plain
+ * wasm sr25519 signature, over a 219-byte SDK signature message.
+ */
+function signingFigures(): void {
+  const perOp = (n: number, f: () => void): number => {
+    for (let i = 0; i < Math.min(n, 500); i++) f();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) f();
+    return (cpuMs(process.cpuUsage(c0)) * 1000) / n;
+  };
+  const st = new Uint8Array(200);
+  const noble = perOp(20_000, () => keccakF1600Portable(st));
+  const wasm = perOp(200_000, () => keccakF1600(st));
+  figure('merlin_keccak_f1600_cpu_us', wasm, 'us', 'noble_hashes_keccakP_cpu_us', noble);
+  const alice = Keypair.fromUri('//Alice');
+  const msg = new TextEncoder().encode(
+    `${nextBenchNonce()}.${alice.address}.${Keypair.fromUri('//Axon0').address}.${'0'.repeat(36)}.${'a'.repeat(64)}`,
+  );
+  const fast = alice.presignedSigner({ poolSize: 2_500, worker: false });
+  fast.fill();
+  const presigned = perOp(2_000, () => fast.sign(msg));
+  void fast.close();
+  const plain = perOp(300, () => alice.sign(msg));
+  figure('dendrite_presigned_sign_cpu_us', presigned, 'us', 'wasm_sr25519_sign_cpu_us', plain, {
+    message_bytes: msg.length,
+  });
+}
+
 // ------------------------------------------------------------------ main
 /** `PROTOCOL_BENCH_PARTS=axon,session,fakes,real` runs only those parts (all by default; session needs axon). */
 const PARTS = new Set((process.env.PROTOCOL_BENCH_PARTS ?? 'axon,session,fakes,real').split(',').map((s) => s.trim()));
@@ -585,6 +616,7 @@ async function axonPart(): Promise<void> {
 }
 
 async function fakesPart(): Promise<void> {
+  signingFigures();
   // 4. fan-out to 256 fake axons: the dendrite's own overhead beyond the 50 ms handler
   const fk = await spawnChild('fakes');
   const fakes = fk.ready.targets as Target[];

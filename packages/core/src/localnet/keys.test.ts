@@ -18,6 +18,17 @@ test('devKey derives the same keys as Keypair.fromUri, for every kind of path', 
   }
 });
 
+test('devKey from a cached parent (junction by junction) is the key fromUri derives in one go', () => {
+  devKey('//subnetkit/cache/text');
+  for (const path of ['//subnetkit/cache/text/miner-9', '//subnetkit/cache/text/miner-9//hot', '//subnetkit/cache']) {
+    const a = devKey(path);
+    const b = Keypair.fromUri(path);
+    expect(a.address, path).toBe(b.address);
+    expect(b.verify('y', a.sign('y'))).toBe(true);
+    expect(a.verify('z', b.sign('z'))).toBe(true);
+  }
+});
+
 test('localnetKeys: a cold and a hot key per neuron, distinct per subnet, role and index', () => {
   const k = localnetKeys('localnet', 'text', 'miner', 0);
   expect(k.coldkey.address).toBe(Keypair.fromUri('//subnetkit/localnet/text/miner-0').address);

@@ -17,6 +17,7 @@ import {
   localChainEngine,
   startDevnet,
   subnetSynapses,
+  Wallet,
 } from '@subnetkit/core';
 import { freePort } from '@subnetkit/core/testing';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -100,26 +101,11 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 const scrape = async (url: string) => (await fetch(`${url}/metrics`)).text();
 
+// written in this process with the wallet API the CLI's `wallet regen-hotkey` calls (that command
+// has its own tests): a CLI child per wallet cost about 1.2 CPU-s for two files
 async function hotkeyWallet(name: string, uri: string): Promise<string> {
-  const { stdout } = await exec(
-    process.execPath,
-    [
-      bin,
-      'wallet',
-      'regen-hotkey',
-      '--uri',
-      uri,
-      '--name',
-      name,
-      '--hotkey',
-      'h',
-      '--wallet-path',
-      walletPath,
-      '--json',
-    ],
-    { cwd: root },
-  );
-  return (JSON.parse(stdout) as { hotkey: { address: string } }).hotkey.address;
+  const created = await new Wallet({ name, path: walletPath }).createHotkey({ hotkey: 'h', uri, password: null });
+  return created.address;
 }
 
 const common = (wallet: string) => [

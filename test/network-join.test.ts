@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type Chain, createSubtensorChain, initCrypto } from '@subnetkit/core';
+import { type Chain, createSubtensorChain, createWallet, initCrypto } from '@subnetkit/core';
 import { freePort } from '@subnetkit/core/testing';
 import { afterAll, describe, expect, test, vi } from 'vitest';
 
@@ -70,22 +70,12 @@ describe('localnet --network and run --network across processes', { tags: ['slow
       '--data-dir',
       dataDir,
     ]);
-    // a miner's wallet, made while the localnet joins (it needs no chain)
+    // a miner's wallet, made while the localnet joins (it needs no chain), in this process with the
+    // API `wallet create --no-password` calls (that command has its own tests; a child cost ~1.5 CPU-s)
     const walletPath = join(tmp, 'wallets');
     const cli = async (args: string[]) =>
       JSON.parse((await exec(process.execPath, [bin, ...args], { cwd: root })).stdout);
-    const created = cli([
-      'wallet',
-      'create',
-      '--name',
-      'm',
-      '--hotkey',
-      'h',
-      '--no-password',
-      '--wallet-path',
-      walletPath,
-      '--json',
-    ]) as Promise<{ coldkey: { address: string }; hotkey: { address: string } }>;
+    const created = createWallet({ name: 'm', hotkey: 'h', path: walletPath, coldkeyPassword: null });
     // the miner's wallet, funded from the devnet's //Bob by a fourth process while the localnet
     // joins (//Alice is the localnet's funder: two senders of one account would race for nonces);
     // every second the localnet waits costs its validator a step per block

@@ -135,4 +135,16 @@ describe('dashboard routes', { tags: ['slow'] }, () => {
     expect((await nextUpdate()).block).toBe(head + 1);
     await reader.cancel();
   });
+
+  test('/subnets/:netuid/charts: the same charts while nothing changed, new ones after an epoch', async () => {
+    // rendered SVGs are cached by their content (views.ts): a cached chart must never go stale
+    const charts = async () => (await get(`/subnets/${net.network.netuidOf('reverse')}/charts`)).text();
+    const before = await charts();
+    expect(before.match(/<svg /g)).toHaveLength(5);
+    expect(await charts()).toBe(before);
+    await net.runEpochs(1);
+    const after = await charts();
+    expect(after.match(/<svg /g)).toHaveLength(5);
+    expect(after).not.toBe(before);
+  });
 });

@@ -180,6 +180,10 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
   let local: LocalChain;
   let devnet: Devnet;
   let remote: Chain;
+  /** One stock @polkadot/api client, for the tests that use one (each connection decodes the whole metadata). */
+  let stock: Promise<ApiPromise> | undefined;
+  const stockApi = (): Promise<ApiPromise> =>
+    (stock ??= ApiPromise.create({ provider: new WsProvider(devnet.url), noInitWarn: true }));
 
   beforeAll(async () => {
     local = await newLocal();
@@ -194,6 +198,7 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
   });
 
   afterAll(async () => {
+    await (await stock)?.disconnect();
     await remote?.close();
     await devnet?.close();
     await local?.close();
@@ -271,26 +276,22 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
     ).rejects.toMatchObject({ details: { chainError: 'MaxValidatorsLargerThanMaxUIds' } });
     expect((await remote.hyperparameters(1)).maxAllowedValidators).toBeLessThanOrEqual(maxUids);
 
-    const api = await ApiPromise.create({ provider: new WsProvider(devnet.url), noInitWarn: true });
-    try {
-      const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-      const tx = api.tx as unknown as Record<
-        string,
-        Record<string, (...a: unknown[]) => { signAndSend: (p: unknown) => Promise<unknown> }>
-      >;
-      expect((await api.query.sudo?.key?.())?.toString()).toBe(alice.address);
-      const setTempo = tx.adminUtils!.sudoSetTempo!(1, 9);
-      // not the sudo key: refused before inclusion, nothing changes
-      await expect(tx.sudo!.sudo!(setTempo).signAndSend(keyring.addFromUri('//Bob'))).rejects.toThrow(/1010.*sudo key/);
-      // only setters are dispatched as root by the devnet
-      const transfer = tx.balances!.transferKeepAlive!(bob.address, 1n);
-      await expect(tx.sudo!.sudo!(transfer).signAndSend(keyring.addFromUri('//Alice'))).rejects.toThrow(
-        /1010.*not implemented/,
-      );
-      expect((await remote.hyperparameters(1)).tempo).toBe(7);
-    } finally {
-      await api.disconnect();
-    }
+    const api = await stockApi();
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+    const tx = api.tx as unknown as Record<
+      string,
+      Record<string, (...a: unknown[]) => { signAndSend: (p: unknown) => Promise<unknown> }>
+    >;
+    expect((await api.query.sudo?.key?.())?.toString()).toBe(alice.address);
+    const setTempo = tx.adminUtils!.sudoSetTempo!(1, 9);
+    // not the sudo key: refused before inclusion, nothing changes
+    await expect(tx.sudo!.sudo!(setTempo).signAndSend(keyring.addFromUri('//Bob'))).rejects.toThrow(/1010.*sudo key/);
+    // only setters are dispatched as root by the devnet
+    const transfer = tx.balances!.transferKeepAlive!(bob.address, 1n);
+    await expect(tx.sudo!.sudo!(transfer).signAndSend(keyring.addFromUri('//Alice'))).rejects.toThrow(
+      /1010.*not implemented/,
+    );
+    expect((await remote.hyperparameters(1)).tempo).toBe(7);
   });
 
   it('delivers new heads and events to subscribers', async () => {
@@ -361,39 +362,35 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
       const before = await local.balance(bob.address);
       expect(errorCode(await rpc('author_submitExtrinsic', ['0x1234']))).toBe(1002);
       expect(errorCode(await rpc('author_submitExtrinsic', [42]))).toBe(1002);
-      const api = await ApiPromise.create({ provider: new WsProvider(devnet.url), noInitWarn: true });
-      try {
-        const pair = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
-        const transfer = api.tx.balances?.transferKeepAlive;
-        if (!transfer) throw new Error('the devnet metadata lacks Balances.transfer_keep_alive');
-        const signed = await transfer(bob.address, 7_000_000_000n).signAsync(pair);
-        const hex = signed.toHex();
-        // Flip one byte of the 64-byte signature (it follows the 0x00 MultiAddress tag, key and 0x01 tag).
-        const bytes = Buffer.from(hex.slice(2), 'hex');
-        const sigAt = bytes.indexOf(Buffer.from(pair.publicKey)) + 32 + 1;
-        // Several positions: some make the signature invalid, some make it malformed (the
-        // verifier throws); both must read as a bad signature.
-        for (const offset of [0, 5, 31, 32, 63]) {
-          const copy = Buffer.from(bytes);
-          copy[sigAt + offset] = (copy[sigAt + offset] ?? 0) ^ 0xff;
-          const tampered = await rpc('author_submitExtrinsic', [`0x${copy.toString('hex')}`]);
-          expect(tampered.error, `offset ${offset}`).toMatchObject({
-            code: 1010,
-            data: expect.stringMatching(/bad signature/),
-          });
-        }
-        bytes[sigAt + 5] = (bytes[sigAt + 5] ?? 0) ^ 0xff;
-        expect(errorCode(await rpc('author_submitAndWatchExtrinsic', [`0x${bytes.toString('hex')}`]))).toBe(1010);
-        expect(await local.balance(bob.address)).toBe(before);
-        // The untampered extrinsic goes through.
-        expect((await rpc('author_submitExtrinsic', [hex])).result).toMatch(/^0x[0-9a-f]{64}$/);
-        expect(await local.balance(bob.address)).toBe(before + 7_000_000_000n);
-        // Replaying it is a stale nonce.
-        const replay = await rpc('author_submitExtrinsic', [hex]);
-        expect((replay.error as { data: string }).data).toMatch(/outdated/);
-      } finally {
-        await api.disconnect();
+      const api = await stockApi();
+      const pair = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
+      const transfer = api.tx.balances?.transferKeepAlive;
+      if (!transfer) throw new Error('the devnet metadata lacks Balances.transfer_keep_alive');
+      const signed = await transfer(bob.address, 7_000_000_000n).signAsync(pair);
+      const hex = signed.toHex();
+      // Flip one byte of the 64-byte signature (it follows the 0x00 MultiAddress tag, key and 0x01 tag).
+      const bytes = Buffer.from(hex.slice(2), 'hex');
+      const sigAt = bytes.indexOf(Buffer.from(pair.publicKey)) + 32 + 1;
+      // Several positions: some make the signature invalid, some make it malformed (the
+      // verifier throws); both must read as a bad signature.
+      for (const offset of [0, 5, 31, 32, 63]) {
+        const copy = Buffer.from(bytes);
+        copy[sigAt + offset] = (copy[sigAt + offset] ?? 0) ^ 0xff;
+        const tampered = await rpc('author_submitExtrinsic', [`0x${copy.toString('hex')}`]);
+        expect(tampered.error, `offset ${offset}`).toMatchObject({
+          code: 1010,
+          data: expect.stringMatching(/bad signature/),
+        });
       }
+      bytes[sigAt + 5] = (bytes[sigAt + 5] ?? 0) ^ 0xff;
+      expect(errorCode(await rpc('author_submitAndWatchExtrinsic', [`0x${bytes.toString('hex')}`]))).toBe(1010);
+      expect(await local.balance(bob.address)).toBe(before);
+      // The untampered extrinsic goes through.
+      expect((await rpc('author_submitExtrinsic', [hex])).result).toMatch(/^0x[0-9a-f]{64}$/);
+      expect(await local.balance(bob.address)).toBe(before + 7_000_000_000n);
+      // Replaying it is a stale nonce.
+      const replay = await rpc('author_submitExtrinsic', [hex]);
+      expect((replay.error as { data: string }).data).toMatch(/outdated/);
     });
 
     it('never answers garbage with an internal error (property)', async () => {

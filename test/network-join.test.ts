@@ -48,9 +48,7 @@ interface NetworkFile {
 
 describe('localnet --network and run --network across processes', { tags: ['slow'] }, () => {
   test('a localnet joins a devnet, a miner from a third process joins that subnet and earns', async () => {
-    // 250 ms blocks: the localnet's validator steps on every block for the whole run (100 ms cost a
-    // third more CPU in all for the same checks)
-    const devnet = start(['devnet', '--port', '0', '--block-time', '250ms', '--json']);
+    const devnet = start(['devnet', '--port', '0', '--block-time', '100ms', '--json']);
     await vi.waitFor(() => expect(devnet.stdout()).toMatch(/"url"/), { timeout: 300_000, interval: 100 });
     const { url } = JSON.parse(devnet.stdout()) as { url: string };
 

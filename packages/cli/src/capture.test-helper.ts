@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { expect } from 'vitest';
-import { main } from './main.js';
+import { type MainOptions, main } from './main.js';
 
 /** A writable that keeps what the CLI prints, for tests that call `main` with their own streams. */
 export function sink(): { stream: Writable; text: () => string } {
@@ -24,13 +24,14 @@ export interface CliRun {
 /**
  * In-process CLI drivers for tests that keep one chain for a file: `run` any command, `json` one that
  * must succeed silently on stderr (its --json output parsed), `refused` one that must fail with one
- * coded line. `cwd` is read per call because the folder is usually made in `beforeAll`.
+ * coded line. `cwd` is read per call because the folder is usually made in `beforeAll`; `options` go to
+ * every call (e.g. one `chains` pool for a file's devnet).
  */
-export function cliInProcess(cwd: () => string) {
+export function cliInProcess(cwd: () => string, options: Pick<MainOptions, 'chains' | 'kdf'> = {}) {
   const run = async (args: string[]): Promise<CliRun> => {
     const out = sink();
     const err = sink();
-    const code = await main(args, { stdout: out.stream, stderr: err.stream, env: {}, cwd: cwd() });
+    const code = await main(args, { ...options, stdout: out.stream, stderr: err.stream, env: {}, cwd: cwd() });
     return { code, stdout: out.text(), stderr: err.text() };
   };
   const json = async <T>(args: string[]): Promise<T> => {

@@ -46,13 +46,16 @@ export async function openChain(
     return openLocalChainReadOnly(findLocalChain(ctx, config, flags.dataDir), { logger: log });
   }
   // the backend the composition root picks from the config (flags on top)
-  return chainFromConfig(config, {
-    logger: log,
-    cwd: ctx.cwd,
-    network,
-    blockTime,
-    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
-  });
+  const open = () =>
+    chainFromConfig(config, {
+      logger: log,
+      cwd: ctx.cwd,
+      network,
+      blockTime,
+      ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+    });
+  // only subtensor endpoints are pooled: a local chain is a store on disk, opened per command
+  return ctx.chains && network !== 'local' ? ctx.chains.get(network, open) : open();
 }
 
 /** Where `subnetkit localnet` keeps its chain by default (inside its data dir). */

@@ -1,4 +1,5 @@
 import type { Kdf } from '@subnetkit/core';
+import type { ChainPool } from './chain-pool.js';
 import { createOutput, type Output } from './output.js';
 
 /** What every command gets: where to print, the environment and the working directory. */
@@ -10,6 +11,8 @@ export interface CliContext {
   shutdown: AbortSignal;
   /** Password → key of wallet files; unset means the SDK's (see `walletKdf`). */
   kdf?: Kdf;
+  /** Subtensor connections shared with other commands of this process (see `MainOptions.chains`). */
+  chains?: ChainPool;
 }
 
 /** Where a CLI entry point prints and runs; each field defaults to the process's own. */
@@ -24,6 +27,12 @@ export interface MainOptions {
    * Argon2i so that one test, not every wallet test, pays the SDK's 512 MiB derivation.
    */
   kdf?: Kdf;
+  /**
+   * Subtensor connections kept open across `main` calls, for programmatic callers only (no flag): the
+   * suite runs dozens of commands against one devnet, and each new connection decodes the whole metadata.
+   * The caller closes the pool.
+   */
+  chains?: ChainPool;
 }
 
 /** The context of one CLI run, and the stream its error line goes to. */
@@ -35,6 +44,7 @@ export function createCliContext(options: MainOptions): { ctx: CliContext; stder
     cwd: options.cwd ?? process.cwd(),
     shutdown: options.shutdown ?? new AbortController().signal,
     ...(options.kdf ? { kdf: options.kdf } : {}),
+    ...(options.chains ? { chains: options.chains } : {}),
   };
   return { ctx, stderr };
 }

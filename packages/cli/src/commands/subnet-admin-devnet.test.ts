@@ -3,16 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliInProcess, sink } from '../capture.test-helper.js';
+import { createChainPool } from '../chain-pool.js';
 import { main } from '../main.js';
 
 // The same views and admin commands through the subtensor backend: an in-process devnet (one for
-// this file) reached over ws://, as against a subtensor node.
+// this file) reached over ws://, as against a subtensor node. The commands share one connection to it
+// (a pool, as a program calling `main` may): each new one would fetch and decode the whole metadata.
 let root: string;
 let network: string[];
 let stop: AbortController;
 let devnet: Promise<number>;
+const chains = createChainPool();
 
-const { run, json } = cliInProcess(() => root);
+const { run, json } = cliInProcess(() => root, { chains });
 
 interface Row {
   name: string;
@@ -43,6 +46,7 @@ beforeAll(async () => {
   network = ['--network', (JSON.parse(out.text()) as { url: string }).url];
 });
 afterAll(async () => {
+  await chains.close();
   stop.abort();
   await devnet;
   await rm(root, { recursive: true, force: true });

@@ -296,8 +296,12 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
 
   it('delivers new heads and events to subscribers', async () => {
     const heads: number[] = [];
+    const stamps = new Map<number, number>();
     const events: string[] = [];
-    const offHeads = remote.onBlock((h) => heads.push(h.number));
+    const offHeads = remote.onBlock((h) => {
+      heads.push(h.number);
+      stamps.set(h.number, h.timestamp);
+    });
     const offEvents = remote.onEvents((evs) => events.push(...evs.map((e) => `${e.pallet}.${e.name}`)));
     try {
       const start = await remote.blockNumber();
@@ -309,6 +313,8 @@ describe('devnet: the local chain over Substrate JSON-RPC', () => {
       await vi.waitFor(() => expect(heads).toContain(start + 1), { timeout: 30_000 });
       await vi.waitFor(() => expect(events).toContain('Balances.Transfer'), { timeout: 30_000 });
       expect(heads.filter((n) => n > start)).toEqual([...heads.filter((n) => n > start)].sort((a, b) => a - b));
+      // a produced block's head carries its Timestamp.Now (the genesis is at 1_700_000_000_000)
+      expect(stamps.get(start + 1)).toBeGreaterThanOrEqual(1_700_000_000_000);
     } finally {
       offHeads();
       offEvents();

@@ -6,6 +6,7 @@ import type { Json } from './decode.js';
 export type StorageFn = ((...args: unknown[]) => Promise<Codec>) & {
   entries: (...args: unknown[]) => Promise<Array<[{ args: Codec[] }, Codec]>>;
   at: (hash: string, ...args: unknown[]) => Promise<Codec>;
+  creator: unknown;
 };
 export type RuntimeFn = (...args: unknown[]) => Promise<Codec>;
 
@@ -16,6 +17,12 @@ export interface StorageReader {
   read(pallet: string, item: string, ...args: unknown[]): Promise<Json | undefined>;
   /** Several storage reads in one `state_queryStorageAt` round trip; absent items read as undefined. */
   readMany(reads: ReadonlyArray<readonly [string, string, ...unknown[]]>): Promise<Array<Json | undefined>>;
+  /**
+   * A plain storage value at a block, decoded with the current metadata, or undefined when the
+   * runtime has no such item. For new heads: `fn.at(hash)` builds a whole decorated API per block
+   * hash (~20 ms of CPU each in @polkadot/api 16), this one RPC read ~0.2 ms.
+   */
+  readAt(pallet: string, item: string, hash: string): Promise<Codec | undefined>;
   /** A runtime API call, or undefined when the metadata lacks it or runtime APIs are off. */
   runtime(apiName: string, method: string): RuntimeFn | undefined;
 }
@@ -51,5 +58,10 @@ export function storageReader(api: ApiPromise, runtimeApis: boolean): StorageRea
     ];
     return section?.[stringCamelCase(method)];
   };
-  return { storage, read, readMany, runtime };
+  const readAt = async (pallet: string, item: string, hash: string): Promise<Codec | undefined> => {
+    const fn = storage(pallet, item);
+    if (!fn) return undefined;
+    return (await api.rpc.state.getStorage([fn.creator] as never, hash)) as Codec;
+  };
+  return { storage, read, readMany, readAt, runtime };
 }

@@ -68,7 +68,7 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
   const connection = await connectSubtensor(options);
   const { api, url, timeoutMs, call } = connection;
   const reader = storageReader(api, options.runtimeApis !== false);
-  const { storage, read, readMany, runtime } = reader;
+  const { storage, read, readMany, readAt, runtime } = reader;
   const toChainEvents = chainEvents(api);
   const submit = (signer: Signer, chainCall: ChainCall): Promise<ExtrinsicResult> =>
     submitCall(connection, signer, chainCall, { read, toChainEvents });
@@ -169,11 +169,11 @@ export async function createSubtensorChain(options: SubtensorChainOptions): Prom
             parentHash: h.parentHash.toHex(),
             timestamp: 0,
           };
-          const now = storage('Timestamp', 'Now');
-          if (now) header.timestamp = Number(toBig((await now.at(hash)).toJSON() as Json));
+          const now = await readAt('Timestamp', 'Now', hash);
+          if (now) header.timestamp = Number(toBig(now.toJSON() as Json));
           for (const l of blockListeners) l(header);
           if (eventListeners.size > 0) {
-            const records = (await storage('System', 'Events')?.at(hash)) as unknown as EventRecordLike[] | undefined;
+            const records = (await readAt('System', 'Events', hash)) as unknown as EventRecordLike[] | undefined;
             const events = toChainEvents(records ?? []);
             for (const l of eventListeners) l(events, header);
           }

@@ -68,7 +68,7 @@ describe('subnetkit dashboard --network <stopped localnet data dir>', { tags: ['
         '--miners',
         '3',
         '--tempo',
-        '5',
+        '3',
         '--block-time',
         'lockstep',
         '--epochs',

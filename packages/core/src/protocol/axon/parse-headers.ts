@@ -21,6 +21,20 @@ export interface AxonHeaderOptions {
   readonly maxBodyBytes?: number;
 }
 
+/** 413 before the body is read when the declared Content-Length is past the limit (signed and lean requests). */
+export function rejectDeclaredOversize(header: string | string[] | undefined, maxBody: number): void {
+  const contentLength = Number(header ?? 0);
+  if (contentLength > maxBody) {
+    throw new AxonReject(
+      413,
+      `Request body too large: ${contentLength} bytes exceeds the limit of ${maxBody} bytes`,
+      {},
+      true,
+      'headers',
+    );
+  }
+}
+
 /** Parses the bt headers into `c.var.axon` (needs {@link axonRoute} before it). */
 export function axonHeaders(o: AxonHeaderOptions = {}): MiddlewareHandler<AxonEnv> {
   return stageMiddleware(headersStage(o));
@@ -57,16 +71,7 @@ export function headersStage(o: AxonHeaderOptions = {}): AxonStage {
     }
     s.timeoutMs = Math.min(s.timeoutS * 1000, maxTimeoutMs);
     s.deadline = s.startMs + s.timeoutMs;
-    const contentLength = Number(raw['content-length'] ?? 0);
-    if (contentLength > maxBody) {
-      throw new AxonReject(
-        413,
-        `Request body too large: ${contentLength} bytes exceeds the limit of ${maxBody} bytes`,
-        {},
-        true,
-        'headers',
-      );
-    }
+    rejectDeclaredOversize(raw['content-length'], maxBody);
     return undefined;
   };
 }

@@ -16,6 +16,7 @@ import {
 } from '../session/session-crypto.js';
 import { SessionStore } from '../session/session-store.js';
 import { parseRequestBody } from './body.js';
+import { rejectDeclaredOversize } from './parse-headers.js';
 import { AxonReject } from './reject.js';
 import type { AxonStage } from './stage.js';
 import type { AxonState, BlacklistDecision } from './types.js';
@@ -72,16 +73,7 @@ export function leanAuthStage(o: LeanSessionOptions): AxonStage {
     s.timeoutS = timeoutS;
     s.timeoutMs = Math.min(timeoutS * 1000, maxTimeoutMs);
     s.deadline = s.startMs + s.timeoutMs;
-    const contentLength = Number(h['content-length'] ?? 0);
-    if (contentLength > maxBody) {
-      throw new AxonReject(
-        413,
-        `Request body too large: ${contentLength} bytes exceeds the limit of ${maxBody} bytes`,
-        {},
-        true,
-        'headers',
-      );
-    }
+    rejectDeclaredOversize(h['content-length'], maxBody);
     const fields = {
       seq,
       dendriteHotkey: session.hotkey,

@@ -1,4 +1,5 @@
 import { keyExtractPath, keyFromPath, sr25519PairFromSeed } from '@polkadot/util-crypto';
+import { isDevJunctionPath } from '../chain/local/crypto.js';
 import { DEV_PHRASE, Keypair, privateKeyFromPolkadot } from '../wallet/keypair.js';
 import { mnemonicToSeed } from '../wallet/mnemonic.js';
 
@@ -41,7 +42,7 @@ function devPair(path: string): Pair {
  */
 export function devKey(path: string): Keypair {
   // junctions only; anything else (a password part) goes through the full URI parser
-  if (!/^(\/\/?[^/]+)+$/.test(path)) return Keypair.fromUri(path);
+  if (!isDevJunctionPath(path)) return Keypair.fromUri(path);
   const pair = devPair(path);
   return Keypair.fromPrivateKey(privateKeyFromPolkadot(pair.secretKey), pair.publicKey);
 }

@@ -32,6 +32,19 @@ export function addressOf(publicKey: Uint8Array): string {
  * accounts only; real keys come from the wallet module.
  */
 export function createDevSigner(uri: string): Signer {
+  // Each URI costs the dev phrase's PBKDF2 and its junctions (~10 ms); every open of a local chain
+  // builds its genesis from the same public dev URIs (`//Alice`…), so those are derived once per
+  // process. Anything else (a phrase, a password part) is derived each time and not kept.
+  const cached = devSigners.get(uri);
+  if (cached) return cached;
   const pair = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri(uri);
-  return { address: pair.address, publicKey: pair.publicKey, sign: (message) => pair.sign(message) };
+  const signer: Signer = { address: pair.address, publicKey: pair.publicKey, sign: (message) => pair.sign(message) };
+  if (isDevJunctionPath(uri)) devSigners.set(uri, signer);
+  return signer;
+}
+const devSigners = new Map<string, Signer>();
+
+/** A URI made of junctions only (`//Alice`, `//a/b//hot`): a key of the public dev phrase. */
+export function isDevJunctionPath(uri: string): boolean {
+  return /^(\/\/?[^/]+)+$/.test(uri);
 }

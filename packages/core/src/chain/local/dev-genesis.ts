@@ -16,18 +16,6 @@ export interface DevGenesisOptions {
 
 const DEV_NAMES = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
 
-// Every open of a local chain builds its genesis (~60 ms of key derivation for the six dev accounts);
-// the URIs are public and fixed, so their addresses are derived once per process.
-const devAddresses = new Map<string, string>();
-function devAddress(uri: string): string {
-  let address = devAddresses.get(uri);
-  if (address === undefined) {
-    address = createDevSigner(uri).address;
-    devAddresses.set(uri, address);
-  }
-  return address;
-}
-
 /**
  * A development genesis: funded dev accounts (`//Alice`, …), Alice as sudo, and subnets owned by
  * Alice. Keys derive from public dev URIs: never use them for anything of value.
@@ -35,19 +23,19 @@ function devAddress(uri: string): string {
 export function devGenesis(options: DevGenesisOptions = {}): GenesisConfig {
   const names = options.accounts ?? DEV_NAMES;
   const balance = options.balance ?? 1_000_000n * 1_000_000_000n;
-  const alice = devAddress('//Alice');
+  const alice = createDevSigner('//Alice').address;
   const subnets: GenesisSubnet[] = [];
   for (let i = 1; i <= (options.subnets ?? 1); i++) {
     subnets.push({
       netuid: i,
       name: `dev-${i}`,
       owner: alice,
-      ownerHotkey: devAddress(`//Alice//hotkey/${i}`),
+      ownerHotkey: createDevSigner(`//Alice//hotkey/${i}`).address,
       hyperparameters: { ...FAST_HYPERPARAMETERS, ...options.hyperparameters },
     });
   }
   return {
-    accounts: names.map((n) => ({ address: devAddress(`//${n}`), balance })),
+    accounts: names.map((n) => ({ address: createDevSigner(`//${n}`).address, balance })),
     subnets,
     params: { sudo: alice },
   };

@@ -7,17 +7,12 @@
  * hash). Blacklist, rate limit and priority run between them as for every request.
  */
 import { type Clock, systemClock } from '../../util/clock.js';
-import {
-  LEAN_MAC_HEADER,
-  LEAN_TIMEOUT_HEADER,
-  leanMacMatches,
-  SESSION_ID_HEADER,
-  SESSION_SEQ_HEADER,
-} from '../session/session-crypto.js';
-import { SessionStore } from '../session/session-store.js';
+import { LEAN_MAC_HEADER, LEAN_TIMEOUT_HEADER, leanMacMatches, SESSION_ID_HEADER } from '../session/session-crypto.js';
+import type { SessionStore } from '../session/session-store.js';
 import { parseRequestBody } from './body.js';
 import { rejectDeclaredOversize } from './parse-headers.js';
 import { AxonReject } from './reject.js';
+import { admitSession, checkCounter, namedSession, sessionCounter, sessionReject } from './session.js';
 import type { AxonStage } from './stage.js';
 import type { AxonState, BlacklistDecision } from './types.js';
 
@@ -32,9 +27,6 @@ export interface LeanSessionOptions {
   readonly maxTimeoutMs?: number;
 }
 
-const reject = (message: string): AxonReject =>
-  new AxonReject(401, `Not Verified with error: Session ${message}`, {}, false, 'verify');
-const SEQ = /^[1-9]\d{0,14}$/;
 // decimal seconds, as the SDK's timeout header (no exponents, no signs)
 const TIMEOUT = /^\d{1,9}(\.\d{1,9})?$/;
 
@@ -51,18 +43,8 @@ export function leanAuthStage(o: LeanSessionOptions): AxonStage {
     const synapse = s.route?.synapse;
     if (!synapse) throw new Error('leanAuthStage needs the route before it');
     const h = s.req.headers;
-    const id = h[SESSION_ID_HEADER];
-    if (typeof id !== 'string') throw reject('unknown');
-    const session = o.store.get(id, clock.now());
-    if (session === undefined) throw reject('unknown');
-    if (session === 'expired') throw reject('expired');
-    const seqText = h[SESSION_SEQ_HEADER];
-    const mac = h[LEAN_MAC_HEADER];
-    if (typeof seqText !== 'string' || !SEQ.test(seqText) || typeof mac !== 'string')
-      throw reject('counter or MAC missing');
-    const seq = Number(seqText);
-    const state = SessionStore.check(session, seq);
-    if (state !== 'ok') throw reject(state === 'replay' ? 'counter replayed' : 'counter too old');
+    const session = namedSession(o.store, h[SESSION_ID_HEADER], clock.now());
+    const { seq, mac } = sessionCounter(s, session, LEAN_MAC_HEADER);
     const timeoutText = h[LEAN_TIMEOUT_HEADER];
     let timeoutS = synapse.timeoutMs / 1000;
     if (timeoutText !== undefined) {
@@ -82,16 +64,11 @@ export function leanAuthStage(o: LeanSessionOptions): AxonStage {
       timeout: typeof timeoutText === 'string' ? timeoutText : '',
     };
     return s.race(s.req.readBody(maxBody)).then((raw) => {
-      if (!leanMacMatches(session.key, fields, raw, mac)) throw reject('MAC mismatch');
+      if (!leanMacMatches(session.key, fields, raw, mac)) throw sessionReject('MAC mismatch');
       // re-check: a request with the same counter may have passed while this body arrived
-      const again = SessionStore.check(session, seq);
-      if (again !== 'ok') throw reject(again === 'replay' ? 'counter replayed' : 'counter too old');
-      SessionStore.record(session, seq);
-      const pre = o.screen?.(session.hotkey);
-      if (pre?.blocked) throw new AxonReject(403, `Forbidden. Key is blacklisted: ${pre.reason}.`, {}, false, 'verify');
+      checkCounter(session, seq);
+      admitSession(s, session, seq, synapse.name, o.screen);
       s.raw = raw;
-      s.hotkey = session.hotkey;
-      s.caller = { hotkey: session.hotkey, synapse: synapse.name, ip: s.req.peerIp };
     });
   };
 }

@@ -40,7 +40,7 @@ import { AxonReject } from './reject.js';
 import { respond } from './reply.js';
 import { axonRequestOf } from './request.js';
 import { type AxonStage, stageMiddleware } from './stage.js';
-import type { AxonEnv, BlacklistDecision } from './types.js';
+import type { AxonEnv, AxonState, BlacklistDecision } from './types.js';
 
 export interface AxonSessionOptions {
   readonly signer: Signer;
@@ -125,9 +125,54 @@ export function axonSessionHandshake(o: AxonSessionOptions): MiddlewareHandler<A
   };
 }
 
-const reject = (message: string): AxonReject =>
+/** 401 for a session fault; dendrites drop their session on this message prefix. */
+export const sessionReject = (message: string): AxonReject =>
   new AxonReject(401, `Not Verified with error: Session ${message}`, {}, false, 'verify');
+const reject = sessionReject;
 const SEQ = /^[1-9]\d{0,14}$/;
+
+type OpenSession = NonNullable<Exclude<ReturnType<SessionStore['get']>, 'expired'>>;
+
+/** The live session a request names (v1 and lean): 401 when unknown or expired. */
+export function namedSession(store: SessionStore, id: string | string[] | undefined, now: number): OpenSession {
+  if (typeof id !== 'string') throw reject('unknown');
+  const session = store.get(id, now);
+  if (session === undefined) throw reject('unknown');
+  if (session === 'expired') throw reject('expired');
+  return session;
+}
+
+/** The request's counter and MAC headers, the counter inside the session's window (not yet recorded). */
+export function sessionCounter(s: AxonState, session: OpenSession, macHeader: string): { seq: number; mac: string } {
+  const seqText = s.req.headers[SESSION_SEQ_HEADER];
+  const mac = s.req.headers[macHeader];
+  if (typeof seqText !== 'string' || !SEQ.test(seqText) || typeof mac !== 'string')
+    throw reject('counter or MAC missing');
+  const seq = Number(seqText);
+  checkCounter(session, seq);
+  return { seq, mac };
+}
+
+/** 401 when `seq` was seen or fell behind the window. */
+export function checkCounter(session: OpenSession, seq: number): void {
+  const state = SessionStore.check(session, seq);
+  if (state !== 'ok') throw reject(state === 'replay' ? 'counter replayed' : 'counter too old');
+}
+
+/** After the MAC matched: records the counter, screens the hotkey (403) and sets the caller. */
+export function admitSession(
+  s: AxonState,
+  session: OpenSession,
+  seq: number,
+  synapse: string,
+  screen: ((hotkey: string) => BlacklistDecision) | undefined,
+): void {
+  SessionStore.record(session, seq);
+  const pre = screen?.(session.hotkey);
+  if (pre?.blocked) throw new AxonReject(403, `Forbidden. Key is blacklisted: ${pre.reason}.`, {}, false, 'verify');
+  s.hotkey = session.hotkey;
+  s.caller = { hotkey: session.hotkey, synapse, ip: s.req.peerIp };
+}
 
 export interface AxonSessionAuthOptions {
   readonly axonHotkey: string;
@@ -149,20 +194,11 @@ export function sessionAuthStage(o: AxonSessionAuthOptions): AxonStage {
     if (id === undefined) return undefined;
     const synapse = s.route?.synapse;
     if (!synapse) throw new Error('axonSessionAuth needs axonRoute before it');
-    if (typeof id !== 'string') throw reject('unknown');
-    const session = o.store.get(id, clock.now());
-    if (session === undefined) throw reject('unknown');
-    if (session === 'expired') throw reject('expired');
+    const session = namedSession(o.store, id, clock.now());
     const d = s.dendrite;
     if (d.hotkey !== session.hotkey) throw reject('belongs to another hotkey');
     if (d.nonce === undefined || d.nonce === null || !d.uuid) throw reject('request lacks nonce or uuid');
-    const seqText = s.req.headers[SESSION_SEQ_HEADER];
-    const mac = s.req.headers[SESSION_MAC_HEADER];
-    if (typeof seqText !== 'string' || !SEQ.test(seqText) || typeof mac !== 'string')
-      throw reject('counter or MAC missing');
-    const seq = Number(seqText);
-    const state = SessionStore.check(session, seq);
-    if (state !== 'ok') throw reject(state === 'replay' ? 'counter replayed' : 'counter too old');
+    const { seq, mac } = sessionCounter(s, session, SESSION_MAC_HEADER);
     const message = macMessage({
       seq,
       nonce: d.nonce,
@@ -172,13 +208,7 @@ export function sessionAuthStage(o: AxonSessionAuthOptions): AxonStage {
       bodyHash: s.bodyHash,
     });
     if (!macMatches(session.key, message, mac)) throw reject('MAC mismatch');
-    SessionStore.record(session, seq);
-    const pre = o.screen?.(session.hotkey);
-    if (pre?.blocked) {
-      throw new AxonReject(403, `Forbidden. Key is blacklisted: ${pre.reason}.`, {}, false, 'verify');
-    }
-    s.hotkey = session.hotkey;
-    s.caller = { hotkey: session.hotkey, synapse: synapse.name, ip: s.req.peerIp };
+    admitSession(s, session, seq, synapse.name, o.screen);
     return undefined;
   };
 }

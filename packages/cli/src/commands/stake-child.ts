@@ -1,4 +1,4 @@
-import { type ChildkeyInfo, type ChildkeyLink, SubnetkitError } from '@subnetkit/core';
+import { type ChainCall, type ChildkeyInfo, type ChildkeyLink, SubnetkitError } from '@subnetkit/core';
 import { confirmOrAbort, netuidOf, unlockColdkey, walletFrom } from '../chain-access.js';
 import type { CliContext } from '../context.js';
 import { type Flags, READ_ONLY, withChain } from './chain-ops.js';
@@ -92,22 +92,38 @@ async function readInfo(
   return chain.childkeys(hotkey, netuid);
 }
 
-export async function runChildSet(ctx: CliContext, flags: ChildFlags): Promise<void> {
-  const netuid = netuidOf(flags.netuid);
-  const children = parseChildren(flags.children);
+/**
+ * A childkey call for the wallet hotkey: asks `question(hotkey)`, signs with the coldkey, submits
+ * `call(hotkey)` and prints the hotkey's childkey state after it.
+ */
+async function submitForHotkey(
+  ctx: CliContext,
+  flags: ChildFlags,
+  netuid: number,
+  question: (hotkey: string) => string,
+  call: (hotkey: string) => ChainCall,
+): Promise<void> {
   await withChain(ctx, flags, async (chain, config) => {
     const wallet = walletFrom(ctx, config, flags);
     const hotkey = (await wallet.hotkey()).address;
-    const list = children.map(([p, c]) => `${c} ${pct(p)}`).join(', ') || 'none';
-    await confirmOrAbort(ctx, flags.yes, `Set the children of ${hotkey} on subnet ${netuid} to: ${list}?`);
+    await confirmOrAbort(ctx, flags.yes, question(hotkey));
     const signer = await unlockColdkey(ctx, wallet);
-    const result = await chain.submit(signer, {
-      pallet: 'SubtensorModule',
-      method: 'set_children',
-      args: { hotkey, netuid, children },
-    });
+    const result = await chain.submit(signer, call(hotkey));
     printInfo(ctx, await readInfo(chain, hotkey, netuid), flags.json, result.blockNumber);
   });
+}
+
+export async function runChildSet(ctx: CliContext, flags: ChildFlags): Promise<void> {
+  const netuid = netuidOf(flags.netuid);
+  const children = parseChildren(flags.children);
+  const list = children.map(([p, c]) => `${c} ${pct(p)}`).join(', ') || 'none';
+  await submitForHotkey(
+    ctx,
+    flags,
+    netuid,
+    (hotkey) => `Set the children of ${hotkey} on subnet ${netuid} to: ${list}?`,
+    (hotkey) => ({ pallet: 'SubtensorModule', method: 'set_children', args: { hotkey, netuid, children } }),
+  );
 }
 
 export async function runChildGet(ctx: CliContext, flags: ChildFlags): Promise<void> {
@@ -126,16 +142,11 @@ export async function runChildGet(ctx: CliContext, flags: ChildFlags): Promise<v
 export async function runChildTake(ctx: CliContext, flags: ChildFlags): Promise<void> {
   const netuid = netuidOf(flags.netuid);
   const take = takeOf(flags.take);
-  await withChain(ctx, flags, async (chain, config) => {
-    const wallet = walletFrom(ctx, config, flags);
-    const hotkey = (await wallet.hotkey()).address;
-    await confirmOrAbort(ctx, flags.yes, `Set the childkey take of ${hotkey} on subnet ${netuid} to ${flags.take} %?`);
-    const signer = await unlockColdkey(ctx, wallet);
-    const result = await chain.submit(signer, {
-      pallet: 'SubtensorModule',
-      method: 'set_childkey_take',
-      args: { hotkey, netuid, take },
-    });
-    printInfo(ctx, await readInfo(chain, hotkey, netuid), flags.json, result.blockNumber);
-  });
+  await submitForHotkey(
+    ctx,
+    flags,
+    netuid,
+    (hotkey) => `Set the childkey take of ${hotkey} on subnet ${netuid} to ${flags.take} %?`,
+    (hotkey) => ({ pallet: 'SubtensorModule', method: 'set_childkey_take', args: { hotkey, netuid, take } }),
+  );
 }

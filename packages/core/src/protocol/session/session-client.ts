@@ -65,14 +65,8 @@ export class SessionClient {
     origin: string,
     p: { nonce: bigint; axonHotkey: string; uuid: string; bodyHash: string },
   ): Record<string, string> | undefined {
-    const id = `${origin}|${p.axonHotkey}`;
-    const s = this.#sessions.get(id);
+    const s = this.#advance(origin, p.axonHotkey);
     if (!s) return undefined;
-    if (this.clock.now() >= s.expiresAt) {
-      this.#sessions.delete(id);
-      return undefined;
-    }
-    s.seq += 1;
     const mac = macOf(
       s.key,
       macMessage({
@@ -96,14 +90,9 @@ export class SessionClient {
     origin: string,
     p: { axonHotkey: string; synapse: string; body: string; timeoutS?: number },
   ): LeanRequest | undefined {
-    const id = `${origin}|${p.axonHotkey}`;
-    const s = this.#sessions.get(id);
-    if (!s?.lean) return undefined;
-    if (this.clock.now() >= s.expiresAt) {
-      this.#sessions.delete(id);
-      return undefined;
-    }
-    s.seq += 1;
+    if (this.#sessions.get(`${origin}|${p.axonHotkey}`)?.lean !== true) return undefined;
+    const s = this.#advance(origin, p.axonHotkey);
+    if (!s) return undefined;
     const timeout = p.timeoutS === undefined ? '' : String(p.timeoutS);
     const mac = leanMacOf(
       s.key,
@@ -118,6 +107,19 @@ export class SessionClient {
     };
     if (timeout !== '') headers[LEAN_TIMEOUT_HEADER] = timeout;
     return { headers, body: p.body };
+  }
+
+  /** The open session with `axonHotkey` at `origin` with its counter moved on, or undefined (an expired one is dropped). */
+  #advance(origin: string, axonHotkey: string): ClientSession | undefined {
+    const id = `${origin}|${axonHotkey}`;
+    const s = this.#sessions.get(id);
+    if (!s) return undefined;
+    if (this.clock.now() >= s.expiresAt) {
+      this.#sessions.delete(id);
+      return undefined;
+    }
+    s.seq += 1;
+    return s;
   }
 
   /** Forgets the session with `axonHotkey` at `origin` (the axon refused it). */

@@ -1,3 +1,4 @@
+import { DEFAULT_REQUESTS_PER_MINUTE } from '@subnetkit/core/light';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { GatewayFlags } from './gateway.js';
@@ -8,9 +9,6 @@ const impl = () => import('./gateway.js');
 
 /** Where API key hashes live unless --keys says otherwise (relative to the working directory). */
 export const DEFAULT_KEYS_FILE = '.subnetkit/gateway/keys.json';
-
-/** core's DEFAULT_REQUESTS_PER_MINUTE, for the help text (definitions.test.ts keeps the two equal). */
-export const REQUESTS_PER_MINUTE = 60;
 
 export function registerGatewayCommand(program: Command, ctx: CliContext): void {
   const gateway = program
@@ -37,7 +35,7 @@ export function registerGatewayCommand(program: Command, ctx: CliContext): void 
     .command('add')
     .description('make an API key: it is printed once, only its SHA-256 is stored (--keys FILE, --json)')
     .requiredOption('--name <name>', 'who the key is for (shown in request logs by key id, never the key)')
-    .option('--rpm <n>', 'requests per minute allowed to this key', String(REQUESTS_PER_MINUTE))
+    .option('--rpm <n>', 'requests per minute allowed to this key', String(DEFAULT_REQUESTS_PER_MINUTE))
     .action(async (flags: { name: string; rpm: string }, cmd: Command) => (await impl()).runKeysAdd(ctx, flags, cmd));
   keys
     .command('list')

@@ -1,3 +1,4 @@
+import { MNEMONIC_WORD_COUNTS } from '@subnetkit/core/light';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import type { CommonOptions, NewKeyOptions, RegenOptions } from './wallet.js';
@@ -8,9 +9,6 @@ const impl = () => import('./wallet.js');
 
 /** Scripts can pass a mnemonic here instead of on the command line (where `ps` and shell history see it). */
 export const MNEMONIC_ENV = 'SUBNETKIT_WALLET_MNEMONIC';
-
-/** core's MNEMONIC_WORD_COUNTS, for the help text (definitions.test.ts keeps the two equal). */
-export const WORD_COUNTS = [12, 15, 18, 21, 24] as const;
 
 function common(cmd: Command, hotkey = true): Command {
   cmd
@@ -26,7 +24,7 @@ function common(cmd: Command, hotkey = true): Command {
 
 function newKey(cmd: Command): Command {
   return cmd
-    .option('--words <n>', `mnemonic length: ${WORD_COUNTS.join(', ')}`, '12')
+    .option('--words <n>', `mnemonic length: ${MNEMONIC_WORD_COUNTS.join(', ')}`, '12')
     .option('--overwrite', 'replace existing key files')
     .option('--show-mnemonic', 'print the new mnemonic (always shown on a terminal)');
 }

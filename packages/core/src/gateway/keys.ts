@@ -8,8 +8,9 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 
-/** Requests per minute a key gets unless told otherwise. */
-export const DEFAULT_REQUESTS_PER_MINUTE = 60;
+import { DEFAULT_REQUESTS_PER_MINUTE } from './rate-defaults.js';
+
+export { DEFAULT_REQUESTS_PER_MINUTE };
 
 const keyRecord = z.object({
   /** Public id (safe to log): the first characters of the key's hash. */

@@ -4,9 +4,9 @@ import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { Secret, toSecret } from '../util/secret.js';
 import { assertCryptoReady } from './crypto-ready.js';
 
-/** BIP39 mnemonic lengths the SDK accepts. */
-export const MNEMONIC_WORD_COUNTS = [12, 15, 18, 21, 24] as const;
-export type MnemonicWordCount = (typeof MNEMONIC_WORD_COUNTS)[number];
+import { MNEMONIC_WORD_COUNTS, type MnemonicWordCount } from './mnemonic-lengths.js';
+
+export { MNEMONIC_WORD_COUNTS, type MnemonicWordCount };
 
 const WORDS = new Set(englishWords);
 

@@ -10,7 +10,7 @@ import { RequestTemplate } from './dendrite/request-template.js';
 import { CallAbort, type Exchange, exchange, Origins } from './dendrite/transport.js';
 import { buildSynapseHeaders, synapseBodyJson, type TerminalInfo } from './headers.js';
 import { dendriteUrl } from './ip.js';
-import { parseJsonBig } from './json-bigint.js';
+import { parseJsonBig, stringifyJsonBig } from './json-bigint.js';
 import { SessionClient } from './session/session-client.js';
 import { SESSION_ADVERTISE_HEADER } from './session/session-crypto.js';
 import { SDK_VERSION_INT, signatureMessage } from './signing.js';
@@ -267,6 +267,9 @@ export class Dendrite {
     // same request: each target then only fills in its axon, nonce, uuid and signature
     const sharedHash = shared ? synapseBodyHash(synapse, shared) : undefined;
     const templates = shared && sharedHash ? this.#templates(synapse, shared, options, sharedHash) : undefined;
+    // lean session requests to many axons carry the same body: rendered once, on first use
+    let leanText: string | undefined;
+    const leanBody = shared ? () => (leanText ??= leanBodyJson(synapse, shared)) : undefined;
     const prepare = (i: number): Prepared =>
       this.#prepare(
         axons[i] as AxonTarget,
@@ -275,6 +278,7 @@ export class Dendrite {
         options,
         sharedHash,
         templates,
+        leanBody,
       );
     const results = new Array<QueryResult<SynapseResponse<S>>>(axons.length);
     const n = Math.min(axons.length, options.concurrency ?? this.#concurrency);
@@ -517,12 +521,37 @@ export class Dendrite {
     options: QueryOptions,
     bodyHashOfValues?: string,
     templates?: (signed: boolean) => RequestTemplate | undefined,
+    leanBodyOfValues?: () => string,
   ): Prepared {
     const started = this.#clock.now();
     const timeoutS = (options.timeoutMs ?? synapse.timeoutMs) / 1000;
     const origin = this.#origin(axon);
     const path = `/${synapse.name}`;
     const url = origin + path;
+    if (this.#session?.takesLean(origin, axon.hotkey)) {
+      // no nonce, uuid, body hash or SDK headers: the MAC covers the counter, both hotkeys, the
+      // synapse, the timeout and the raw body (docs/protocol-session.md)
+      const lean = this.#session.leanRequest(origin, {
+        axonHotkey: axon.hotkey,
+        synapse: synapse.name,
+        body: leanBodyOfValues?.() ?? leanBodyJson(synapse, values),
+        ...(options.timeoutMs !== undefined ? { timeoutS } : {}),
+      });
+      if (lean) {
+        return {
+          started,
+          origin,
+          path,
+          session: true,
+          rebuild: () => this.#prepare(axon, synapse, values, options, bodyHashOfValues, undefined, leanBodyOfValues),
+          url,
+          headers: lean.headers,
+          body: lean.body,
+          timeoutS,
+          release: noop,
+        };
+      }
+    }
     const { uuid, release } = this.#acquireUuid(origin);
     const nonce = this.#nextNonce();
     const bodyHash = bodyHashOfValues ?? synapseBodyHash(synapse, values);
@@ -794,6 +823,15 @@ class Deadlines {
       () => undefined,
     );
   }
+}
+
+const noop = (): void => undefined;
+
+/** A lean request's body: the request fields that are set, as JSON (integers beyond 2^53 exact). */
+function leanBodyJson(synapse: Synapse, values: Record<string, unknown>): string {
+  const fields: Record<string, unknown> = {};
+  for (const f of synapse.requestFields) if (values[f] !== undefined) fields[f] = values[f];
+  return stringifyJsonBig(fields);
 }
 
 /** The request's fields as the body carries them: request values (null when unset), response fields null. */

@@ -90,10 +90,10 @@ export class SessionClient {
     origin: string,
     p: { axonHotkey: string; synapse: string; body: string; timeoutS?: number },
   ): LeanRequest | undefined {
-    if (this.#sessions.get(`${origin}|${p.axonHotkey}`)?.lean !== true) return undefined;
+    if (!this.takesLean(origin, p.axonHotkey)) return undefined;
     const s = this.#advance(origin, p.axonHotkey);
     if (!s) return undefined;
-    const timeout = p.timeoutS === undefined ? '' : String(p.timeoutS);
+    const timeout = p.timeoutS === undefined ? '' : timeoutText(p.timeoutS);
     const mac = leanMacOf(
       s.key,
       { seq: s.seq, dendriteHotkey: this.signer.address, axonHotkey: p.axonHotkey, synapse: p.synapse, timeout },
@@ -107,6 +107,11 @@ export class SessionClient {
     };
     if (timeout !== '') headers[LEAN_TIMEOUT_HEADER] = timeout;
     return { headers, body: p.body };
+  }
+
+  /** Whether a session with `axonHotkey` at `origin` is open and its axon takes lean requests (no counter used). */
+  takesLean(origin: string, axonHotkey: string): boolean {
+    return this.#sessions.get(`${origin}|${axonHotkey}`)?.lean === true;
   }
 
   /** The open session with `axonHotkey` at `origin` with its counter moved on, or undefined (an expired one is dropped). */
@@ -194,4 +199,15 @@ export class SessionClient {
     });
     return true;
   }
+}
+
+/**
+ * `sk_timeout` text the axon accepts (digits, at most 9 decimals, no exponent): `String` alone
+ * writes `1e-7` or 16 decimals for some values, which the axon would refuse with 400.
+ */
+function timeoutText(seconds: number): string {
+  const t = Math.min(Math.max(seconds, 1e-9), 999_999_999);
+  const plain = String(t);
+  if (/^\d{1,9}(\.\d{1,9})?$/.test(plain)) return plain;
+  return t.toFixed(9).replace(/\.?0+$/, '');
 }

@@ -3,7 +3,6 @@
  * same requests (every rejection code, a stream, session mode, an unusual target) and must answer
  * with the same status, headers and body, and report the same observer events and stats.
  */
-import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
@@ -26,7 +25,6 @@ import {
 } from '../session/session-crypto.js';
 import { signedRequest } from '../signed-request.test.helper.js';
 import { defineSynapse, type Synapse } from '../synapse.js';
-import { headersOf } from './request.js';
 
 const Echo = defineSynapse({
   name: 'EchoSynapse',
@@ -371,37 +369,6 @@ describe('the native path answers lean session requests as the hono chain', () =
     for (const a of got) expect(Object.keys(a.headers).filter((k) => k.startsWith('bt_header_'))).toEqual([]);
     expect(JSON.parse(got[2]!.body)).toEqual({ message: 'Not Verified with error: Session counter replayed' });
     expect(JSON.parse(got[4]!.body)).toEqual({ message: 'Not Verified with error: Session MAC mismatch' });
-  });
-});
-
-describe('headers read from rawHeaders', () => {
-  it("equal node's own headers object: case, repeats joined or dropped, set-cookie, __proto__", async () => {
-    const got: [unknown, unknown][] = [];
-    const server = createServer((req, res) => {
-      got.push([{ ...headersOf(req) }, { ...req.headers }]);
-      res.end();
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const port = (server.address() as { port: number }).port;
-    const heads = [
-      'Host: x\r\nBT_Header_Dendrite_Nonce: 1718000000123456789\r\nName: Echo\r\n',
-      'Host: x\r\nbt_header_a: 1\r\nBT_HEADER_A: 2\r\n',
-      'Host: x\r\nContent-Type: a\r\ncontent-type: b\r\n',
-      'Host: x\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n',
-      'Host: x\r\n__proto__: 3\r\nx: 4\r\n',
-    ];
-    for (const h of heads) {
-      await new Promise<void>((resolve, reject) => {
-        const sock = connect(port, '127.0.0.1', () => sock.end(`GET / HTTP/1.1\r\n${h}Connection: close\r\n\r\n`));
-        sock.on('error', reject);
-        sock.on('close', () => resolve());
-        sock.resume();
-      });
-    }
-    server.close();
-    expect(got).toHaveLength(heads.length);
-    for (const [fast, node] of got) expect(fast).toEqual(node);
-    expect((got[0]![0] as Record<string, string>).bt_header_dendrite_nonce).toBe('1718000000123456789');
   });
 });
 

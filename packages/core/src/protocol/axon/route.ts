@@ -45,77 +45,102 @@ export function axonRoute(o: AxonRouteOptions): MiddlewareHandler<AxonEnv> {
 
 /** Opens the state of an arriving request and tells the observer; `finish()` ends it once. */
 export function openRequest(o: AxonRouteOptions, req: AxonRequest): AxonState {
-  const { clock, observer, tracker } = o;
-  const name = nameOf(req.path);
-  let finished = false;
-  let ac: AbortController | undefined;
-  // races waiting for the controller: whoever aborts the request makes it first
-  let onMade: ((signal: AbortSignal) => void)[] | undefined;
-  const s: AxonState = {
-    req,
-    startMs: clock.now(),
-    name,
-    get abort() {
-      if (!ac) {
-        ac = new AbortController();
-        const waiting = onMade;
-        onMade = undefined;
-        if (waiting) for (const fn of waiting) fn(ac.signal);
-      }
-      return ac;
-    },
-    get aborted() {
-      return ac?.signal.aborted ?? false;
-    },
-    race<T>(p: Promise<T>): Promise<T> {
-      if (ac) return raceAbort(p, ac.signal);
-      return new Promise<T>((resolve, reject) => {
-        let settled = false;
-        onMade ??= [];
-        onMade.push((signal) => {
-          if (settled) return;
-          const fail = (): void => reject(abortReason(signal));
-          if (signal.aborted) fail();
-          else signal.addEventListener('abort', fail, { once: true });
-        });
-        p.then(
-          (v) => {
-            settled = true;
-            resolve(v);
-          },
-          (e: unknown) => {
-            settled = true;
-            reject(e);
-          },
-        );
-      });
-    },
-    dendrite: {},
-    axonInfo: {},
-    timeoutS: null,
-    timeoutMs: 0,
-    deadline: 0,
-    bodyHash: '',
-    lean: o.leanHeader !== undefined && req.headers[o.leanHeader] !== undefined,
-    streaming: false,
-    cleanups: [],
-    finish() {
-      if (finished) return;
-      finished = true;
-      for (const fn of s.cleanups) fn();
-      // the tracker counts requests that reached a route (the route stage began them)
-      if (s.route) tracker?.end(s);
-      observer?.onResponse?.({
-        synapse: s.route?.synapse.name ?? name,
-        status: s.status ?? 500,
-        durationMs: clock.now() - s.startMs,
-        hotkey: s.hotkey,
-        stage: s.stage,
-      });
-    },
-  };
-  observer?.onRequest?.({ synapse: name, peerIp: req.peerIp });
+  const s = new RequestState(o, req);
+  o.observer?.onRequest?.({ synapse: s.name, peerIp: req.peerIp });
   return s;
+}
+
+/** The request state as a class: its methods and getters are shared, not made per request. */
+class RequestState implements AxonState {
+  readonly req: AxonRequest;
+  readonly startMs: number;
+  readonly name: string;
+  route?: AxonRoute;
+  parsed?: AxonState['parsed'];
+  dendrite: AxonState['dendrite'] = {};
+  axonInfo: AxonState['axonInfo'] = {};
+  timeoutS: number | null = null;
+  timeoutMs = 0;
+  deadline = 0;
+  hotkey?: string;
+  caller?: AxonState['caller'];
+  bodyHash = '';
+  lean: boolean;
+  raw?: Buffer;
+  body?: Record<string, unknown>;
+  request?: Record<string, unknown>;
+  streaming = false;
+  readonly cleanups: (() => void)[] = [];
+  status?: number;
+  stage?: string;
+  readonly #o: AxonRouteOptions;
+  #finished = false;
+  #ac: AbortController | undefined;
+  /** Races waiting for the controller: whoever aborts the request makes it first. */
+  #onMade: ((signal: AbortSignal) => void)[] | undefined;
+
+  constructor(o: AxonRouteOptions, req: AxonRequest) {
+    this.#o = o;
+    this.req = req;
+    this.startMs = o.clock.now();
+    this.name = nameOf(req.path);
+    this.lean = o.leanHeader !== undefined && req.headers[o.leanHeader] !== undefined;
+  }
+
+  get abort(): AbortController {
+    if (!this.#ac) {
+      const ac = new AbortController();
+      this.#ac = ac;
+      const waiting = this.#onMade;
+      this.#onMade = undefined;
+      if (waiting) for (const fn of waiting) fn(ac.signal);
+    }
+    return this.#ac;
+  }
+
+  get aborted(): boolean {
+    return this.#ac?.signal.aborted ?? false;
+  }
+
+  race<T>(p: Promise<T>): Promise<T> {
+    if (this.#ac) return raceAbort(p, this.#ac.signal);
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      this.#onMade ??= [];
+      this.#onMade.push((signal) => {
+        if (settled) return;
+        const fail = (): void => reject(abortReason(signal));
+        if (signal.aborted) fail();
+        else signal.addEventListener('abort', fail, { once: true });
+      });
+      p.then(
+        (v) => {
+          settled = true;
+          resolve(v);
+        },
+        (e: unknown) => {
+          settled = true;
+          reject(e);
+        },
+      );
+    });
+  }
+
+  finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    for (const fn of this.cleanups) fn();
+    const o = this.#o;
+    // the tracker counts requests that reached a route (the route stage began them)
+    if (this.route) o.tracker?.end(this);
+    o.observer?.onResponse?.({
+      synapse: this.route?.synapse.name ?? this.name,
+      status: this.status ?? 500,
+      durationMs: o.clock.now() - this.startMs,
+      hotkey: this.hotkey,
+      stage: this.stage,
+    });
+  }
 }
 
 /** Draining (503), method (405) and synapse name (404); sets `route` and begins tracking. */

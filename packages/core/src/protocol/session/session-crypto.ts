@@ -108,6 +108,7 @@ export function macOf(key: Buffer, message: string): string {
 }
 
 const HEX_MAC = /^[0-9a-f]{64}$/;
+const receivedMac = Buffer.alloc(32);
 
 /** Constant-time comparison of a received MAC with the expected one. */
 export function macMatches(key: Buffer, message: string, received: string): boolean {
@@ -139,7 +140,9 @@ export function leanMacOf(key: Buffer, f: LeanMacFields, body: Uint8Array | stri
 /** Constant-time check of a lean request's MAC (hex) against its fields and raw body. */
 export function leanMacMatches(key: Buffer, f: LeanMacFields, body: Uint8Array, received: string): boolean {
   if (!HEX_MAC.test(received)) return false;
-  return timingSafeEqual(leanHmac(key, f, body).digest(), Buffer.from(received, 'hex'));
+  // decoded into one scratch buffer (used synchronously): no allocation per request
+  receivedMac.write(received, 'hex');
+  return timingSafeEqual(leanHmac(key, f, body).digest(), receivedMac);
 }
 
 function leanHmac(key: Buffer, f: LeanMacFields, body: Uint8Array | string) {

@@ -45,22 +45,31 @@ export function forwardStage(o: AxonForwardOptions = {}): (s: AxonState) => Axon
     const hotkey = s.hotkey;
     const request = s.request;
     if (!route || hotkey === undefined || !request || !s.body) throw new Error('axonForward needs the whole chain');
-    const ctx: HandlerContext = {
-      callerHotkey: hotkey,
-      // made when the handler reads it
-      get signal() {
-        return s.abort.signal;
-      },
-      synapse: route.synapse.name,
-      deadline: s.deadline,
-    };
-    const result = route.handler(request, ctx);
+    const result = route.handler(request, new Context(s, hotkey, route.synapse.name));
     if (typeof (result as PromiseLike<unknown> | undefined)?.then === 'function') {
       return s.race(Promise.resolve(result)).then((r) => replyOf(s, r, clock, extra, o));
     }
     if (s.aborted) throw abortReason(s.abort.signal);
     return replyOf(s, result, clock, extra, o);
   };
+}
+
+/** A handler's context; a class, so its `signal` getter is not a new closure per request. */
+class Context implements HandlerContext {
+  readonly deadline: number;
+  readonly #s: AxonState;
+  constructor(
+    s: AxonState,
+    readonly callerHotkey: string,
+    readonly synapse: string,
+  ) {
+    this.#s = s;
+    this.deadline = s.deadline;
+  }
+  /** Made when the handler reads it. */
+  get signal(): AbortSignal {
+    return this.#s.abort.signal;
+  }
 }
 
 /** The 200 reply of a handler's answer (a stream for streaming synapses). */

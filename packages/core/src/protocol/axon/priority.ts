@@ -62,11 +62,18 @@ export function priorityStage(o: AxonPriorityOptions): AxonStage {
     const caller = s.caller;
     if (!caller) throw new Error('axonPriority needs axonVerify before it');
     const waitMs = Math.max(0, s.deadline - clock.now());
+    const offGone = s.req.onClientGone(() => {
+      if (!s.aborted) s.abort.abort(new AxonReject(499, 'Client closed the connection', {}, true, 'priority'));
+    });
     if (clock === systemClock) {
       // a plain timer: the generic clock.sleep costs a promise and an abort listener per request
       const timer = setTimeout(expire, waitMs, s);
-      s.cleanups.push(() => clearTimeout(timer));
+      s.cleanups.push(() => {
+        clearTimeout(timer);
+        offGone();
+      });
     } else {
+      s.cleanups.push(offGone);
       let done = false;
       s.cleanups.push(() => {
         done = true;
@@ -75,11 +82,6 @@ export function priorityStage(o: AxonPriorityOptions): AxonStage {
         if (!done) expire(s);
       });
     }
-    s.cleanups.push(
-      s.req.onClientGone(() => {
-        if (!s.aborted) s.abort.abort(new AxonReject(499, 'Client closed the connection', {}, true, 'priority'));
-      }),
-    );
     if (!priorityFn) return admit(s, 0);
     const failed = (err: unknown): number => {
       log?.warn({ event: 'axon.priority_failed', err, hotkey: caller.hotkey }, 'priority hook threw');

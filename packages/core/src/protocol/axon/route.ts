@@ -76,8 +76,11 @@ class RequestState implements AxonState {
   readonly #o: AxonRouteOptions;
   #finished = false;
   #ac: AbortController | undefined;
-  /** Races waiting for the controller: whoever aborts the request makes it first. */
-  #onMade: ((signal: AbortSignal) => void)[] | undefined;
+  /**
+   * The reject functions of races started before the controller existed: whoever aborts the
+   * request makes it, and they are rejected with its reason then (a settled one ignores it).
+   */
+  #racing: ((reason: unknown) => void)[] | undefined;
 
   constructor(o: AxonRouteOptions, req: AxonRequest) {
     this.#o = o;
@@ -91,9 +94,14 @@ class RequestState implements AxonState {
     if (!this.#ac) {
       const ac = new AbortController();
       this.#ac = ac;
-      const waiting = this.#onMade;
-      this.#onMade = undefined;
-      if (waiting) for (const fn of waiting) fn(ac.signal);
+      const waiting = this.#racing;
+      this.#racing = undefined;
+      if (waiting) {
+        const signal = ac.signal;
+        signal.addEventListener('abort', () => {
+          for (const reject of waiting) reject(abortReason(signal));
+        });
+      }
     }
     return this.#ac;
   }
@@ -104,25 +112,10 @@ class RequestState implements AxonState {
 
   race<T>(p: Promise<T>): Promise<T> {
     if (this.#ac) return raceAbort(p, this.#ac.signal);
+    // no controller yet (most requests never make one): the race is this promise alone
     return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      this.#onMade ??= [];
-      this.#onMade.push((signal) => {
-        if (settled) return;
-        const fail = (): void => reject(abortReason(signal));
-        if (signal.aborted) fail();
-        else signal.addEventListener('abort', fail, { once: true });
-      });
-      p.then(
-        (v) => {
-          settled = true;
-          resolve(v);
-        },
-        (e: unknown) => {
-          settled = true;
-          reject(e);
-        },
-      );
+      (this.#racing ??= []).push(reject);
+      p.then(resolve, reject);
     });
   }
 

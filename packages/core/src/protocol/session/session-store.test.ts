@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SEQ_WINDOW, SessionStore } from './session-store.js';
 
@@ -17,6 +18,36 @@ describe('SessionStore', () => {
     expect(take(3)).toBe('too-old');
     expect(take(4)).toBe('ok');
     expect(take(4)).toBe('replay');
+  });
+
+  it('answers as a plain set of seen counters with a window behind the highest (property)', () => {
+    // the reference: every counter ever recorded, and the rule in words
+    const step = fc.oneof(
+      fc.integer({ min: -3, max: 3 }),
+      fc.integer({ min: -260, max: 260 }),
+      fc.integer({ min: 250, max: 600 }),
+      fc.constant(2 ** 40),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 300 }), fc.integer({ min: 1, max: 2 ** 45 }), (steps, start) => {
+        const store = new SessionStore();
+        const s = store.add({ id: 'p', hotkey: 'h', key, expiresAt: 10 });
+        const seen = new Set<number>();
+        let highest = 0;
+        let at = start;
+        for (const d of steps) {
+          at = Math.max(1, at + d);
+          const want = at > highest ? 'ok' : highest - at >= SEQ_WINDOW ? 'too-old' : seen.has(at) ? 'replay' : 'ok';
+          expect(SessionStore.check(s, at)).toBe(want);
+          if (want === 'ok') {
+            SessionStore.record(s, at);
+            seen.add(at);
+            highest = Math.max(highest, at);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('expires sessions and bounds them per hotkey and in total, oldest first', () => {

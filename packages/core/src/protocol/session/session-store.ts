@@ -10,15 +10,17 @@ export interface AxonSession {
   readonly key: Buffer;
   readonly expiresAt: number;
   highest: number;
-  /** Bit i set: counter `highest - i` was seen. */
-  seen: bigint;
+  /**
+   * Counters seen inside the window, a ring of {@link SEQ_WINDOW} bits: counter `q` is bit
+   * `q % SEQ_WINDOW` (a typed array, updated in place: no bigint per request).
+   */
+  readonly seen: Uint32Array;
 }
 
 export type SeqCheck = 'ok' | 'replay' | 'too-old';
 
 /** Counters accepted out of order, behind the highest seen. */
 export const SEQ_WINDOW = 256;
-const WINDOW_MASK = (1n << BigInt(SEQ_WINDOW)) - 1n;
 
 export class SessionStore {
   readonly #sessions = new Map<string, AxonSession>();
@@ -48,7 +50,7 @@ export class SessionStore {
       const oldest = this.#sessions.keys().next().value;
       if (oldest !== undefined) this.#delete(oldest);
     }
-    const session: AxonSession = { ...s, highest: 0, seen: 0n };
+    const session: AxonSession = { ...s, highest: 0, seen: new Uint32Array(SEQ_WINDOW / 32) };
     this.#sessions.set(s.id, session);
     const ids = this.#byHotkey.get(s.hotkey);
     if (ids) ids.push(s.id);
@@ -80,18 +82,26 @@ export class SessionStore {
   /** Checks a counter without recording it (record after the MAC matched). */
   static check(s: AxonSession, seq: number): SeqCheck {
     if (seq > s.highest) return 'ok';
-    const back = s.highest - seq;
-    if (back >= SEQ_WINDOW) return 'too-old';
-    return (s.seen >> BigInt(back)) & 1n ? 'replay' : 'ok';
+    if (s.highest - seq >= SEQ_WINDOW) return 'too-old';
+    return hasBit(s.seen, seq % SEQ_WINDOW) ? 'replay' : 'ok';
   }
 
   static record(s: AxonSession, seq: number): void {
     if (seq > s.highest) {
-      const shift = seq - s.highest;
-      s.seen = shift >= SEQ_WINDOW ? 1n : ((s.seen << BigInt(shift)) | 1n) & WINDOW_MASK;
+      // the slots of the counters the window moves over held counters a window behind: free them
+      if (seq - s.highest >= SEQ_WINDOW) s.seen.fill(0);
+      else for (let q = s.highest + 1; q < seq; q++) clearBit(s.seen, q % SEQ_WINDOW);
       s.highest = seq;
-    } else {
-      s.seen |= 1n << BigInt(s.highest - seq);
     }
+    setBit(s.seen, seq % SEQ_WINDOW);
   }
 }
+
+// bit `i` of the ring (0 ≤ i < SEQ_WINDOW)
+const hasBit = (bits: Uint32Array, i: number): boolean => ((bits[i >>> 5] as number) & (1 << (i & 31))) !== 0;
+const setBit = (bits: Uint32Array, i: number): void => {
+  bits[i >>> 5] = (bits[i >>> 5] as number) | (1 << (i & 31));
+};
+const clearBit = (bits: Uint32Array, i: number): void => {
+  bits[i >>> 5] = (bits[i >>> 5] as number) & ~(1 << (i & 31));
+};

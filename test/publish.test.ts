@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import {
+  copyFileSync,
   cpSync,
   existsSync,
   lstatSync,
@@ -7,6 +9,8 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +24,7 @@ import {
   KINDS,
   type Kind,
   packageName,
+  pool,
   type Ran,
   ROOT,
   sh,
@@ -27,18 +32,43 @@ import {
   vitest,
 } from './scaffold-helpers.js';
 
-// The path from source to a user's machine: generate one package per kind, type-check and build
-// them, pack the workspace packages (once per content, through the cache `subnetkit new --deps
-// local` uses too) and the generated subnets, install the tarballs into an empty folder outside
-// the workspace the way the README says (third-party dependencies from the npm registry, workspace
-// packages only from the tarballs) and use them there. One set of generated, built packages and
-// one packed install are shared by the whole file (the generator's own checks included: they were
-// a file of their own that generated and built the same four packages again).
+// The two ways a package leaves this repository, in one flow that installs the ~600-package
+// dependency tree (~880 MB unpacked: onnxruntime-node and -web, @polkadot, echarts) from the
+// registry only once, the suite's slowest step.
+//
+// The author: the README's path for a new user, verbatim, in empty folders outside the repository,
+// with this repository's CLI reached as the README says (`npx --prefix <repo> subnetkit`):
+//   subnetkit new my-subnet --kind <kind> --yes && cd my-subnet && npm install && npm test && npx subnetkit doctor
+// No .npmrc is written: skipping onnxruntime-node's CUDA download is the generated package's job.
+// @subnetkit/* is not on the npm registry, so `new` packs this installation into vendor/ (once per
+// content: the tarballs are cached, so the four kinds share one pack). The four kinds declare the
+// same dependencies on the same vendored tarballs (checked below), so the whole path (a real
+// install into an empty folder, test, doctor) runs for one kind, text; the others would install the
+// very same tree. npm answers from its cache without asking the registry whether each cached
+// packument is still fresh (--prefer-offline, as an environment setting: the command stays the README's).
+//
+// The consumer: generate one package per kind, type-check and build them, run their own tests, pack
+// the workspace packages (through the cache `subnetkit new` uses) and the generated subnets, and
+// install the tarballs into an empty folder the way the README says (third-party dependencies from
+// the registry, workspace packages only from the tarballs), then use them there. That folder's
+// node_modules starts as hard links of the author's installed tree (`cp -al`: no file data copied,
+// no new file inodes; mtimes kept, so npm trusts the hidden lockfile) and its `npm install
+// <tarballs>` is real: npm keeps what matches the consumer's dependencies by integrity, adds what is
+// missing and removes the rest, so a dependency a tarball forgets to declare is still caught
+// (asserted: the author's dev tools are gone, every workspace package is its tarball's contents).
+//
+// Independent chains run side by side (two cores; most steps also wait on npm or the disk):
+//   author: new text → npm install → seed the consumer → [npm test ‖ doctor]; the other kinds' `new`
+//   consumer: generate → tsc → [kinds' tests ‖ pack] → (seeded) npm install <tarballs> → checks
+// Big trees are deleted last, in afterAll: on this kind of disk, creating files right after many
+// deletions costs several times the system time.
 
 const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const CLI = join(ROOT, 'packages/cli');
 /** Workspace packages to publish: the CLI, every @subnetkit/* package it depends on, and create-subnetkit. */
 const WORKSPACE = new Map([...localPackages(CLI), ['create-subnetkit', join(ROOT, 'packages/create-subnetkit')]]);
+const UNKNOWN_CONFIG = /Unknown (project|user|global|env|cli|builtin) config/i;
 
 /** Unpacked bytes each published package may take (core: its tiny offline models aside). */
 const BUDGET: Record<string, number> = {
@@ -51,8 +81,23 @@ const BUDGET: Record<string, number> = {
   '@subnetkit/subnet-predict': 1_500_000,
 };
 
-// Generated inside the repo (.tmp/ is git-ignored) so @subnetkit/core, zod, vitest and typescript
-// resolve through the workspace, the way `npm install` would provide them to an author.
+// ---- the author's folders: one empty folder per kind, outside the repository
+const outside = Object.fromEntries(
+  KINDS.map((k) => [k, mkdtempSync(join(tmpdir(), `subnetkit-outside-${k}-`))]),
+) as Record<Kind, string>;
+const pkgDir = (kind: Kind) => join(outside[kind], 'my-subnet');
+const made = {} as Record<Kind, Ran>;
+/** The kind that goes the README's whole way: new, npm install, npm test, doctor. */
+const [FIRST, ...REST] = KINDS;
+const authorModules = join(pkgDir(FIRST), 'node_modules');
+let install: Ran;
+/** The author's npm test and doctor, side by side once installed (see testAndDoctor). */
+let testAndDoctor: Promise<[Ran, Ran]> | undefined;
+/** sha256 of the author's hidden lockfile when its tree seeded the consumer's. */
+let authorLock = '';
+
+// ---- the consumer's side. Generated inside the repo (.tmp/ is git-ignored) so @subnetkit/core, zod,
+// vitest and typescript resolve through the workspace, the way `npm install` would provide them to an author.
 const scratch = join(ROOT, '.tmp', `publish-${process.pid}-${Date.now().toString(36)}`);
 /** Holds only the generated packages, one folder per kind. */
 const generated = join(scratch, 'generated');
@@ -61,7 +106,6 @@ const app = mkdtempSync(join(tmpdir(), 'subnetkit-publish-'));
 const npm = (args: string[], cwd = app) => sh('npm', args, cwd);
 // --yes=false: run what is installed, never fetch (npm 11 warns about the old --no-install)
 const npx = (args: string[]) => npm(['exec', '--yes=false', '--', ...args]);
-const UNKNOWN_CONFIG = /Unknown (project|user|global|env|cli|builtin) config/i;
 
 let dirs: Record<Kind, string>;
 /** One `tsc -b --verbose` over every kind's build (tsconfig.build.json) and type-check with tests (tsconfig.json). */
@@ -72,7 +116,7 @@ const projects: string[] = [];
 const packed: Record<string, Record<string, number>> = {};
 let installLog = '';
 /** The generated packages' own tests, running beside packing and installing (runKindTests). */
-let kindTests: ReturnType<typeof runKindTests>;
+let kindTests: ReturnType<typeof runKindTests> | undefined;
 
 async function contents(tarball: string): Promise<Record<string, number>> {
   const files: Record<string, number> = {};
@@ -85,25 +129,81 @@ async function contents(tarball: string): Promise<Record<string, number>> {
   return files;
 }
 
-// generating is in-process and quick: the generator's input-error test (not slow) needs only this
-beforeAll(async () => {
-  dirs = await generateAll(generated);
-});
+/** What `npm install` resolves from: the dependency fields and the vendored tarballs' bytes. */
+function installInputs(kind: Kind): unknown {
+  const pkg = manifest(pkgDir(kind));
+  const vendor = join(pkgDir(kind), 'vendor');
+  const tarballs = readdirSync(vendor)
+    .sort()
+    .map((f) => [f, sha256(join(vendor, f))]);
+  const { dependencies, devDependencies, peerDependencies, optionalDependencies, overrides, allowScripts, engines } =
+    pkg;
+  return {
+    dependencies,
+    devDependencies,
+    peerDependencies,
+    optionalDependencies,
+    overrides,
+    allowScripts,
+    engines,
+    tarballs,
+  };
+}
 
-afterAll(async () => {
-  await kindTests?.catch(() => {});
-  rmSync(scratch, { recursive: true, force: true });
-  rmSync(app, { recursive: true, force: true });
-});
+const subnetkitNew = (kind: Kind) =>
+  sh('npx', ['--prefix', ROOT, 'subnetkit', 'new', 'my-subnet', '--kind', kind, '--yes'], outside[kind]);
 
-let prepared: Promise<void> | undefined;
-/** Builds, packs and installs, once for both slow groups below (a failure fails both). */
-const buildPackInstall = (): Promise<void> => {
-  prepared ??= prepare();
-  return prepared;
-};
+/**
+ * Makes `to` (a node_modules that does not exist yet) hard links of the author's installed tree.
+ * npm rewrites its hidden lockfile in place, so the consumer gets a copy of its own (the author's
+ * must stay the author's, checked below), and node_modules/ gets its mtime back: npm trusts the
+ * hidden lockfile only if no folder is newer than it.
+ */
+async function seed(from: string, to: string): Promise<void> {
+  const linked = await sh('cp', ['-al', from, to], ROOT);
+  if (linked.code !== 0) throw new Error(`cp -al ${from} ${to} failed: ${linked.stderr}`);
+  const hidden = join(to, '.package-lock.json');
+  rmSync(hidden);
+  copyFileSync(join(from, '.package-lock.json'), hidden);
+  const lock = statSync(join(from, '.package-lock.json'));
+  utimesSync(hidden, lock.atime, lock.mtime);
+  const dir = statSync(from);
+  utimesSync(to, dir.atime, dir.mtime);
+}
 
-async function prepare(): Promise<void> {
+/** The author's chain: resolves once the consumer may be seeded (or throws why it may not). */
+async function author(): Promise<void> {
+  // the first `new` packs, the others reuse its tarballs (made while the first installs)
+  made[FIRST] = await subnetkitNew(FIRST);
+  const rest = pool(REST, 2, subnetkitNew).then((r) =>
+    REST.forEach((kind, i) => {
+      made[kind] = r[i] as Ran;
+    }),
+  );
+  install =
+    made[FIRST].code === 0
+      ? await sh('npm', ['install'], pkgDir(FIRST), { npm_config_prefer_offline: 'true' })
+      : made[FIRST];
+  if (install.code !== 0) {
+    await rest;
+    throw new Error(`the author's new + npm install failed, nothing to seed the consumer with: ${install.stderr}`);
+  }
+  try {
+    authorLock = sha256(join(authorModules, '.package-lock.json'));
+    await seed(authorModules, join(app, 'node_modules'));
+  } finally {
+    // side by side: the tests are mostly whole networks in one process, the doctor mostly tsc and npm
+    // (after seeding: vitest writes its cache into the author's node_modules)
+    testAndDoctor = Promise.all([
+      sh('npm', ['test'], pkgDir(FIRST)),
+      sh('npx', ['subnetkit', 'doctor'], pkgDir(FIRST)),
+    ]);
+    await rest;
+  }
+}
+
+/** The consumer's first steps: type-check and build every kind, then start their own tests. */
+async function build(): Promise<void> {
   for (const dir of WORKSPACE.values()) {
     const entry = join(dir, 'dist', 'index.js');
     if (!existsSync(entry)) throw new Error(`${entry} is missing: build the workspace first (npm run build)`);
@@ -129,6 +229,10 @@ async function prepare(): Promise<void> {
   if (compiled.code !== 0) throw new Error(`building or type-checking the packages failed: ${compiled.stdout}`);
   kindTests = runKindTests();
   kindTests.catch(() => {}); // its test reports a failure; this only keeps it from being unhandled
+}
+
+/** The consumer's install: pack, then install the tarballs once `authoring` has seeded node_modules. */
+async function packAndInstall(authoring: Promise<void>): Promise<void> {
   const workspace = await packLocal(WORKSPACE, { workspaceRoot: ROOT });
   mkdirSync(packDir, { recursive: true });
   const pack = await npm(['pack', '--json', '--pack-destination', packDir, ...KINDS.map((k) => dirs[k])], ROOT);
@@ -147,18 +251,19 @@ async function prepare(): Promise<void> {
     const r = await npm(args);
     if (r.code !== 0) throw new Error(`npm ${args.join(' ')} failed: ${r.stderr}`);
   }
-  const install = await npm(['install', '--prefer-offline', ...tarballs]);
-  installLog = install.stdout + install.stderr;
-  if (install.code !== 0) throw new Error(`npm install of the tarballs failed: ${install.stderr}`);
+  await authoring;
+  const installed = await npm(['install', '--prefer-offline', ...tarballs]);
+  installLog = installed.stdout + installed.stderr;
+  if (installed.code !== 0) throw new Error(`npm install of the tarballs failed: ${installed.stderr}`);
 }
 
 /**
  * The generated packages' own tests, in one vitest run: every kind a project on its own
  * vitest.config.ts, plus a copy of blank whose reward pays everyone the same (it cannot tell honest
- * miners from cheaters, so its tests must fail). The text kind's tests run in outside-repo.test.ts,
- * as its `npm test` on a real install: not repeated here. One worker runs every file (the kinds'
- * tests share no state): core and the model runtime load once, not once per file (29 vs 33 CPU-s
- * with two workers). Started once the sources type-check, beside packing and installing.
+ * miners from cheaters, so its tests must fail). The text kind's tests run as the author's `npm
+ * test` on a real install: not repeated here. One worker runs every file (the kinds' tests share
+ * no state): core and the model runtime load once, not once per file (29 vs 33 CPU-s with two
+ * workers). Started once the sources type-check, beside packing and installing.
  */
 async function runKindTests(): Promise<{ ran: Ran; report: string; roots: Record<string, string> }> {
   const broken = join(scratch, 'blank-broken');
@@ -185,6 +290,43 @@ async function runKindTests(): Promise<{ ran: Ran; report: string; roots: Record
   return { ran, report, roots };
 }
 
+// generating is in-process and quick: the generator's input-error test (not slow) needs only this
+beforeAll(async () => {
+  dirs = await generateAll(generated);
+});
+
+let author$: Promise<void> | undefined;
+let built$: Promise<void> | undefined;
+let consumer$: Promise<void> | undefined;
+/** Starts both chains, once for every slow group below. */
+function start(): void {
+  if (author$) return;
+  author$ = author();
+  built$ = build();
+  consumer$ = built$.then(() => packAndInstall(author$ as Promise<void>));
+  // each group's beforeAll reports what it waits on; these only keep the others from being unhandled
+  for (const p of [author$, built$, consumer$]) p.catch(() => {});
+}
+/** The author's tests assert on what it recorded, failures included (a failed `new` fails its own test). */
+const authorDone = async () => {
+  start();
+  await author$?.catch(() => {});
+};
+const builtDone = async () => {
+  start();
+  await built$;
+};
+const consumerDone = async () => {
+  start();
+  await consumer$;
+};
+
+afterAll(async () => {
+  // everything started must end before its folders go: deleting is last
+  await Promise.allSettled([author$, built$, consumer$, kindTests, testAndDoctor]);
+  for (const dir of [scratch, app, ...Object.values(outside)]) rmSync(dir, { recursive: true, force: true });
+});
+
 describe('generator input errors', () => {
   test('leave nothing behind', async () => {
     const target = join(generated, 'never');
@@ -197,8 +339,57 @@ describe('generator input errors', () => {
   });
 });
 
+describe('outside the repository, as the README says', { tags: ['slow'] }, () => {
+  beforeAll(authorDone);
+
+  test('subnetkit new writes a package on the local tarballs and says so in one line', () => {
+    for (const kind of KINDS) {
+      const r = made[kind];
+      expect(r.code, `${kind}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`created my-subnet \\(${kind}\\) in my-subnet`));
+      const notes = r.stderr.split('\n').filter((l) => l.startsWith('note:'));
+      expect(notes, kind).toHaveLength(1);
+      expect(notes[0]).toMatch(/vendor\//);
+      const pkg = manifest(pkgDir(kind));
+      expect(pkg.devDependencies.subnetkit).toMatch(/^file:vendor\/subnetkit-\d+\.\d+\.\d+\.tgz$/);
+      expect(existsSync(join(pkgDir(kind), '.npmrc')), kind).toBe(false);
+    }
+  });
+
+  test('every kind installs from the same inputs (dependency fields and vendored tarballs)', () => {
+    // so the first kind's `npm install` below is every kind's install
+    for (const kind of REST) expect(installInputs(kind), kind).toEqual(installInputs(FIRST));
+  });
+
+  test('npm install succeeds offline from all but the registry, with no npm warning about unknown config', () => {
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stdout + install.stderr).not.toMatch(UNKNOWN_CONFIG);
+    // onnxruntime-node's install script (the NuGet download) never ran
+    expect(install.stdout + install.stderr).not.toMatch(/nuget|onnxruntime-node.*postinstall/i);
+    expect(existsSync(join(authorModules, '@subnetkit', 'core', 'package.json'))).toBe(true);
+  });
+
+  test('npm test passes, the whole-network test included', async () => {
+    expect(testAndDoctor, 'npm test needs the install above').toBeDefined();
+    const [r] = (await testAndDoctor) as [Ran, Ran];
+    expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/network\.test\.ts/);
+    expect(r.stdout).toMatch(/Tests\s+\d+ passed/);
+    expect(r.stdout + r.stderr).not.toMatch(UNKNOWN_CONFIG);
+  });
+
+  test('npx subnetkit doctor builds and passes right after new + install', async () => {
+    expect(testAndDoctor, 'doctor needs the install above').toBeDefined();
+    const [, r] = (await testAndDoctor) as [Ran, Ran];
+    expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/ok {3}build: npm run build succeeded/);
+    expect(r.stdout).toMatch(/ready to publish/);
+    expect(r.stdout + r.stderr).not.toMatch(UNKNOWN_CONFIG);
+  });
+});
+
 describe('generated subnet packages', { tags: ['slow'] }, () => {
-  beforeAll(buildPackInstall);
+  beforeAll(builtDone);
 
   test('type-check (sources and tests) for every kind', () => {
     expect(compiled.code, compiled.stdout + compiled.stderr).toBe(0);
@@ -217,7 +408,8 @@ describe('generated subnet packages', { tags: ['slow'] }, () => {
   });
 
   test('pass their own tests (reward and whole-network gauntlet), and fail them when the reward is broken', async () => {
-    const { ran, report, roots } = await kindTests;
+    expect(kindTests).toBeDefined();
+    const { ran, report, roots } = await (kindTests as ReturnType<typeof runKindTests>);
     expect(ran.code, ran.stdout + ran.stderr).not.toBe(0);
     const results = JSON.parse(readFileSync(report, 'utf8')) as { testResults: { name: string; status: string }[] };
     const status = Object.fromEntries(results.testResults.map((t) => [t.name, t.status]));
@@ -231,7 +423,7 @@ describe('generated subnet packages', { tags: ['slow'] }, () => {
 });
 
 describe('published packages', { tags: ['slow'] }, () => {
-  beforeAll(buildPackInstall);
+  beforeAll(consumerDone);
 
   test('a generated package ships dist, README and package.json only', () => {
     for (const kind of KINDS) {
@@ -282,6 +474,35 @@ describe('published packages', { tags: ['slow'] }, () => {
     expect(manifest(app).allowScripts).toEqual({ 'onnxruntime-node': false });
   });
 
+  test("the seeded install was reconciled to the consumer's own dependencies", () => {
+    // the author's dev tools, which no published package depends on, are gone: npm pruned what the
+    // consumer does not depend on, so a dependency a tarball forgets to declare is caught here too
+    for (const dev of ['vitest', 'typescript']) {
+      expect(existsSync(join(authorModules, dev, 'package.json')), `author's ${dev}`).toBe(true);
+      expect(existsSync(join(app, 'node_modules', dev)), `consumer's ${dev}`).toBe(false);
+    }
+    // and nothing is installed that the consumer's lockfile does not name
+    const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8'));
+    const top = join(app, 'node_modules');
+    const names = readdirSync(top)
+      .filter((n) => !n.startsWith('.'))
+      .flatMap((n) => (n.startsWith('@') ? readdirSync(join(top, n)).map((m) => `${n}/${m}`) : [n]));
+    expect(names.filter((n) => !lock.packages[`node_modules/${n}`])).toEqual([]);
+    // every workspace and generated package is its tarball's contents, byte count for byte count
+    for (const name of [...WORKSPACE.keys(), ...KINDS.map(packageName)]) {
+      expect(lock.packages[`node_modules/${name}`]?.resolved, name).toMatch(/^file:.*\.tgz$/);
+      const files = packed[name] ?? {};
+      expect(Object.keys(files).length, name).toBeGreaterThan(0);
+      const differ = Object.entries(files).filter(([f, size]) => {
+        const path = join(top, name, f);
+        return !existsSync(path) || statSync(path).size !== size;
+      });
+      expect(differ, name).toEqual([]);
+    }
+    // npm rewrote the consumer's hidden lockfile, not the author's it was linked from
+    expect(sha256(join(authorModules, '.package-lock.json'))).toBe(authorLock);
+  });
+
   test('workspace packages were installed from the tarballs, not linked', () => {
     for (const dir of WORKSPACE.values()) {
       const { name, version } = manifest(dir);
@@ -294,7 +515,7 @@ describe('published packages', { tags: ['slow'] }, () => {
   });
 
   // on one installed package: the doctor's plugin check loads it the way `subnets available` below
-  // loads every kind's (asserted per kind there), and outside-repo.test.ts runs doctor on a source package
+  // loads every kind's (asserted per kind there), and the author's group runs doctor on a source package
   test('npx subnetkit doctor passes for an installed generated package', async () => {
     const r = await npx(['subnetkit', 'doctor', join('node_modules', packageName('blank')), '--json']);
     expect(r.code, `${r.stdout}${r.stderr}`).toBe(0);

@@ -1,4 +1,4 @@
-/** Shared by publish.test.ts and outside-repo.test.ts: generate subnet packages and run tools on them. */
+/** For the packaging tests (publish.test.ts): generate subnet packages and run tools on them. */
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -47,7 +47,7 @@ export const vitest = (args: string[], cwd: string) => sh(process.execPath, [bin
 
 /** `subnetkit …` in-process (from the CLI's build, the code that is packed), output captured. */
 export async function cli(args: string[], cwd = ROOT): Promise<Ran> {
-  // loaded on first use (outside-repo.test.ts only runs the installed CLI); from dist/, which
+  // loaded on first use (the author's path only runs the installed CLI); from dist/, which
   // Node loads itself (an external in vitest.config.ts), not the ~970 source modules through vite
   const { main } = await import('../packages/cli/dist/main.js');
   const chunks = { out: [] as string[], err: [] as string[] };

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { FRESH_PROCESS } from './packages/core/vitest.config.ts';
-import { LongestFirstSequencer } from './vitest.sequencer.ts';
+import { ProjectGroupedSequencer } from './vitest.sequencer.ts';
 import { UNIT } from './vitest.shared.ts';
 import { SlowestFilesReporter } from './vitest.slowest-files.ts';
 
@@ -18,7 +18,7 @@ export default defineConfig({
       'test',
       { test: { name: 'core-fresh', root: 'packages/core', include: FRESH_PROCESS, isolate: true, ...UNIT } },
     ],
-    sequence: { sequencer: LongestFirstSequencer },
+    sequence: { sequencer: ProjectGroupedSequencer },
     reporters: ['default', new SlowestFilesReporter()],
   },
 });

@@ -13,6 +13,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { t as listTar } from 'tar';
@@ -324,7 +325,7 @@ const consumerDone = async () => {
 afterAll(async () => {
   // everything started must end before its folders go: deleting is last
   await Promise.allSettled([author$, built$, consumer$, kindTests, testAndDoctor]);
-  for (const dir of [scratch, app, ...Object.values(outside)]) rmSync(dir, { recursive: true, force: true });
+  await Promise.all([scratch, app, ...Object.values(outside)].map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 describe('generator input errors', () => {

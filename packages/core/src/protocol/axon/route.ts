@@ -114,7 +114,8 @@ class RequestState implements AxonState {
     if (this.#ac) return raceAbort(p, this.#ac.signal);
     // no controller yet (most requests never make one): the race is this promise alone
     return new Promise<T>((resolve, reject) => {
-      (this.#racing ??= []).push(reject);
+      if (this.#racing) this.#racing.push(reject);
+      else this.#racing = [reject];
       p.then(resolve, reject);
     });
   }

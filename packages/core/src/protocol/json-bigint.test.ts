@@ -44,6 +44,10 @@ describe('parseJsonBig / stringifyJsonBig', () => {
     const v = parseJsonBig('{"__proto__": {"x": 1}, "n": 12345678901234567890}') as Record<string, unknown>;
     expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
     expect(Object.keys(v)).toEqual(['__proto__', 'n']);
+    // a big integer under "__proto__" becomes that own key's value, not the object's prototype
+    const w = parseJsonBig('{"__proto__": 12345678901234567890}') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(w)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(w, '__proto__')?.value).toBe(12345678901234567890n);
   });
   it('keeps digits inside strings, escapes included, and reads the 19-digit nonce of a synapse body', () => {
     const v = parseJsonBig(

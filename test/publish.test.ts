@@ -172,11 +172,14 @@ async function seed(from: string, to: string): Promise<void> {
   utimesSync(to, dir.atime, dir.mtime);
 }
 
-/** The author's chain: resolves once the consumer may be seeded (or throws why it may not). */
+/** The other kinds' `new`, made while the first installs (their tests only read what they made). */
+let others: Promise<void> | undefined;
+
+/** The author's chain: resolves once the consumer is seeded (or throws why it cannot be). */
 async function author(): Promise<void> {
   // the first `new` packs, the others reuse its tarballs (made while the first installs)
   made[FIRST] = await subnetkitNew(FIRST);
-  const rest = pool(REST, 2, subnetkitNew).then((r) =>
+  others = pool(REST, 2, subnetkitNew).then((r) =>
     REST.forEach((kind, i) => {
       made[kind] = r[i] as Ran;
     }),
@@ -186,7 +189,6 @@ async function author(): Promise<void> {
       ? await sh('npm', ['install'], pkgDir(FIRST), { npm_config_prefer_offline: 'true' })
       : made[FIRST];
   if (install.code !== 0) {
-    await rest;
     throw new Error(`the author's new + npm install failed, nothing to seed the consumer with: ${install.stderr}`);
   }
   try {
@@ -199,7 +201,6 @@ async function author(): Promise<void> {
       sh('npm', ['test'], pkgDir(FIRST)),
       sh('npx', ['subnetkit', 'doctor'], pkgDir(FIRST)),
     ]);
-    await rest;
   }
 }
 
@@ -312,6 +313,7 @@ function start(): void {
 const authorDone = async () => {
   start();
   await author$?.catch(() => {});
+  await others;
 };
 const builtDone = async () => {
   start();
@@ -324,7 +326,7 @@ const consumerDone = async () => {
 
 afterAll(async () => {
   // everything started must end before its folders go: deleting is last
-  await Promise.allSettled([author$, built$, consumer$, kindTests, testAndDoctor]);
+  await Promise.allSettled([author$, others, built$, consumer$, kindTests, testAndDoctor]);
   await Promise.all([scratch, app, ...Object.values(outside)].map((dir) => rm(dir, { recursive: true, force: true })));
 });
 

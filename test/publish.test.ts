@@ -162,7 +162,11 @@ const subnetkitNew = (kind: Kind) =>
  */
 async function seed(from: string, to: string): Promise<void> {
   const linked = await sh('cp', ['-al', from, to], ROOT);
-  if (linked.code !== 0) throw new Error(`cp -al ${from} ${to} failed: ${linked.stderr}`);
+  if (linked.code !== 0) {
+    // a cp without -l (not GNU): a plain copy is only slower; npm then checks every package itself
+    rmSync(to, { recursive: true, force: true });
+    cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+  }
   const hidden = join(to, '.package-lock.json');
   rmSync(hidden);
   copyFileSync(join(from, '.package-lock.json'), hidden);

@@ -28,6 +28,10 @@ export function bodyStage(o: AxonBodyOptions = {}): AxonStage {
   const maxBody = o.maxBodyBytes ?? 1024 * 1024;
   return (s) => {
     if (!s.route) throw new Error('axonBody needs axonRoute before it');
+    // a body that has already arrived is checked at once (no promise); an aborted request takes
+    // the race, which answers with the abort's reason as before
+    const ready = s.aborted ? undefined : s.req.bodyIfComplete?.(maxBody);
+    if (ready) return checkBody(s, ready);
     return s.race(s.req.readBody(maxBody)).then((raw) => checkBody(s, raw));
   };
 }

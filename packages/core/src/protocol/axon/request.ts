@@ -70,6 +70,15 @@ class NodeAxonRequest implements AxonRequest {
     return readNodeBody(this.#in, limit);
   }
 
+  bodyIfComplete(limit: number): Buffer | undefined {
+    const inc = this.#in;
+    // node's parser sets `complete` (and ends the stream) once the whole message is in: a signed
+    // request's body is by the time its signature is verified, so it is taken at once, without the
+    // listeners, promise and flowing-mode turns of a read
+    if (!inc.complete || inc.readableFlowing || inc.readableEnded || inc.readableLength > limit) return undefined;
+    return (inc.read() as Buffer | null) ?? Buffer.alloc(0);
+  }
+
   onClientGone(fn: () => void): () => void {
     const out = this.#out;
     if (!out) return noop;

@@ -63,6 +63,11 @@ export interface AxonRequest {
   readonly peerIp: string;
   readonly peerPort: number | null;
   readBody(limit: number): Promise<Buffer>;
+  /**
+   * The whole body, consumed, when it has already arrived and fits `limit`; otherwise `undefined`
+   * and nothing is consumed (then {@link readBody} reads it). Optional: a source without it is read.
+   */
+  bodyIfComplete?(limit: number): Buffer | undefined;
   /** Calls `fn` when the client goes away before the response is done; returns the unsubscribe. */
   onClientGone(fn: () => void): () => void;
 }

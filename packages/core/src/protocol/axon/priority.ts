@@ -62,18 +62,16 @@ export function priorityStage(o: AxonPriorityOptions): AxonStage {
     const caller = s.caller;
     if (!caller) throw new Error('axonPriority needs axonVerify before it');
     const waitMs = Math.max(0, s.deadline - clock.now());
-    const offGone = s.req.onClientGone(() => {
-      if (!s.aborted) s.abort.abort(new AxonReject(499, 'Client closed the connection', {}, true, 'priority'));
-    });
+    s.cleanups.push(
+      s.req.onClientGone(() => {
+        if (!s.aborted) s.abort.abort(new AxonReject(499, 'Client closed the connection', {}, true, 'priority'));
+      }),
+    );
     if (clock === systemClock) {
       // a plain timer: the generic clock.sleep costs a promise and an abort listener per request
       const timer = setTimeout(expire, waitMs, s);
-      s.cleanups.push(() => {
-        clearTimeout(timer);
-        offGone();
-      });
+      s.cleanups.push(() => clearTimeout(timer));
     } else {
-      s.cleanups.push(offGone);
       let done = false;
       s.cleanups.push(() => {
         done = true;

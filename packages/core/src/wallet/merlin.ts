@@ -140,10 +140,20 @@ export class Transcript {
     this.#strobe.ad(message, false);
   }
 
+  /** Makes this transcript a copy of `other` (a fork into an existing one: no new 200-byte state). */
+  setFrom(other: Transcript): this {
+    this.#strobe.copyFrom(other.#strobe);
+    return this;
+  }
+
   challengeBytes(label: string, length: number): Uint8Array {
-    const out = new Uint8Array(length);
+    return this.challengeInto(label, new Uint8Array(length));
+  }
+
+  /** `challengeBytes` written into `out` (its length is the challenge length); returns `out`. */
+  challengeInto(label: string, out: Uint8Array): Uint8Array {
     this.#strobe.metaAd(labelBytes(label), false);
-    this.#strobe.metaAd(u32le(length), true);
+    this.#strobe.metaAd(u32le(out.length), true);
     this.#strobe.prf(out, false);
     return out;
   }

@@ -24,17 +24,15 @@ function leToBigint(bytes: Uint8Array): bigint {
   return v;
 }
 
-const MASK64 = (1n << 64n) - 1n;
-
-/** `v` (< 2^256) as 32 little-endian bytes. */
-function bigintToLe32(v: bigint): Uint8Array {
-  const out = new Uint8Array(32);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < 32; i += 8) {
-    view.setBigUint64(i, v & MASK64, true);
-    v >>= 64n;
-  }
-  return out;
+/**
+ * Writes `v` (< 2^256) as 32 little-endian bytes at `at`: each word cut from `v` with asUintN,
+ * not a mask and a shift of the remainder per word (a fraction of the BigInt allocations).
+ */
+function writeLe32(view: DataView, at: number, v: bigint): void {
+  view.setBigUint64(at, BigInt.asUintN(64, v), true);
+  view.setBigUint64(at + 8, BigInt.asUintN(64, v >> 64n), true);
+  view.setBigUint64(at + 16, BigInt.asUintN(64, v >> 128n), true);
+  view.setBigUint64(at + 24, v >> 192n, true);
 }
 
 interface Nonce {
@@ -75,6 +73,12 @@ export class PresignedSigner {
   readonly publicKey: Uint8Array;
   readonly #a: bigint;
   readonly #prefix: Transcript;
+  /**
+   * `sign`'s transcript and challenge, reused: signing is synchronous, and a fresh 200-byte state
+   * and 64-byte challenge per signature were a visible part of its cost on a fan-out's path.
+   */
+  readonly #scratch: Transcript;
+  readonly #challenge = new Uint8Array(64);
   readonly #pool: Nonce[] = [];
   readonly #poolSize: number;
   readonly #fallback: (message: Uint8Array) => Uint8Array;
@@ -105,6 +109,7 @@ export class PresignedSigner {
     // the transcript up to the message is the same for every signature: fork it
     this.#prefix = new Transcript('SigningContext');
     this.#prefix.appendMessage('', new TextEncoder().encode('substrate'));
+    this.#scratch = new Transcript(this.#prefix);
   }
 
   /** Nonces ready now. */
@@ -116,17 +121,17 @@ export class PresignedSigner {
   sign(message: Uint8Array): Uint8Array {
     const n = this.#pool.pop();
     if (!n) return this.#fallback(message);
-    const t = new Transcript(this.#prefix);
+    const t = this.#scratch.setFrom(this.#prefix);
     t.appendMessage('sign-bytes', message);
     t.appendMessage('proto-name', SCHNORR_SIG);
     t.appendMessage('sign:pk', this.publicKey);
     t.appendMessage('sign:R', n.R);
-    const k = leToBigint(t.challengeBytes('sign:c', 64)) % L;
+    const k = leToBigint(t.challengeInto('sign:c', this.#challenge)) % L;
     t.wipe();
     const s = (k * this.#a + n.r) % L;
     const sig = new Uint8Array(64);
     sig.set(n.R, 0);
-    sig.set(bigintToLe32(s), 32);
+    writeLe32(new DataView(sig.buffer), 32, s);
     sig[63] = (sig[63] as number) | 0x80; // schnorrkel's marker bit
     return sig;
   }

@@ -109,13 +109,14 @@ interface Prepared {
   readonly path: string;
   /** Authenticated by a session MAC (else signed). */
   readonly session: boolean;
-  /** The same call prepared again (a refused session's resend goes out signed). */
-  readonly rebuild: () => Prepared;
-  readonly url: string;
+  /** The validated request and its body hash when known: a refused session's resend is prepared again from them. */
+  readonly values: Record<string, unknown>;
+  readonly bodyHash: string | undefined;
   readonly headers: Record<string, string>;
   readonly body: string;
   readonly timeoutS: number;
-  readonly release: () => void;
+  /** The uuid slot this call holds at its origin (`#releaseUuid`), or -1 for none (fields, not closures, per call). */
+  readonly uuidSlot: number;
 }
 
 /**
@@ -138,7 +139,10 @@ export class Dendrite {
   readonly #version: number;
   readonly #ip: string;
   readonly #uuids: string[];
-  readonly #busy = new Map<string, Set<number>>();
+  /** uuid slots 0-30 in flight per origin, as bits (a fan-out touches each origin once). */
+  readonly #busyLow = new Map<string, number>();
+  /** Slots 31 and up in flight per origin: only for more than 31 concurrent calls to one axon. */
+  readonly #busyHigh = new Map<string, Set<number>>();
   readonly #concurrency: number;
   readonly #maxResponse: number;
   /** Keep-alive clients per axon origin (or the caller's dispatcher). */
@@ -317,13 +321,14 @@ export class Dendrite {
     const values = this.#validateRequest(synapse, request);
     const prep = this.#prepare(axon, synapse, values, options);
     const started = prep.started;
-    const { abort, stopTimer } = this.#deadline(prep.timeoutS, options.signal);
+    const abort = new CallAbort();
+    const onUser = this.#armDeadline(abort, prep.timeoutS, options.signal);
     // undici's request() (a body stream to hand out) takes a signal
     const ac = new AbortController();
     abort.onAbort((reason) => ac.abort(reason));
     const finish = (): void => {
-      stopTimer();
-      prep.release();
+      this.#disarmDeadline(abort, options.signal, onUser);
+      this.#releaseUuid(prep.origin, prep.uuidSlot);
     };
     let res: Dispatcher.ResponseData;
     try {
@@ -429,7 +434,7 @@ export class Dendrite {
 
   /** Sends a prepared synapse and hands out its answer as a stream. */
   #postStreaming(prep: Prepared, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
-    return undici().request(prep.url, {
+    return undici().request(prep.origin + prep.path, {
       dispatcher: this.#origins.for(prep.origin),
       method: 'POST',
       headers: prep.headers,
@@ -467,25 +472,40 @@ export class Dendrite {
     return this.#lastNonce;
   }
 
-  /** A uuid not in flight to this axon, so per-(hotkey, uuid) nonces arrive in order. */
-  #acquireUuid(target: string): { uuid: string; release: () => void } {
-    let busy = this.#busy.get(target);
-    if (!busy) {
-      busy = new Set();
-      this.#busy.set(target, busy);
+  /** A uuid slot not in flight to this axon, so per-(hotkey, uuid) nonces arrive in order (`#uuids[slot]`). */
+  #acquireUuid(target: string): number {
+    const low = this.#busyLow.get(target) ?? 0;
+    let i: number;
+    if (low !== LOW_SLOTS_FULL) {
+      // the lowest clear bit
+      i = 31 - Math.clz32(~low & (low + 1));
+      this.#busyLow.set(target, low | (1 << i));
+    } else {
+      let high = this.#busyHigh.get(target);
+      if (!high) {
+        high = new Set();
+        this.#busyHigh.set(target, high);
+      }
+      i = LOW_SLOTS;
+      while (high.has(i)) i++;
+      high.add(i);
     }
-    let i = 0;
-    while (busy.has(i)) i++;
-    busy.add(i);
     while (this.#uuids.length <= i) this.#uuids.push(randomUUID());
-    const set = busy;
-    return {
-      uuid: this.#uuids[i] as string,
-      release: () => {
-        set.delete(i);
-        if (set.size === 0) this.#busy.delete(target);
-      },
-    };
+    return i;
+  }
+
+  #releaseUuid(target: string, slot: number): void {
+    if (slot < 0) return;
+    if (slot < LOW_SLOTS) {
+      const low = (this.#busyLow.get(target) ?? 0) & ~(1 << slot);
+      if (low === 0) this.#busyLow.delete(target);
+      else this.#busyLow.set(target, low);
+      return;
+    }
+    const high = this.#busyHigh.get(target);
+    if (!high) return;
+    high.delete(slot);
+    if (high.size === 0) this.#busyHigh.delete(target);
   }
 
   /** Request templates of one fan-out's shared request, signed and session, each built on first use. */
@@ -527,7 +547,6 @@ export class Dendrite {
     const timeoutS = (options.timeoutMs ?? synapse.timeoutMs) / 1000;
     const origin = this.#origin(axon);
     const path = `/${synapse.name}`;
-    const url = origin + path;
     if (this.#session?.takesLean(origin, axon.hotkey)) {
       // no nonce, uuid, body hash or SDK headers: the MAC covers the counter, both hotkeys, the
       // synapse, the timeout and the raw body (docs/protocol-session.md)
@@ -543,16 +562,17 @@ export class Dendrite {
           origin,
           path,
           session: true,
-          rebuild: () => this.#prepare(axon, synapse, values, options, bodyHashOfValues, undefined, leanBodyOfValues),
-          url,
+          values,
+          bodyHash: bodyHashOfValues,
           headers: lean.headers,
           body: lean.body,
           timeoutS,
-          release: noop,
+          uuidSlot: -1,
         };
       }
     }
-    const { uuid, release } = this.#acquireUuid(origin);
+    const uuidSlot = this.#acquireUuid(origin);
+    const uuid = this.#uuids[uuidSlot] as string;
     const nonce = this.#nextNonce();
     const bodyHash = bodyHashOfValues ?? synapseBodyHash(synapse, values);
     const sessionHeaders = this.#session?.headersFor(origin, { nonce, axonHotkey: axon.hotkey, uuid, bodyHash });
@@ -597,12 +617,12 @@ export class Dendrite {
       origin,
       path,
       session: sessionHeaders !== undefined,
-      rebuild: () => this.#prepare(axon, synapse, values, options, bodyHash),
-      url,
+      values,
+      bodyHash,
       headers,
       body,
       timeoutS,
-      release,
+      uuidSlot,
     };
   }
 
@@ -621,21 +641,57 @@ export class Dendrite {
     return origin;
   }
 
-  #deadline(timeoutS: number, user?: AbortSignal): { abort: CallAbort; stopTimer: () => void } {
-    // no AbortController per call: the shared timer and the caller's signal abort the call directly
-    const abort = new CallAbort();
-    const cancelTimer = this.#deadlines.add(this.#clock.now() + timeoutS * 1000, () => abort.abort(TIMEOUT));
-    if (!user) return { abort, stopTimer: cancelTimer };
+  /**
+   * Aborts `abort` at the call's deadline (TIMEOUT) or on the caller's signal (CANCELLED); returns
+   * the signal's listener for `#disarmDeadline`. The shared timer holds the CallAbort itself: no
+   * AbortController, timer or closure per call when there is no caller's signal.
+   */
+  #armDeadline(abort: CallAbort, timeoutS: number, user: AbortSignal | undefined): (() => void) | undefined {
+    this.#deadlines.add(this.#clock.now() + timeoutS * 1000, abort);
+    if (!user) return undefined;
+    if (user.aborted) {
+      abort.abort(CANCELLED);
+      return undefined;
+    }
     const onUser = (): void => abort.abort(CANCELLED);
-    if (user.aborted) abort.abort(CANCELLED);
-    else user.addEventListener('abort', onUser, { once: true });
-    return {
-      abort,
-      stopTimer: () => {
-        cancelTimer();
-        user.removeEventListener('abort', onUser);
-      },
+    user.addEventListener('abort', onUser, { once: true });
+    return onUser;
+  }
+
+  #disarmDeadline(abort: CallAbort, user: AbortSignal | undefined, onUser: (() => void) | undefined): void {
+    this.#deadlines.cancel(abort);
+    if (user && onUser) user.removeEventListener('abort', onUser);
+  }
+
+  /** A call's result, logged at debug level. */
+  #result<R>(
+    axon: AxonTarget,
+    synapse: Synapse,
+    started: number,
+    ok: boolean,
+    status: number,
+    message: string,
+    processTimeS?: number,
+    response?: R,
+  ): QueryResult<R> {
+    // one object of one shape per answer, without spreads of temporary ones
+    const result: { -readonly [K in keyof QueryResult<R>]: QueryResult<R>[K] } = {
+      axon,
+      ok,
+      status,
+      message,
+      latencyMs: this.#clock.now() - started,
     };
+    if (processTimeS !== undefined) result.processTimeS = processTimeS;
+    if (response !== undefined) result.response = response;
+    // a silent logger still costs the record's object per target otherwise
+    if (this.#log.isLevelEnabled('debug')) {
+      this.#log.debug(
+        { event: 'dendrite.result', synapse: synapse.name, axon: axon.hotkey, status, latencyMs: result.latencyMs },
+        message,
+      );
+    }
+    return result;
   }
 
   async #call<S extends Synapse>(
@@ -644,30 +700,17 @@ export class Dendrite {
     prep: Prepared,
     options: QueryOptions,
   ): Promise<QueryResult<SynapseResponse<S>>> {
+    type R = SynapseResponse<S>;
     const started = prep.started;
-    const { abort, stopTimer } = this.#deadline(prep.timeoutS, options.signal);
-    const done = (r: Omit<QueryResult<SynapseResponse<S>>, 'axon' | 'latencyMs'>): QueryResult<SynapseResponse<S>> => {
-      const result = { axon, latencyMs: this.#clock.now() - started, ...r };
-      // a silent logger still costs the record's object per target otherwise
-      if (!this.#log.isLevelEnabled('debug')) return result;
-      this.#log.debug(
-        {
-          event: 'dendrite.result',
-          synapse: synapse.name,
-          axon: axon.hotkey,
-          status: r.status,
-          latencyMs: result.latencyMs,
-        },
-        r.message,
-      );
-      return result;
-    };
+    const abort = new CallAbort();
+    const onUser = this.#armDeadline(abort, prep.timeoutS, options.signal);
     try {
       let res: Exchange;
       try {
         res = await this.#post(prep, abort);
       } catch (err) {
-        return done({ ok: false, ...this.#mapError(err, abort, axon, synapse, prep.timeoutS) });
+        const e = this.#mapError(err, abort, axon, synapse, prep.timeoutS);
+        return this.#result<R>(axon, synapse, started, false, e.status, e.message);
       }
       const headerStatus = axonStatus(res.headers);
       if (res.statusCode !== 200 || (headerStatus !== undefined && headerStatus.code !== 200)) {
@@ -676,9 +719,9 @@ export class Dendrite {
           // expired, evicted or unknown after an axon restart: forget it and resend signed
           this.#session?.drop(prep.origin, axon.hotkey);
           // this call's timer and uuid are released by the `finally` below
-          return this.#call(axon, synapse, prep.rebuild(), options);
+          return this.#call(axon, synapse, this.#prepare(axon, synapse, prep.values, options, prep.bodyHash), options);
         }
-        return done({ ok: false, ...failure });
+        return this.#result<R>(axon, synapse, started, false, failure.status, failure.message, failure.processTimeS);
       }
       if (this.#session && !prep.session && res.headers[SESSION_ADVERTISE_HEADER] === 'v1') {
         void this.#session.open(prep.origin, axon.hotkey);
@@ -687,17 +730,19 @@ export class Dendrite {
       try {
         body = parseJsonBig(res.body.toString('utf8'));
       } catch (err) {
-        return done({ ok: false, status: 422, message: `Failed to parse response: ${(err as Error).message}` });
+        const message = `Failed to parse response: ${(err as Error).message}`;
+        return this.#result<R>(axon, synapse, started, false, 422, message);
       }
       if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-        return done({ ok: false, status: 422, message: 'Failed to parse response: body is not a JSON object' });
+        const message = 'Failed to parse response: body is not a JSON object';
+        return this.#result<R>(axon, synapse, started, false, 422, message);
       }
       const obj = body as Record<string, unknown>;
       const bodyAxon = obj.axon as Record<string, unknown> | null | undefined;
       const bodyStatus = bodyAxon && typeof bodyAxon.status_code === 'number' ? bodyAxon.status_code : undefined;
       if (headerStatus === undefined && bodyStatus !== undefined && bodyStatus !== 200) {
         const m = typeof bodyAxon?.status_message === 'string' ? bodyAxon.status_message : `status ${bodyStatus}`;
-        return done({ ok: false, status: bodyStatus, message: m });
+        return this.#result<R>(axon, synapse, started, false, bodyStatus, m);
       }
       const picked: Record<string, unknown> = {};
       // Python sends None (null) for unset Optional fields: read it as absent
@@ -705,24 +750,15 @@ export class Dendrite {
       const parsed = synapse.response.safeParse(picked);
       if (!parsed.success) {
         const i = parsed.error.issues[0];
-        return done({
-          ok: false,
-          status: 422,
-          message: `Failed to parse response: ${i ? `${i.path.join('.') || '(root)'}: ${i.message}` : 'invalid'}`,
-        });
+        const message = `Failed to parse response: ${i ? `${i.path.join('.') || '(root)'}: ${i.message}` : 'invalid'}`;
+        return this.#result<R>(axon, synapse, started, false, 422, message);
       }
       const pt =
         headerStatus?.processTime ?? (typeof bodyAxon?.process_time === 'number' ? bodyAxon.process_time : undefined);
-      return done({
-        ok: true,
-        status: 200,
-        message: 'Success',
-        ...(pt !== undefined ? { processTimeS: pt } : {}),
-        response: parsed.data as SynapseResponse<S>,
-      });
+      return this.#result(axon, synapse, started, true, 200, 'Success', pt, parsed.data as R);
     } finally {
-      stopTimer();
-      prep.release();
+      this.#disarmDeadline(abort, options.signal, onUser);
+      this.#releaseUuid(prep.origin, prep.uuidSlot);
     }
   }
 
@@ -769,12 +805,12 @@ const DISARMED = Symbol('disarmed');
 /**
  * Deadlines of the calls in flight on one clock sleep, armed for the earliest. Adding a later
  * deadline or cancelling one costs no timer; the sleep is aborted only when the earliest moves
- * earlier or nothing is left to wait for.
+ * earlier or nothing is left to wait for. A call's CallAbort is its own key (no id or closure).
  */
 class Deadlines {
   readonly #clock: Clock;
-  readonly #pending = new Map<number, { at: number; fire: () => void }>();
-  #nextId = 0;
+  /** Each pending call's abort and its deadline (clock ms). */
+  readonly #pending = new Map<CallAbort, number>();
   #armedAt = Number.POSITIVE_INFINITY;
   #stop: AbortController | undefined;
 
@@ -782,15 +818,14 @@ class Deadlines {
     this.#clock = clock;
   }
 
-  /** Calls `fire` at `at` (clock ms) unless the returned cancel runs first. */
-  add(at: number, fire: () => void): () => void {
-    const id = this.#nextId++;
-    this.#pending.set(id, { at, fire });
+  /** Aborts `abort` with TIMEOUT at `at` (clock ms) unless cancelled first. */
+  add(at: number, abort: CallAbort): void {
+    this.#pending.set(abort, at);
     if (at < this.#armedAt) this.#arm(at);
-    return () => {
-      this.#pending.delete(id);
-      if (this.#pending.size === 0) this.#disarm();
-    };
+  }
+
+  cancel(abort: CallAbort): void {
+    if (this.#pending.delete(abort) && this.#pending.size === 0) this.#disarm();
   }
 
   #disarm(): void {
@@ -812,11 +847,11 @@ class Deadlines {
         this.#armedAt = Number.POSITIVE_INFINITY;
         const now = this.#clock.now();
         let next = Number.POSITIVE_INFINITY;
-        for (const [id, d] of this.#pending) {
-          if (d.at <= now) {
-            this.#pending.delete(id);
-            d.fire();
-          } else if (d.at < next) next = d.at;
+        for (const [abort, dueAt] of this.#pending) {
+          if (dueAt <= now) {
+            this.#pending.delete(abort);
+            abort.abort(TIMEOUT);
+          } else if (dueAt < next) next = dueAt;
         }
         if (next !== Number.POSITIVE_INFINITY) this.#arm(next);
       },
@@ -825,7 +860,9 @@ class Deadlines {
   }
 }
 
-const noop = (): void => undefined;
+/** uuid slots tracked as bits of one number per origin (`Dendrite.#acquireUuid`). */
+const LOW_SLOTS = 31;
+const LOW_SLOTS_FULL = 0x7fffffff;
 
 /** A lean request's body: the request fields that are set, as JSON (integers beyond 2^53 exact). */
 function leanBodyJson(synapse: Synapse, values: Record<string, unknown>): string {

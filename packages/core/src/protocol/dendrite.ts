@@ -115,7 +115,9 @@ interface Prepared {
   readonly headers: Record<string, string>;
   readonly body: string;
   readonly timeoutS: number;
-  /** The uuid slot this call holds at its origin (`#releaseUuid`), or -1 for none (fields, not closures, per call). */
+  /** The axon's entry whose uuid slot this call holds (`#releaseUuid`), none for a lean call. */
+  readonly at: OriginEntry | undefined;
+  /** That uuid slot (fields, not a release closure per call). */
   readonly uuidSlot: number;
 }
 
@@ -132,6 +134,12 @@ export class Dendrite {
   /** Signs requests: the nonce-prepared signer when the key offers one, else `#signer`. */
   readonly #requestSigner: Signer;
   readonly #refill: () => void;
+  /**
+   * The signature message's bytes, encoded in place for the nonce-prepared signer (this module's
+   * own, which keeps nothing of its input): a plain Uint8Array keeps the transcript's byte loop
+   * monomorphic, where a Buffer per target costs it ~2 us a signature. Undefined for other signers.
+   */
+  readonly #messageBytes: Uint8Array | undefined;
   readonly #closeSigner: () => Promise<void>;
   readonly #whenPrepared: () => Promise<void>;
   readonly #clock: Clock;
@@ -139,10 +147,6 @@ export class Dendrite {
   readonly #version: number;
   readonly #ip: string;
   readonly #uuids: string[];
-  /** uuid slots 0-30 in flight per origin, as bits (a fan-out touches each origin once). */
-  readonly #busyLow = new Map<string, number>();
-  /** Slots 31 and up in flight per origin: only for more than 31 concurrent calls to one axon. */
-  readonly #busyHigh = new Map<string, Set<number>>();
   readonly #concurrency: number;
   readonly #maxResponse: number;
   /** Keep-alive clients per axon origin (or the caller's dispatcher). */
@@ -150,8 +154,11 @@ export class Dendrite {
   #lastNonce = 0n;
   #refillQueued = false;
   #closed = false;
-  /** `http://host:port` per axon `ip|port` (parsing the address is a visible part of a fan-out). */
-  readonly #originOf = new Map<string, string>();
+  /**
+   * `http://host:port` and the uuid slots in flight per axon `ip|port` (parsing the address is a
+   * visible part of a fan-out; the slots live here so a call costs no map update of its own).
+   */
+  readonly #originOf = new Map<string, OriginEntry>();
   /** One timer for every call in flight (a fan-out's calls would otherwise arm and abort 256). */
   readonly #deadlines: Deadlines;
   readonly #session: SessionClient | undefined;
@@ -169,12 +176,14 @@ export class Dendrite {
     if (options.presign !== false && typeof capable.presignedSigner === 'function') {
       const fast = capable.presignedSigner.call(options.signer, { poolSize: this.#concurrency });
       this.#requestSigner = fast;
+      this.#messageBytes = new Uint8Array(1024);
       this.#refill = () => fast.refill();
       this.#closeSigner = () => fast.close();
       this.#whenPrepared = () => fast.whenFull();
       // no worker until the first query: a dendrite that never sends costs nothing
     } else {
       this.#requestSigner = options.signer;
+      this.#messageBytes = undefined;
       this.#refill = () => undefined;
       this.#closeSigner = async () => undefined;
       this.#whenPrepared = async () => undefined;
@@ -201,7 +210,7 @@ export class Dendrite {
    */
   openSession(axon: AxonTarget): Promise<boolean> {
     if (!this.#session) return Promise.resolve(false);
-    return this.#session.open(this.#origin(axon), axon.hotkey);
+    return this.#session.open(this.#originEntry(axon).origin, axon.hotkey);
   }
 
   /**
@@ -212,7 +221,7 @@ export class Dendrite {
    * `dispatcher`.
    */
   warm(axons: readonly AxonTarget[]): Promise<number> {
-    return this.#origins.warm(axons.map((a) => this.#origin(a)));
+    return this.#origins.warm(axons.map((a) => this.#originEntry(a).origin));
   }
 
   /** The signing hotkey. */
@@ -328,7 +337,7 @@ export class Dendrite {
     abort.onAbort((reason) => ac.abort(reason));
     const finish = (): void => {
       this.#disarmDeadline(abort, options.signal, onUser);
-      this.#releaseUuid(prep.origin, prep.uuidSlot);
+      releaseUuid(prep.at, prep.uuidSlot);
     };
     let res: Dispatcher.ResponseData;
     try {
@@ -473,39 +482,21 @@ export class Dendrite {
   }
 
   /** A uuid slot not in flight to this axon, so per-(hotkey, uuid) nonces arrive in order (`#uuids[slot]`). */
-  #acquireUuid(target: string): number {
-    const low = this.#busyLow.get(target) ?? 0;
+  #acquireUuid(at: OriginEntry): number {
+    const low = at.busy;
     let i: number;
     if (low !== LOW_SLOTS_FULL) {
       // the lowest clear bit
       i = 31 - Math.clz32(~low & (low + 1));
-      this.#busyLow.set(target, low | (1 << i));
+      at.busy = low | (1 << i);
     } else {
-      let high = this.#busyHigh.get(target);
-      if (!high) {
-        high = new Set();
-        this.#busyHigh.set(target, high);
-      }
+      at.busyHigh ??= new Set();
       i = LOW_SLOTS;
-      while (high.has(i)) i++;
-      high.add(i);
+      while (at.busyHigh.has(i)) i++;
+      at.busyHigh.add(i);
     }
     while (this.#uuids.length <= i) this.#uuids.push(randomUUID());
     return i;
-  }
-
-  #releaseUuid(target: string, slot: number): void {
-    if (slot < 0) return;
-    if (slot < LOW_SLOTS) {
-      const low = (this.#busyLow.get(target) ?? 0) & ~(1 << slot);
-      if (low === 0) this.#busyLow.delete(target);
-      else this.#busyLow.set(target, low);
-      return;
-    }
-    const high = this.#busyHigh.get(target);
-    if (!high) return;
-    high.delete(slot);
-    if (high.size === 0) this.#busyHigh.delete(target);
   }
 
   /** Request templates of one fan-out's shared request, signed and session, each built on first use. */
@@ -545,7 +536,8 @@ export class Dendrite {
   ): Prepared {
     const started = this.#clock.now();
     const timeoutS = (options.timeoutMs ?? synapse.timeoutMs) / 1000;
-    const origin = this.#origin(axon);
+    const at = this.#originEntry(axon);
+    const origin = at.origin;
     const path = `/${synapse.name}`;
     if (this.#session?.takesLean(origin, axon.hotkey)) {
       // no nonce, uuid, body hash or SDK headers: the MAC covers the counter, both hotkeys, the
@@ -567,11 +559,12 @@ export class Dendrite {
           headers: lean.headers,
           body: lean.body,
           timeoutS,
+          at: undefined,
           uuidSlot: -1,
         };
       }
     }
-    const uuidSlot = this.#acquireUuid(origin);
+    const uuidSlot = this.#acquireUuid(at);
     const uuid = this.#uuids[uuidSlot] as string;
     const nonce = this.#nextNonce();
     const bodyHash = bodyHashOfValues ?? synapseBodyHash(synapse, values);
@@ -582,6 +575,7 @@ export class Dendrite {
       : signHex(
           this.#requestSigner,
           signatureMessage({ nonce, dendriteHotkey: this.#signer.address, axonHotkey: axon.hotkey, uuid, bodyHash }),
+          this.#messageBytes,
         );
     const template = templates?.(signature !== undefined);
     let headers: Record<string, string>;
@@ -622,23 +616,27 @@ export class Dendrite {
       headers,
       body,
       timeoutS,
+      at,
       uuidSlot,
     };
   }
 
-  /** The axon's `http://host:port`; the nonce order and the keep-alive clients are per origin. */
-  #origin(axon: AxonTarget): string {
+  /** The axon's `http://host:port` and uuid slots; the nonce order and the keep-alive clients are per origin. */
+  #originEntry(axon: AxonTarget): OriginEntry {
     const key = `${axon.ip}|${axon.port}`;
-    let origin = this.#originOf.get(key);
-    if (origin === undefined) {
+    let entry = this.#originOf.get(key);
+    if (entry === undefined) {
       // bracketed IPv6, unlike the SDK (its URL for an IPv6 axon is invalid, protocol.md §16.10)
       const url = dendriteUrl(axon, 'x', { bracketIpv6: true });
-      origin = url.slice(0, -2);
-      // a metagraph's worth; a churning one starts over rather than growing without bound
-      if (this.#originOf.size >= 65_536) this.#originOf.clear();
-      this.#originOf.set(key, origin);
+      entry = { origin: url.slice(0, -2), busy: 0, busyHigh: undefined };
+      // a metagraph's worth; a churning one starts over rather than growing without bound, but
+      // keeps the entries with calls in flight (their uuids must not be handed out again)
+      if (this.#originOf.size >= 65_536) {
+        for (const [k, e] of this.#originOf) if (e.busy === 0 && !e.busyHigh) this.#originOf.delete(k);
+      }
+      this.#originOf.set(key, entry);
     }
-    return origin;
+    return entry;
   }
 
   /**
@@ -758,7 +756,7 @@ export class Dendrite {
       return this.#result(axon, synapse, started, true, 200, 'Success', pt, parsed.data as R);
     } finally {
       this.#disarmDeadline(abort, options.signal, onUser);
-      this.#releaseUuid(prep.origin, prep.uuidSlot);
+      releaseUuid(prep.at, prep.uuidSlot);
     }
   }
 
@@ -860,9 +858,27 @@ class Deadlines {
   }
 }
 
-/** uuid slots tracked as bits of one number per origin (`Dendrite.#acquireUuid`). */
+/** An axon origin and the uuid slots of its calls in flight. */
+interface OriginEntry {
+  readonly origin: string;
+  /** Slots 0-30 as bits (a fan-out touches each origin once). */
+  busy: number;
+  /** Slots 31 and up: only for more than 31 concurrent calls to one axon. */
+  busyHigh: Set<number> | undefined;
+}
+
+/** uuid slots tracked as bits of `OriginEntry.busy` (`Dendrite.#acquireUuid`). */
 const LOW_SLOTS = 31;
 const LOW_SLOTS_FULL = 0x7fffffff;
+
+function releaseUuid(at: OriginEntry | undefined, slot: number): void {
+  if (!at) return;
+  if (slot < LOW_SLOTS) at.busy &= ~(1 << slot);
+  else if (at.busyHigh) {
+    at.busyHigh.delete(slot);
+    if (at.busyHigh.size === 0) at.busyHigh = undefined;
+  }
+}
 
 /** A lean request's body: the request fields that are set, as JSON (integers beyond 2^53 exact). */
 function leanBodyJson(synapse: Synapse, values: Record<string, unknown>): string {
@@ -879,13 +895,19 @@ function requestBodyFields(synapse: Synapse, values: Record<string, unknown>): R
   return fields;
 }
 
+const utf8 = new TextEncoder();
+
 /**
- * `signText`: `0x` + hex of the signature over the message's UTF-8 bytes. Buffer.from takes the
- * bytes from Node's pooled slab (TextEncoder allocates a new buffer per call) and hex comes from
- * Buffer: both on every target's path before its first byte goes out.
+ * `signText`: `0x` + hex of the signature over the message's UTF-8 bytes, encoded into `scratch`
+ * when given and large enough (3 bytes per UTF-16 unit at most), else into a Buffer from Node's
+ * pooled slab; hex comes from Buffer. Both on every target's path before its first byte goes out.
  */
-function signHex(signer: Signer, message: string): string {
-  const sig = signer.sign(Buffer.from(message, 'utf8'));
+function signHex(signer: Signer, message: string, scratch: Uint8Array | undefined): string {
+  const bytes =
+    scratch && message.length * 3 <= scratch.length
+      ? scratch.subarray(0, utf8.encodeInto(message, scratch).written)
+      : Buffer.from(message, 'utf8');
+  const sig = signer.sign(bytes);
   return `0x${Buffer.from(sig.buffer, sig.byteOffset, sig.byteLength).toString('hex')}`;
 }
 

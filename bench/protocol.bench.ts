@@ -13,11 +13,19 @@
  *   three run interleaved round by round after warm-up rounds;
  * - fan-out to 256 real axons (one child process, so their verifications queue on one core);
  * - axon memory per 1,000 open connections.
+ *
+ * Diagnostics (environment): PROTOCOL_BENCH_PARTS picks parts, PROTOCOL_BENCH_PROF=<dir> writes a
+ * CPU profile per child, PROTOCOL_BENCH_CHILD_FLAGS passes V8/node flags to the children only (their
+ * stdout, e.g. `--trace-gc-nvp`, goes to stderr), PROTOCOL_BENCH_HEAP=<dir> samples the signed
+ * run's allocations, PROTOCOL_BENCH_VERIFY_BATCH=0 runs the axon without its verify batcher.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session as InspectorSession } from 'node:inspector/promises';
 import { connect, type Socket } from 'node:net';
 import { loadavg } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -79,14 +87,46 @@ function figure(
 const round = (x: number): number => Number(x.toPrecision(4));
 
 // ------------------------------------------------------------------ children
+let heapSession: InspectorSession | undefined;
+/**
+ * PROTOCOL_BENCH_HEAP=<dir>: the axon child samples every allocation of the timed signed run,
+ * collected or not (which objects a request allocates, and which live long enough to be promoted),
+ * into <dir>/signed.heapprofile (open it in Chrome DevTools' Memory tab).
+ */
+async function heapSampling(m: Msg, send: (m: Msg) => void): Promise<void> {
+  if (m.type === 'heap-start') {
+    heapSession = new InspectorSession();
+    heapSession.connect();
+    await heapSession.post('HeapProfiler.startSampling', {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      // PROTOCOL_BENCH_HEAP_PROMOTED=1: only what outlived a scavenge (what the GC promoted)
+      includeObjectsCollectedByMinorGC: !process.env.PROTOCOL_BENCH_HEAP_PROMOTED,
+    });
+  } else if (heapSession) {
+    const { profile } = (await heapSession.post('HeapProfiler.stopSampling')) as { profile: unknown };
+    writeFileSync(m.file as string, JSON.stringify(profile));
+    heapSession.disconnect();
+    heapSession = undefined;
+  }
+  send({ type: `${m.type}-done` });
+}
+
+/** The child's GC pauses so far (main thread), summed from node's `gc` performance entries. */
+let gcMs = 0;
+
 async function child(mode: string): Promise<void> {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs += e.duration;
+  }).observe({ entryTypes: ['gc'] });
   await cryptoWaitReady();
   const send = (m: Msg): void => {
     process.send?.(m);
   };
   const onMessage = (fn: (m: Msg) => unknown): void => {
     process.on('message', (m: Msg) => {
-      if (m.type === 'cpu') send({ type: 'cpu', cpu: process.cpuUsage() });
+      if (m.type === 'cpu') send({ type: 'cpu', cpu: process.cpuUsage(), gcMs });
+      else if (m.type === 'heap-start' || m.type === 'heap-stop') void heapSampling(m, send);
       else void fn(m);
     });
   };
@@ -129,6 +169,9 @@ async function child(mode: string): Promise<void> {
       headersTimeoutMs: 120_000,
       // the session part opens one session per connection, 32 for one dendrite hotkey
       session: { maxPerHotkey: 64 },
+      // PROTOCOL_BENCH_VERIFY_BATCH=0: the same axon verifying each request as it comes (the
+      // batcher's GC cost against its cheaper verifications, protocol README)
+      verifyBatch: process.env.PROTOCOL_BENCH_VERIFY_BATCH !== '0',
     }).attach(Echo, async (req) => ({ echoed: req.text, doubled: req.n * 2 }));
     const port = await axon.listen(0, '127.0.0.1');
     send({ type: 'ready', port, hotkey: bob.address });
@@ -235,9 +278,13 @@ function spawnChild(mode: string): Promise<{ proc: ChildProcess; ready: Msg }> {
       '--import',
       'tsx',
       '--expose-gc',
+      // PROTOCOL_BENCH_CHILD_FLAGS="--trace-gc …": V8/node flags for the children only (a flag's
+      // effect on the server, e.g. the GC's, without touching the client's process)
+      ...(process.env.PROTOCOL_BENCH_CHILD_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
       ...(process.env.PROTOCOL_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROTOCOL_BENCH_PROF}`] : []),
     ],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    // a child's stdout goes to this process's stderr: diagnostics (--trace-gc) stay off the JSON lines
+    stdio: ['ignore', 2, 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     proc.once('message', (m: Msg) => resolve({ proc, ready: m }));
@@ -257,7 +304,11 @@ function ask(proc: ChildProcess, m: Msg, reply: string): Promise<Msg> {
   });
 }
 async function childCpu(proc: ChildProcess): Promise<NodeJS.CpuUsage> {
-  return (await ask(proc, { type: 'cpu' }, 'cpu')).cpu as NodeJS.CpuUsage;
+  return (await childCpuGc(proc)).cpu;
+}
+async function childCpuGc(proc: ChildProcess): Promise<{ cpu: NodeJS.CpuUsage; gcMs: number }> {
+  const r = await ask(proc, { type: 'cpu' }, 'cpu');
+  return { cpu: r.cpu as NodeJS.CpuUsage, gcMs: r.gcMs as number };
 }
 async function stopChild(proc: ChildProcess): Promise<void> {
   const exited = new Promise((r) => proc.once('exit', r));
@@ -343,10 +394,10 @@ async function signedRun(
   proc: ChildProcess,
   port: number,
   reqs: Prebuilt[][],
-): Promise<{ rps: number; ok: number; non200: number; cpuMs: number }> {
+): Promise<{ rps: number; ok: number; non200: number; cpuMs: number; gcMsPer1000: number }> {
   let ok = 0;
   let non200 = 0;
-  const c0 = await childCpu(proc);
+  const { cpu: c0, gcMs: g0 } = await childCpuGc(proc);
   const t0 = performance.now();
   await Promise.all(
     reqs.map(async (list) => {
@@ -361,8 +412,15 @@ async function signedRun(
     }),
   );
   const wall = performance.now() - t0;
-  const c1 = await childCpu(proc);
-  return { rps: (ok / wall) * 1000, ok, non200, cpuMs: (cpuMs(c1) - cpuMs(c0)) / Math.max(1, ok) };
+  const { cpu: c1, gcMs: g1 } = await childCpuGc(proc);
+  const served = Math.max(1, ok);
+  return {
+    rps: (ok / wall) * 1000,
+    ok,
+    non200,
+    cpuMs: (cpuMs(c1) - cpuMs(c0)) / served,
+    gcMsPer1000: ((g1 - g0) / served) * 1000,
+  };
 }
 
 /**
@@ -548,7 +606,10 @@ async function axonPart(): Promise<void> {
   await signedRun(ax.proc, axPort, presign(axHotkey, 16, 40, 'warmup'));
   // the bound is measured right before and after the signed run (the machine may be shared)
   const b0 = await ask(ax.proc, { type: 'verify-bound', ms: 2_000 }, 'verify-bound');
+  const heapDir = process.env.PROTOCOL_BENCH_HEAP;
+  if (heapDir) await ask(ax.proc, { type: 'heap-start' }, 'heap-start-done');
   const signed = await signedRun(ax.proc, axPort, reqs);
+  if (heapDir) await ask(ax.proc, { type: 'heap-stop', file: `${heapDir}/signed.heapprofile` }, 'heap-stop-done');
   const b1 = await ask(ax.proc, { type: 'verify-bound', ms: 2_000 }, 'verify-bound');
   const verifyCpuMs = ((b0.cpuMsEach as number) + (b1.cpuMsEach as number)) / 2;
   const boundPerSec = ((b0.perSec as number) + (b1.perSec as number)) / 2;
@@ -563,6 +624,9 @@ async function axonPart(): Promise<void> {
     beyond_verify_and_floor_cpu_ms: round(signed.cpuMs - verifyCpuMs - floor.cpuMs),
     // node:http echo answering the same request shape: what is left beside the verify is above it
     transport_floor_cpu_ms: round(floor.cpuMs),
+    // main-thread GC pauses per 1,000 answers (node's gc entries), the axon's and the echo's
+    gc_pause_ms_per_1000: round(signed.gcMsPer1000),
+    transport_floor_gc_pause_ms_per_1000: round(floor.gcMsPer1000),
     served_200: signed.ok,
     non200: signed.non200,
   });

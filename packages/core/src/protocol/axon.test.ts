@@ -312,6 +312,43 @@ describe('axon and dendrite over a real socket', () => {
     expect(aborted).toBe(true);
   });
 
+  it('stops after the drain timeout by aborting only the requests still running (503), each once', async () => {
+    const started: string[] = [];
+    const aborts: string[] = [];
+    let allStarted!: () => void;
+    const three = new Promise<void>((r) => {
+      allStarted = r;
+    });
+    const axon = createAxon({ signer: bob, blacklist: 'allow-all' });
+    axon.attach(Echo, (req, ctx) => {
+      started.push(req.text);
+      if (started.length === 3) allStarted();
+      // 'quick' answers at once; the others run until the axon aborts them
+      if (req.text === 'quick') return Promise.resolve({ echoed: 'quick', doubled: 0 });
+      return new Promise((_, reject) => {
+        ctx.signal.addEventListener('abort', () => {
+          aborts.push(req.text);
+          reject(new Error('aborted'));
+        });
+      });
+    });
+    const port = await axon.listen(0, '127.0.0.1');
+    const d = newDendrite();
+    const target = { ip: '127.0.0.1', port, hotkey: bob.address };
+    const quick = await d.query(target, Echo, { text: 'quick', n: 0 });
+    expect(quick.status).toBe(200);
+    const stuck = ['a', 'b'].map((text) => d.query(target, Echo, { text, n: 1 }, { timeoutMs: 30_000 }));
+    // the quick call counts as started once its answer is back; wait for both stuck handlers too
+    await three;
+    expect(axon.stats().inFlight).toBe(2);
+    await axon.stop({ drainTimeoutMs: 50 });
+    const answers = await Promise.all(stuck);
+    for (const r of answers)
+      expect(r).toMatchObject({ ok: false, status: 503, message: expect.stringMatching(/shutting down/) });
+    expect(aborts.sort()).toEqual(['a', 'b']);
+    expect(axon.stats().inFlight).toBe(0);
+  });
+
   it('schedules by priority with a bounded queue and rate-limits per hotkey', async () => {
     let open!: () => void;
     const gate = new Promise<void>((r) => {

@@ -34,6 +34,7 @@ import { z as zod } from 'zod';
 import { SubnetkitError } from '../errors/subnetkit-error.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { Signer } from '../util/signer.js';
+import { Slots } from '../util/slots.js';
 import { PriorityGate, RateLimiter, type RateLimitOptions } from './admission.js';
 import { blacklistStage, metagraphScreen } from './axon/blacklist.js';
 import { bodyStage } from './axon/body.js';
@@ -204,8 +205,8 @@ export function createAxon(options: AxonOptions): Axon {
   let connections = 0;
   let served = 0;
   const rejected: Record<number, number> = {};
-  // requests past the route: the ones a forced shutdown aborts
-  const active = new Set<AxonState>();
+  // requests past the route: the ones a forced shutdown aborts (slots, not a Set: util/slots.ts)
+  const active = new Slots<AxonState>();
   let onIdle: (() => void) | undefined;
 
   const me: AxonIdentity = {
@@ -254,10 +255,10 @@ export function createAxon(options: AxonOptions): Axon {
     tracker: {
       begin(st) {
         inFlight++;
-        active.add(st);
+        return active.add(st);
       },
-      end(st) {
-        active.delete(st);
+      end(_st, slot) {
+        active.remove(slot as number);
         inFlight--;
         if (inFlight === 0) onIdle?.();
       },
@@ -389,7 +390,7 @@ export function createAxon(options: AxonOptions): Axon {
         limit.abort();
         if (inFlight > 0) {
           log.warn({ event: 'axon.drain_timeout', inFlight }, 'aborting requests still running at shutdown');
-          for (const st of active)
+          for (const st of active.values())
             st.abort.abort(new AxonReject(503, 'Service unavailable: axon is shutting down', {}, true));
         }
       }

@@ -12,8 +12,9 @@ import type { AxonEnv, AxonObserver, AxonRequest, AxonRoute, AxonState } from '.
 
 /** In-flight bookkeeping of the axon that owns the chain (stats, draining on stop). */
 export interface AxonTracker {
-  begin(s: AxonState): void;
-  end(s: AxonState): void;
+  /** What it returns (e.g. a slot) is handed back to `end` for the same request. */
+  begin(s: AxonState): unknown;
+  end(s: AxonState, token: unknown): void;
 }
 
 export interface AxonRouteOptions {
@@ -70,6 +71,7 @@ class RequestState implements AxonState {
   body?: Record<string, unknown>;
   request?: Record<string, unknown>;
   streaming = false;
+  tracked: unknown = undefined;
   readonly cleanups: (() => void)[] = [];
   status?: number;
   stage?: string;
@@ -126,7 +128,7 @@ class RequestState implements AxonState {
     for (const fn of this.cleanups) fn();
     const o = this.#o;
     // the tracker counts requests that reached a route (the route stage began them)
-    if (this.route) o.tracker?.end(this);
+    if (this.route) o.tracker?.end(this, this.tracked);
     o.observer?.onResponse?.({
       synapse: this.route?.synapse.name ?? this.name,
       status: this.status ?? 500,
@@ -158,7 +160,7 @@ export function routeStage(o: AxonRouteOptions): AxonStage {
       );
     }
     s.route = route;
-    tracker?.begin(s);
+    if (tracker) s.tracked = tracker.begin(s);
     return undefined;
   };
 }

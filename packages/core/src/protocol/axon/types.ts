@@ -117,6 +117,8 @@ export interface AxonState {
   streaming: boolean;
   /** Registered by stages holding resources (queue slot, timers); run once when the reply is done. */
   readonly cleanups: (() => void)[];
+  /** What the axon's tracker returned when the route began the request (given back at the end). */
+  tracked?: unknown;
   /** Status of the reply once written, and the stage that rejected (if any). */
   status?: number;
   stage?: string;

@@ -519,6 +519,7 @@ export class Dendrite {
         bodyHash,
         fields: requestBodyFields(synapse, values),
         signed,
+        extraHeaders: CONTENT_TYPE_JSON,
       });
       built.set(signed, t);
       return t;
@@ -604,7 +605,8 @@ export class Dendrite {
       });
       body = synapseBodyJson(synapse.name, timeoutS, dendrite, axonInfo, requestBodyFields(synapse, values));
     }
-    headers['content-type'] = 'application/json';
+    // a template's headers carry it already
+    if (!template) headers['content-type'] = 'application/json';
     if (sessionHeaders) Object.assign(headers, sessionHeaders);
     return {
       started,
@@ -857,6 +859,8 @@ class Deadlines {
     );
   }
 }
+
+const CONTENT_TYPE_JSON: Readonly<Record<string, string>> = { 'content-type': 'application/json' };
 
 /** An axon origin and the uuid slots of its calls in flight. */
 interface OriginEntry {

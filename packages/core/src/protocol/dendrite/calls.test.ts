@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { initCrypto } from '../../wallet/crypto-ready.js';
 import { Keypair } from '../../wallet/keypair.js';
 import { Dendrite } from '../dendrite.js';
+import { signatureMessage, verifyText } from '../signing.js';
 import { defineSynapse } from '../synapse.js';
 
 const Echo = defineSynapse({
@@ -107,6 +108,41 @@ describe('Dendrite call bookkeeping', () => {
       for (const s of left) dispatcher.seen.push(s);
       dispatcher.release();
       await Promise.all(held);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('sends a shared request to many axons as JSON, each signed over its own SDK message (prepared nonces)', async () => {
+    const dispatcher = new HeldDispatcher();
+    const d = new Dendrite({ signer, dispatcher: dispatcher as never, uuid: 'ünï-cödé' });
+    try {
+      await d.prepared();
+      const hotkeys = ['//Bob', '//Charlie', '//Dave'].map((u) => Keypair.fromUri(u).address);
+      const targets = hotkeys.map((hotkey, i) => ({ ip: '127.0.0.1', port: 9100 + i, hotkey }));
+      const fan = d.fanOut(targets, Echo, { text: 'same', n: 7 });
+      expect(dispatcher.seen).toHaveLength(3);
+      for (const [i, s] of dispatcher.seen.entries()) {
+        const h = s.headers;
+        expect(h['content-type']).toBe('application/json');
+        expect(Object.keys(h).at(-1)).toBe('content-type');
+        expect(h.bt_header_axon_hotkey).toBe(hotkeys[i]);
+        const message = signatureMessage({
+          nonce: BigInt(h.bt_header_dendrite_nonce as string),
+          dendriteHotkey: signer.address,
+          axonHotkey: hotkeys[i] as string,
+          // the header carries it made header-safe; the signed message has it as given
+          uuid: 'ünï-cödé',
+          bodyHash: h.computed_body_hash as string,
+        });
+        expect(verifyText(message, h.bt_header_dendrite_signature as string, signer.publicKey, false)).toBe(true);
+        const body = JSON.parse(s.body) as { dendrite: { signature: string; uuid: string }; text: string; n: number };
+        expect(body.dendrite.signature).toBe(h.bt_header_dendrite_signature);
+        expect(body.dendrite.uuid).toBe('ünï-cödé');
+        expect([body.text, body.n]).toEqual(['same', 7]);
+      }
+      dispatcher.release();
+      expect((await fan).map((r) => r.ok)).toEqual([true, true, true]);
     } finally {
       await d.close();
     }

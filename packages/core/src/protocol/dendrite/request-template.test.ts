@@ -76,6 +76,19 @@ describe('RequestTemplate', () => {
     );
   });
 
+  it("puts extra headers after the SDK ones, in every target's copy", () => {
+    const extra = { 'content-type': 'application/json' };
+    const inp = input({ extraHeaders: extra });
+    const t = RequestTemplate.of(inp) as RequestTemplate;
+    const v = { ip: '10.0.0.1', port: 8091, hotkey: 'hk', nonce: 5n, uuid: 'u', signature: '0x01' };
+    const want = { ...generic(inp, v).headers, ...extra };
+    const got = t.headers(v);
+    expect(got).toEqual(want);
+    expect(Object.keys(got)).toEqual(Object.keys(want));
+    expect(Object.keys(got).at(-1)).toBe('content-type');
+    expect(t.body(v)).toBe(generic(inp, v).body);
+  });
+
   it('each target gets its own header object', () => {
     const t = RequestTemplate.of(input()) as RequestTemplate;
     const v = { ip: '10.0.0.1', port: 8091, hotkey: 'hk', nonce: 5n, uuid: 'u', signature: '0x01' };

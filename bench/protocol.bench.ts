@@ -215,12 +215,15 @@ async function child(mode: string): Promise<void> {
     return;
   }
   if (mode === 'fakes') {
-    // plain node:http axons: read the request, answer a valid synapse after HANDLER_MS, no checks
+    // plain node:http axons: read the request, answer a valid synapse after HANDLER_MS, no checks;
+    // the process time they report is their own, from the request to the answer (as an axon's):
+    // one process answers all 256, so the last ones also wait for the others' answers
     const body = JSON.stringify({ echoed: 'x', doubled: 0 });
     const targets: Target[] = [];
     const servers = [];
     for (let i = 0; i < FANOUT; i++) {
       const srv = createServer((req, res) => {
+        const t0 = performance.now();
         req.resume();
         req.on('end', () =>
           setTimeout(() => {
@@ -228,7 +231,7 @@ async function child(mode: string): Promise<void> {
               'content-type': 'application/json',
               'content-length': String(Buffer.byteLength(body)),
               bt_header_axon_status_code: '200',
-              bt_header_axon_process_time: String(HANDLER_MS / 1000),
+              bt_header_axon_process_time: String((performance.now() - t0) / 1000),
             });
             res.end(body);
           }, HANDLER_MS),
@@ -729,8 +732,12 @@ async function fakesPart(): Promise<void> {
   const fakeOrigins = fakes.map((t) => `http://${t.ip}:${t.port}`);
   const withNonces = new Dendrite({ signer: alice, maxConcurrency: FANOUT, connectionsPerAxon: 1 });
   const withWasm = new Dendrite({ signer: alice, maxConcurrency: FANOUT, connectionsPerAxon: 1, presign: false });
-  const dendriteRun = (d: Dendrite) => async (round: number) => {
+  // per timed round of the prepared-nonce dendrite: the slowest fake's own process time
+  const slowestFake: number[] = [];
+  const dendriteRun = (d: Dendrite, slowest?: number[]) => async (round: number) => {
     const rs = await d.fanOut(fakeTargets, Echo, { text: 'go', n: round }, { timeoutMs: 30_000 });
+    const times = rs.flatMap((r) => (r.processTimeS === undefined ? [] : [r.processTimeS * 1000]));
+    if (slowest && round >= 0 && times.length > 0) slowest.push(Math.max(...times));
     return rs.filter((r) => r.ok).length;
   };
   // older cores have no prepared() (their fan-outs sign with wasm anyway) nor warm(); warm() opens
@@ -758,7 +765,7 @@ async function fakesPart(): Promise<void> {
           return rs.filter((code) => code === 200).length;
         },
       },
-      { run: dendriteRun(withNonces), ready: preparedOf(withNonces) },
+      { run: dendriteRun(withNonces, slowestFake), ready: preparedOf(withNonces) },
       { run: dendriteRun(withWasm), ready: preparedOf(withWasm) },
       {
         run: async () => {
@@ -796,6 +803,11 @@ async function fakesPart(): Promise<void> {
     beyond(floor.wall),
     {
       goal_ms: 30,
+      // the goal's own measure (as the real-axon figure's): the fan-out's time beyond the slowest
+      // axon's process time, medians of the timed rounds (beyond the handler, above, also counts
+      // the fakes' process answering 256 requests one after another)
+      slowest_axon_process_time_ms: round(median(slowestFake)),
+      ms_beyond_slowest_axon: round(prepared.wall - median(slowestFake)),
       ok_min: prepared.minOk,
       floor_ok_min: floor.minOk,
       main_thread_busy_ms: round(prepared.busy),

@@ -714,6 +714,15 @@ async function axonPart(): Promise<void> {
   );
 }
 
+/**
+ * Records a timed round's (round >= 0) slowest axon process time in ms, from the answers that name
+ * one (lean session answers carry none, docs/protocol-session.md: nothing is recorded then).
+ */
+function recordSlowest(rs: readonly { processTimeS?: number }[], round: number, into: number[]): void {
+  const times = rs.flatMap((r) => (r.processTimeS === undefined ? [] : [r.processTimeS * 1000]));
+  if (round >= 0 && times.length > 0) into.push(Math.max(...times));
+}
+
 async function fakesPart(): Promise<void> {
   signingFigures();
   // 4. fan-out to 256 fake axons: the dendrite's own overhead beyond the 50 ms handler
@@ -736,8 +745,7 @@ async function fakesPart(): Promise<void> {
   const slowestFake: number[] = [];
   const dendriteRun = (d: Dendrite, slowest?: number[]) => async (round: number) => {
     const rs = await d.fanOut(fakeTargets, Echo, { text: 'go', n: round }, { timeoutMs: 30_000 });
-    const times = rs.flatMap((r) => (r.processTimeS === undefined ? [] : [r.processTimeS * 1000]));
-    if (slowest && round >= 0 && times.length > 0) slowest.push(Math.max(...times));
+    if (slowest) recordSlowest(rs, round, slowest);
     return rs.filter((r) => r.ok).length;
   };
   // older cores have no prepared() (their fan-outs sign with wasm anyway) nor warm(); warm() opens
@@ -849,9 +857,7 @@ async function realPart(): Promise<void> {
   const slowest: [number[], number[]] = [[], []];
   const variant = (d: Dendrite, k: 0 | 1) => async (round: number) => {
     const rs = await d.fanOut(targets, Echo, { text: 'go', n: round }, { timeoutMs: 30_000 });
-    // lean session answers carry no process time (docs/protocol-session.md): nothing to record then
-    const times = rs.flatMap((r) => (r.processTimeS === undefined ? [] : [r.processTimeS * 1000]));
-    if (round >= 0 && times.length > 0) slowest[k].push(Math.max(...times));
+    recordSlowest(rs, round, slowest[k]);
     return rs.filter((r) => r.ok).length;
   };
   const [signed, session] = (await interleavedFanOuts(

@@ -1,4 +1,5 @@
 import { sr25519Sign as wasmSign, sr25519Verify as wasmVerify } from '@polkadot/wasm-crypto';
+import { keyTables } from '../crypto/ristretto/verifier.js';
 
 /**
  * sr25519 through @polkadot/wasm-crypto. @polkadot/util-crypto 14 signs and verifies in pure JS
@@ -9,8 +10,29 @@ export function sr25519Sign(publicKey: Uint8Array, secretKey: Uint8Array, messag
   return wasmSign(publicKey, secretKey, message);
 }
 
-/** True when `signature` (64 bytes) is `publicKey`'s signature over `message`; false on malformed input. */
+/**
+ * True when `signature` (64 bytes) is `publicKey`'s signature over `message`; false on malformed
+ * input. Keys that verify often get a precomputed table (`crypto/ristretto/verifier.ts`, several
+ * times cheaper per signature); the rest, and every signature the table path rejects, go through
+ * the wasm verifier, which has the last word.
+ */
 export function sr25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  const tables = keyTables();
+  let fast: boolean | undefined;
+  try {
+    fast = tables?.verify(signature, message, publicKey);
+  } catch {
+    fast = undefined;
+  }
+  if (fast === true) return true;
+  const ok = sr25519VerifyGeneral(signature, message, publicKey);
+  tables?.record(publicKey, ok, fast);
+  return ok;
+}
+
+/** `sr25519Verify` through the wasm verifier alone (no key tables): the general cost of one verify. */
+export function sr25519VerifyGeneral(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
   try {
     return wasmVerify(signature, message, publicKey);

@@ -9,31 +9,9 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { Transcript } from '../crypto/merlin.js';
+import { L, leToBigint, writeLe32 } from '../crypto/ristretto/scalar.js';
 import { getSodium } from './crypto-ready.js';
-import { Transcript } from './merlin.js';
-
-/** The group order ℓ of ristretto255. */
-const L = (1n << 252n) + 27742317777372353535851937790883648493n;
-
-/** Little-endian bytes (a multiple of 8 long) as an integer, 64 bits at a time (no hex string). */
-function leToBigint(bytes: Uint8Array): bigint {
-  if (bytes.length % 8 !== 0) throw new Error('presigned: scalar bytes must be a multiple of 8 long');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let v = 0n;
-  for (let i = bytes.length - 8; i >= 0; i -= 8) v = (v << 64n) | view.getBigUint64(i, true);
-  return v;
-}
-
-/**
- * Writes `v` (< 2^256) as 32 little-endian bytes at `at`: each word cut from `v` with asUintN,
- * not a mask and a shift of the remainder per word (a fraction of the BigInt allocations).
- */
-function writeLe32(view: DataView, at: number, v: bigint): void {
-  view.setBigUint64(at, BigInt.asUintN(64, v), true);
-  view.setBigUint64(at + 8, BigInt.asUintN(64, v >> 64n), true);
-  view.setBigUint64(at + 16, BigInt.asUintN(64, v >> 128n), true);
-  view.setBigUint64(at + 24, v >> 192n, true);
-}
 
 interface Nonce {
   readonly r: bigint;

@@ -1,0 +1,802 @@
+/**
+ * ristretto255 arithmetic for signature verification, as a WebAssembly module generated here at
+ * load time (as `wallet/keccak-f.ts`). Field elements are ten signed limbs of 26 and 25 bits in
+ * 64-bit lanes (the classic radix-2^25.5 layout: every product of two limbs fits a wasm i64, and
+ * carries can wait until after a multiplication). It does only what a verifier that keeps a
+ * per-key table needs: build the table of a point, one double-scalar multiplication from two such
+ * tables, and the ristretto encoding of the result compared with 32 bytes. Verification works on
+ * public data, so nothing here needs to run in constant time.
+ */
+
+/** Byte offset of each limb in a field element (10 little-endian i64). */
+const FE = 80;
+/** An extended point (X, Y, Z, T) or a projective Niels entry (Y+X, Y−X, Z, 2d·T). */
+const PT = 4 * FE;
+/** One table: 32 rows (256^j·P) of 8 entries (1..8 times that). */
+export const TABLE_BYTES = 32 * 8 * PT;
+/** Limb widths in bits (limb i holds bits from the sum of the widths before it). */
+export const WIDTH = [26, 25, 26, 25, 26, 25, 26, 25, 26, 25];
+
+// Static memory layout (no function is re-entered, so every temporary has a fixed address).
+let next = 0;
+const alloc = (bytes: number): number => {
+  const at = next;
+  next += bytes;
+  return at;
+};
+const tmp = (): number => alloc(FE);
+/** Inputs and outputs shared with JavaScript. */
+export const LAYOUT = {
+  /** Signed radix-16 digits (64 bytes each) of the two scalars. */
+  digitsA: alloc(64),
+  digitsB: alloc(64),
+  /** The 32 bytes the result's encoding is compared with. */
+  expected: alloc(32),
+  /** The encoding of the result (written by `encodeEq`). */
+  encoded: alloc(32),
+  /** A point (X, Y, Z, T) for `build`. */
+  source: alloc(PT),
+  /** The result of `dsm`. */
+  result: alloc(PT),
+  /** Constants written by JavaScript at instantiation. */
+  one: tmp(),
+  sqrtM1: tmp(),
+  minusSqrtM1: tmp(),
+  minusOne: tmp(),
+  invsqrtAMinusD: tmp(),
+  d2: tmp(),
+};
+/** Where tables start: JavaScript places the basepoint's and the keys' from here on. */
+export const TABLES_AT = 16384;
+
+// ---- a small assembler ----
+const uleb = (n: number): number[] => {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+};
+const sleb = (n: number): number[] => {
+  // |n| < 2^31 here
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+};
+const I32 = 0x7f;
+const I64 = 0x7e;
+const op = {
+  get: (i: number) => [0x20, ...uleb(i)],
+  set: (i: number) => [0x21, ...uleb(i)],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  i64: (v: number) => [0x42, ...sleb(v)],
+  load64: (offset: number) => [0x29, 3, ...uleb(offset)],
+  store64: (offset: number) => [0x37, 3, ...uleb(offset)],
+  store8: (offset: number) => [0x3c, 0, ...uleb(offset)],
+  load8s: (offset: number) => [0x2c, 0, ...uleb(offset)],
+  call: (f: number) => [0x10, ...uleb(f)],
+  add64: [0x7c],
+  sub64: [0x7d],
+  mul64: [0x7e],
+  and64: [0x83],
+  or64: [0x84],
+  shl64: [0x86],
+  shrs64: [0x87],
+  shru64: [0x88],
+  eq64: [0x51],
+  ne64: [0x52],
+  add32: [0x6a],
+  sub32: [0x6b],
+  mul32: [0x6c],
+  and32: [0x71],
+  or32: [0x72],
+  lts32: [0x48],
+  eqz32: [0x45],
+  wrap: [0xa7],
+  select: [0x1b],
+  ifVoid: [0x04, 0x40],
+  else: [0x05],
+  end: [0x0b],
+  loop: [0x03, 0x40],
+  brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  ret: [0x0f],
+};
+
+interface FnDef {
+  readonly params: number;
+  readonly result: boolean;
+  readonly i64Locals: number;
+  readonly i32Locals: number;
+  readonly code: number[];
+  readonly exportAs?: string;
+}
+
+// function indices (the order of `functions` below)
+const F = {
+  mul: 0,
+  sq: 1,
+  add: 2,
+  sub: 3,
+  canon: 4,
+  sqn: 5,
+  copy: 6,
+  neg: 7,
+  isNeg: 8,
+  eq: 9,
+  pow22523: 10,
+  dbl: 11,
+  addNiels: 12,
+  toNiels: 13,
+  build: 14,
+  dsm: 15,
+  encodeEq: 16,
+  carry: 17,
+};
+
+/** `call f(args…)` with constant addresses. */
+const callC = (f: number, ...args: number[]): number[] => [...args.flatMap((a) => op.i32(a)), ...op.call(f)];
+
+/** The carry passes of a multiplication's result held in i64 locals h[0..9] (c is a scratch local). */
+function carryCode(h: (i: number) => number, c: number): number[] {
+  const code: number[] = [];
+  for (const i of [0, 4, 1, 5, 2, 6, 3, 7, 4, 8, 9, 0]) {
+    const w = WIDTH[i] as number;
+    code.push(...op.get(h(i)), ...op.i64(1 << (w - 1)), ...op.add64, ...op.i64(w), ...op.shrs64, ...op.set(c));
+    if (i === 9) code.push(...op.get(h(0)), ...op.get(c), ...op.i64(19), ...op.mul64, ...op.add64, ...op.set(h(0)));
+    else code.push(...op.get(h(i + 1)), ...op.get(c), ...op.add64, ...op.set(h(i + 1)));
+    code.push(...op.get(h(i)), ...op.get(c), ...op.i64(w), ...op.shl64, ...op.sub64, ...op.set(h(i)));
+  }
+  return code;
+}
+
+const loadLimbs = (ptr: number, first: number): number[] =>
+  Array.from({ length: 10 }, (_, i) => [...op.get(ptr), ...op.load64(8 * i), ...op.set(first + i)]).flat();
+const storeLimbs = (ptr: number, first: number): number[] =>
+  Array.from({ length: 10 }, (_, i) => [...op.get(ptr), ...op.get(first + i), ...op.store64(8 * i)]).flat();
+
+/**
+ * h = f·g (params h, f, g) or h = f² (params h, f). Each output limb sums the products whose
+ * limb offsets add up to it; limbs past 2^255 wrap around times 19, and two odd (25-bit) limbs
+ * multiply to twice their offset sum.
+ */
+function mulFn(square: boolean): FnDef {
+  const params = square ? 2 : 3;
+  let n = params;
+  const f = n;
+  n += 10;
+  const g = square ? f : n;
+  if (!square) n += 10;
+  const h = n;
+  n += 10;
+  const c = n++;
+  const scaled = new Map<string, number>(); // "limb:factor" → local holding g_j·factor
+  const pre: number[] = [];
+  const scaledG = (j: number, factor: number): number => {
+    if (factor === 1) return g + j;
+    const key = `${j}:${factor}`;
+    let at = scaled.get(key);
+    if (at === undefined) {
+      at = n++;
+      scaled.set(key, at);
+      pre.push(...op.get(g + j), ...op.i64(factor), ...op.mul64, ...op.set(at));
+    }
+    return at;
+  };
+  const sums: number[] = [];
+  for (let k = 0; k < 10; k++) {
+    const terms: [number, number][] = [];
+    for (let i = 0; i < 10; i++) {
+      for (let j = square ? i : 0; j < 10; j++) {
+        if ((i + j) % 10 !== k) continue;
+        let factor = (i + j >= 10 ? 19 : 1) * (i % 2 === 1 && j % 2 === 1 ? 2 : 1);
+        if (square && i !== j) factor *= 2;
+        terms.push([f + i, scaledG(j, factor)]);
+      }
+    }
+    terms.forEach(([a, b], t) => {
+      sums.push(...op.get(a), ...op.get(b), ...op.mul64);
+      if (t > 0) sums.push(...op.add64);
+    });
+    sums.push(...op.set(h + k));
+  }
+  const code = [
+    ...loadLimbs(1, f),
+    ...(square ? [] : loadLimbs(2, g)),
+    ...pre,
+    ...sums,
+    ...carryCode((i) => h + i, c),
+    ...storeLimbs(0, h),
+  ];
+  return { params, result: false, i64Locals: n - params, i32Locals: 0, code };
+}
+
+/** h = f ± g, limb by limb (no carry: sums of a few carried elements stay well inside i64 products). */
+function addFn(subtract: boolean): FnDef {
+  const code: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    code.push(...op.get(0), ...op.get(1), ...op.load64(8 * i), ...op.get(2), ...op.load64(8 * i));
+    code.push(...(subtract ? op.sub64 : op.add64), ...op.store64(8 * i));
+  }
+  return { params: 3, result: false, i64Locals: 0, i32Locals: 0, code };
+}
+
+/** h = f with limbs carried (in place allowed). */
+function carryFn(): FnDef {
+  return {
+    params: 1,
+    result: false,
+    i64Locals: 11,
+    i32Locals: 0,
+    code: [...loadLimbs(0, 1), ...carryCode((i) => 1 + i, 11), ...storeLimbs(0, 1)],
+  };
+}
+
+/**
+ * h = the canonical form of f: limbs in [0, 2^26) / [0, 2^25) and the value below p = 2^255 − 19.
+ * After a carry, q = ⌊(h + 19)/2^255⌋ ∈ {−1, 0, 1} is found from the top down; h − q·p is then
+ * h + 19q with the bit 2^255 dropped.
+ */
+function canonFn(): FnDef {
+  const h = 2;
+  const c = 12;
+  const q = 13;
+  const code = [...loadLimbs(1, h), ...carryCode((i) => h + i, c)];
+  code.push(
+    ...op.get(h + 9),
+    ...op.i64(19),
+    ...op.mul64,
+    ...op.i64(1 << 24),
+    ...op.add64,
+    ...op.i64(25),
+    ...op.shrs64,
+    ...op.set(q),
+  );
+  for (let i = 0; i < 10; i++) {
+    code.push(...op.get(h + i), ...op.get(q), ...op.add64, ...op.i64(WIDTH[i] as number), ...op.shrs64, ...op.set(q));
+  }
+  code.push(...op.get(h), ...op.get(q), ...op.i64(19), ...op.mul64, ...op.add64, ...op.set(h));
+  for (let i = 0; i < 10; i++) {
+    const w = WIDTH[i] as number;
+    code.push(...op.get(h + i), ...op.i64(w), ...op.shrs64, ...op.set(c));
+    if (i < 9) code.push(...op.get(h + i + 1), ...op.get(c), ...op.add64, ...op.set(h + i + 1));
+    code.push(...op.get(h + i), ...op.get(c), ...op.i64(w), ...op.shl64, ...op.sub64, ...op.set(h + i));
+  }
+  code.push(...storeLimbs(0, h));
+  return { params: 2, result: false, i64Locals: 12, i32Locals: 0, code };
+}
+
+/** h = f^(2^n) (params h, f, n; n ≥ 1). */
+function sqnFn(): FnDef {
+  const code = [
+    ...op.get(0),
+    ...op.get(1),
+    ...op.call(F.sq),
+    ...op.loop,
+    ...op.get(2),
+    ...op.i32(1),
+    ...op.sub32,
+    ...op.tee(2),
+    ...op.ifVoid,
+    ...op.get(0),
+    ...op.get(0),
+    ...op.call(F.sq),
+    ...op.end,
+    ...op.get(2),
+    ...op.brIf(0),
+    ...op.end,
+  ];
+  return { params: 3, result: false, i64Locals: 0, i32Locals: 0, code };
+}
+
+function copyFn(): FnDef {
+  const code: number[] = [];
+  for (let i = 0; i < 10; i++) code.push(...op.get(0), ...op.get(1), ...op.load64(8 * i), ...op.store64(8 * i));
+  return { params: 2, result: false, i64Locals: 0, i32Locals: 0, code };
+}
+
+function negFn(): FnDef {
+  const code: number[] = [];
+  for (let i = 0; i < 10; i++)
+    code.push(...op.get(0), ...op.i64(0), ...op.get(1), ...op.load64(8 * i), ...op.sub64, ...op.store64(8 * i));
+  return { params: 2, result: false, i64Locals: 0, i32Locals: 0, code };
+}
+
+const S = { a: tmp(), b: tmp() };
+/** The low bit of f's canonical form (RFC 9496 IS_NEGATIVE). */
+function isNegFn(): FnDef {
+  const code = [
+    ...op.i32(S.a),
+    ...op.get(0),
+    ...op.call(F.canon),
+    ...op.i32(S.a),
+    ...op.load64(0),
+    ...op.i64(1),
+    ...op.and64,
+    ...op.wrap,
+  ];
+  return { params: 1, result: true, i64Locals: 0, i32Locals: 0, code };
+}
+
+/** 1 when f = g in the field. */
+function eqFn(): FnDef {
+  const code = [...op.i32(S.a), ...op.get(0), ...op.call(F.canon), ...op.i32(S.b), ...op.get(1), ...op.call(F.canon)];
+  code.push(...op.i32(1));
+  for (let i = 0; i < 10; i++) {
+    code.push(...op.i32(S.a), ...op.load64(8 * i), ...op.i32(S.b), ...op.load64(8 * i), ...op.eq64, ...op.and32);
+  }
+  return { params: 2, result: true, i64Locals: 0, i32Locals: 0, code };
+}
+
+/** h = z^((p − 5)/8) = z^(2^252 − 3), the usual addition chain. */
+function pow22523Fn(): FnDef {
+  const [t0, t1, t2] = [tmp(), tmp(), tmp()];
+  const z = 1;
+  const code: number[] = [];
+  const sq = (o: number, a: number) => code.push(...op.i32(o), ...op.i32(a), ...op.call(F.sq));
+  const sqn = (o: number, a: number, k: number) =>
+    code.push(...op.i32(o), ...op.i32(a), ...op.i32(k), ...op.call(F.sqn));
+  const mul = (o: number, a: number, b: number) =>
+    code.push(...op.i32(o), ...op.i32(a), ...op.i32(b), ...op.call(F.mul));
+  code.push(...op.i32(t0), ...op.get(z), ...op.call(F.sq)); // z^2
+  sqn(t1, t0, 2); // z^8
+  code.push(...op.i32(t1), ...op.get(z), ...op.i32(t1), ...op.call(F.mul)); // z^9
+  mul(t0, t0, t1); // z^11
+  sq(t0, t0); // z^22
+  mul(t0, t1, t0); // z^(2^5 − 1)
+  sqn(t1, t0, 5);
+  mul(t0, t1, t0); // 2^10 − 1
+  sqn(t1, t0, 10);
+  mul(t1, t1, t0); // 2^20 − 1
+  sqn(t2, t1, 20);
+  mul(t1, t2, t1); // 2^40 − 1
+  sqn(t1, t1, 10);
+  mul(t0, t1, t0); // 2^50 − 1
+  sqn(t1, t0, 50);
+  mul(t1, t1, t0); // 2^100 − 1
+  sqn(t2, t1, 100);
+  mul(t1, t2, t1); // 2^200 − 1
+  sqn(t1, t1, 50);
+  mul(t0, t1, t0); // 2^250 − 1
+  sqn(t0, t0, 2); // 2^252 − 4
+  code.push(...op.get(0), ...op.i32(t0), ...op.get(z), ...op.call(F.mul)); // 2^252 − 3
+  return { params: 2, result: false, i64Locals: 0, i32Locals: 0, code };
+}
+
+const X = 0;
+const Y = FE;
+const Z = 2 * FE;
+const T = 3 * FE;
+
+/** p = 2p in place (extended coordinates, a = −1: Hisil–Wong–Carter–Dawson dbl-2008-hwcd). */
+function dblFn(): FnDef {
+  const [a, b, c, e, g, f, h] = [tmp(), tmp(), tmp(), tmp(), tmp(), tmp(), tmp()];
+  const p = (o: number) => [...op.get(0), ...op.i32(o), ...op.add32];
+  const code = [
+    ...op.i32(a),
+    ...p(X),
+    ...op.call(F.sq),
+    ...op.i32(b),
+    ...p(Y),
+    ...op.call(F.sq),
+    ...op.i32(c),
+    ...p(Z),
+    ...op.call(F.sq),
+    ...callC(F.add, c, c, c), // C = 2Z²
+    ...op.i32(e),
+    ...p(X),
+    ...p(Y),
+    ...op.call(F.add),
+    ...callC(F.sq, e, e),
+    ...callC(F.sub, e, e, a),
+    ...callC(F.sub, e, e, b), // E = (X+Y)² − A − B
+    ...callC(F.sub, g, b, a), // G = B − A (D + B with D = −A)
+    ...callC(F.sub, f, g, c), // F = G − C
+    ...callC(F.add, h, a, b),
+    ...callC(F.neg, h, h), // H = −A − B
+    ...p(X),
+    ...op.i32(e),
+    ...op.i32(f),
+    ...op.call(F.mul),
+    ...p(Y),
+    ...op.i32(g),
+    ...op.i32(h),
+    ...op.call(F.mul),
+    ...p(T),
+    ...op.i32(e),
+    ...op.i32(h),
+    ...op.call(F.mul),
+    ...p(Z),
+    ...op.i32(f),
+    ...op.i32(g),
+    ...op.call(F.mul),
+  ];
+  return { params: 1, result: false, i64Locals: 0, i32Locals: 0, code };
+}
+
+/**
+ * p = p ± q (params p, q, negate) with q a projective Niels entry (Y+X, Y−X, Z, 2d·T):
+ * add-2008-hwcd-3; −q swaps Y+X with Y−X and negates 2d·T.
+ */
+function addNielsFn(): FnDef {
+  const [ym, yp, a, b, c, d, e, h, dpc, dmc] = [tmp(), tmp(), tmp(), tmp(), tmp(), tmp(), tmp(), tmp(), tmp(), tmp()];
+  const p = (o: number) => [...op.get(0), ...op.i32(o), ...op.add32];
+  const q = (o: number) => [...op.get(1), ...op.i32(o), ...op.add32];
+  // with negate: Y+X and Y−X swap places, and F, G swap (C changes sign)
+  const pick = (whenPlain: number[], whenNeg: number[]) => [...whenNeg, ...whenPlain, ...op.get(2), ...op.select];
+  const code = [
+    ...op.i32(ym),
+    ...p(Y),
+    ...p(X),
+    ...op.call(F.sub),
+    ...op.i32(yp),
+    ...p(Y),
+    ...p(X),
+    ...op.call(F.add),
+    ...op.i32(a),
+    ...op.i32(ym),
+    ...pick(q(FE), q(0)),
+    ...op.call(F.mul), // A = (Y1−X1)(Y2−X2)
+    ...op.i32(b),
+    ...op.i32(yp),
+    ...pick(q(0), q(FE)),
+    ...op.call(F.mul), // B = (Y1+X1)(Y2+X2)
+    ...op.i32(c),
+    ...p(T),
+    ...q(3 * FE),
+    ...op.call(F.mul), // C = T1·2d·T2
+    ...op.i32(d),
+    ...p(Z),
+    ...q(2 * FE),
+    ...op.call(F.mul),
+    ...callC(F.add, d, d, d), // D = 2·Z1·Z2
+    ...callC(F.sub, e, b, a),
+    ...callC(F.add, h, b, a),
+    ...callC(F.add, dpc, d, c),
+    ...callC(F.sub, dmc, d, c),
+    // X3 = E·F, Y3 = G·H, T3 = E·H, Z3 = F·G with F = D − C, G = D + C (swapped when negating)
+    ...p(X),
+    ...op.i32(e),
+    ...pick(op.i32(dmc), op.i32(dpc)),
+    ...op.call(F.mul),
+    ...p(Y),
+    ...pick(op.i32(dpc), op.i32(dmc)),
+    ...op.i32(h),
+    ...op.call(F.mul),
+    ...p(T),
+    ...op.i32(e),
+    ...op.i32(h),
+    ...op.call(F.mul),
+    ...p(Z),
+    ...pick(op.i32(dmc), op.i32(dpc)),
+    ...pick(op.i32(dpc), op.i32(dmc)),
+    ...op.call(F.mul),
+  ];
+  return { params: 3, result: false, i64Locals: 0, i32Locals: 0, code };
+}
+
+/** dst = p as a projective Niels entry (params dst, p). */
+function toNielsFn(): FnDef {
+  const d = (o: number) => [...op.get(0), ...op.i32(o), ...op.add32];
+  const p = (o: number) => [...op.get(1), ...op.i32(o), ...op.add32];
+  const code = [
+    ...d(0),
+    ...p(Y),
+    ...p(X),
+    ...op.call(F.add),
+    ...d(FE),
+    ...p(Y),
+    ...p(X),
+    ...op.call(F.sub),
+    ...d(2 * FE),
+    ...p(Z),
+    ...op.call(F.copy),
+    ...d(3 * FE),
+    ...p(T),
+    ...op.i32(LAYOUT.d2),
+    ...op.call(F.mul),
+  ];
+  return { params: 2, result: false, i64Locals: 0, i32Locals: 0, code };
+}
+
+/**
+ * Table of the point at `source` (params src, dst): row j holds m·256^j·P for m = 1..8, so a
+ * scalar in signed radix-16 digits costs one table addition per nonzero digit.
+ */
+function buildFn(): FnDef {
+  const base = alloc(PT); // 256^j·P
+  const acc = alloc(PT);
+  const row = 2; // i32 local: the row's first entry
+  const m = 3; // i32 local: entries left in the row
+  const j = 4; // i32 local: rows left
+  const first = 5; // i32 local: the row's entry for 1·256^j·P
+  const copyPt = (dst: number[], src: number[]) =>
+    [0, FE, 2 * FE, 3 * FE].flatMap((o) => [
+      ...dst,
+      ...op.i32(o),
+      ...op.add32,
+      ...src,
+      ...op.i32(o),
+      ...op.add32,
+      ...op.call(F.copy),
+    ]);
+  const code = [
+    ...copyPt(op.i32(base), op.get(0)),
+    ...op.get(1),
+    ...op.set(row),
+    ...op.i32(32),
+    ...op.set(j),
+    ...op.loop,
+    // entry 1 = base; acc = base
+    ...op.get(row),
+    ...op.i32(base),
+    ...op.call(F.toNiels),
+    ...op.get(row),
+    ...op.set(first),
+    ...copyPt(op.i32(acc), op.i32(base)),
+    ...op.i32(7),
+    ...op.set(m),
+    ...op.loop,
+    ...op.i32(acc),
+    ...op.get(first),
+    ...op.i32(0),
+    ...op.call(F.addNiels),
+    ...op.get(row),
+    ...op.i32(PT),
+    ...op.add32,
+    ...op.set(row),
+    ...op.get(row),
+    ...op.i32(acc),
+    ...op.call(F.toNiels),
+    ...op.get(m),
+    ...op.i32(1),
+    ...op.sub32,
+    ...op.tee(m),
+    ...op.brIf(0),
+    ...op.end,
+    ...op.get(row),
+    ...op.i32(PT),
+    ...op.add32,
+    ...op.set(row),
+    // base = 256·base = 32·(8·base)
+    ...copyPt(op.i32(base), op.i32(acc)),
+    ...[1, 2, 3, 4, 5].flatMap(() => [...op.i32(base), ...op.call(F.dbl)]),
+    ...op.get(j),
+    ...op.i32(1),
+    ...op.sub32,
+    ...op.tee(j),
+    ...op.brIf(0),
+    ...op.end,
+  ];
+  return { params: 2, result: false, i64Locals: 0, i32Locals: 4, code, exportAs: 'build' };
+}
+
+/**
+ * result = a·A + b·B (params tableA, tableB) for the signed radix-16 digits at `digitsA`,
+ * `digitsB`: first the odd digits, times 16, then the even ones (each row steps 16² = 256).
+ */
+function dsmFn(): FnDef {
+  const d = 2; // i32 local
+  const res = LAYOUT.result;
+  const code: number[] = [];
+  // identity (0, 1, 1, 0)
+  code.push(...callC(F.neg, res + X, LAYOUT.one), ...callC(F.add, res + X, res + X, LAYOUT.one));
+  code.push(
+    ...callC(F.copy, res + Y, LAYOUT.one),
+    ...callC(F.copy, res + Z, LAYOUT.one),
+    ...callC(F.copy, res + T, res + X),
+  );
+  const digit = (table: number, digits: number, i: number) => [
+    ...op.i32(0),
+    ...op.load8s(digits + i),
+    ...op.tee(d),
+    ...op.ifVoid,
+    ...op.i32(res),
+    // entry = table + (row·8 + |d| − 1)·PT
+    ...op.get(table),
+    ...op.i32(((i >> 1) * 8 - 1) * PT),
+    ...op.add32,
+    ...op.i32(0),
+    ...op.get(d),
+    ...op.sub32,
+    ...op.get(d),
+    ...op.get(d),
+    ...op.i32(0),
+    ...op.lts32,
+    ...op.select,
+    ...op.i32(PT),
+    ...op.mul32,
+    ...op.add32,
+    ...op.get(d),
+    ...op.i32(0),
+    ...op.lts32,
+    ...op.call(F.addNiels),
+    ...op.end,
+  ];
+  for (let i = 1; i < 64; i += 2) code.push(...digit(0, LAYOUT.digitsA, i), ...digit(1, LAYOUT.digitsB, i));
+  for (let k = 0; k < 4; k++) code.push(...op.i32(res), ...op.call(F.dbl));
+  for (let i = 0; i < 64; i += 2) code.push(...digit(0, LAYOUT.digitsA, i), ...digit(1, LAYOUT.digitsB, i));
+  return { params: 2, result: false, i64Locals: 0, i32Locals: 1, code, exportAs: 'dsm' };
+}
+
+/**
+ * 1 when the ristretto255 encoding (RFC 9496 §4.3.2) of `result` equals the 32 bytes at
+ * `expected`; the encoding is left at `encoded`.
+ */
+function encodeEqFn(): FnDef {
+  const [zpy, zmy, u1, u2, v, r, chk, den1, den2, zinv, tz, xs, ys, deninv, s, t] = [
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+  ];
+  const R = LAYOUT.result;
+  const code: number[] = [];
+  const mul = (o: number, a: number, b: number) => code.push(...callC(F.mul, o, a, b));
+  const isNeg = (a: number) => [...op.i32(a), ...op.call(F.isNeg)];
+  code.push(...callC(F.add, zpy, R + Z, R + Y), ...callC(F.sub, zmy, R + Z, R + Y));
+  mul(u1, zpy, zmy);
+  mul(u2, R + X, R + Y);
+  code.push(...callC(F.sq, v, u2));
+  mul(v, v, u1); // v = u1·u2²
+  // r = SQRT_RATIO_M1(1, v): r = v³·(v⁷)^((p−5)/8), fixed up by √−1, then made non-negative
+  code.push(...callC(F.sq, t, v));
+  mul(t, t, v); // v³
+  code.push(...callC(F.sq, chk, t));
+  mul(chk, chk, v); // v⁷
+  code.push(...callC(F.pow22523, r, chk));
+  mul(r, r, t);
+  code.push(...callC(F.sq, chk, r));
+  mul(chk, chk, v);
+  code.push(...callC(F.eq, chk, LAYOUT.minusOne), ...callC(F.eq, chk, LAYOUT.minusSqrtM1), ...op.or32, ...op.ifVoid);
+  mul(r, r, LAYOUT.sqrtM1);
+  code.push(...op.end, ...isNeg(r), ...op.ifVoid, ...callC(F.neg, r, r), ...op.end);
+  mul(den1, r, u1);
+  mul(den2, r, u2);
+  mul(zinv, den1, den2);
+  mul(zinv, zinv, R + T);
+  mul(tz, R + T, zinv);
+  code.push(...isNeg(tz), ...op.ifVoid);
+  mul(xs, R + Y, LAYOUT.sqrtM1);
+  mul(ys, R + X, LAYOUT.sqrtM1);
+  mul(deninv, den1, LAYOUT.invsqrtAMinusD);
+  code.push(
+    ...op.else,
+    ...callC(F.copy, xs, R + X),
+    ...callC(F.copy, ys, R + Y),
+    ...callC(F.copy, deninv, den2),
+    ...op.end,
+  );
+  mul(t, xs, zinv);
+  code.push(...isNeg(t), ...op.ifVoid, ...callC(F.neg, ys, ys), ...op.end);
+  code.push(...callC(F.sub, t, R + Z, ys));
+  mul(s, deninv, t);
+  code.push(...isNeg(s), ...op.ifVoid, ...callC(F.neg, s, s), ...op.end);
+  code.push(...callC(F.canon, s, s));
+  // pack the canonical limbs into 32 little-endian bytes
+  const acc = 0; // i64 local
+  let bits = 0;
+  let byte = 0;
+  code.push(...op.i64(0), ...op.set(acc));
+  for (let i = 0; i < 10; i++) {
+    code.push(
+      ...op.get(acc),
+      ...op.i32(s),
+      ...op.load64(8 * i),
+      ...op.i64(bits),
+      ...op.shl64,
+      ...op.or64,
+      ...op.set(acc),
+    );
+    bits += WIDTH[i] as number;
+    while (bits >= 8 || (i === 9 && bits > 0)) {
+      code.push(...op.i32(LAYOUT.encoded), ...op.get(acc), ...op.store8(byte++));
+      code.push(...op.get(acc), ...op.i64(8), ...op.shru64, ...op.set(acc));
+      bits -= 8;
+    }
+    if (bits < 0) bits = 0;
+  }
+  code.push(...op.i32(1));
+  for (let w = 0; w < 4; w++) {
+    code.push(
+      ...op.i32(LAYOUT.encoded),
+      ...op.load64(8 * w),
+      ...op.i32(LAYOUT.expected),
+      ...op.load64(8 * w),
+      ...op.eq64,
+      ...op.and32,
+    );
+  }
+  return { params: 0, result: true, i64Locals: 1, i32Locals: 0, code, exportAs: 'encodeEq' };
+}
+
+function functions(): FnDef[] {
+  const fns: FnDef[] = [];
+  // the field operations are exported too, for the tests that check them against BigInt arithmetic
+  fns[F.mul] = { ...mulFn(false), exportAs: 'mul' };
+  fns[F.sq] = { ...mulFn(true), exportAs: 'sq' };
+  fns[F.add] = addFn(false);
+  fns[F.sub] = addFn(true);
+  fns[F.canon] = { ...canonFn(), exportAs: 'canon' };
+  fns[F.sqn] = sqnFn();
+  fns[F.copy] = copyFn();
+  fns[F.neg] = negFn();
+  fns[F.isNeg] = isNegFn();
+  fns[F.eq] = eqFn();
+  fns[F.pow22523] = pow22523Fn();
+  fns[F.dbl] = { ...dblFn(), exportAs: 'dbl' };
+  fns[F.addNiels] = addNielsFn();
+  fns[F.toNiels] = toNielsFn();
+  fns[F.build] = buildFn();
+  fns[F.dsm] = dsmFn();
+  fns[F.encodeEq] = encodeEqFn();
+  fns[F.carry] = carryFn();
+  return fns;
+}
+
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const name = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s, 'latin1')];
+
+let built: Uint8Array | undefined;
+
+/** The module: memory `m` (exported, grown by the caller as tables are added) and the functions. */
+export function moduleBytes(): Uint8Array {
+  built ??= assemble();
+  return built;
+}
+
+function assemble(): Uint8Array {
+  const fns = functions();
+  if (next > TABLES_AT) throw new Error('ristretto: scratch memory overlaps the tables');
+  const types: string[] = [];
+  const typeOf = fns.map((f) => {
+    const key = `${f.params}:${f.result}`;
+    let at = types.indexOf(key);
+    if (at < 0) at = types.push(key) - 1;
+    return at;
+  });
+  const typeSection = types.flatMap((k) => {
+    const [params, result] = k.split(':');
+    const n = Number(params);
+    return [0x60, n, ...new Array<number>(n).fill(I32), ...(result === 'true' ? [1, I32] : [0])];
+  });
+  const exports = fns.flatMap((f, i) => (f.exportAs ? [...name(f.exportAs), 0, ...uleb(i)] : []));
+  const bodies = fns.flatMap((f) => {
+    const locals: number[] = [];
+    if (f.i64Locals > 0) locals.push(...uleb(f.i64Locals), I64);
+    if (f.i32Locals > 0) locals.push(...uleb(f.i32Locals), I32);
+    // i64 locals come first: their indices follow the params; i32 locals after them
+    const body = [locals.length / 2, ...locals, ...f.code, ...op.end];
+    return [...uleb(body.length), ...body];
+  });
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [types.length, ...typeSection]),
+    ...section(3, [fns.length, ...typeOf]),
+    ...section(5, [1, 0, ...uleb(Math.ceil(TABLES_AT / 65536) + 2)]),
+    ...section(7, [fns.filter((f) => f.exportAs).length + 1, ...exports, ...name('m'), 2, 0]),
+    ...section(10, [fns.length, ...bodies]),
+  ]);
+}

@@ -58,6 +58,8 @@ export const ERROR_CODES = {
   SK_WALLET_NOT_READY: 'Wallet crypto was used before `await initCrypto()`.',
   SK_WALLET_BAD_ADDRESS: 'An SS58 address or public key is malformed or has a bad checksum.',
   SK_WALLET_UNSUPPORTED_FORMAT: 'A keyfile uses a legacy format that cannot be decrypted.',
+  SK_CRYPTO_KEY_TABLES_OFF:
+    'The sr25519 key-table verifier disagreed with the wasm verifier and was switched off (a warning; verification goes on).',
   // protocol
   SK_PROTOCOL_BAD_SIGNATURE: 'A request or response signature does not verify.',
   SK_PROTOCOL_BAD_REQUEST: 'A synapse request is malformed.',

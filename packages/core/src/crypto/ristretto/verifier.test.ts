@@ -253,7 +253,7 @@ describe('KeyTableVerifier', () => {
     expect(v.tables).toBe(0);
   });
 
-  it('switches itself off for good when the general verifier overturns one of its rejections', () => {
+  it('switches itself off for good, with a coded warning, when the general verifier overturns one of its rejections', async () => {
     const m = new RistrettoModule(wa);
     const v = new KeyTableVerifier(m, { promoteAfter: 1 });
     const alice = keys[0]!;
@@ -263,8 +263,10 @@ describe('KeyTableVerifier', () => {
     expect(v.verify(sig, msg, alice.publicKey)).toBe(true);
     // a corrupted table (what a bug in the table path would look like from outside)
     m.bytes.fill(3, TABLES_AT + TABLE_BYTES, TABLES_AT + 2 * TABLE_BYTES);
+    const warned = new Promise<Error>((resolve) => process.once('warning', resolve));
     expect(check(v, sig, msg, alice.publicKey)).toEqual({ fast: false, ok: true });
     expect(v.enabled).toBe(false);
+    expect(await warned).toMatchObject({ code: 'SK_CRYPTO_KEY_TABLES_OFF' });
     expect(v.verify(sig, msg, alice.publicKey)).toBeUndefined();
   });
 });

@@ -268,7 +268,12 @@ export class KeyTableVerifier {
    */
   record(publicKey: Uint8Array, ok: boolean, fast: boolean | undefined): void {
     if (fast === false && ok) {
+      // the wasm verifier has the last word; a table path that rejected a good signature is wrong
+      // somewhere, so it is never trusted again in this process (and says so, once)
       this.#disabled = true;
+      process.emitWarning('the sr25519 key-table verifier rejected a signature the wasm verifier accepts; it is off', {
+        code: 'SK_CRYPTO_KEY_TABLES_OFF',
+      });
       return;
     }
     if (!ok || fast !== undefined || this.#disabled) return;

@@ -9,10 +9,10 @@
  * Run: `npm run bench -- ops` (or `node --import tsx bench/ops.bench.ts`).
  */
 import { createLocalChain, devGenesis } from '../packages/core/src/chain/local/index.js';
+import { sr25519Verify } from '../packages/core/src/crypto/sr25519.js';
 import { instrumentChain } from '../packages/core/src/ops/instrument-chain.js';
 import { axonObserver } from '../packages/core/src/ops/instrument-requests.js';
 import { OpsMetrics } from '../packages/core/src/ops/metrics.js';
-import { sr25519Verify } from '../packages/core/src/util/sr25519.js';
 import { initCrypto } from '../packages/core/src/wallet/crypto-ready.js';
 import { Keypair } from '../packages/core/src/wallet/keypair.js';
 import { median, printFigure } from './util.js';

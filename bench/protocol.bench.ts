@@ -33,6 +33,7 @@ import { Agent, Client, Pool, request as undiciRequest } from 'undici';
 import { z } from 'zod';
 import { keccakF1600, keccakF1600Portable } from '../packages/core/src/crypto/keccak-f.js';
 import { useKeyTables } from '../packages/core/src/crypto/ristretto/verifier.js';
+import { sr25519Verify, sr25519VerifyGeneral } from '../packages/core/src/crypto/sr25519.js';
 import { createAxon } from '../packages/core/src/protocol/axon.js';
 import { CallAbort, exchange, Origins } from '../packages/core/src/protocol/dendrite/transport.js';
 import { Dendrite } from '../packages/core/src/protocol/dendrite.js';
@@ -42,7 +43,6 @@ import { SessionClient } from '../packages/core/src/protocol/session/session-cli
 import { SDK_VERSION_INT, signatureMessage, signText } from '../packages/core/src/protocol/signing.js';
 import { defineSynapse, synapseBodyHash } from '../packages/core/src/protocol/synapse.js';
 import { systemClock } from '../packages/core/src/util/clock.js';
-import { sr25519Verify, sr25519VerifyGeneral } from '../packages/core/src/util/sr25519.js';
 import { initCrypto as cryptoWaitReady } from '../packages/core/src/wallet/crypto-ready.js';
 import { Keypair } from '../packages/core/src/wallet/keypair.js';
 import { median, printResult } from './util.js';

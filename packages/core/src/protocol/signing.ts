@@ -1,8 +1,8 @@
 import { u8aToHex } from '@polkadot/util';
 import { publicKeyOf as decodePublicKey } from '../crypto/address.js';
 import { initCrypto } from '../crypto/init.js';
+import { sr25519Verify } from '../crypto/sr25519.js';
 import type { Signer } from '../util/signer.js';
-import { sr25519Verify } from '../util/sr25519.js';
 
 /** SDK `version_as_int`: Σ partᵢ × 1000ⁱ over `major.minor.patch` (10.2.0 → 10002000). */
 export function versionAsInt(version: string): number {

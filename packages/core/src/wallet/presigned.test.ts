@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sr25519Verify } from '../util/sr25519.js';
+import { sr25519Verify } from '../crypto/sr25519.js';
 import { initCrypto } from './crypto-ready.js';
 import { Keypair, verify } from './keypair.js';
 

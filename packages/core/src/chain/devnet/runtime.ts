@@ -12,8 +12,8 @@ import {
   u8aToString,
 } from '@polkadot/util';
 import { blake2AsHex, ed25519Verify, encodeAddress, secp256k1Verify, xxhashAsU8a } from '@polkadot/util-crypto';
+import { sr25519Verify } from '../../crypto/sr25519.js';
 import { SubnetkitError } from '../../errors/subnetkit-error.js';
-import { sr25519Verify } from '../../util/sr25519.js';
 import { hyperparameterForSetter } from '../codec/hyperparameters.js';
 import type { EngineCall, RemarkCall } from '../local/extrinsic.js';
 import type { StakeMoveCall } from '../local/stake-moves.js';

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { sr25519Verify } from '../../util/sr25519.js';
+import { sr25519Verify } from '../../crypto/sr25519.js';
 
 /** One sr25519 signature to check. */
 export interface SignatureCheck {
@@ -11,7 +11,7 @@ export interface SignatureCheck {
 }
 
 // Plain CommonJS so the same worker runs from sources (tsx, vitest) and from dist; it loads the
-// same wasm verifier as the main thread (util/sr25519.ts), by the path the main thread resolved.
+// same wasm verifier as the main thread (crypto/sr25519.ts), by the path the main thread resolved.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const wasm = require(workerData.wasmCrypto);

@@ -1,8 +1,8 @@
 import { Keyring } from '@polkadot/keyring';
 import { encodeAddress } from '@polkadot/util-crypto';
 import { publicKeyOf as decodePublicKey } from '../../crypto/address.js';
+import { sr25519Verify } from '../../crypto/sr25519.js';
 import type { Signer } from '../../util/signer.js';
-import { sr25519Verify } from '../../util/sr25519.js';
 
 /** One crypto init for all of core (wallet, protocol, chain). */
 export { initCrypto } from '../../crypto/init.js';

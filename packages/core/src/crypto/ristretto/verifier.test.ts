@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { RistrettoPoint } from '@noble/curves/ed25519';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sr25519Verify, sr25519VerifyGeneral } from '../../util/sr25519.js';
 import { Keypair } from '../../wallet/keypair.js';
 import { initCrypto } from '../init.js';
+import { sr25519Verify, sr25519VerifyGeneral } from '../sr25519.js';
 import { L, leToBigint } from './scalar.js';
 import {
   extended,

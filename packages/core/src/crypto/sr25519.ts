@@ -1,5 +1,5 @@
 import { sr25519Sign as wasmSign, sr25519Verify as wasmVerify } from '@polkadot/wasm-crypto';
-import { keyTables } from '../crypto/ristretto/verifier.js';
+import { keyTables } from './ristretto/verifier.js';
 
 /**
  * sr25519 through @polkadot/wasm-crypto. @polkadot/util-crypto 14 signs and verifies in pure JS

@@ -7,7 +7,6 @@ import { initCrypto } from '../init.js';
 import { sr25519Verify, sr25519VerifyGeneral } from '../sr25519.js';
 import { L, leToBigint } from './scalar.js';
 import {
-  extended,
   fromLimbs,
   INVSQRT_A_MINUS_D,
   KeyTableVerifier,
@@ -33,6 +32,10 @@ const scalarBytes = (v: bigint): Uint8Array => {
   for (let i = 0; i < 32; i++) out[i] = Number((v >> BigInt(8 * i)) & 0xffn);
   return out;
 };
+
+/** The extended coordinates of a noble ristretto point (its `ep`, typed protected there). */
+const extended = (p: InstanceType<typeof RistrettoPoint>) =>
+  (p as unknown as { ep: { X: bigint; Y: bigint; Z: bigint; T: bigint } }).ep;
 
 beforeAll(() => initCrypto());
 
@@ -113,19 +116,74 @@ describe('ristretto field arithmetic (generated wasm)', () => {
     const keyAt = TABLES_AT + TABLE_BYTES;
     mm.ensure(keyAt + TABLE_BYTES);
     mm.writePoint(LAYOUT.source, extended(RistrettoPoint.BASE));
-    mm.fn.build(LAYOUT.source, baseAt);
+    mm.fn.build(LAYOUT.source, baseAt, 32);
     const scalar = fc.oneof(bigintBelow(L), fc.constantFrom(0n, 1n, 8n, L - 1n, (1n << 252n) - 1n));
     fc.assert(
       fc.property(bigintBelow(L - 1n), scalar, scalar, fc.boolean(), (key, a, b, negate) => {
         const A = RistrettoPoint.BASE.multiply(key + 1n);
         mm.writePoint(LAYOUT.source, extended(A));
-        mm.fn.build(LAYOUT.source, keyAt);
+        mm.fn.build(LAYOUT.source, keyAt, 32);
         mm.setDigits('A', scalarBytes(a), negate);
         mm.setDigits('B', scalarBytes(b), false);
         mm.fn.dsm(keyAt, baseAt);
         const aSigned = negate ? (L - a) % L : a;
         let want = RistrettoPoint.ZERO;
         if (aSigned !== 0n) want = want.add(A.multiply(aSigned));
+        if (b !== 0n) want = want.add(RistrettoPoint.BASE.multiply(b));
+        mm.bytes.set(want.toBytes(), LAYOUT.expected);
+        expect(mm.fn.encodeEq()).toBe(1);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('decodes exactly the encodings noble accepts, to the same point (property)', () => {
+    const mm = new RistrettoModule(wa);
+    const valid = bigintBelow(L - 1n).map((k) => RistrettoPoint.BASE.multiply(k + 1n).toBytes());
+    const edge = fc.constantFrom(
+      new Uint8Array(32), // the identity
+      Uint8Array.from(scalarBytes(P)), // p: not canonical
+      Uint8Array.from(scalarBytes(P + 2n)),
+      Uint8Array.from(scalarBytes(1n)), // negative (odd)
+      new Uint8Array(32).fill(0xff),
+    );
+    fc.assert(
+      fc.property(fc.oneof(valid, edge, fc.uint8Array({ minLength: 32, maxLength: 32 })), (bytes) => {
+        let want: Uint8Array | undefined;
+        try {
+          want = RistrettoPoint.fromBytes(bytes).toBytes();
+        } catch {
+          want = undefined;
+        }
+        mm.bytes.set(bytes, LAYOUT.key);
+        const ok = mm.fn.decode(LAYOUT.result);
+        expect(ok).toBe(want ? 1 : 0);
+        if (want) {
+          mm.bytes.set(want, LAYOUT.expected);
+          expect(mm.fn.encodeEq()).toBe(1);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('computes a·A + b·B from the 8-entry table of a decoded key and the full table of B (property)', () => {
+    const mm = new RistrettoModule(wa);
+    mm.ensure(TABLES_AT + TABLE_BYTES);
+    mm.writePoint(LAYOUT.source, extended(RistrettoPoint.BASE));
+    mm.fn.build(LAYOUT.source, TABLES_AT, 32);
+    const scalar = fc.oneof(bigintBelow(L), fc.constantFrom(0n, 1n, 8n, L - 1n, (1n << 252n) - 1n));
+    fc.assert(
+      fc.property(bigintBelow(L - 1n), scalar, scalar, (key, a, b) => {
+        const A = RistrettoPoint.BASE.multiply(key + 1n);
+        mm.bytes.set(A.toBytes(), LAYOUT.key);
+        expect(mm.fn.decode(LAYOUT.source)).toBe(1);
+        mm.fn.build(LAYOUT.source, LAYOUT.small, 1);
+        mm.setDigits('A', scalarBytes(a), true);
+        mm.setDigits('B', scalarBytes(b), false);
+        mm.fn.dsmVar(LAYOUT.small, TABLES_AT);
+        let want = RistrettoPoint.ZERO;
+        if (a !== 0n) want = want.add(A.multiply(L - a));
         if (b !== 0n) want = want.add(RistrettoPoint.BASE.multiply(b));
         mm.bytes.set(want.toBytes(), LAYOUT.expected);
         expect(mm.fn.encodeEq()).toBe(1);
@@ -167,25 +225,28 @@ describe('KeyTableVerifier', () => {
     const sig = alice.sign(msg);
     const bad = Uint8Array.from(sig);
     bad[3] = (bad[3] as number) ^ 1;
-    for (let i = 0; i < 5; i++) expect(check(v, bad, msg, alice.publicKey)).toEqual({ fast: undefined, ok: false });
-    expect(v.tables).toBe(0);
-    expect(check(v, sig, msg, alice.publicKey)).toEqual({ fast: undefined, ok: true });
-    expect(check(v, sig, msg, alice.publicKey)).toEqual({ fast: undefined, ok: true });
-    expect(v.tables).toBe(0);
-    expect(check(v, sig, msg, alice.publicKey)).toEqual({ fast: undefined, ok: true });
+    // before the table: the key is decoded and multiplied by per signature
+    for (let i = 0; i < 5; i++) expect(check(v, bad, msg, alice.publicKey)).toEqual({ fast: false, ok: false });
+    expect(v.hasTable(alice.publicKey)).toBe(false);
+    expect(check(v, sig, msg, alice.publicKey)).toEqual({ fast: true, ok: true });
+    expect(check(v, sig, msg, alice.publicKey)).toEqual({ fast: true, ok: true });
+    expect(v.hasTable(alice.publicKey)).toBe(false);
+    expect(check(v, sig, msg, alice.publicKey)).toEqual({ fast: true, ok: true });
+    expect(v.hasTable(alice.publicKey)).toBe(true);
     expect(v.tables).toBe(1);
     expect(check(v, sig, msg, alice.publicKey)).toEqual({ fast: true, ok: true });
     expect(check(v, bad, msg, alice.publicKey)).toEqual({ fast: false, ok: false });
     expect(v.enabled).toBe(true);
   });
 
-  it('agrees with the general verifier on good, tampered, foreign and wrapped signatures (property)', () => {
+  it('agrees with the general verifier on good, tampered, foreign and wrapped signatures, with and without key tables (property)', () => {
     const v = fresh({ promoteAfter: 1 });
-    for (const k of keys) {
+    for (const k of keys.slice(0, 2)) {
       const msg = Uint8Array.of(1);
       check(v, k.sign(msg), msg, k.publicKey);
     }
-    expect(v.tables).toBe(keys.length);
+    expect(v.tables).toBe(2);
+    const noTables = fresh({ promoteAfter: 1_000_000 });
     fc.assert(
       fc.property(
         fc.nat({ max: keys.length - 1 }),
@@ -203,15 +264,19 @@ describe('KeyTableVerifier', () => {
           if (tamper === 's') sig = sig.map((b, j) => (j === 32 + (at % 31) ? b ^ (1 << (at % 8)) : b));
           if (tamper === 'key') pk = keys[(i + 1) % keys.length]!.publicKey;
           if (tamper === 'wrapped') m = new TextEncoder().encode(`<Bytes>${Buffer.from(msg).toString('hex')}</Bytes>`);
-          const { fast, ok } = check(v, sig, m, pk);
-          expect(ok).toBe(tamper === 'none');
-          // the table path decides every plain-form signature of a key it has a table for
-          expect(fast).toBe(ok);
+          for (const verifier of [v, noTables]) {
+            const { fast, ok } = check(verifier, sig, m, pk);
+            expect(ok).toBe(tamper === 'none');
+            // every plain-form signature by a valid key is decided here, table or not
+            expect(fast).toBe(ok);
+          }
         },
       ),
       { numRuns: 300 },
     );
     expect(v.enabled).toBe(true);
+    expect(noTables.enabled).toBe(true);
+    expect(noTables.tables).toBe(0);
   });
 
   it('leaves signatures without the schnorrkel marker or with a non-canonical s to the general verifier', () => {
@@ -236,14 +301,18 @@ describe('KeyTableVerifier', () => {
     const v = fresh({ promoteAfter: 1, slots: 2 });
     const msg = Uint8Array.of(7);
     const sigs = keys.map((k) => k.sign(msg));
+    const has = () => keys.slice(0, 3).map((k) => v.hasTable(k.publicKey));
     check(v, sigs[0]!, msg, keys[0]!.publicKey);
     check(v, sigs[1]!, msg, keys[1]!.publicKey);
+    expect(has()).toEqual([true, true, false]);
     expect(check(v, sigs[0]!, msg, keys[0]!.publicKey).fast).toBe(true); // Alice used last
     check(v, sigs[2]!, msg, keys[2]!.publicKey); // takes Bob's slot
     expect(v.tables).toBe(2);
-    expect(v.verify(sigs[1]!, msg, keys[1]!.publicKey)).toBeUndefined();
-    expect(v.verify(sigs[0]!, msg, keys[0]!.publicKey)).toBe(true);
-    expect(v.verify(sigs[2]!, msg, keys[2]!.publicKey)).toBe(true);
+    expect(has()).toEqual([true, false, true]);
+    // Bob is still verified, the general way, and earns a table again (taking Alice's: used before Charlie's)
+    expect(check(v, sigs[1]!, msg, keys[1]!.publicKey)).toEqual({ fast: true, ok: true });
+    expect(has()).toEqual([false, true, true]);
+    for (const [i, k] of keys.entries()) expect(v.verify(sigs[i]!, msg, k.publicKey)).toBe(true);
   });
 
   it('never builds a table for bytes that are not a ristretto point', () => {
@@ -251,6 +320,8 @@ describe('KeyTableVerifier', () => {
     const notAPoint = new Uint8Array(32).fill(0xff);
     v.record(notAPoint, true, undefined);
     expect(v.tables).toBe(0);
+    // nor does it decide anything for such a key: the general verifier does
+    expect(v.verify(keys[0]!.sign(Uint8Array.of(1)), Uint8Array.of(1), notAPoint)).toBeUndefined();
   });
 
   it('switches itself off for good, with a coded warning, when the general verifier overturns one of its rejections', async () => {

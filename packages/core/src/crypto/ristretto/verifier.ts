@@ -13,7 +13,6 @@
  * outside the plain case (no table, a signature without schnorrkel's marker, a scalar that is not
  * canonical) is left to the caller's general verifier (`undefined`).
  */
-import { RistrettoPoint } from '@noble/curves/ed25519';
 import { Transcript } from '../merlin.js';
 import { L, leToBigint, writeLe32 } from './scalar.js';
 import { LAYOUT, moduleBytes, TABLE_BYTES, TABLES_AT, WIDTH } from './wasm.js';
@@ -61,8 +60,10 @@ export function fromLimbs(limbs: ArrayLike<bigint>): bigint {
 /** The part of the WebAssembly API used here (this package's TypeScript libs do not declare it). */
 interface Exports {
   m: { buffer: ArrayBuffer; grow(pages: number): number };
-  build(src: number, dst: number): void;
+  build(src: number, dst: number, rows: number): void;
   dsm(tableA: number, tableB: number): void;
+  dsmVar(small: number, tableB: number): void;
+  decode(dst: number): number;
   encodeEq(): number;
   mul(h: number, f: number, g: number): void;
   sq(h: number, f: number): void;
@@ -93,6 +94,8 @@ export class RistrettoModule {
     this.writeFe(LAYOUT.minusSqrtM1, -SQRT_M1);
     this.writeFe(LAYOUT.invsqrtAMinusD, INVSQRT_A_MINUS_D);
     this.writeFe(LAYOUT.d2, 2n * D);
+    this.writeFe(LAYOUT.d, D);
+    this.writeFe(LAYOUT.zero, 0n);
   }
 
   #views(): [BigInt64Array, Uint8Array, Int8Array, Int8Array] {
@@ -167,11 +170,6 @@ export class RistrettoModule {
   }
 }
 
-/** The extended coordinates of a ristretto point from noble (its `ep`, typed protected there). */
-export function extended(p: InstanceType<typeof RistrettoPoint>): { X: bigint; Y: bigint; Z: bigint; T: bigint } {
-  return (p as unknown as { ep: { X: bigint; Y: bigint; Z: bigint; T: bigint } }).ep;
-}
-
 export interface KeyTableOptions {
   /** Key tables kept (~80 KB each). Default 64: a subnet's validators with a permit. */
   readonly slots?: number;
@@ -180,6 +178,8 @@ export interface KeyTableOptions {
 }
 
 const SCHNORR_SIG = new TextEncoder().encode('Schnorr-sig');
+/** The encoding of ristretto255's generator (RFC 9496 §4.4's first multiple). */
+const BASEPOINT = Buffer.from('e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76', 'hex');
 const BASE_AT = TABLES_AT;
 const COUNTED_KEYS = 4096;
 
@@ -209,8 +209,9 @@ export class KeyTableVerifier {
     this.#slots = Math.max(1, options.slots ?? 64);
     this.#promoteAfter = Math.max(1, options.promoteAfter ?? 8);
     m.ensure(BASE_AT + TABLE_BYTES);
-    m.writePoint(LAYOUT.source, extended(RistrettoPoint.BASE));
-    m.fn.build(LAYOUT.source, BASE_AT);
+    m.bytes.set(BASEPOINT, LAYOUT.key);
+    m.fn.decode(LAYOUT.source);
+    m.fn.build(LAYOUT.source, BASE_AT, 32);
     this.#prefix = new Transcript('SigningContext');
     this.#prefix.appendMessage('', new TextEncoder().encode('substrate'));
     this.#t = new Transcript(this.#prefix);
@@ -221,29 +222,41 @@ export class KeyTableVerifier {
     return this.#tables.size;
   }
 
+  /** Whether `publicKey` has a table now. */
+  hasTable(publicKey: Uint8Array): boolean {
+    return this.#tables.has(keyOf(publicKey));
+  }
+
   /** False after the table path once disagreed with the general verifier (it is then never used). */
   get enabled(): boolean {
     return !this.#disabled;
   }
 
   /**
-   * true / false when `publicKey` has a table and the signature has the plain form; undefined
-   * when the caller's general verifier must decide.
+   * true / false for a signature of the plain form (schnorrkel's marker, a canonical s) by a key
+   * that decodes; undefined when the caller's general verifier must decide. Keys with a table
+   * take the table path; the others decode the key and multiply by it here.
    */
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean | undefined {
-    if (this.#disabled || this.#tables.size === 0) return undefined;
-    const slot = this.#tables.get(keyOf(publicKey));
-    if (slot === undefined) return undefined;
+    if (this.#disabled) return undefined;
     const top = signature[63] as number;
     // schnorrkel's marker bit, and s < ℓ (ℓ's top byte is 0x10): other cases go the general way
     if ((top & 0x80) === 0 || (top & 0x7f) > 0x10) return undefined;
-    const m = this.#m;
     const sBytes = signature.subarray(32, 64);
     if ((top & 0x7f) === 0x10) {
       const s = leToBigint(Uint8Array.from(sBytes)) & ((1n << 255n) - 1n);
       if (s >= L) return undefined;
     }
-    this.#lastUse[slot] = ++this.#clock;
+    const m = this.#m;
+    const key = keyOf(publicKey);
+    const slot = this.#tables.get(key);
+    if (slot === undefined) {
+      m.bytes.set(publicKey, LAYOUT.key);
+      if (m.fn.decode(LAYOUT.source) === 0) return undefined;
+      m.fn.build(LAYOUT.source, LAYOUT.small, 1);
+    } else {
+      this.#lastUse[slot] = ++this.#clock;
+    }
     const t = this.#t.setFrom(this.#prefix);
     t.appendMessage('sign-bytes', message);
     t.appendMessage('proto-name', SCHNORR_SIG);
@@ -257,18 +270,21 @@ export class KeyTableVerifier {
     sCopy[31] = top & 0x7f;
     m.setDigits('B', sCopy, false);
     m.bytes.set(signature.subarray(0, 32), LAYOUT.expected);
-    m.fn.dsm(this.#tableAt(slot), BASE_AT);
-    return m.fn.encodeEq() === 1;
+    if (slot === undefined) m.fn.dsmVar(LAYOUT.small, BASE_AT);
+    else m.fn.dsm(this.#tableAt(slot), BASE_AT);
+    const ok = m.fn.encodeEq() === 1;
+    if (ok && slot === undefined) this.#count(key, publicKey);
+    return ok;
   }
 
   /**
    * What the general verifier said of a signature this verifier left to it (`fast` undefined)
    * or rejected (`fast` false). Counts good signatures towards a table; a rejection the general
-   * verifier overturns switches the table path off for good.
+   * verifier overturns switches this verifier off for good.
    */
   record(publicKey: Uint8Array, ok: boolean, fast: boolean | undefined): void {
     if (fast === false && ok) {
-      // the wasm verifier has the last word; a table path that rejected a good signature is wrong
+      // the wasm verifier has the last word; a path that rejected a good signature is wrong
       // somewhere, so it is never trusted again in this process (and says so, once)
       this.#disabled = true;
       process.emitWarning('the sr25519 key-table verifier rejected a signature the wasm verifier accepts; it is off', {
@@ -276,8 +292,11 @@ export class KeyTableVerifier {
       });
       return;
     }
-    if (!ok || fast !== undefined || this.#disabled) return;
-    const key = keyOf(publicKey);
+    if (ok && fast === undefined && !this.#disabled) this.#count(keyOf(publicKey), publicKey);
+  }
+
+  /** One more good signature by a key without a table; the `promoteAfter`th builds its table. */
+  #count(key: string, publicKey: Uint8Array): void {
     if (this.#tables.has(key)) return;
     const n = (this.#counts.get(key) ?? 0) + 1;
     if (n < this.#promoteAfter) {
@@ -286,16 +305,8 @@ export class KeyTableVerifier {
       return;
     }
     this.#counts.delete(key);
-    this.#promote(key, publicKey);
-  }
-
-  #promote(key: string, publicKey: Uint8Array): void {
-    let point: InstanceType<typeof RistrettoPoint>;
-    try {
-      point = RistrettoPoint.fromBytes(publicKey);
-    } catch {
-      return; // not a key; the general verifier keeps rejecting it
-    }
+    this.#m.bytes.set(publicKey, LAYOUT.key);
+    if (this.#m.fn.decode(LAYOUT.source) === 0) return; // not a key: the general verifier rejects it
     let slot = this.#slotKey.length;
     if (slot >= this.#slots) {
       slot = 0;
@@ -304,8 +315,7 @@ export class KeyTableVerifier {
       this.#tables.delete(this.#slotKey[slot] as string);
     }
     this.#m.ensure(this.#tableAt(slot) + TABLE_BYTES);
-    this.#m.writePoint(LAYOUT.source, extended(point));
-    this.#m.fn.build(LAYOUT.source, this.#tableAt(slot));
+    this.#m.fn.build(LAYOUT.source, this.#tableAt(slot), 32);
     this.#slotKey[slot] = key;
     this.#lastUse[slot] = ++this.#clock;
     this.#tables.set(key, slot);
@@ -322,18 +332,26 @@ function keyOf(publicKey: Uint8Array): string {
 
 let shared: KeyTableVerifier | null | undefined;
 let off = false;
+let configured: KeyTableOptions = {};
 
 /** This thread's verifier; null where WebAssembly is unavailable or after `useKeyTables(false)`. */
 export function keyTables(): KeyTableVerifier | null {
   if (off) return null;
   if (shared === undefined) {
     const wa = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
-    shared = wa ? new KeyTableVerifier(new RistrettoModule(wa)) : null;
+    shared = wa ? new KeyTableVerifier(new RistrettoModule(wa), configured) : null;
   }
   return shared;
 }
 
-/** Turns the table path off (every signature then goes the general way) or on again, for this thread. */
-export function useKeyTables(on: boolean): void {
+/**
+ * Turns this thread's verifier off (every signature then goes to the wasm verifier) or on again,
+ * with fresh `options` when given (e.g. `promoteAfter: Infinity`: no key ever gets a table).
+ */
+export function useKeyTables(on: boolean, options?: KeyTableOptions): void {
   off = !on;
+  if (options) {
+    configured = options;
+    shared = undefined;
+  }
 }

@@ -36,8 +36,12 @@ export const LAYOUT = {
   encoded: alloc(32),
   /** A point (X, Y, Z, T) for `build`. */
   source: alloc(PT),
-  /** The result of `dsm`. */
+  /** The result of `dsm` and `dsmVar`. */
   result: alloc(PT),
+  /** The 32 bytes `decode` reads (a public key). */
+  key: alloc(32),
+  /** The 8-entry table of a decoded key (`build` with one row), for `dsmVar`. */
+  small: alloc(8 * PT),
   /** Constants written by JavaScript at instantiation. */
   one: tmp(),
   sqrtM1: tmp(),
@@ -45,6 +49,8 @@ export const LAYOUT = {
   minusOne: tmp(),
   invsqrtAMinusD: tmp(),
   d2: tmp(),
+  d: tmp(),
+  zero: tmp(),
 };
 /** Where tables start: JavaScript places the basepoint's and the keys' from here on. */
 export const TABLES_AT = 16384;
@@ -111,6 +117,10 @@ const op = {
   loop: [0x03, 0x40],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   ret: [0x0f],
+  drop: [0x1a],
+  load8u: (offset: number) => [0x2d, 0, ...uleb(offset)],
+  load64u: (offset: number) => [0x29, 0, ...uleb(offset)],
+  i32eq: [0x46],
 };
 
 interface FnDef {
@@ -142,6 +152,9 @@ const F = {
   dsm: 15,
   encodeEq: 16,
   carry: 17,
+  sqrtRatioOne: 18,
+  decode: 19,
+  dsmVar: 20,
 };
 
 /** `call f(args…)` with constant addresses. */
@@ -510,16 +523,16 @@ function toNielsFn(): FnDef {
 }
 
 /**
- * Table of the point at `source` (params src, dst): row j holds m·256^j·P for m = 1..8, so a
+ * Table of the point at `source` (params src, dst, rows; 32 rows for a full table): row j holds m·256^j·P for m = 1..8, so a
  * scalar in signed radix-16 digits costs one table addition per nonzero digit.
  */
 function buildFn(): FnDef {
   const base = alloc(PT); // 256^j·P
   const acc = alloc(PT);
-  const row = 2; // i32 local: the row's first entry
-  const m = 3; // i32 local: entries left in the row
-  const j = 4; // i32 local: rows left
-  const first = 5; // i32 local: the row's entry for 1·256^j·P
+  const row = 3; // i32 local: the row's first entry
+  const m = 4; // i32 local: entries left in the row
+  const j = 5; // i32 local: rows left
+  const first = 6; // i32 local: the row's entry for 1·256^j·P
   const copyPt = (dst: number[], src: number[]) =>
     [0, FE, 2 * FE, 3 * FE].flatMap((o) => [
       ...dst,
@@ -534,7 +547,7 @@ function buildFn(): FnDef {
     ...copyPt(op.i32(base), op.get(0)),
     ...op.get(1),
     ...op.set(row),
-    ...op.i32(32),
+    ...op.get(2),
     ...op.set(j),
     ...op.loop,
     // entry 1 = base; acc = base
@@ -578,7 +591,7 @@ function buildFn(): FnDef {
     ...op.brIf(0),
     ...op.end,
   ];
-  return { params: 2, result: false, i64Locals: 0, i32Locals: 4, code, exportAs: 'build' };
+  return { params: 3, result: false, i64Locals: 0, i32Locals: 4, code, exportAs: 'build' };
 }
 
 /**
@@ -586,26 +599,39 @@ function buildFn(): FnDef {
  * `digitsB`: first the odd digits, times 16, then the even ones (each row steps 16² = 256).
  */
 function dsmFn(): FnDef {
-  const d = 2; // i32 local
-  const res = LAYOUT.result;
-  const code: number[] = [];
-  // identity (0, 1, 1, 0)
-  code.push(...callC(F.neg, res + X, LAYOUT.one), ...callC(F.add, res + X, res + X, LAYOUT.one));
-  code.push(
-    ...callC(F.copy, res + Y, LAYOUT.one),
-    ...callC(F.copy, res + Z, LAYOUT.one),
-    ...callC(F.copy, res + T, res + X),
-  );
-  const digit = (table: number, digits: number, i: number) => [
+  const code = [...identity(LAYOUT.result)];
+  for (let i = 1; i < 64; i += 2)
+    code.push(...digitAdd(0, LAYOUT.digitsA, i, i >> 1), ...digitAdd(1, LAYOUT.digitsB, i, i >> 1));
+  for (let k = 0; k < 4; k++) code.push(...op.i32(LAYOUT.result), ...op.call(F.dbl));
+  for (let i = 0; i < 64; i += 2)
+    code.push(...digitAdd(0, LAYOUT.digitsA, i, i >> 1), ...digitAdd(1, LAYOUT.digitsB, i, i >> 1));
+  return { params: 2, result: false, i64Locals: 0, i32Locals: 1, code, exportAs: 'dsm' };
+}
+
+/** p = (0, 1, 1, 0), the identity. */
+const identity = (p: number): number[] => [
+  ...callC(F.copy, p + X, LAYOUT.zero),
+  ...callC(F.copy, p + Y, LAYOUT.one),
+  ...callC(F.copy, p + Z, LAYOUT.one),
+  ...callC(F.copy, p + T, LAYOUT.zero),
+];
+
+/**
+ * acc += d·(the row's point) for the digit at `digits + i`, from the table whose address is in
+ * param `table` (entry (row·8 + |d| − 1), negated for d < 0); local 2 holds the digit.
+ */
+const digitAdd = (table: number, digits: number, i: number, row: number, acc: number = LAYOUT.result): number[] => {
+  const d = 2;
+  return [
     ...op.i32(0),
     ...op.load8s(digits + i),
     ...op.tee(d),
     ...op.ifVoid,
-    ...op.i32(res),
-    // entry = table + (row·8 + |d| − 1)·PT
+    ...op.i32(acc),
     ...op.get(table),
-    ...op.i32(((i >> 1) * 8 - 1) * PT),
+    ...op.i32((row * 8 - 1) * PT),
     ...op.add32,
+    // |d|
     ...op.i32(0),
     ...op.get(d),
     ...op.sub32,
@@ -623,10 +649,155 @@ function dsmFn(): FnDef {
     ...op.call(F.addNiels),
     ...op.end,
   ];
-  for (let i = 1; i < 64; i += 2) code.push(...digit(0, LAYOUT.digitsA, i), ...digit(1, LAYOUT.digitsB, i));
-  for (let k = 0; k < 4; k++) code.push(...op.i32(res), ...op.call(F.dbl));
-  for (let i = 0; i < 64; i += 2) code.push(...digit(0, LAYOUT.digitsA, i), ...digit(1, LAYOUT.digitsB, i));
-  return { params: 2, result: false, i64Locals: 0, i32Locals: 1, code, exportAs: 'dsm' };
+};
+
+/**
+ * result = a·A + b·B (params small, tableB) where `small` holds only 1..8 times A (a key seen
+ * once): a·A by Horner's rule over the digits at `digitsA` (four doublings per digit), b·B from
+ * B's full table as in `dsm`, then the sum.
+ */
+function dsmVarFn(): FnDef {
+  const acc = alloc(PT);
+  const niels = alloc(PT);
+  const code = [...identity(acc)];
+  for (let i = 63; i >= 0; i--) {
+    if (i < 63) for (let k = 0; k < 4; k++) code.push(...op.i32(acc), ...op.call(F.dbl));
+    code.push(...digitAdd(0, LAYOUT.digitsA, i, 0, acc));
+  }
+  code.push(...identity(LAYOUT.result));
+  for (let i = 1; i < 64; i += 2) code.push(...digitAdd(1, LAYOUT.digitsB, i, i >> 1));
+  for (let k = 0; k < 4; k++) code.push(...op.i32(LAYOUT.result), ...op.call(F.dbl));
+  for (let i = 0; i < 64; i += 2) code.push(...digitAdd(1, LAYOUT.digitsB, i, i >> 1));
+  code.push(...callC(F.toNiels, niels, acc), ...callC(F.addNiels, LAYOUT.result, niels, 0));
+  return { params: 2, result: false, i64Locals: 0, i32Locals: 1, code, exportAs: 'dsmVar' };
+}
+
+/**
+ * r = SQRT_RATIO_M1(1, v) (RFC 9496 §4.2; params r, v): r = v³·(v⁷)^((p−5)/8), times √−1 when
+ * that squares to −v⁻¹ or −√−1·v⁻¹, then made non-negative. Returns was_square.
+ */
+function sqrtRatioOneFn(): FnDef {
+  const [t, chk] = [tmp(), tmp()];
+  const r = [...op.get(0)];
+  const v = [...op.get(1)];
+  const correct = 2; // i32 locals
+  const flipped = 3;
+  const code = [
+    ...op.i32(t),
+    ...v,
+    ...op.call(F.sq),
+    ...op.i32(t),
+    ...op.i32(t),
+    ...v,
+    ...op.call(F.mul), // v³
+    ...callC(F.sq, chk, t),
+    ...op.i32(chk),
+    ...op.i32(chk),
+    ...v,
+    ...op.call(F.mul), // v⁷
+    ...r,
+    ...op.i32(chk),
+    ...op.call(F.pow22523),
+    ...r,
+    ...r,
+    ...op.i32(t),
+    ...op.call(F.mul),
+    ...op.i32(chk),
+    ...r,
+    ...op.call(F.sq),
+    ...op.i32(chk),
+    ...op.i32(chk),
+    ...v,
+    ...op.call(F.mul), // check = v·r²
+    ...callC(F.eq, chk, LAYOUT.one),
+    ...op.set(correct),
+    ...callC(F.eq, chk, LAYOUT.minusOne),
+    ...op.set(flipped),
+    ...op.get(flipped),
+    ...callC(F.eq, chk, LAYOUT.minusSqrtM1),
+    ...op.or32,
+    ...op.ifVoid,
+    ...r,
+    ...r,
+    ...op.i32(LAYOUT.sqrtM1),
+    ...op.call(F.mul),
+    ...op.end,
+    ...r,
+    ...op.call(F.isNeg),
+    ...op.ifVoid,
+    ...r,
+    ...r,
+    ...op.call(F.neg),
+    ...op.end,
+    ...op.get(correct),
+    ...op.get(flipped),
+    ...op.or32,
+  ];
+  return { params: 2, result: true, i64Locals: 0, i32Locals: 2, code };
+}
+
+/**
+ * Decodes the ristretto255 encoding at `key` (RFC 9496 §4.3.1) into the point at param 0 as
+ * (x, y, 1, x·y); returns 0, writing nothing useful, for a non-canonical or invalid encoding.
+ */
+function decodeFn(): FnDef {
+  const [sFe, canon, ss, u1, u2, u2sq, v, t1, inv, denx, deny, x, y, t] = [
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+    tmp(),
+  ];
+  const K = LAYOUT.key;
+  const code: number[] = [];
+  const fail = (cond: number[]) => code.push(...cond, ...op.ifVoid, ...op.i32(0), ...op.ret, ...op.end);
+  const mul = (o: number, a: number, b: number) => code.push(...callC(F.mul, o, a, b));
+  // bit 255 set: not a field element's encoding
+  fail([...op.i32(0), ...op.load8u(K + 31), ...op.i32(0x80), ...op.and32]);
+  let at = 0;
+  for (let i = 0; i < 10; i++) {
+    const w = WIDTH[i] as number;
+    code.push(...op.i32(sFe), ...op.i32(0), ...op.load64u(K + (at >> 3)), ...op.i64(at & 7), ...op.shru64);
+    code.push(...op.i64(2 ** w - 1), ...op.and64, ...op.store64(8 * i));
+    at += w;
+  }
+  // s must be canonical (below p) and non-negative
+  code.push(...callC(F.canon, canon, sFe), ...op.i32(1));
+  for (let i = 0; i < 10; i++)
+    code.push(...op.i32(sFe), ...op.load64(8 * i), ...op.i32(canon), ...op.load64(8 * i), ...op.eq64, ...op.and32);
+  fail(op.eqz32);
+  fail([...op.i32(sFe), ...op.call(F.isNeg)]);
+  code.push(...callC(F.sq, ss, sFe), ...callC(F.sub, u1, LAYOUT.one, ss), ...callC(F.add, u2, LAYOUT.one, ss));
+  code.push(...callC(F.sq, u2sq, u2), ...callC(F.sq, t1, u1));
+  mul(t1, t1, LAYOUT.d);
+  code.push(...callC(F.neg, v, t1), ...callC(F.sub, v, v, u2sq)); // v = −(d·u1²) − u2²
+  mul(t1, v, u2sq);
+  code.push(...callC(F.sqrtRatioOne, inv, t1), ...op.eqz32);
+  fail([]);
+  mul(denx, inv, u2);
+  mul(deny, inv, denx);
+  mul(deny, deny, v);
+  code.push(...callC(F.add, x, sFe, sFe));
+  mul(x, x, denx);
+  code.push(...op.i32(x), ...op.call(F.isNeg), ...op.ifVoid, ...callC(F.neg, x, x), ...op.end);
+  mul(y, u1, deny);
+  mul(t, x, y);
+  fail([...op.i32(t), ...op.call(F.isNeg)]);
+  fail(callC(F.eq, y, LAYOUT.zero));
+  const p = (o: number) => [...op.get(0), ...op.i32(o), ...op.add32];
+  code.push(...p(X), ...op.i32(x), ...op.call(F.copy), ...p(Y), ...op.i32(y), ...op.call(F.copy));
+  code.push(...p(Z), ...op.i32(LAYOUT.one), ...op.call(F.copy), ...p(T), ...op.i32(t), ...op.call(F.copy));
+  code.push(...op.i32(1));
+  return { params: 1, result: true, i64Locals: 0, i32Locals: 0, code, exportAs: 'decode' };
 }
 
 /**
@@ -634,8 +805,7 @@ function dsmFn(): FnDef {
  * `expected`; the encoding is left at `encoded`.
  */
 function encodeEqFn(): FnDef {
-  const [zpy, zmy, u1, u2, v, r, chk, den1, den2, zinv, tz, xs, ys, deninv, s, t] = [
-    tmp(),
+  const [zpy, zmy, u1, u2, v, r, den1, den2, zinv, tz, xs, ys, deninv, s, t] = [
     tmp(),
     tmp(),
     tmp(),
@@ -661,18 +831,7 @@ function encodeEqFn(): FnDef {
   mul(u2, R + X, R + Y);
   code.push(...callC(F.sq, v, u2));
   mul(v, v, u1); // v = u1·u2²
-  // r = SQRT_RATIO_M1(1, v): r = v³·(v⁷)^((p−5)/8), fixed up by √−1, then made non-negative
-  code.push(...callC(F.sq, t, v));
-  mul(t, t, v); // v³
-  code.push(...callC(F.sq, chk, t));
-  mul(chk, chk, v); // v⁷
-  code.push(...callC(F.pow22523, r, chk));
-  mul(r, r, t);
-  code.push(...callC(F.sq, chk, r));
-  mul(chk, chk, v);
-  code.push(...callC(F.eq, chk, LAYOUT.minusOne), ...callC(F.eq, chk, LAYOUT.minusSqrtM1), ...op.or32, ...op.ifVoid);
-  mul(r, r, LAYOUT.sqrtM1);
-  code.push(...op.end, ...isNeg(r), ...op.ifVoid, ...callC(F.neg, r, r), ...op.end);
+  code.push(...callC(F.sqrtRatioOne, r, v), ...op.drop);
   mul(den1, r, u1);
   mul(den2, r, u2);
   mul(zinv, den1, den2);
@@ -753,6 +912,9 @@ function functions(): FnDef[] {
   fns[F.dsm] = dsmFn();
   fns[F.encodeEq] = encodeEqFn();
   fns[F.carry] = carryFn();
+  fns[F.sqrtRatioOne] = sqrtRatioOneFn();
+  fns[F.decode] = decodeFn();
+  fns[F.dsmVar] = dsmVarFn();
   return fns;
 }
 

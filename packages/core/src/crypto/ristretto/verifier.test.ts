@@ -342,6 +342,19 @@ describe('KeyTableVerifier', () => {
   });
 });
 
+describe('KeyTableVerifier second opinions', () => {
+  it('hands at most its budget of rejections to the wasm verifier at once, and none with a budget of 0', () => {
+    const wasm = new RistrettoModule(wa);
+    const five = new KeyTableVerifier(wasm, { confirmPerSecond: 5 });
+    const asked = Array.from({ length: 1_000 }, () => five.confirmRejection());
+    expect(asked.slice(0, 5)).toEqual([true, true, true, true, true]);
+    // the bucket refills at 5 per second: a tight loop of 1,000 gets only a few more
+    expect(asked.filter(Boolean).length).toBeLessThan(100);
+    const none = new KeyTableVerifier(new RistrettoModule(wa), { confirmPerSecond: 0 });
+    expect(none.confirmRejection()).toBe(false);
+  });
+});
+
 describe('sr25519Verify with key tables', () => {
   it('answers as the general verifier before and after a key has its table, and with tables off', () => {
     const dave = Keypair.fromUri('//Dave//tables');

@@ -173,8 +173,14 @@ export class RistrettoModule {
 export interface KeyTableOptions {
   /** Key tables kept (~80 KB each). Default 64: a subnet's validators with a permit. */
   readonly slots?: number;
-  /** Good signatures (verified by the general verifier) before a key gets a table. Default 8. */
+  /** Good signatures before a key gets a table. Default 8. */
   readonly promoteAfter?: number;
+  /**
+   * Rejections per second handed to the wasm verifier for a second opinion (a token bucket of as
+   * many). Default 64: enough to catch a fault in this verifier, too few for junk signatures to
+   * cost more than before it (past the budget a rejection stands).
+   */
+  readonly confirmPerSecond?: number;
 }
 
 const SCHNORR_SIG = new TextEncoder().encode('Schnorr-sig');
@@ -203,11 +209,16 @@ export class KeyTableVerifier {
   readonly #k = new Uint8Array(32);
   readonly #kView = new DataView(this.#k.buffer);
   #disabled = false;
+  readonly #confirmPerSecond: number;
+  #confirmTokens: number;
+  #confirmAt = performance.now();
 
   constructor(m: RistrettoModule, options: KeyTableOptions = {}) {
     this.#m = m;
     this.#slots = Math.max(1, options.slots ?? 64);
     this.#promoteAfter = Math.max(1, options.promoteAfter ?? 8);
+    this.#confirmPerSecond = Math.max(0, options.confirmPerSecond ?? 64);
+    this.#confirmTokens = this.#confirmPerSecond;
     m.ensure(BASE_AT + TABLE_BYTES);
     m.bytes.set(BASEPOINT, LAYOUT.key);
     m.fn.decode(LAYOUT.source);
@@ -275,6 +286,19 @@ export class KeyTableVerifier {
     const ok = m.fn.encodeEq() === 1;
     if (ok && slot === undefined) this.#count(key, publicKey);
     return ok;
+  }
+
+  /** Whether a rejection by this verifier gets the wasm verifier's second opinion now (budgeted). */
+  confirmRejection(): boolean {
+    const now = performance.now();
+    this.#confirmTokens = Math.min(
+      this.#confirmPerSecond,
+      this.#confirmTokens + ((now - this.#confirmAt) / 1000) * this.#confirmPerSecond,
+    );
+    this.#confirmAt = now;
+    if (this.#confirmTokens < 1) return false;
+    this.#confirmTokens -= 1;
+    return true;
   }
 
   /**

@@ -6,6 +6,7 @@
  * Falls back to @noble/hashes where WebAssembly is unavailable.
  */
 import { keccakP } from '@noble/hashes/sha3';
+import { name, section, uleb } from './wasm-bytes.js';
 
 /** Round constants (FIPS 202 algorithm 5, computed with the usual 8-bit LFSR form). */
 function roundConstants(): bigint[] {
@@ -33,19 +34,6 @@ function rotations(): number[] {
   }
   return rot;
 }
-
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s, 'latin1')];
 
 /** Round constants live in memory after the 200-byte state. */
 const RC_AT = 200;

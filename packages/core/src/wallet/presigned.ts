@@ -7,10 +7,12 @@
  * schnorrkel instead derives it from the key's nonce half plus randomness, which verifiers cannot
  * tell apart. With no prepared nonce left, a signature falls back to the ordinary signer.
  */
+
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { Transcript } from '../crypto/merlin.js';
 import { L, leToBigint, writeLe32 } from '../crypto/ristretto/scalar.js';
+import { challenge, substrateContext } from '../crypto/schnorrkel.js';
 import { getSodium } from './crypto-ready.js';
 
 interface Nonce {
@@ -85,8 +87,7 @@ export class PresignedSigner {
     this.#useWorker = options.worker ?? true;
     this.#poolSize = Math.max(1, options.poolSize ?? 256);
     // the transcript up to the message is the same for every signature: fork it
-    this.#prefix = new Transcript('SigningContext');
-    this.#prefix.appendMessage('', new TextEncoder().encode('substrate'));
+    this.#prefix = substrateContext();
     this.#scratch = new Transcript(this.#prefix);
   }
 
@@ -99,13 +100,7 @@ export class PresignedSigner {
   sign(message: Uint8Array): Uint8Array {
     const n = this.#pool.pop();
     if (!n) return this.#fallback(message);
-    const t = this.#scratch.setFrom(this.#prefix);
-    t.appendMessage('sign-bytes', message);
-    t.appendMessage('proto-name', SCHNORR_SIG);
-    t.appendMessage('sign:pk', this.publicKey);
-    t.appendMessage('sign:R', n.R);
-    const k = leToBigint(t.challengeInto('sign:c', this.#challenge)) % L;
-    t.wipe();
+    const k = challenge(this.#scratch, this.#prefix, message, this.publicKey, n.R, this.#challenge);
     const s = (k * this.#a + n.r) % L;
     const sig = new Uint8Array(64);
     sig.set(n.R, 0);
@@ -213,5 +208,3 @@ export class PresignedSigner {
     return { r, R };
   }
 }
-
-const SCHNORR_SIG = new TextEncoder().encode('Schnorr-sig');

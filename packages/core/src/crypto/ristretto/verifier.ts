@@ -13,7 +13,9 @@
  * outside the plain case (no table, a signature without schnorrkel's marker, a scalar that is not
  * canonical) is left to the caller's general verifier (`undefined`).
  */
+
 import { Transcript } from '../merlin.js';
+import { challenge, substrateContext } from '../schnorrkel.js';
 import { L, leToBigint, writeLe32 } from './scalar.js';
 import { LAYOUT, moduleBytes, TABLE_BYTES, TABLES_AT, WIDTH } from './wasm.js';
 
@@ -183,7 +185,6 @@ export interface KeyTableOptions {
   readonly confirmPerSecond?: number;
 }
 
-const SCHNORR_SIG = new TextEncoder().encode('Schnorr-sig');
 /** The encoding of ristretto255's generator (RFC 9496 §4.4's first multiple). */
 const BASEPOINT = Buffer.from('e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76', 'hex');
 const BASE_AT = TABLES_AT;
@@ -223,8 +224,7 @@ export class KeyTableVerifier {
     m.bytes.set(BASEPOINT, LAYOUT.key);
     m.fn.decode(LAYOUT.source);
     m.fn.build(LAYOUT.source, BASE_AT, 32);
-    this.#prefix = new Transcript('SigningContext');
-    this.#prefix.appendMessage('', new TextEncoder().encode('substrate'));
+    this.#prefix = substrateContext();
     this.#t = new Transcript(this.#prefix);
   }
 
@@ -268,12 +268,7 @@ export class KeyTableVerifier {
     } else {
       this.#lastUse[slot] = ++this.#clock;
     }
-    const t = this.#t.setFrom(this.#prefix);
-    t.appendMessage('sign-bytes', message);
-    t.appendMessage('proto-name', SCHNORR_SIG);
-    t.appendMessage('sign:pk', publicKey);
-    t.appendMessage('sign:R', signature.subarray(0, 32));
-    const k = leToBigint(t.challengeInto('sign:c', this.#challenge)) % L;
+    const k = challenge(this.#t, this.#prefix, message, publicKey, signature.subarray(0, 32), this.#challenge);
     writeLe32(this.#kView, 0, k);
     m.setDigits('A', this.#k, true);
     const sCopy = this.#k; // reuse the buffer: k's digits are already written

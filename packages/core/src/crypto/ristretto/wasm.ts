@@ -7,6 +7,7 @@
  * tables, and the ristretto encoding of the result compared with 32 bytes. Verification works on
  * public data, so nothing here needs to run in constant time.
  */
+import { name, section, sleb, uleb } from '../wasm-bytes.js';
 
 /** Byte offset of each limb in a field element (10 little-endian i64). */
 const FE = 80;
@@ -25,6 +26,10 @@ const alloc = (bytes: number): number => {
   return at;
 };
 const tmp = (): number => alloc(FE);
+type Words<S extends string> = S extends `${infer A} ${infer B}` ? A | Words<B> : S;
+/** Named temporaries, one field element each: `temps('a b c')`. */
+const temps = <S extends string>(names: S): Record<Words<S>, number> =>
+  Object.fromEntries(names.split(' ').map((n) => [n, tmp()])) as Record<Words<S>, number>;
 /** Inputs and outputs shared with JavaScript. */
 export const LAYOUT = {
   /** Signed radix-16 digits (64 bytes each) of the two scalars. */
@@ -56,29 +61,6 @@ export const LAYOUT = {
 export const TABLES_AT = 16384;
 
 // ---- a small assembler ----
-const uleb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  // |n| < 2^31 here
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-};
 const I32 = 0x7f;
 const I64 = 0x7e;
 const op = {
@@ -157,6 +139,8 @@ const F = {
   dsmVar: 20,
 };
 
+/** `call f(args…)`, each argument given as the instructions that push it. */
+const callA = (f: number, ...args: number[][]): number[] => [...args.flat(), ...op.call(f)];
 /** `call f(args…)` with constant addresses. */
 const callC = (f: number, ...args: number[]): number[] => [...args.flatMap((a) => op.i32(a)), ...op.call(f)];
 
@@ -289,21 +273,20 @@ function canonFn(): FnDef {
   return { params: 2, result: false, i64Locals: 12, i32Locals: 0, code };
 }
 
+/** --local, left on the stack. */
+const countDown = (local: number): number[] => [...op.get(local), ...op.i32(1), ...op.sub32, ...op.tee(local)];
+
 /** h = f^(2^n) (params h, f, n; n ≥ 1). */
 function sqnFn(): FnDef {
+  const sqInto = (src: number) => [...op.get(0), ...op.get(src), ...op.call(F.sq)];
+  // h = f²; then while --n > 0: h = h²
+  const countDown = [...op.get(2), ...op.i32(1), ...op.sub32, ...op.tee(2)];
   const code = [
-    ...op.get(0),
-    ...op.get(1),
-    ...op.call(F.sq),
+    ...sqInto(1),
     ...op.loop,
-    ...op.get(2),
-    ...op.i32(1),
-    ...op.sub32,
-    ...op.tee(2),
+    ...countDown,
     ...op.ifVoid,
-    ...op.get(0),
-    ...op.get(0),
-    ...op.call(F.sq),
+    ...sqInto(0),
     ...op.end,
     ...op.get(2),
     ...op.brIf(0),
@@ -353,10 +336,9 @@ function eqFn(): FnDef {
 
 /** h = z^((p − 5)/8) = z^(2^252 − 3), the usual addition chain. */
 function pow22523Fn(): FnDef {
-  const [t0, t1, t2] = [tmp(), tmp(), tmp()];
+  const { t0, t1, t2 } = temps('t0 t1 t2');
   const z = 1;
   const code: number[] = [];
-  const sq = (o: number, a: number) => code.push(...op.i32(o), ...op.i32(a), ...op.call(F.sq));
   const sqn = (o: number, a: number, k: number) =>
     code.push(...op.i32(o), ...op.i32(a), ...op.i32(k), ...op.call(F.sqn));
   const mul = (o: number, a: number, b: number) =>
@@ -365,22 +347,23 @@ function pow22523Fn(): FnDef {
   sqn(t1, t0, 2); // z^8
   code.push(...op.i32(t1), ...op.get(z), ...op.i32(t1), ...op.call(F.mul)); // z^9
   mul(t0, t0, t1); // z^11
-  sq(t0, t0); // z^22
+  sqn(t0, t0, 1); // z^22
   mul(t0, t1, t0); // z^(2^5 − 1)
-  sqn(t1, t0, 5);
-  mul(t0, t1, t0); // 2^10 − 1
-  sqn(t1, t0, 10);
-  mul(t1, t1, t0); // 2^20 − 1
-  sqn(t2, t1, 20);
-  mul(t1, t2, t1); // 2^40 − 1
-  sqn(t1, t1, 10);
-  mul(t0, t1, t0); // 2^50 − 1
-  sqn(t1, t0, 50);
-  mul(t1, t1, t0); // 2^100 − 1
-  sqn(t2, t1, 100);
-  mul(t1, t2, t1); // 2^200 − 1
-  sqn(t1, t1, 50);
-  mul(t0, t1, t0); // 2^250 − 1
+  // then z^(2^k − 1) for k = 10, 20, 40, 50, 100, 200, 250: square n times, multiply by an earlier power
+  const steps: [out: number, from: number, n: number, times: number][] = [
+    [t1, t0, 5, t0], // 2^10 − 1 → t0
+    [t1, t0, 10, t0], // 2^20 − 1 → t1
+    [t2, t1, 20, t1], // 2^40 − 1 → t1
+    [t1, t1, 10, t0], // 2^50 − 1 → t0
+    [t1, t0, 50, t0], // 2^100 − 1 → t1
+    [t2, t1, 100, t1], // 2^200 − 1 → t1
+    [t1, t1, 50, t0], // 2^250 − 1 → t0
+  ];
+  const into = [t0, t1, t1, t0, t1, t1, t0];
+  steps.forEach(([out, from, n, times], i) => {
+    sqn(out, from, n);
+    mul(into[i] as number, out, times);
+  });
   sqn(t0, t0, 2); // 2^252 − 4
   code.push(...op.get(0), ...op.i32(t0), ...op.get(z), ...op.call(F.mul)); // 2^252 − 3
   return { params: 2, result: false, i64Locals: 0, i32Locals: 0, code };
@@ -391,9 +374,14 @@ const Y = FE;
 const Z = 2 * FE;
 const T = 3 * FE;
 
+/** X3 = E·F, Y3 = G·H, T3 = E·H, Z3 = F·G into the point at `p(offset)` (both formulas end so). */
+const finish = (p: (o: number) => number[], e: number[], f: number[], g: number[], h: number[]): number[] => [
+  ...[X, Y, T, Z].flatMap((o, i) => [...p(o), ...[e, g, e, f][i]!, ...[f, h, h, g][i]!, ...op.call(F.mul)]),
+];
+
 /** p = 2p in place (extended coordinates, a = −1: Hisil–Wong–Carter–Dawson dbl-2008-hwcd). */
 function dblFn(): FnDef {
-  const [a, b, c, e, g, f, h] = [tmp(), tmp(), tmp(), tmp(), tmp(), tmp(), tmp()];
+  const { a, b, c, e, g, f, h } = temps('a b c e g f h');
   const p = (o: number) => [...op.get(0), ...op.i32(o), ...op.add32];
   const code = [
     ...op.i32(a),
@@ -417,22 +405,7 @@ function dblFn(): FnDef {
     ...callC(F.sub, f, g, c), // F = G − C
     ...callC(F.add, h, a, b),
     ...callC(F.neg, h, h), // H = −A − B
-    ...p(X),
-    ...op.i32(e),
-    ...op.i32(f),
-    ...op.call(F.mul),
-    ...p(Y),
-    ...op.i32(g),
-    ...op.i32(h),
-    ...op.call(F.mul),
-    ...p(T),
-    ...op.i32(e),
-    ...op.i32(h),
-    ...op.call(F.mul),
-    ...p(Z),
-    ...op.i32(f),
-    ...op.i32(g),
-    ...op.call(F.mul),
+    ...finish(p, op.i32(e), op.i32(f), op.i32(g), op.i32(h)),
   ];
   return { params: 1, result: false, i64Locals: 0, i32Locals: 0, code };
 }
@@ -442,7 +415,7 @@ function dblFn(): FnDef {
  * add-2008-hwcd-3; −q swaps Y+X with Y−X and negates 2d·T.
  */
 function addNielsFn(): FnDef {
-  const [ym, yp, a, b, c, d, e, h, dpc, dmc] = [tmp(), tmp(), tmp(), tmp(), tmp(), tmp(), tmp(), tmp(), tmp(), tmp()];
+  const { ym, yp, a, b, c, d, e, h, dpc, dmc } = temps('ym yp a b c d e h dpc dmc');
   const p = (o: number) => [...op.get(0), ...op.i32(o), ...op.add32];
   const q = (o: number) => [...op.get(1), ...op.i32(o), ...op.add32];
   // with negate: Y+X and Y−X swap places, and F, G swap (C changes sign)
@@ -477,23 +450,8 @@ function addNielsFn(): FnDef {
     ...callC(F.add, h, b, a),
     ...callC(F.add, dpc, d, c),
     ...callC(F.sub, dmc, d, c),
-    // X3 = E·F, Y3 = G·H, T3 = E·H, Z3 = F·G with F = D − C, G = D + C (swapped when negating)
-    ...p(X),
-    ...op.i32(e),
-    ...pick(op.i32(dmc), op.i32(dpc)),
-    ...op.call(F.mul),
-    ...p(Y),
-    ...pick(op.i32(dpc), op.i32(dmc)),
-    ...op.i32(h),
-    ...op.call(F.mul),
-    ...p(T),
-    ...op.i32(e),
-    ...op.i32(h),
-    ...op.call(F.mul),
-    ...p(Z),
-    ...pick(op.i32(dmc), op.i32(dpc)),
-    ...pick(op.i32(dpc), op.i32(dmc)),
-    ...op.call(F.mul),
+    // F = D − C, G = D + C (swapped when negating)
+    ...finish(p, op.i32(e), pick(op.i32(dmc), op.i32(dpc)), pick(op.i32(dpc), op.i32(dmc)), op.i32(h)),
   ];
   return { params: 3, result: false, i64Locals: 0, i32Locals: 0, code };
 }
@@ -543,53 +501,25 @@ function buildFn(): FnDef {
       ...op.add32,
       ...op.call(F.copy),
     ]);
+  const nextEntry = [...op.get(row), ...op.i32(PT), ...op.add32, ...op.set(row)];
+  const niels = (src: number) => [...op.get(row), ...op.i32(src), ...op.call(F.toNiels)];
   const code = [
     ...copyPt(op.i32(base), op.get(0)),
-    ...op.get(1),
-    ...op.set(row),
-    ...op.get(2),
-    ...op.set(j),
+    ...[...op.get(1), ...op.set(row), ...op.get(2), ...op.set(j)],
     ...op.loop,
-    // entry 1 = base; acc = base
-    ...op.get(row),
-    ...op.i32(base),
-    ...op.call(F.toNiels),
-    ...op.get(row),
-    ...op.set(first),
+    // entry 1 = base; acc = base; then entries 2..8 = acc += base
+    ...[...niels(base), ...op.get(row), ...op.set(first)],
     ...copyPt(op.i32(acc), op.i32(base)),
-    ...op.i32(7),
-    ...op.set(m),
+    ...[...op.i32(7), ...op.set(m)],
     ...op.loop,
-    ...op.i32(acc),
-    ...op.get(first),
-    ...op.i32(0),
-    ...op.call(F.addNiels),
-    ...op.get(row),
-    ...op.i32(PT),
-    ...op.add32,
-    ...op.set(row),
-    ...op.get(row),
-    ...op.i32(acc),
-    ...op.call(F.toNiels),
-    ...op.get(m),
-    ...op.i32(1),
-    ...op.sub32,
-    ...op.tee(m),
-    ...op.brIf(0),
-    ...op.end,
-    ...op.get(row),
-    ...op.i32(PT),
-    ...op.add32,
-    ...op.set(row),
+    ...[...op.i32(acc), ...op.get(first), ...op.i32(0), ...op.call(F.addNiels)],
+    ...[...nextEntry, ...niels(acc)],
+    ...[...countDown(m), ...op.brIf(0), ...op.end],
+    ...nextEntry,
     // base = 256·base = 32·(8·base)
     ...copyPt(op.i32(base), op.i32(acc)),
     ...[1, 2, 3, 4, 5].flatMap(() => [...op.i32(base), ...op.call(F.dbl)]),
-    ...op.get(j),
-    ...op.i32(1),
-    ...op.sub32,
-    ...op.tee(j),
-    ...op.brIf(0),
-    ...op.end,
+    ...[...countDown(j), ...op.brIf(0), ...op.end],
   ];
   return { params: 3, result: false, i64Locals: 0, i32Locals: 4, code, exportAs: 'build' };
 }
@@ -622,30 +552,25 @@ const identity = (p: number): number[] => [
  */
 const digitAdd = (table: number, digits: number, i: number, row: number, acc: number = LAYOUT.result): number[] => {
   const d = 2;
+  const negative = [...op.get(d), ...op.i32(0), ...op.lts32];
+  const abs = [...op.i32(0), ...op.get(d), ...op.sub32, ...op.get(d), ...negative, ...op.select];
+  const entry = [
+    ...op.get(table),
+    ...op.i32((row * 8 - 1) * PT),
+    ...op.add32,
+    ...abs,
+    ...op.i32(PT),
+    ...op.mul32,
+    ...op.add32,
+  ];
   return [
     ...op.i32(0),
     ...op.load8s(digits + i),
     ...op.tee(d),
     ...op.ifVoid,
     ...op.i32(acc),
-    ...op.get(table),
-    ...op.i32((row * 8 - 1) * PT),
-    ...op.add32,
-    // |d|
-    ...op.i32(0),
-    ...op.get(d),
-    ...op.sub32,
-    ...op.get(d),
-    ...op.get(d),
-    ...op.i32(0),
-    ...op.lts32,
-    ...op.select,
-    ...op.i32(PT),
-    ...op.mul32,
-    ...op.add32,
-    ...op.get(d),
-    ...op.i32(0),
-    ...op.lts32,
+    ...entry,
+    ...negative,
     ...op.call(F.addNiels),
     ...op.end,
   ];
@@ -677,61 +602,26 @@ function dsmVarFn(): FnDef {
  * that squares to −v⁻¹ or −√−1·v⁻¹, then made non-negative. Returns was_square.
  */
 function sqrtRatioOneFn(): FnDef {
-  const [t, chk] = [tmp(), tmp()];
-  const r = [...op.get(0)];
-  const v = [...op.get(1)];
+  const { t, chk } = temps('t chk');
+  const [r, v] = [op.get(0), op.get(1)];
+  const [T, C] = [op.i32(t), op.i32(chk)];
   const correct = 2; // i32 locals
   const flipped = 3;
   const code = [
-    ...op.i32(t),
-    ...v,
-    ...op.call(F.sq),
-    ...op.i32(t),
-    ...op.i32(t),
-    ...v,
-    ...op.call(F.mul), // v³
-    ...callC(F.sq, chk, t),
-    ...op.i32(chk),
-    ...op.i32(chk),
-    ...v,
-    ...op.call(F.mul), // v⁷
-    ...r,
-    ...op.i32(chk),
-    ...op.call(F.pow22523),
-    ...r,
-    ...r,
-    ...op.i32(t),
-    ...op.call(F.mul),
-    ...op.i32(chk),
-    ...r,
-    ...op.call(F.sq),
-    ...op.i32(chk),
-    ...op.i32(chk),
-    ...v,
-    ...op.call(F.mul), // check = v·r²
-    ...callC(F.eq, chk, LAYOUT.one),
-    ...op.set(correct),
-    ...callC(F.eq, chk, LAYOUT.minusOne),
-    ...op.set(flipped),
-    ...op.get(flipped),
-    ...callC(F.eq, chk, LAYOUT.minusSqrtM1),
-    ...op.or32,
-    ...op.ifVoid,
-    ...r,
-    ...r,
-    ...op.i32(LAYOUT.sqrtM1),
-    ...op.call(F.mul),
-    ...op.end,
-    ...r,
-    ...op.call(F.isNeg),
-    ...op.ifVoid,
-    ...r,
-    ...r,
-    ...op.call(F.neg),
-    ...op.end,
-    ...op.get(correct),
-    ...op.get(flipped),
-    ...op.or32,
+    ...callA(F.sq, T, v),
+    ...callA(F.mul, T, T, v), // v³
+    ...callA(F.sq, C, T),
+    ...callA(F.mul, C, C, v), // v⁷
+    ...callA(F.pow22523, r, C),
+    ...callA(F.mul, r, r, T),
+    ...callA(F.sq, C, r),
+    ...callA(F.mul, C, C, v), // check = v·r²
+    ...[...callC(F.eq, chk, LAYOUT.one), ...op.set(correct)],
+    ...[...callC(F.eq, chk, LAYOUT.minusOne), ...op.set(flipped)],
+    ...[...op.get(flipped), ...callC(F.eq, chk, LAYOUT.minusSqrtM1), ...op.or32],
+    ...[...op.ifVoid, ...callA(F.mul, r, r, op.i32(LAYOUT.sqrtM1)), ...op.end],
+    ...[...callA(F.isNeg, r), ...op.ifVoid, ...callA(F.neg, r, r), ...op.end],
+    ...[...op.get(correct), ...op.get(flipped), ...op.or32],
   ];
   return { params: 2, result: true, i64Locals: 0, i32Locals: 2, code };
 }
@@ -741,22 +631,9 @@ function sqrtRatioOneFn(): FnDef {
  * (x, y, 1, x·y); returns 0, writing nothing useful, for a non-canonical or invalid encoding.
  */
 function decodeFn(): FnDef {
-  const [sFe, canon, ss, u1, u2, u2sq, v, t1, inv, denx, deny, x, y, t] = [
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-  ];
+  const { sFe, canon, ss, u1, u2, u2sq, v, t1, inv, denx, deny, x, y, t } = temps(
+    'sFe canon ss u1 u2 u2sq v t1 inv denx deny x y t',
+  );
   const K = LAYOUT.key;
   const code: number[] = [];
   const fail = (cond: number[]) => code.push(...cond, ...op.ifVoid, ...op.i32(0), ...op.ret, ...op.end);
@@ -805,23 +682,9 @@ function decodeFn(): FnDef {
  * `expected`; the encoding is left at `encoded`.
  */
 function encodeEqFn(): FnDef {
-  const [zpy, zmy, u1, u2, v, r, den1, den2, zinv, tz, xs, ys, deninv, s, t] = [
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-    tmp(),
-  ];
+  const { zpy, zmy, u1, u2, v, r, den1, den2, zinv, tz, xs, ys, deninv, s, t } = temps(
+    'zpy zmy u1 u2 v r den1 den2 zinv tz xs ys deninv s t',
+  );
   const R = LAYOUT.result;
   const code: number[] = [];
   const mul = (o: number, a: number, b: number) => code.push(...callC(F.mul, o, a, b));
@@ -892,34 +755,18 @@ function encodeEqFn(): FnDef {
 }
 
 function functions(): FnDef[] {
-  const fns: FnDef[] = [];
+  // in the order of `F`'s indices
+  // biome-ignore format: one table, in index order
+  const fns = [
+    mulFn(false), mulFn(true), addFn(false), addFn(true), canonFn(), sqnFn(), copyFn(), negFn(), isNegFn(), eqFn(),
+    pow22523Fn(), dblFn(), addNielsFn(), toNielsFn(), buildFn(), dsmFn(), encodeEqFn(), carryFn(), sqrtRatioOneFn(),
+    decodeFn(), dsmVarFn(),
+  ];
+  if (fns.length !== Object.keys(F).length) throw new Error('ristretto: the function table and F disagree');
   // the field operations are exported too, for the tests that check them against BigInt arithmetic
-  fns[F.mul] = { ...mulFn(false), exportAs: 'mul' };
-  fns[F.sq] = { ...mulFn(true), exportAs: 'sq' };
-  fns[F.add] = addFn(false);
-  fns[F.sub] = addFn(true);
-  fns[F.canon] = { ...canonFn(), exportAs: 'canon' };
-  fns[F.sqn] = sqnFn();
-  fns[F.copy] = copyFn();
-  fns[F.neg] = negFn();
-  fns[F.isNeg] = isNegFn();
-  fns[F.eq] = eqFn();
-  fns[F.pow22523] = pow22523Fn();
-  fns[F.dbl] = { ...dblFn(), exportAs: 'dbl' };
-  fns[F.addNiels] = addNielsFn();
-  fns[F.toNiels] = toNielsFn();
-  fns[F.build] = buildFn();
-  fns[F.dsm] = dsmFn();
-  fns[F.encodeEq] = encodeEqFn();
-  fns[F.carry] = carryFn();
-  fns[F.sqrtRatioOne] = sqrtRatioOneFn();
-  fns[F.decode] = decodeFn();
-  fns[F.dsmVar] = dsmVarFn();
+  for (const k of ['mul', 'sq', 'canon', 'dbl'] as const) fns[F[k]] = { ...(fns[F[k]] as FnDef), exportAs: k };
   return fns;
 }
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => [...uleb(s.length), ...Buffer.from(s, 'latin1')];
 
 let built: Uint8Array | undefined;
 

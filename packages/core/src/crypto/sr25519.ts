@@ -26,7 +26,8 @@ let verifications = 0;
  */
 export function sr25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
-  const tables = verifications >= BUILD_AFTER ? keyTables() : (verifications++, null);
+  if (verifications < BUILD_AFTER) verifications++;
+  const tables = verifications >= BUILD_AFTER ? keyTables() : null;
   let fast: boolean | undefined;
   try {
     fast = tables?.verify(signature, message, publicKey);

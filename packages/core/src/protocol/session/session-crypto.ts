@@ -13,11 +13,18 @@
  * raw body bytes, on a request that carries only the session headers and the request's JSON
  * ({@link leanMacOf}; docs/protocol-session.md).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { x25519 } from '@noble/curves/ed25519';
+import {
+  createHmac,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import { hkdf } from '@noble/hashes/hkdf';
 import { sha256 } from '@noble/hashes/sha2';
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
+import { bytesToHex } from '@noble/hashes/utils';
 
 export const SESSION_VERSION = 'subnetkit-session-v1';
 /** Path of the handshake (not a synapse name: synapse names are identifiers). */
@@ -70,23 +77,32 @@ export function welcomeMessage(helloDigest: Uint8Array, w: SessionWelcome): Uint
   );
 }
 
-/** A fresh ephemeral X25519 pair (hex public key). */
-export function ephemeralKey(): { secret: Uint8Array; pub: string } {
-  const secret = x25519.utils.randomSecretKey();
-  return { secret, pub: bytesToHex(x25519.getPublicKey(secret)) };
+/**
+ * A fresh ephemeral X25519 pair (hex public key), through node's crypto (OpenSSL): a handshake's
+ * two X25519 operations cost ~0.1 ms there, ~2 ms in pure JavaScript.
+ */
+export function ephemeralKey(): { secret: KeyObject; pub: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('x25519');
+  const x = publicKey.export({ format: 'jwk' }).x as string;
+  return { secret: privateKey, pub: Buffer.from(x, 'base64url').toString('hex') };
 }
 
 const HEX32 = /^[0-9a-f]{64}$/;
 
 /** The session's 32-byte MAC key; undefined for a malformed or low-order peer key. */
-export function sessionKey(secret: Uint8Array, peerPubHex: string, helloDigest: Uint8Array): Buffer | undefined {
+export function sessionKey(secret: KeyObject, peerPubHex: string, helloDigest: Uint8Array): Buffer | undefined {
   if (!HEX32.test(peerPubHex)) return undefined;
-  let shared: Uint8Array;
+  let shared: Buffer;
   try {
-    shared = x25519.getSharedSecret(secret, hexToBytes(peerPubHex));
+    const x = Buffer.from(peerPubHex, 'hex').toString('base64url');
+    const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' });
+    shared = diffieHellman({ privateKey: secret, publicKey });
   } catch {
     return undefined;
   }
+  // a low-order peer key gives the all-zero secret (RFC 7748 §6.1); OpenSSL already refuses it,
+  // checked here too so the rule does not rest on the backend
+  if (shared.every((b) => b === 0)) return undefined;
   return Buffer.from(hkdf(sha256, shared, helloDigest, enc.encode(`${SESSION_VERSION} mac`), 32));
 }
 

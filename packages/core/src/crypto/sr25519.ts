@@ -38,7 +38,7 @@ export function sr25519Verify(signature: Uint8Array, message: Uint8Array, public
   // a rejection gets the wasm verifier's second opinion within a budget (verifier.ts)
   if (fast === false && !tables?.confirmRejection()) return false;
   const ok = sr25519VerifyGeneral(signature, message, publicKey);
-  tables?.record(publicKey, ok, fast);
+  tables?.record(ok, fast);
   return ok;
 }
 

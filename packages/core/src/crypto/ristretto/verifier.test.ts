@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { invert, mod } from '@noble/curves/abstract/modular';
 import { RistrettoPoint } from '@noble/curves/ed25519';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +45,7 @@ describe('ristretto field arithmetic (generated wasm)', () => {
 
   it('has the RFC 9496 constants: √−1 squared is −1, and 1/√(a − d) squared times (a − d) is 1', () => {
     expect((SQRT_M1 * SQRT_M1) % P).toBe(P - 1n);
-    const d = (((-121665n * modInverse(121666n)) % P) + P) % P;
+    const d = mod(-121665n * invert(121666n, P), P);
     expect((((INVSQRT_A_MINUS_D * INVSQRT_A_MINUS_D) % P) * ((P - 1n - d + P) % P)) % P).toBe(1n);
   });
 
@@ -193,16 +194,6 @@ describe('ristretto field arithmetic (generated wasm)', () => {
   });
 });
 
-function modInverse(v: bigint): bigint {
-  let r = 1n;
-  let x = v % P;
-  for (let e = P - 2n; e > 0n; e >>= 1n) {
-    if (e & 1n) r = (r * x) % P;
-    x = (x * x) % P;
-  }
-  return r;
-}
-
 describe('KeyTableVerifier', () => {
   let keys: Keypair[] = [];
   beforeAll(() => {
@@ -214,7 +205,7 @@ describe('KeyTableVerifier', () => {
   const check = (v: KeyTableVerifier, sig: Uint8Array, msg: Uint8Array, pk: Uint8Array) => {
     const fast = v.verify(sig, msg, pk);
     const ok = sr25519VerifyGeneral(sig, msg, pk);
-    v.record(pk, ok, fast);
+    v.record(ok, fast);
     return { fast, ok };
   };
 
@@ -318,10 +309,11 @@ describe('KeyTableVerifier', () => {
   it('never builds a table for bytes that are not a ristretto point', () => {
     const v = fresh({ promoteAfter: 1 });
     const notAPoint = new Uint8Array(32).fill(0xff);
-    v.record(notAPoint, true, undefined);
+    const msg = Uint8Array.of(1);
+    const sig = keys[0]!.sign(msg);
+    // it decides nothing for such a key (the general verifier does), and counts nothing towards a table
+    for (let i = 0; i < 3; i++) expect(check(v, sig, msg, notAPoint)).toEqual({ fast: undefined, ok: false });
     expect(v.tables).toBe(0);
-    // nor does it decide anything for such a key: the general verifier does
-    expect(v.verify(keys[0]!.sign(Uint8Array.of(1)), Uint8Array.of(1), notAPoint)).toBeUndefined();
   });
 
   it('switches itself off for good, with a coded warning, when the general verifier overturns one of its rejections', async () => {

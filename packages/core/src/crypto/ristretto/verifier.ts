@@ -1,19 +1,21 @@
 /**
- * sr25519 verification for keys seen often, at well under the cost of one general verification.
+ * sr25519 verification in the generated ristretto module (`wasm.ts`), at a fraction of the cost
+ * of @polkadot/wasm-crypto's verifier.
  *
  * Verifying (R, s) by A means checking that R encodes s·B − k·A (k hashes the message, A and R).
- * A general verifier decodes A and runs a double-scalar multiplication with ~250 doublings every
- * time. An axon hears from the same few validator keys all day, so for a key that has verified
- * often this keeps a table of A's multiples (and one of B's): the product then costs at most 128
- * table additions and 4 doublings, and the encoding of the result one field exponentiation.
+ * A key is decoded and multiplied by through an 8-entry table (~250 doublings). An axon hears
+ * from the same few validator keys all day, so a key that has verified often gets a full table of
+ * its multiples (B has one too): the product then costs at most 128 table additions and 4
+ * doublings, and the encoding of the result one field exponentiation.
  *
  * Only keys that earned it get a table (`promoteAfter` good signatures, counted in a bounded map),
  * and tables live in a fixed number of slots reused least-recently-used first: a peer cycling
  * through fresh keys never makes the verifier build tables, and memory stays bounded. Anything
- * outside the plain case (no table, a signature without schnorrkel's marker, a scalar that is not
- * canonical) is left to the caller's general verifier (`undefined`).
+ * outside the plain case (a signature without schnorrkel's marker, a scalar that is not
+ * canonical, bytes that are not a key) is left to the caller's general verifier (`undefined`).
  */
 
+import { invert, mod } from '@noble/curves/abstract/modular';
 import { Transcript } from '../merlin.js';
 import { challenge, substrateContext } from '../schnorrkel.js';
 import { L, leToBigint, writeLe32 } from './scalar.js';
@@ -21,18 +23,9 @@ import { LAYOUT, moduleBytes, TABLE_BYTES, TABLES_AT, WIDTH } from './wasm.js';
 
 const P = (1n << 255n) - 19n;
 
-const mod = (v: bigint): bigint => ((v % P) + P) % P;
-function pow(b: bigint, e: bigint): bigint {
-  let r = 1n;
-  let x = mod(b);
-  for (let k = e; k > 0n; k >>= 1n) {
-    if (k & 1n) r = (r * x) % P;
-    x = (x * x) % P;
-  }
-  return r;
-}
+const modP = (v: bigint): bigint => mod(v, P);
 /** Edwards d = −121665/121666 (RFC 7748). */
-const D = mod(-121665n * pow(121666n, P - 2n));
+const D = modP(-121665n * invert(121666n, P));
 /** √−1 and 1/√(a − d) (RFC 9496 §4.1). */
 export const SQRT_M1 = 19681161376707505956807079304988542015446066515923890162744021073123829784752n;
 export const INVSQRT_A_MINUS_D = 54469307008909316920995813868745141605393597292927456921205312896311721017578n;
@@ -40,7 +33,7 @@ export const INVSQRT_A_MINUS_D = 54469307008909316920995813868745141605393597292
 /** A field element (0 ≤ v < p) as the module's ten limbs. */
 export function toLimbs(v: bigint): bigint[] {
   const out: bigint[] = [];
-  let x = mod(v);
+  let x = modP(v);
   for (const w of WIDTH) {
     out.push(BigInt.asUintN(w, x));
     x >>= BigInt(w);
@@ -56,7 +49,7 @@ export function fromLimbs(limbs: ArrayLike<bigint>): bigint {
     v += (limbs[i] as bigint) << at;
     at += BigInt(WIDTH[i] as number);
   }
-  return mod(v);
+  return modP(v);
 }
 
 /** The part of the WebAssembly API used here (this package's TypeScript libs do not declare it). */
@@ -108,11 +101,6 @@ export class RistrettoModule {
       new Int8Array(b, LAYOUT.digitsA, 64),
       new Int8Array(b, LAYOUT.digitsB, 64),
     ];
-  }
-
-  /** Memory bytes now. */
-  get size(): number {
-    return this.fn.m.buffer.byteLength;
   }
 
   /** Grows the memory to at least `bytes`. */
@@ -255,7 +243,7 @@ export class KeyTableVerifier {
     if ((top & 0x80) === 0 || (top & 0x7f) > 0x10) return undefined;
     const sBytes = signature.subarray(32, 64);
     if ((top & 0x7f) === 0x10) {
-      const s = leToBigint(Uint8Array.from(sBytes)) & ((1n << 255n) - 1n);
+      const s = leToBigint(sBytes) & ((1n << 255n) - 1n);
       if (s >= L) return undefined;
     }
     const m = this.#m;
@@ -279,7 +267,7 @@ export class KeyTableVerifier {
     if (slot === undefined) m.fn.dsmVar(LAYOUT.small, BASE_AT);
     else m.fn.dsm(this.#tableAt(slot), BASE_AT);
     const ok = m.fn.encodeEq() === 1;
-    if (ok && slot === undefined) this.#count(key, publicKey);
+    if (ok && slot === undefined) this.#count(key);
     return ok;
   }
 
@@ -298,10 +286,9 @@ export class KeyTableVerifier {
 
   /**
    * What the general verifier said of a signature this verifier left to it (`fast` undefined)
-   * or rejected (`fast` false). Counts good signatures towards a table; a rejection the general
-   * verifier overturns switches this verifier off for good.
+   * or rejected (`fast` false): a rejection it overturns switches this verifier off for good.
    */
-  record(publicKey: Uint8Array, ok: boolean, fast: boolean | undefined): void {
+  record(ok: boolean, fast: boolean | undefined): void {
     if (fast === false && ok) {
       // the wasm verifier has the last word; a path that rejected a good signature is wrong
       // somewhere, so it is never trusted again in this process (and says so, once)
@@ -309,14 +296,14 @@ export class KeyTableVerifier {
       process.emitWarning('the sr25519 key-table verifier rejected a signature the wasm verifier accepts; it is off', {
         code: 'SK_CRYPTO_KEY_TABLES_OFF',
       });
-      return;
     }
-    if (ok && fast === undefined && !this.#disabled) this.#count(keyOf(publicKey), publicKey);
   }
 
-  /** One more good signature by a key without a table; the `promoteAfter`th builds its table. */
-  #count(key: string, publicKey: Uint8Array): void {
-    if (this.#tables.has(key)) return;
+  /**
+   * One more good signature by a key without a table (just verified: its point is still at
+   * `source`); the `promoteAfter`th builds its table from there.
+   */
+  #count(key: string): void {
     const n = (this.#counts.get(key) ?? 0) + 1;
     if (n < this.#promoteAfter) {
       if (this.#counts.size >= COUNTED_KEYS) this.#counts.clear();
@@ -324,8 +311,6 @@ export class KeyTableVerifier {
       return;
     }
     this.#counts.delete(key);
-    this.#m.bytes.set(publicKey, LAYOUT.key);
-    if (this.#m.fn.decode(LAYOUT.source) === 0) return; // not a key: the general verifier rejects it
     let slot = this.#slotKey.length;
     if (slot >= this.#slots) {
       slot = 0;

@@ -1,15 +1,15 @@
 /**
  * ristretto255 arithmetic for signature verification, as a WebAssembly module generated here at
- * load time (as `wallet/keccak-f.ts`). Field elements are ten signed limbs of 26 and 25 bits in
+ * load time (as `crypto/keccak-f.ts`). Field elements are ten signed limbs of 26 and 25 bits in
  * 64-bit lanes (the classic radix-2^25.5 layout: every product of two limbs fits a wasm i64, and
- * carries can wait until after a multiplication). It does only what a verifier that keeps a
- * per-key table needs: build the table of a point, one double-scalar multiplication from two such
- * tables, and the ristretto encoding of the result compared with 32 bytes. Verification works on
- * public data, so nothing here needs to run in constant time.
+ * carries can wait until after a multiplication). It does only what the verifier needs: decode a
+ * key, build the table of a point, a double-scalar multiplication from a key's full or 8-entry
+ * table and the base point's, and the ristretto encoding of the result compared with 32 bytes.
+ * Verification works on public data, so nothing here needs to run in constant time.
  */
 import { name, section, sleb, uleb } from '../wasm-bytes.js';
 
-/** Byte offset of each limb in a field element (10 little-endian i64). */
+/** Bytes of a field element (10 little-endian i64 limbs). */
 const FE = 80;
 /** An extended point (X, Y, Z, T) or a projective Niels entry (Y+X, Y−X, Z, 2d·T). */
 const PT = 4 * FE;
@@ -83,7 +83,6 @@ const op = {
   shrs64: [0x87],
   shru64: [0x88],
   eq64: [0x51],
-  ne64: [0x52],
   add32: [0x6a],
   sub32: [0x6b],
   mul32: [0x6c],
@@ -102,7 +101,6 @@ const op = {
   drop: [0x1a],
   load8u: (offset: number) => [0x2d, 0, ...uleb(offset)],
   load64u: (offset: number) => [0x29, 0, ...uleb(offset)],
-  i32eq: [0x46],
 };
 
 interface FnDef {
@@ -133,16 +131,25 @@ const F = {
   build: 14,
   dsm: 15,
   encodeEq: 16,
-  carry: 17,
-  sqrtRatioOne: 18,
-  decode: 19,
-  dsmVar: 20,
+  sqrtRatioOne: 17,
+  decode: 18,
+  dsmVar: 19,
 };
 
 /** `call f(args…)`, each argument given as the instructions that push it. */
 const callA = (f: number, ...args: number[][]): number[] => [...args.flat(), ...op.call(f)];
 /** `call f(args…)` with constant addresses. */
 const callC = (f: number, ...args: number[]): number[] => [...args.flatMap((a) => op.i32(a)), ...op.call(f)];
+/** The address `offset` bytes past the one in param `param`. */
+const at = (param: number) => (offset: number) => [...op.get(param), ...op.i32(offset), ...op.add32];
+/** 1 on the stack when the `words` i64 words at constant addresses `a` and `b` are equal. */
+const wordsEqual = (a: number, b: number, words: number): number[] => [
+  ...op.i32(1),
+  ...Array.from({ length: words }, (_, i) => [
+    ...[...op.i32(a), ...op.load64(8 * i), ...op.i32(b), ...op.load64(8 * i)],
+    ...[...op.eq64, ...op.and32],
+  ]).flat(),
+];
 
 /** The carry passes of a multiplication's result held in i64 locals h[0..9] (c is a scratch local). */
 function carryCode(h: (i: number) => number, c: number): number[] {
@@ -228,17 +235,6 @@ function addFn(subtract: boolean): FnDef {
   return { params: 3, result: false, i64Locals: 0, i32Locals: 0, code };
 }
 
-/** h = f with limbs carried (in place allowed). */
-function carryFn(): FnDef {
-  return {
-    params: 1,
-    result: false,
-    i64Locals: 11,
-    i32Locals: 0,
-    code: [...loadLimbs(0, 1), ...carryCode((i) => 1 + i, 11), ...storeLimbs(0, 1)],
-  };
-}
-
 /**
  * h = the canonical form of f: limbs in [0, 2^26) / [0, 2^25) and the value below p = 2^255 − 19.
  * After a carry, q = ⌊(h + 19)/2^255⌋ ∈ {−1, 0, 1} is found from the top down; h − q·p is then
@@ -280,11 +276,10 @@ const countDown = (local: number): number[] => [...op.get(local), ...op.i32(1), 
 function sqnFn(): FnDef {
   const sqInto = (src: number) => [...op.get(0), ...op.get(src), ...op.call(F.sq)];
   // h = f²; then while --n > 0: h = h²
-  const countDown = [...op.get(2), ...op.i32(1), ...op.sub32, ...op.tee(2)];
   const code = [
     ...sqInto(1),
     ...op.loop,
-    ...countDown,
+    ...countDown(2),
     ...op.ifVoid,
     ...sqInto(0),
     ...op.end,
@@ -327,10 +322,7 @@ function isNegFn(): FnDef {
 /** 1 when f = g in the field. */
 function eqFn(): FnDef {
   const code = [...op.i32(S.a), ...op.get(0), ...op.call(F.canon), ...op.i32(S.b), ...op.get(1), ...op.call(F.canon)];
-  code.push(...op.i32(1));
-  for (let i = 0; i < 10; i++) {
-    code.push(...op.i32(S.a), ...op.load64(8 * i), ...op.i32(S.b), ...op.load64(8 * i), ...op.eq64, ...op.and32);
-  }
+  code.push(...wordsEqual(S.a, S.b, 10));
   return { params: 2, result: true, i64Locals: 0, i32Locals: 0, code };
 }
 
@@ -339,10 +331,8 @@ function pow22523Fn(): FnDef {
   const { t0, t1, t2 } = temps('t0 t1 t2');
   const z = 1;
   const code: number[] = [];
-  const sqn = (o: number, a: number, k: number) =>
-    code.push(...op.i32(o), ...op.i32(a), ...op.i32(k), ...op.call(F.sqn));
-  const mul = (o: number, a: number, b: number) =>
-    code.push(...op.i32(o), ...op.i32(a), ...op.i32(b), ...op.call(F.mul));
+  const sqn = (o: number, a: number, k: number) => code.push(...callC(F.sqn, o, a, k));
+  const mul = (o: number, a: number, b: number) => code.push(...callC(F.mul, o, a, b));
   code.push(...op.i32(t0), ...op.get(z), ...op.call(F.sq)); // z^2
   sqn(t1, t0, 2); // z^8
   code.push(...op.i32(t1), ...op.get(z), ...op.i32(t1), ...op.call(F.mul)); // z^9
@@ -350,20 +340,19 @@ function pow22523Fn(): FnDef {
   sqn(t0, t0, 1); // z^22
   mul(t0, t1, t0); // z^(2^5 − 1)
   // then z^(2^k − 1) for k = 10, 20, 40, 50, 100, 200, 250: square n times, multiply by an earlier power
-  const steps: [out: number, from: number, n: number, times: number][] = [
-    [t1, t0, 5, t0], // 2^10 − 1 → t0
-    [t1, t0, 10, t0], // 2^20 − 1 → t1
-    [t2, t1, 20, t1], // 2^40 − 1 → t1
-    [t1, t1, 10, t0], // 2^50 − 1 → t0
-    [t1, t0, 50, t0], // 2^100 − 1 → t1
-    [t2, t1, 100, t1], // 2^200 − 1 → t1
-    [t1, t1, 50, t0], // 2^250 − 1 → t0
+  const steps: [squared: number, from: number, n: number, into: number, times: number][] = [
+    [t1, t0, 5, t0, t0], // 2^10 − 1
+    [t1, t0, 10, t1, t0], // 2^20 − 1
+    [t2, t1, 20, t1, t1], // 2^40 − 1
+    [t1, t1, 10, t0, t0], // 2^50 − 1
+    [t1, t0, 50, t1, t0], // 2^100 − 1
+    [t2, t1, 100, t1, t1], // 2^200 − 1
+    [t1, t1, 50, t0, t0], // 2^250 − 1
   ];
-  const into = [t0, t1, t1, t0, t1, t1, t0];
-  steps.forEach(([out, from, n, times], i) => {
-    sqn(out, from, n);
-    mul(into[i] as number, out, times);
-  });
+  for (const [squared, from, n, into, times] of steps) {
+    sqn(squared, from, n);
+    mul(into, squared, times);
+  }
   sqn(t0, t0, 2); // 2^252 − 4
   code.push(...op.get(0), ...op.i32(t0), ...op.get(z), ...op.call(F.mul)); // 2^252 − 3
   return { params: 2, result: false, i64Locals: 0, i32Locals: 0, code };
@@ -382,7 +371,7 @@ const finish = (p: (o: number) => number[], e: number[], f: number[], g: number[
 /** p = 2p in place (extended coordinates, a = −1: Hisil–Wong–Carter–Dawson dbl-2008-hwcd). */
 function dblFn(): FnDef {
   const { a, b, c, e, g, f, h } = temps('a b c e g f h');
-  const p = (o: number) => [...op.get(0), ...op.i32(o), ...op.add32];
+  const p = at(0);
   const code = [
     ...op.i32(a),
     ...p(X),
@@ -416,8 +405,8 @@ function dblFn(): FnDef {
  */
 function addNielsFn(): FnDef {
   const { ym, yp, a, b, c, d, e, h, dpc, dmc } = temps('ym yp a b c d e h dpc dmc');
-  const p = (o: number) => [...op.get(0), ...op.i32(o), ...op.add32];
-  const q = (o: number) => [...op.get(1), ...op.i32(o), ...op.add32];
+  const p = at(0);
+  const q = at(1);
   // with negate: Y+X and Y−X swap places, and F, G swap (C changes sign)
   const pick = (whenPlain: number[], whenNeg: number[]) => [...whenNeg, ...whenPlain, ...op.get(2), ...op.select];
   const code = [
@@ -458,8 +447,8 @@ function addNielsFn(): FnDef {
 
 /** dst = p as a projective Niels entry (params dst, p). */
 function toNielsFn(): FnDef {
-  const d = (o: number) => [...op.get(0), ...op.i32(o), ...op.add32];
-  const p = (o: number) => [...op.get(1), ...op.i32(o), ...op.add32];
+  const d = at(0);
+  const p = at(1);
   const code = [
     ...d(0),
     ...p(Y),
@@ -481,8 +470,9 @@ function toNielsFn(): FnDef {
 }
 
 /**
- * Table of the point at `source` (params src, dst, rows; 32 rows for a full table): row j holds m·256^j·P for m = 1..8, so a
- * scalar in signed radix-16 digits costs one table addition per nonzero digit.
+ * Table of the point at param src (params src, dst, rows; 32 rows for a full table): row j holds
+ * m·256^j·P for m = 1..8, so a scalar in signed radix-16 digits costs one table addition per
+ * nonzero digit.
  */
 function buildFn(): FnDef {
   const base = alloc(PT); // 256^j·P
@@ -529,14 +519,22 @@ function buildFn(): FnDef {
  * `digitsB`: first the odd digits, times 16, then the even ones (each row steps 16² = 256).
  */
 function dsmFn(): FnDef {
-  const code = [...identity(LAYOUT.result)];
-  for (let i = 1; i < 64; i += 2)
-    code.push(...digitAdd(0, LAYOUT.digitsA, i, i >> 1), ...digitAdd(1, LAYOUT.digitsB, i, i >> 1));
-  for (let k = 0; k < 4; k++) code.push(...op.i32(LAYOUT.result), ...op.call(F.dbl));
-  for (let i = 0; i < 64; i += 2)
-    code.push(...digitAdd(0, LAYOUT.digitsA, i, i >> 1), ...digitAdd(1, LAYOUT.digitsB, i, i >> 1));
+  const code = comb([0, LAYOUT.digitsA], [1, LAYOUT.digitsB]);
   return { params: 2, result: false, i64Locals: 0, i32Locals: 1, code, exportAs: 'dsm' };
 }
+
+/**
+ * result = Σ d·P over full tables (param, digits address) of points P: the odd digits, times 16,
+ * then the even ones (each row steps 16² = 256).
+ */
+const comb = (...sources: [table: number, digits: number][]): number[] => {
+  const digits = (parity: number) =>
+    Array.from({ length: 32 }, (_, r) =>
+      sources.flatMap(([table, addr]) => digitAdd(table, addr, 2 * r + parity, r)),
+    ).flat();
+  const times16 = [0, 1, 2, 3].flatMap(() => [...op.i32(LAYOUT.result), ...op.call(F.dbl)]);
+  return [...identity(LAYOUT.result), ...digits(1), ...times16, ...digits(0)];
+};
 
 /** p = (0, 1, 1, 0), the identity. */
 const identity = (p: number): number[] => [
@@ -589,10 +587,7 @@ function dsmVarFn(): FnDef {
     if (i < 63) for (let k = 0; k < 4; k++) code.push(...op.i32(acc), ...op.call(F.dbl));
     code.push(...digitAdd(0, LAYOUT.digitsA, i, 0, acc));
   }
-  code.push(...identity(LAYOUT.result));
-  for (let i = 1; i < 64; i += 2) code.push(...digitAdd(1, LAYOUT.digitsB, i, i >> 1));
-  for (let k = 0; k < 4; k++) code.push(...op.i32(LAYOUT.result), ...op.call(F.dbl));
-  for (let i = 0; i < 64; i += 2) code.push(...digitAdd(1, LAYOUT.digitsB, i, i >> 1));
+  code.push(...comb([1, LAYOUT.digitsB]));
   code.push(...callC(F.toNiels, niels, acc), ...callC(F.addNiels, LAYOUT.result, niels, 0));
   return { params: 2, result: false, i64Locals: 0, i32Locals: 1, code, exportAs: 'dsmVar' };
 }
@@ -640,17 +635,15 @@ function decodeFn(): FnDef {
   const mul = (o: number, a: number, b: number) => code.push(...callC(F.mul, o, a, b));
   // bit 255 set: not a field element's encoding
   fail([...op.i32(0), ...op.load8u(K + 31), ...op.i32(0x80), ...op.and32]);
-  let at = 0;
+  let bit = 0;
   for (let i = 0; i < 10; i++) {
     const w = WIDTH[i] as number;
-    code.push(...op.i32(sFe), ...op.i32(0), ...op.load64u(K + (at >> 3)), ...op.i64(at & 7), ...op.shru64);
+    code.push(...op.i32(sFe), ...op.i32(0), ...op.load64u(K + (bit >> 3)), ...op.i64(bit & 7), ...op.shru64);
     code.push(...op.i64(2 ** w - 1), ...op.and64, ...op.store64(8 * i));
-    at += w;
+    bit += w;
   }
   // s must be canonical (below p) and non-negative
-  code.push(...callC(F.canon, canon, sFe), ...op.i32(1));
-  for (let i = 0; i < 10; i++)
-    code.push(...op.i32(sFe), ...op.load64(8 * i), ...op.i32(canon), ...op.load64(8 * i), ...op.eq64, ...op.and32);
+  code.push(...callC(F.canon, canon, sFe), ...wordsEqual(sFe, canon, 10));
   fail(op.eqz32);
   fail([...op.i32(sFe), ...op.call(F.isNeg)]);
   code.push(...callC(F.sq, ss, sFe), ...callC(F.sub, u1, LAYOUT.one, ss), ...callC(F.add, u2, LAYOUT.one, ss));
@@ -670,7 +663,7 @@ function decodeFn(): FnDef {
   mul(t, x, y);
   fail([...op.i32(t), ...op.call(F.isNeg)]);
   fail(callC(F.eq, y, LAYOUT.zero));
-  const p = (o: number) => [...op.get(0), ...op.i32(o), ...op.add32];
+  const p = at(0);
   code.push(...p(X), ...op.i32(x), ...op.call(F.copy), ...p(Y), ...op.i32(y), ...op.call(F.copy));
   code.push(...p(Z), ...op.i32(LAYOUT.one), ...op.call(F.copy), ...p(T), ...op.i32(t), ...op.call(F.copy));
   code.push(...op.i32(1));
@@ -740,17 +733,7 @@ function encodeEqFn(): FnDef {
     }
     if (bits < 0) bits = 0;
   }
-  code.push(...op.i32(1));
-  for (let w = 0; w < 4; w++) {
-    code.push(
-      ...op.i32(LAYOUT.encoded),
-      ...op.load64(8 * w),
-      ...op.i32(LAYOUT.expected),
-      ...op.load64(8 * w),
-      ...op.eq64,
-      ...op.and32,
-    );
-  }
+  code.push(...wordsEqual(LAYOUT.encoded, LAYOUT.expected, 4));
   return { params: 0, result: true, i64Locals: 1, i32Locals: 0, code, exportAs: 'encodeEq' };
 }
 
@@ -759,7 +742,7 @@ function functions(): FnDef[] {
   // biome-ignore format: one table, in index order
   const fns = [
     mulFn(false), mulFn(true), addFn(false), addFn(true), canonFn(), sqnFn(), copyFn(), negFn(), isNegFn(), eqFn(),
-    pow22523Fn(), dblFn(), addNielsFn(), toNielsFn(), buildFn(), dsmFn(), encodeEqFn(), carryFn(), sqrtRatioOneFn(),
+    pow22523Fn(), dblFn(), addNielsFn(), toNielsFn(), buildFn(), dsmFn(), encodeEqFn(), sqrtRatioOneFn(),
     decodeFn(), dsmVarFn(),
   ];
   if (fns.length !== Object.keys(F).length) throw new Error('ristretto: the function table and F disagree');
